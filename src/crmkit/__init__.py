@@ -1,0 +1,1 @@
+"""crmkit: typed CRM domain primitives."""

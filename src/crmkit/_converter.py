@@ -1,0 +1,219 @@
+"""crmkit's own cattrs converter: every model and configuration to and from JSON-safe dicts.
+
+The converter is crmkit's alone (never cattrs' global one), so a host application's hooks and
+crmkit's never meet. Decimals travel as strings, dates and datetimes as ISO 8601, Money as
+``{"amount": "12.50", "currency": "EUR"}``; custom field values carry a small tag when JSON has
+no type of their own (``{"$decimal": "1.5"}``), so a round trip is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.v import transform_error
+
+from .contacts._email import EmailAddress, normalize_email
+from .contacts._phone import PhoneNumber, normalize_phone
+from .errors import ConfigError, CrmkitError, ValidationError
+from .values import Money
+
+__all__ = ["converter", "from_dict", "structure_config", "to_dict"]
+
+T = TypeVar("T")
+
+converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+def _decimal(value: object, _: object = None) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise ValidationError(value, "expected a decimal number as text")
+    try:
+        result = Decimal(value)
+    except InvalidOperation as exc:
+        raise ValidationError(value, "not a decimal number") from exc
+    return result
+
+
+def _datetime(value: object, _: object = None) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValidationError(value, "expected an ISO 8601 datetime")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError(value, "not an ISO 8601 datetime") from exc
+
+
+def _date(value: object, _: object = None) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValidationError(value, "expected an ISO 8601 date")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError(value, "not an ISO 8601 date") from exc
+
+
+def _email(value: object, _: object = None) -> EmailAddress:
+    if isinstance(value, str):
+        return normalize_email(value)
+    raise ValidationError(value, "expected an e-mail address as text")
+
+
+def _phone(value: object, _: object = None) -> PhoneNumber:
+    if isinstance(value, str):
+        return normalize_phone(value)
+    if isinstance(value, Mapping):
+        return PhoneNumber(**value)
+    raise ValidationError(value, "expected a phone number")
+
+
+def _money(value: object, _: object = None) -> Money:
+    if isinstance(value, Mapping) and set(value) == {"amount", "currency"}:
+        return Money(_decimal(value["amount"]), value["currency"])
+    raise ValidationError(value, "expected {'amount': ..., 'currency': ...}")
+
+
+def _tag(value: object) -> object:
+    """Unstructure one custom value into JSON-native data, tagging what JSON cannot say."""
+    if value is None or isinstance(value, bool | int | str | float):
+        return value
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Money):
+        return {"$money": {"amount": str(value.amount), "currency": value.currency}}
+    if isinstance(value, tuple | list):
+        return [_tag(v) for v in value]
+    raise ValidationError(value, f"cannot store a {type(value).__name__} as a custom value")
+
+
+_UNTAG: dict[str, Callable[[Any], object]] = {
+    "$decimal": _decimal,
+    "$datetime": _datetime,
+    "$date": _date,
+    "$money": _money,
+}
+
+
+def _untag(value: object) -> object:
+    if isinstance(value, list):
+        return tuple(_untag(v) for v in value)
+    if isinstance(value, Mapping):
+        if len(value) == 1:
+            (key, inner), = value.items()
+            if key in _UNTAG:
+                return _UNTAG[key](inner)
+        raise ValidationError(value, "custom values are scalars or lists, not objects")
+    return value
+
+
+def _custom_out(values: Mapping[str, object]) -> dict[str, object]:
+    return {k: _tag(v) for k, v in values.items()}
+
+
+def _custom_in(values: object, _: object = None) -> dict[str, object]:
+    if not isinstance(values, Mapping):
+        raise ValidationError(values, "custom values must be an object", field="custom")
+    return {str(k): _untag(v) for k, v in values.items()}
+
+
+converter.register_unstructure_hook(Decimal, str)
+converter.register_structure_hook(Decimal, _decimal)
+converter.register_unstructure_hook(datetime, datetime.isoformat)
+converter.register_structure_hook(datetime, _datetime)
+converter.register_unstructure_hook(date, date.isoformat)
+converter.register_structure_hook(date, _date)
+converter.register_unstructure_hook(EmailAddress, lambda e: e.value)
+converter.register_structure_hook(EmailAddress, _email)
+converter.register_structure_hook(PhoneNumber, _phone)
+converter.register_unstructure_hook(Money, lambda m: {"amount": str(m.amount), "currency": m.currency})
+converter.register_structure_hook(Money, _money)
+converter.register_unstructure_hook(dict[str, object], _custom_out)
+converter.register_structure_hook(dict[str, object], _custom_in)
+
+
+def to_dict(obj: object) -> Any:
+    """Convert a crmkit model or configuration to JSON-safe plain data.
+
+    ``json.dumps(to_dict(obj))`` always works, and ``from_dict(to_dict(obj), type(obj))`` gives
+    back an equal object.
+    """
+    return converter.unstructure(obj)
+
+
+def _problems(exc: Exception) -> list[tuple[str, str]]:
+    """List (path, reason) for each leaf error, with paths like ``stages[3].probability``."""
+    out = []
+    for message in transform_error(exc, path="$", format_exception=_describe_leaf):
+        reason, _, path = message.rpartition(" @ ")
+        out.append((path.removeprefix("$").removeprefix("."), reason))
+    return out
+
+
+def _describe_leaf(exc: BaseException, type_: object) -> str:
+    if isinstance(exc, CrmkitError):
+        return getattr(exc, "reason", None) or str(exc)
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return f"unknown field(s): {', '.join(sorted(exc.extra_fields))}"
+    if isinstance(exc, TypeError | ValueError | AttributeError):
+        name = getattr(type_, "__name__", None) or str(type_)
+        return f"expected {name}: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+_CATTRS_ERRORS = (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError)
+
+
+def from_dict(data: Any, cls: type[T]) -> T:
+    """Build a *cls* instance from plain data made by :func:`to_dict` (or written by hand).
+
+    Raises:
+        ValidationError: naming every bad value and where it is (``emails[0].address``).
+    """
+    try:
+        return converter.structure(data, cls)
+    except _CATTRS_ERRORS as exc:
+        problems = _problems(exc)
+        path, reason = problems[0]
+        details = "; ".join(f"{p or '<root>'}: {r}" for p, r in problems)
+        raise ValidationError(data, details, field=path or cls.__name__) from exc
+    except CrmkitError:
+        raise
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ValidationError(data, f"cannot build {cls.__name__}: {exc}") from exc
+
+
+def structure_config(data: Any, cls: type[T], *, using: cattrs.Converter | None = None) -> T:
+    """Build a configuration object, raising :class:`ConfigError` with the path of a bad value.
+
+    Raises:
+        ConfigError: for the first bad value, its path like ``pipelines[0].stages[3].probability``;
+            the reason also lists any other problems found.
+    """
+    conv = using or converter
+    try:
+        return conv.structure(data, cls)
+    except ConfigError:
+        raise
+    except _CATTRS_ERRORS as exc:
+        problems = _problems(exc)
+        path, reason = problems[0]
+        if len(problems) > 1:
+            others = "; ".join(f"{p or '<root>'}: {r}" for p, r in problems[1:])
+            reason = f"{reason} (also: {others})"
+        raise ConfigError(path, reason) from exc
+    except (CrmkitError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError("", str(exc)) from exc

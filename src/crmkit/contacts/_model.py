@@ -1,0 +1,385 @@
+"""Contact, Company and Affiliation records: immutable, validated, normalized on construction."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+from attrs import field, frozen
+
+from .._ids import new_id
+from ..errors import InvalidName, ValidationError
+from ..values import Address, Money
+from ._company_key import company_match_key
+from ._email import EmailAddress, normalize_domain, normalize_email
+from ._names import PersonName, name_match_key, parse_name
+from ._phone import PhoneNumber, normalize_phone
+
+__all__ = [
+    "Affiliation",
+    "Company",
+    "Contact",
+    "EmailEntry",
+    "PhoneEntry",
+    "amend",
+    "utcnow",
+]
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC (every crmkit timestamp is)."""
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    if not isinstance(value, datetime):
+        raise ValidationError(value, "expected a datetime", field="timestamp")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(value, "timestamps must be timezone-aware", field="timestamp")
+    return value.astimezone(UTC)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(value, "expected text")
+    return " ".join(unicodedata.normalize("NFKC", value).split())
+
+
+def _optional_text(value: object) -> str | None:
+    cleaned = _text(value)
+    return cleaned or None
+
+
+def _email(value: object) -> EmailAddress:
+    if isinstance(value, EmailAddress):
+        return value
+    if isinstance(value, str):
+        return normalize_email(value)
+    raise ValidationError(value, "expected an e-mail address", field="email")
+
+
+def _phone(value: object) -> PhoneNumber:
+    if isinstance(value, PhoneNumber):
+        return value
+    if isinstance(value, str):
+        return normalize_phone(value)
+    raise ValidationError(value, "expected a phone number", field="phone")
+
+
+@frozen(kw_only=True)
+class EmailEntry:
+    """One of a record's e-mail addresses, with its label and whether it is the primary one."""
+
+    address: EmailAddress = field(converter=_email)
+    label: str = "work"
+    primary: bool = False
+
+
+@frozen(kw_only=True)
+class PhoneEntry:
+    """One of a record's phone numbers, with its label and whether it is the primary one."""
+
+    number: PhoneNumber = field(converter=_phone)
+    label: str = "work"
+    primary: bool = False
+
+
+_Entry = TypeVar("_Entry", EmailEntry, PhoneEntry)
+
+
+def _entries(kind: type[_Entry], key: str, values: Iterable[object]) -> tuple[_Entry, ...]:
+    if isinstance(values, str | bytes):
+        values = [values]
+    out: list[_Entry] = []
+    for value in values:
+        if isinstance(value, kind):
+            out.append(value)
+        elif isinstance(value, Mapping):
+            out.append(kind(**value))
+        else:
+            out.append(kind(**{key: value}))
+    primaries = sum(e.primary for e in out)
+    if primaries > 1:
+        raise ValidationError(
+            [str(getattr(e, key)) for e in out if e.primary],
+            "only one entry can be primary",
+            field=f"{key}s",
+        )
+    if out and not primaries:
+        out[0] = attrs.evolve(out[0], primary=True)
+    return tuple(out)
+
+
+def _emails(values: Iterable[object]) -> tuple[EmailEntry, ...]:
+    return _entries(EmailEntry, "address", values)
+
+
+def _phones(values: Iterable[object]) -> tuple[PhoneEntry, ...]:
+    return _entries(PhoneEntry, "number", values)
+
+
+def _addresses(values: Iterable[Address | Mapping[str, Any]]) -> tuple[Address, ...]:
+    return tuple(v if isinstance(v, Address) else Address(**v) for v in values)
+
+
+def _tags(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = [values]
+    seen: dict[str, None] = {}
+    for tag in values:
+        cleaned = _text(tag)
+        if cleaned:
+            seen.setdefault(cleaned, None)
+    return tuple(seen)
+
+
+_CUSTOM_SCALARS = (str, int, float, bool, Decimal, date, datetime, Money, type(None))
+
+
+def _custom_value(name: str, value: object) -> object:
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return tuple(_custom_value(name, v) for v in items)
+    if isinstance(value, datetime):
+        return _aware(value)
+    if not isinstance(value, _CUSTOM_SCALARS):
+        raise ValidationError(
+            value, f"custom values must be plain data, not {type(value).__name__}", field=name
+        )
+    return value
+
+
+def _custom(values: Mapping[str, object] | None) -> dict[str, object]:
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise ValidationError(values, "custom values must be a mapping", field="custom")
+    out = {}
+    for key, value in values.items():
+        if not isinstance(key, str) or not key:
+            raise ValidationError(key, "custom field names must be non-empty text", field="custom")
+        out[key] = _custom_value(key, value)
+    return out
+
+
+def _check_version(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(value, "version must be a positive integer", field="version")
+
+
+@frozen(kw_only=True, eq=True)
+class Contact:
+    """A person in the client base.
+
+    Construction normalizes: names are NFKC with collapsed whitespace, e-mails and phones are
+    parsed (strings are accepted and normalized; national phone numbers need
+    :meth:`Contact.create` with a region), tags are de-duplicated, timestamps are UTC.
+    One e-mail and one phone are primary: the first, unless another is marked.
+
+    Raises:
+        InvalidName: if the contact has neither a name, an e-mail nor a phone.
+        InvalidEmail: for an e-mail that is not an address.
+        InvalidPhone: for a phone that is not a number.
+        ValidationError: for any other bad value (naive timestamps, a bad version, ...).
+    """
+
+    id: str = field(factory=new_id)
+    prefix: str = field(default="", converter=_text)
+    first_name: str = field(default="", converter=_text)
+    middle_name: str = field(default="", converter=_text)
+    last_name: str = field(default="", converter=_text)
+    suffix: str = field(default="", converter=_text)
+    emails: tuple[EmailEntry, ...] = field(default=(), converter=_emails)
+    phones: tuple[PhoneEntry, ...] = field(default=(), converter=_phones)
+    addresses: tuple[Address, ...] = field(default=(), converter=_addresses)
+    job_title: str = field(default="", converter=_text)
+    birth_date: date | None = None
+    tags: tuple[str, ...] = field(default=(), converter=_tags)
+    owner_id: str | None = None
+    lead_source: str | None = field(default=None, converter=_optional_text)
+    lifecycle_stage: str | None = field(default=None, converter=_optional_text)
+    custom: dict[str, object] = field(factory=dict, converter=_custom, hash=False)
+    created_at: datetime = field(factory=utcnow, converter=_aware)
+    updated_at: datetime = field(factory=utcnow, converter=_aware)
+    version: int = field(default=1, validator=_check_version)
+
+    def __attrs_post_init__(self) -> None:
+        if not (self.first_name or self.last_name or self.emails or self.phones):
+            raise InvalidName(
+                self.id, "a contact needs a name, an e-mail or a phone", field="contact"
+            )
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        name: str | None = None,
+        email: str | Iterable[str] = (),
+        phone: str | Iterable[str] = (),
+        region: str | None = None,
+        **fields: Any,
+    ) -> Contact:
+        """Build a contact from the raw text a person typed.
+
+        Args:
+            name: a full name in any common form (``"Doe, John"``, ``"Dr. John A. Doe Jr."``);
+                it is split with :func:`parse_name` into the name parts.
+            email: one address or several; the first is primary.
+            phone: one number or several, read with *region* as the default region.
+            region: ISO 3166 region for phone numbers written without a country code.
+            **fields: any other :class:`Contact` field.
+
+        Raises:
+            InvalidName, InvalidEmail, InvalidPhone: for the first bad value.
+        """
+        if name is not None:
+            parsed = parse_name(name)
+            fields.setdefault("prefix", parsed.prefix)
+            fields.setdefault("first_name", parsed.first)
+            fields.setdefault("middle_name", parsed.middle)
+            fields.setdefault("last_name", parsed.last)
+            fields.setdefault("suffix", parsed.suffix)
+        emails = [email] if isinstance(email, str) else list(email)
+        phones = [phone] if isinstance(phone, str) else list(phone)
+        fields["emails"] = [normalize_email(e) for e in emails]
+        fields["phones"] = [normalize_phone(p, region) for p in phones]
+        return cls(**fields)
+
+    @property
+    def full_name(self) -> str:
+        """The name as one line: prefix, first, middle, last and suffix."""
+        parts = (self.prefix, self.first_name, self.middle_name, self.last_name, self.suffix)
+        return " ".join(p for p in parts if p)
+
+    @property
+    def name(self) -> PersonName:
+        """The name parts with their match key."""
+        return PersonName(
+            original=self.full_name,
+            prefix=self.prefix,
+            first=self.first_name,
+            middle=self.middle_name,
+            last=self.last_name,
+            suffix=self.suffix,
+            match_key=name_match_key(f"{self.first_name} {self.last_name}")
+            if (self.first_name or self.last_name)
+            else "",
+        )
+
+    @property
+    def primary_email(self) -> EmailAddress | None:
+        """The primary e-mail address, or None when the contact has none."""
+        return next((e.address for e in self.emails if e.primary), None)
+
+    @property
+    def primary_phone(self) -> PhoneNumber | None:
+        """The primary phone number, or None when the contact has none."""
+        return next((p.number for p in self.phones if p.primary), None)
+
+
+def _company_name(value: object) -> str:
+    cleaned = _text(value)
+    if not cleaned:
+        raise InvalidName(value, "a company needs a name", field="name")
+    return cleaned
+
+
+def _domain(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(value, "expected a domain or URL", field="domain")
+    return normalize_domain(value)
+
+
+@frozen(kw_only=True)
+class Company:
+    """An organization in the client base.
+
+    Raises:
+        InvalidName: if the name is blank.
+        ValidationError: for a domain that is not a domain, or any other bad value.
+    """
+
+    id: str = field(factory=new_id)
+    name: str = field(converter=_company_name)
+    legal_name: str = field(default="", converter=_text)
+    domain: str | None = field(default=None, converter=_domain)
+    industry: str | None = field(default=None, converter=_optional_text)
+    emails: tuple[EmailEntry, ...] = field(default=(), converter=_emails)
+    phones: tuple[PhoneEntry, ...] = field(default=(), converter=_phones)
+    addresses: tuple[Address, ...] = field(default=(), converter=_addresses)
+    parent_id: str | None = None
+    tags: tuple[str, ...] = field(default=(), converter=_tags)
+    owner_id: str | None = None
+    custom: dict[str, object] = field(factory=dict, converter=_custom, hash=False)
+    created_at: datetime = field(factory=utcnow, converter=_aware)
+    updated_at: datetime = field(factory=utcnow, converter=_aware)
+    version: int = field(default=1, validator=_check_version)
+
+    @property
+    def match_key(self) -> str:
+        """The name without legal forms, case and punctuation (see :func:`company_match_key`)."""
+        return company_match_key(self.name)
+
+
+def _role(value: object) -> str:
+    cleaned = _text(value)
+    return cleaned or "member"
+
+
+@frozen(kw_only=True)
+class Affiliation:
+    """A contact's link to a company, with the role the person has there.
+
+    One company card gathers all its people through affiliations; a contact may belong to
+    several companies.
+
+    Raises:
+        ValidationError: if either id is blank.
+    """
+
+    id: str = field(factory=new_id)
+    contact_id: str
+    company_id: str
+    role: str = field(default="member", converter=_role)
+    primary: bool = False
+    created_at: datetime = field(factory=utcnow, converter=_aware)
+    updated_at: datetime = field(factory=utcnow, converter=_aware)
+    version: int = field(default=1, validator=_check_version)
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("contact_id", "company_id"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise ValidationError(value, "expected a record id", field=name)
+
+
+_Record = TypeVar("_Record", Contact, Company, Affiliation)
+
+
+def amend(record: _Record, *, now: datetime | None = None, **changes: Any) -> _Record:
+    """Return a copy of *record* with *changes* applied and ``updated_at`` moved to *now*.
+
+    The version is left alone: a store raises it when it saves the change.
+
+    Raises:
+        ValidationError: if a change is invalid, or names a field the record does not have.
+    """
+    known = {a.name for a in attrs.fields(type(record))}
+    unknown = sorted(set(changes) - known)
+    if unknown:
+        raise ValidationError(
+            unknown, f"{type(record).__name__} has no such field(s)", field=unknown[0]
+        )
+    for fixed in ("id", "created_at", "version"):
+        if fixed in changes:
+            raise ValidationError(changes[fixed], "cannot be changed by amend", field=fixed)
+    changes["updated_at"] = now if now is not None else utcnow()
+    return attrs.evolve(record, **changes)

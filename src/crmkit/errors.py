@@ -1,0 +1,283 @@
+"""Every error crmkit raises on purpose.
+
+The tree::
+
+    CrmkitError
+    ├── ValidationError (also ValueError)      one bad value: field, value, code, reason
+    │   ├── InvalidPhone
+    │   ├── InvalidEmail
+    │   ├── InvalidMoney
+    │   ├── InvalidName
+    │   └── InvalidRecord                      several problems of one record, collected
+    ├── ConfigError (also ValueError)          a bad configuration value, with its path
+    ├── FormulaError (also ValueError)         an expression that does not compile or evaluate
+    ├── NotFound (also LookupError)            no record with that id
+    ├── ConflictError                          a stale version, or a unique key already taken
+    ├── PermissionDenied                       a policy refused an action, with the reason
+    ├── TransitionDenied                       a pipeline refused a stage move, with reasons
+    └── SourceError (also ValueError)          an input file that cannot be read at all
+
+Every error carries its data as attributes and builds its message from them, so a caller
+can both show the message and act on the parts. ``code`` is a stable key that a host
+application can translate.
+
+Errors of the libraries crmkit builds on (phonenumbers, email-validator, babel, cattrs,
+SQLAlchemy) are translated where they enter, with the original kept as ``__cause__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+__all__ = [
+    "ConfigError",
+    "ConflictError",
+    "CrmkitError",
+    "FormulaError",
+    "InvalidEmail",
+    "InvalidMoney",
+    "InvalidName",
+    "InvalidPhone",
+    "InvalidRecord",
+    "NotFound",
+    "PermissionDenied",
+    "SourceError",
+    "TransitionDenied",
+    "ValidationError",
+]
+
+
+class CrmkitError(Exception):
+    """Base of every error crmkit raises on purpose."""
+
+    code: ClassVar[str] = "crmkit.error"
+
+
+def _where(row: int | None, column: str | None) -> str:
+    parts = []
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column {column!r}")
+    return f" @ {', '.join(parts)}" if parts else ""
+
+
+class ValidationError(CrmkitError, ValueError):
+    """A value that cannot be used, with the field it belongs to and the reason.
+
+    Attributes:
+        value: the offending input, as given.
+        reason: why it was refused, in words a person understands.
+        field: the field the value was meant for, when known.
+        row: the input row (1-based, header excluded) when the value came from a file.
+        column: the input column when the value came from a file.
+    """
+
+    code: ClassVar[str] = "validation.invalid"
+    kind: ClassVar[str] = "value"
+
+    def __init__(
+        self,
+        value: object,
+        reason: str,
+        *,
+        field: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.value = value
+        self.reason = reason
+        self.field = field
+        self.row = row
+        self.column = column
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        label = f"{self.kind} for {self.field!r}" if self.field else self.kind
+        return f"invalid {label} {self.value!r}: {self.reason}{_where(self.row, self.column)}"
+
+    def at(
+        self, *, row: int | None = None, column: str | None = None, field: str | None = None
+    ) -> ValidationError:
+        """Return a copy of this error located at *row*, *column* and *field*."""
+        located = type(self).__new__(type(self))
+        located.__dict__.update(self.__dict__)
+        located.row = row if row is not None else self.row
+        located.column = column if column is not None else self.column
+        located.field = field if field is not None else self.field
+        Exception.__init__(located, located._message())
+        located.__cause__ = self.__cause__
+        return located
+
+
+class InvalidPhone(ValidationError):
+    """A phone number that cannot be parsed or is not valid for its region."""
+
+    code = "contacts.invalid_phone"
+    kind = "phone"
+
+
+class InvalidEmail(ValidationError):
+    """An e-mail address that is not syntactically valid."""
+
+    code = "contacts.invalid_email"
+    kind = "email"
+
+
+class InvalidMoney(ValidationError):
+    """An amount or currency that is not valid, or arithmetic across currencies."""
+
+    code = "values.invalid_money"
+    kind = "money"
+
+
+class InvalidName(ValidationError):
+    """A person's or company's name that is empty or not a name."""
+
+    code = "contacts.invalid_name"
+    kind = "name"
+
+
+class InvalidRecord(ValidationError):
+    """A record with one or more invalid values; ``errors`` holds each of them."""
+
+    code = "validation.invalid_record"
+    kind = "record"
+
+    def __init__(self, errors: Sequence[ValidationError], *, record: str = "record") -> None:
+        self.errors = list(errors)
+        reasons = "; ".join(str(e) for e in self.errors)
+        super().__init__(record, f"{len(self.errors)} problem(s): {reasons}")
+
+    def _message(self) -> str:
+        return f"invalid {self.value}: {self.reason}"
+
+
+class ConfigError(CrmkitError, ValueError):
+    """A configuration value that is missing or wrong, named by its path.
+
+    Attributes:
+        path: where the bad value is, e.g. ``pipelines[0].stages[3].probability``.
+        reason: what is wrong with it.
+    """
+
+    code: ClassVar[str] = "config.invalid"
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        where = path or "<root>"
+        super().__init__(f"{where}: {reason}")
+
+
+class FormulaError(CrmkitError, ValueError):
+    """An expression that does not parse, type-check or evaluate.
+
+    Attributes:
+        reason: what went wrong.
+        source: the expression text, when known.
+        line: 1-based line of the problem in *source*, when known.
+        column: 1-based column of the problem in *source*, when known.
+        function: the function being evaluated, when the error came from one.
+        record_id: the id of the record being evaluated, when known.
+    """
+
+    code: ClassVar[str] = "expr.error"
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        function: str | None = None,
+        record_id: object = None,
+    ) -> None:
+        self.reason = reason
+        self.source = source
+        self.line = line
+        self.column = column
+        self.function = function
+        self.record_id = record_id
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        head = self.reason
+        if self.function:
+            head = f"{self.function}: {head}"
+        if self.record_id is not None:
+            head = f"{head} (record {self.record_id})"
+        if self.source is None:
+            return head
+        if self.line is None or self.column is None:
+            return f"{head} in formula {self.source!r}"
+        text = self.source.splitlines()[self.line - 1] if self.source else ""
+        caret = " " * (self.column - 1) + "^"
+        return f"{head} at line {self.line}, column {self.column}\n  {text}\n  {caret}"
+
+
+class NotFound(CrmkitError, LookupError):
+    """No record of that kind with that id."""
+
+    code: ClassVar[str] = "storage.not_found"
+
+    def __init__(self, kind: str, record_id: object) -> None:
+        self.kind = kind
+        self.record_id = record_id
+        super().__init__(f"no {kind} with id {record_id!r}")
+
+    def __str__(self) -> str:
+        # LookupError's str() would quote the message like a dict key
+        return str(self.args[0])
+
+
+class ConflictError(CrmkitError):
+    """A write that would lose another write (stale version) or break a unique key."""
+
+    code: ClassVar[str] = "storage.conflict"
+
+    def __init__(self, message: str, *, record_id: object = None, key: str | None = None) -> None:
+        self.record_id = record_id
+        self.key = key
+        super().__init__(message)
+
+
+class PermissionDenied(CrmkitError):
+    """A policy refused an action; ``reason`` says which rule is missing."""
+
+    code: ClassVar[str] = "permissions.denied"
+
+    def __init__(self, reason: str, *, user: object = None, action: str | None = None) -> None:
+        self.reason = reason
+        self.user = user
+        self.action = action
+        super().__init__(reason)
+
+
+class TransitionDenied(CrmkitError):
+    """A pipeline refused a stage move; ``reasons`` lists every failing check."""
+
+    code: ClassVar[str] = "pipeline.transition_denied"
+
+    def __init__(
+        self, from_stage: str, to_stage: str, reasons: Sequence[str], **details: Any
+    ) -> None:
+        self.from_stage = from_stage
+        self.to_stage = to_stage
+        self.reasons = list(reasons)
+        self.details = details
+        listed = "; ".join(self.reasons) or "not allowed"
+        super().__init__(f"cannot move from {from_stage!r} to {to_stage!r}: {listed}")
+
+
+class SourceError(CrmkitError, ValueError):
+    """An input that cannot be read at all (missing file, unknown format, bad encoding)."""
+
+    code: ClassVar[str] = "importers.source"
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"cannot read {source}: {reason}")

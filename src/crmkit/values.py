@@ -1,0 +1,287 @@
+"""Plain value types shared by every area: :class:`Money` and :class:`Address`."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import overload
+
+from attrs import field, frozen
+from babel import Locale, UnknownLocaleError
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_territory_currencies,
+    is_currency,
+    parse_decimal,
+)
+
+from .errors import InvalidMoney
+
+__all__ = ["Address", "Money"]
+
+Number = int | Decimal
+
+# Symbols people write for a currency that babel's locale data does not list for that locale.
+_SYMBOL_ALIASES = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₨": "PKR",
+    "﷼": "IRR",
+    "ریال": "IRR",
+    "تومان": "IRT",
+    "Rs": "INR",
+    "Rs.": "INR",
+}
+_TERRITORY_SYMBOLS = {("Rs", "PK"): "PKR", ("Rs.", "PK"): "PKR", ("Rs", "LK"): "LKR"}
+_NUMBER_CHARS = re.compile(r"[\d\s.,'\u066b\u066c\u00a0\u202f\u2019()+\-\u2212]+")
+_BIDI_MARKS = str.maketrans("", "", "\u200e\u200f\u061c\u202a\u202b\u202c")
+
+
+def _check_currency(currency: object) -> str:
+    if not isinstance(currency, str) or not is_currency(currency.upper()):
+        raise InvalidMoney(currency, "not an ISO 4217 currency code", field="currency")
+    return currency.upper()
+
+
+def _to_decimal(amount: object) -> Decimal:
+    if isinstance(amount, bool) or not isinstance(amount, int | Decimal | str):
+        raise InvalidMoney(amount, "amount must be an int, a Decimal or a numeric string")
+    try:
+        value = Decimal(amount)
+    except InvalidOperation as exc:
+        raise InvalidMoney(amount, "not a number") from exc
+    if not value.is_finite():
+        raise InvalidMoney(amount, "amount must be finite")
+    return value
+
+
+@frozen(order=False)
+class Money:
+    """An exact amount of one currency.
+
+    Arithmetic is allowed only between amounts of the same currency; mixing currencies raises
+    :class:`~crmkit.errors.InvalidMoney` rather than guessing a rate. Amounts are
+    :class:`~decimal.Decimal` and are never rounded behind the caller's back.
+
+    Attributes:
+        amount: the exact amount.
+        currency: the ISO 4217 code, upper case (``"EUR"``).
+
+    Raises:
+        InvalidMoney: if the amount is not a finite number or the currency is not ISO 4217.
+    """
+
+    amount: Decimal = field(converter=_to_decimal)
+    currency: str = field(converter=_check_currency)
+
+    @classmethod
+    def of(cls, amount: int | str | Decimal, currency: str) -> Money:
+        """Build a Money from an int, a numeric string or a Decimal (floats are refused)."""
+        return cls(amount, currency)  # type: ignore[arg-type]  # the converter accepts these
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        """Return zero in *currency*."""
+        return cls(Decimal(0), currency)
+
+    @classmethod
+    def parse(cls, text: str, *, locale: str = "en_US", currency: str | None = None) -> Money:
+        """Read an amount as people write it in *locale* (``"1.234,56 €"`` in ``de_DE``).
+
+        The currency comes from *currency*, else from a code or symbol in *text*, else from the
+        locale's territory. Digits of other scripts (``"۱۲٬۳۴۵٫۶۷"`` in ``fa_IR``) are read too.
+
+        Raises:
+            InvalidMoney: if *text* holds no amount, an amount the locale cannot read, or a
+                currency that contradicts *currency*.
+        """
+        if not isinstance(text, str):
+            raise InvalidMoney(text, "expected text")
+        loc = _locale(locale)
+        cleaned = text.translate(_BIDI_MARKS).strip()
+        numbers = _NUMBER_CHARS.findall(cleaned)
+        numeric = max(numbers, key=lambda s: sum(c.isdigit() for c in s), default="").strip()
+        if not any(c.isdigit() for c in numeric):
+            raise InvalidMoney(text, "no amount found")
+        marker = cleaned.replace(numeric, " ", 1).strip()
+        # a sign may stand outside the symbol: "-€0.01", "€-0.01"
+        minus = ("-", "\u2212")
+        sign = "-" if marker.startswith(minus) or marker.endswith(minus) else ""
+        marker = marker.strip("-\u2212 ")
+        found = _currency_of(marker, loc) if marker else None
+        if marker and found is None:
+            raise InvalidMoney(text, f"unknown currency {marker!r}")
+        if currency is not None:
+            wanted = _check_currency(currency)
+            if found is not None and found != wanted and marker.upper() == found:
+                raise InvalidMoney(text, f"currency {found} does not match {wanted}")
+            found = wanted
+        if found is None:
+            found = _territory_currency(loc)
+        if found is None:
+            raise InvalidMoney(text, f"no currency given and locale {locale!r} has none")
+        return cls(_parse_amount(text, sign + numeric, loc), found)
+
+    def format(self, locale: str = "en_US") -> str:
+        """Format for people reading *locale* (``"1.234,56 €"`` in ``de_DE``)."""
+        return str(
+            format_currency(
+                self.amount,
+                self.currency,
+                locale=_locale(locale),
+                numbering_system="default",
+                currency_digits=self.amount == self.amount.quantize(Decimal("0.01")),
+                decimal_quantization=False,
+            )
+        )
+
+    def _same(self, other: Money, op: str) -> None:
+        if self.currency != other.currency:
+            raise InvalidMoney(
+                f"{self} {op} {other}", "cannot combine different currencies", field="currency"
+            )
+
+    def __add__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "+")
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "-")
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __abs__(self) -> Money:
+        return Money(abs(self.amount), self.currency)
+
+    def __mul__(self, factor: object) -> Money:
+        if isinstance(factor, bool) or not isinstance(factor, int | Decimal):
+            return NotImplemented
+        return Money(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    @overload
+    def __truediv__(self, other: Money) -> Decimal: ...
+    @overload
+    def __truediv__(self, other: Number) -> Money: ...
+    def __truediv__(self, other: object) -> Money | Decimal:
+        if isinstance(other, Money):
+            self._same(other, "/")
+            if not other.amount:
+                raise InvalidMoney(other, "division by zero")
+            return self.amount / other.amount
+        if isinstance(other, bool) or not isinstance(other, int | Decimal):
+            return NotImplemented
+        if not other:
+            raise InvalidMoney(other, "division by zero")
+        return Money(self.amount / other, self.currency)
+
+    def _compare(self, other: object, op: str) -> Money | None:
+        if not isinstance(other, Money):
+            return None
+        self._same(other, op)
+        return other
+
+    def __lt__(self, other: object) -> bool:
+        o = self._compare(other, "<")
+        return NotImplemented if o is None else self.amount < o.amount
+
+    def __le__(self, other: object) -> bool:
+        o = self._compare(other, "<=")
+        return NotImplemented if o is None else self.amount <= o.amount
+
+    def __gt__(self, other: object) -> bool:
+        o = self._compare(other, ">")
+        return NotImplemented if o is None else self.amount > o.amount
+
+    def __ge__(self, other: object) -> bool:
+        o = self._compare(other, ">=")
+        return NotImplemented if o is None else self.amount >= o.amount
+
+    def __bool__(self) -> bool:
+        return bool(self.amount)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+@lru_cache(maxsize=64)
+def _locale(name: str) -> Locale:
+    try:
+        return Locale.parse(name)
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise InvalidMoney(name, "unknown locale", field="locale") from exc
+
+
+def _territory_currency(loc: Locale) -> str | None:
+    if not loc.territory:
+        return None
+    found = get_territory_currencies(loc.territory)
+    return str(found[0]) if found else None
+
+
+def _currency_of(marker: str, loc: Locale) -> str | None:
+    if is_currency(marker.upper()) and len(marker) == 3:
+        return marker.upper()
+    for code, symbol in loc.currency_symbols.items():
+        if symbol == marker:
+            return str(code)
+    key = (marker, loc.territory or "")
+    if key in _TERRITORY_SYMBOLS:
+        return _TERRITORY_SYMBOLS[key]
+    return _SYMBOL_ALIASES.get(marker)
+
+
+def _parse_amount(text: str, numeric: str, loc: Locale) -> Decimal:
+    raw = "".join(str(int(c)) if c.isdecimal() else c for c in numeric.strip())
+    raw = raw.replace("\u2212", "-")
+    negative = raw.startswith(("-", "(")) != raw.startswith("-(") or raw.endswith(")")
+    raw = raw.strip("()+- ")
+    # People mix the locale's own separators with Latin ones (an Iranian export may use "٬" or
+    # ","), so try the locale's native numbering system, then Latin.
+    for system in ("default", "latn"):
+        try:
+            group = get_group_symbol(loc, numbering_system=system)
+            decimal = get_decimal_symbol(loc, numbering_system=system)
+            candidate = raw.replace("\u00a0", group if group.isspace() else " ")
+            if group.isspace() or group in "\u00a0\u202f":
+                candidate = re.sub(r"\s", group, candidate)
+            value = parse_decimal(candidate, locale=loc, numbering_system=system, strict=True)
+        except (NumberFormatError, InvalidOperation, KeyError, ValueError):
+            continue
+        if decimal not in candidate and "." in candidate and system == "default":
+            # a Latin decimal point in a locale whose own mark differs: let Latin decide
+            continue
+        return -value if negative else value
+    raise InvalidMoney(text, f"not an amount in locale {loc}")
+
+
+@frozen(kw_only=True)
+class Address:
+    """A postal address; every part is optional text, *country* an ISO 3166 code when known."""
+
+    lines: tuple[str, ...] = field(default=(), converter=tuple)
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    label: str = "work"
+
+    def is_blank(self) -> bool:
+        """Return True when no part of the address is filled in."""
+        return not (any(self.lines) or self.city or self.region or self.postal_code or self.country)
+
