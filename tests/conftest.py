@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=40, deadline=None)
@@ -41,8 +42,6 @@ def pg_schema(pg_url: str) -> Iterator[str]:
     Tests running at the same time (or left over from an interrupted run) never see each
     other's tables.
     """
-    import sqlalchemy as sa
-
     name = f"t_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:

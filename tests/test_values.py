@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmkit.values import Address, Money
+from crmkit import Address, Money
 from crmkit.errors import InvalidMoney, ValidationError
 
 amounts = st.decimals(min_value=-(10**12), max_value=10**12, places=2, allow_nan=False)
@@ -17,7 +17,7 @@ currencies = st.sampled_from(["EUR", "USD", "IRR", "PKR", "JPY"])
 
 @given(amounts, amounts, currencies)
 def test_addition_commutes_and_subtraction_inverts(a: Decimal, b: Decimal, cur: str) -> None:
-    """a + b == b + a, and (a + b) - b == a, within one currency."""
+    """Addition commutes: a + b == b + a, and (a + b) - b == a, within one currency."""
     x, y = Money(a, cur), Money(b, cur)
 
     assert x + y == y + x
@@ -130,7 +130,7 @@ def test_format_parse_round_trip(a: Decimal, locale: str) -> None:
 
 
 def test_format_uses_locale_conventions() -> None:
-    """format writes the locale's separators and symbol."""
+    """Money.format writes the locale's separators and symbol."""
     assert "1.234,56\xa0€" == Money.of("1234.56", "EUR").format("de_DE")
     assert "€1,234.56" == Money.of("1234.56", "EUR").format("en_US")
 

@@ -1,1 +1,23 @@
-"""crmkit: typed CRM domain primitives."""
+"""crmkit: typed CRM domain primitives.
+
+Contacts and companies with normalized phones, e-mails and names; money; conversion of every
+model to and from plain data. Each area lives in its own subpackage (``crmkit.contacts``,
+``crmkit.expr``, ...); the names used most are re-exported here.
+"""
+
+from ._converter import from_dict, to_dict
+from .contacts import Affiliation, Company, Contact, amend
+from .errors import CrmkitError
+from .values import Address, Money
+
+__all__ = [
+    "Address",
+    "Affiliation",
+    "Company",
+    "Contact",
+    "CrmkitError",
+    "Money",
+    "amend",
+    "from_dict",
+    "to_dict",
+]

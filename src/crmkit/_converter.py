@@ -111,7 +111,7 @@ def _untag(value: object) -> object:
         return tuple(_untag(v) for v in value)
     if isinstance(value, Mapping):
         if len(value) == 1:
-            (key, inner), = value.items()
+            ((key, inner),) = value.items()
             if key in _UNTAG:
                 return _UNTAG[key](inner)
         raise ValidationError(value, "custom values are scalars or lists, not objects")
@@ -137,10 +137,13 @@ converter.register_structure_hook(date, _date)
 converter.register_unstructure_hook(EmailAddress, lambda e: e.value)
 converter.register_structure_hook(EmailAddress, _email)
 converter.register_structure_hook(PhoneNumber, _phone)
-converter.register_unstructure_hook(Money, lambda m: {"amount": str(m.amount), "currency": m.currency})
+converter.register_unstructure_hook(
+    Money, lambda m: {"amount": str(m.amount), "currency": m.currency}
+)
 converter.register_structure_hook(Money, _money)
-converter.register_unstructure_hook(dict[str, object], _custom_out)
-converter.register_structure_hook(dict[str, object], _custom_in)
+# Custom field values are the only ``dict[str, object]`` in crmkit's models.
+converter.register_unstructure_hook_func(lambda t: t == dict[str, object], _custom_out)
+converter.register_structure_hook_func(lambda t: t == dict[str, object], _custom_in)
 
 
 def to_dict(obj: object) -> Any:
@@ -187,7 +190,7 @@ def from_dict(data: Any, cls: type[T]) -> T:
         return converter.structure(data, cls)
     except _CATTRS_ERRORS as exc:
         problems = _problems(exc)
-        path, reason = problems[0]
+        path = problems[0][0]
         details = "; ".join(f"{p or '<root>'}: {r}" for p, r in problems)
         raise ValidationError(data, details, field=path or cls.__name__) from exc
     except CrmkitError:

@@ -85,7 +85,7 @@ class Money:
     @classmethod
     def of(cls, amount: int | str | Decimal, currency: str) -> Money:
         """Build a Money from an int, a numeric string or a Decimal (floats are refused)."""
-        return cls(amount, currency)  # type: ignore[arg-type]  # the converter accepts these
+        return cls(amount, currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -284,4 +284,3 @@ class Address:
     def is_blank(self) -> bool:
         """Return True when no part of the address is filled in."""
         return not (any(self.lines) or self.city or self.region or self.postal_code or self.country)
-

@@ -22,11 +22,11 @@ def test_contact_normalizes_on_construction() -> None:
         tags=["vip", " vip ", "lead"],
     )
 
-    assert "John" == contact.first_name
-    assert "John.Doe@example.com" == contact.primary_email.value  # type: ignore[union-attr]
-    assert "+12125550100" == contact.primary_phone.e164  # type: ignore[union-attr]
-    assert [True, False] == [p.primary for p in contact.phones]
-    assert ("vip", "lead") == contact.tags
+    assert contact.first_name == "John"
+    assert contact.primary_email.value == "John.Doe@example.com"  # type: ignore[union-attr]
+    assert contact.primary_phone.e164 == "+12125550100"  # type: ignore[union-attr]
+    assert [p.primary for p in contact.phones] == [True, False]
+    assert contact.tags == ("vip", "lead")
     assert contact.created_at.tzinfo is UTC
 
 
@@ -36,9 +36,9 @@ def test_create_parses_a_full_name_and_national_phones() -> None:
         name="Doe, John", email="john@example.com", phone="۰۹۱۲ ۳۴۵ ۶۷۸۹", region="IR"
     )
 
-    assert ("John", "Doe") == (contact.first_name, contact.last_name)
-    assert "+989123456789" == contact.primary_phone.e164  # type: ignore[union-attr]
-    assert "John Doe" == contact.full_name
+    assert (contact.first_name, contact.last_name) == ("John", "Doe")
+    assert contact.primary_phone.e164 == "+989123456789"  # type: ignore[union-attr]
+    assert contact.full_name == "John Doe"
 
 
 def test_explicit_primary_is_kept() -> None:
@@ -48,7 +48,7 @@ def test_explicit_primary_is_kept() -> None:
         phones=[PhoneEntry(number="+12125550100"), {"number": "+12125550101", "primary": True}],
     )
 
-    assert "+12125550101" == contact.primary_phone.e164  # type: ignore[union-attr]
+    assert contact.primary_phone.e164 == "+12125550101"  # type: ignore[union-attr]
 
 
 def test_two_primaries_are_refused() -> None:
@@ -62,7 +62,7 @@ def test_two_primaries_are_refused() -> None:
             ],
         )
 
-    assert "emails" == info.value.field
+    assert info.value.field == "emails"
 
 
 @pytest.mark.parametrize(
@@ -97,15 +97,15 @@ def test_custom_values_are_immutable_shapes() -> None:
     """Lists in custom values become tuples; sets become sorted tuples."""
     contact = Contact(first_name="A", custom={"colors": ["red", "blue"], "s": {"b", "a"}})
 
-    assert ("red", "blue") == contact.custom["colors"]
-    assert ("a", "b") == contact.custom["s"]
+    assert contact.custom["colors"] == ("red", "blue")
+    assert contact.custom["s"] == ("a", "b")
 
 
 def test_company_normalizes_domain_and_keys_name() -> None:
     """A company's domain is reduced to the host; its match key drops the legal form."""
     company = Company(name="ACME Ltd.", domain="https://www.Acme.com/about")
 
-    assert "acme.com" == company.domain
+    assert company.domain == "acme.com"
     assert Company(name="Acme Limited").match_key == company.match_key
 
 
@@ -121,13 +121,13 @@ def test_affiliation_requires_both_ids() -> None:
     """An affiliation links a contact and a company by id; a role defaults to member."""
     link = Affiliation(contact_id="c1", company_id="k1")
 
-    assert "member" == link.role
+    assert link.role == "member"
     with pytest.raises(ValidationError, match="expected a record id"):
         Affiliation(contact_id="", company_id="k1")
 
 
 def test_amend_bumps_updated_at_only() -> None:
-    """amend applies changes, moves updated_at and keeps id, created_at and version."""
+    """Amend applies changes, moves updated_at and keeps id, created_at and version."""
     contact = Contact(first_name="A")
     later = contact.updated_at + timedelta(minutes=5)
 
@@ -142,7 +142,7 @@ def test_amend_bumps_updated_at_only() -> None:
 
 
 def test_amend_bad_input() -> None:
-    """amend refuses unknown fields and fields a store owns."""
+    """Amend refuses unknown fields and fields a store owns."""
     contact = Contact(first_name="A")
     with pytest.raises(ValidationError, match="has no such field"):
         amend(contact, shoe_size=42)

@@ -6,14 +6,15 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 from attrs import field, frozen
 
-from .._ids import new_id
-from ..errors import InvalidName, ValidationError
-from ..values import Address, Money
+from crmkit._ids import new_id
+from crmkit.errors import InvalidName, ValidationError
+from crmkit.values import Address, Money
+
 from ._company_key import company_match_key
 from ._email import EmailAddress, normalize_domain, normalize_email
 from ._names import PersonName, name_match_key, parse_name
@@ -93,7 +94,9 @@ class PhoneEntry:
 _Entry = TypeVar("_Entry", EmailEntry, PhoneEntry)
 
 
-def _entries(kind: type[_Entry], key: str, values: Iterable[object]) -> tuple[_Entry, ...]:
+def _entries(
+    kind: type[_Entry], key: str, name: str, values: Iterable[object]
+) -> tuple[_Entry, ...]:
     if isinstance(values, str | bytes):
         values = [values]
     out: list[_Entry] = []
@@ -101,15 +104,16 @@ def _entries(kind: type[_Entry], key: str, values: Iterable[object]) -> tuple[_E
         if isinstance(value, kind):
             out.append(value)
         elif isinstance(value, Mapping):
-            out.append(kind(**value))
+            out.append(kind(**cast("Mapping[str, Any]", value)))
         else:
-            out.append(kind(**{key: value}))
+            bare: dict[str, Any] = {key: value}
+            out.append(kind(**bare))
     primaries = sum(e.primary for e in out)
     if primaries > 1:
         raise ValidationError(
             [str(getattr(e, key)) for e in out if e.primary],
             "only one entry can be primary",
-            field=f"{key}s",
+            field=name,
         )
     if out and not primaries:
         out[0] = attrs.evolve(out[0], primary=True)
@@ -117,11 +121,11 @@ def _entries(kind: type[_Entry], key: str, values: Iterable[object]) -> tuple[_E
 
 
 def _emails(values: Iterable[object]) -> tuple[EmailEntry, ...]:
-    return _entries(EmailEntry, "address", values)
+    return _entries(EmailEntry, "address", "emails", values)
 
 
 def _phones(values: Iterable[object]) -> tuple[PhoneEntry, ...]:
-    return _entries(PhoneEntry, "number", values)
+    return _entries(PhoneEntry, "number", "phones", values)
 
 
 def _addresses(values: Iterable[Address | Mapping[str, Any]]) -> tuple[Address, ...]:
@@ -155,7 +159,7 @@ def _custom_value(name: str, value: object) -> object:
     return value
 
 
-def _custom(values: Mapping[str, object] | None) -> dict[str, object]:
+def _custom(values: object) -> dict[str, object]:
     if values is None:
         return {}
     if not isinstance(values, Mapping):
@@ -168,7 +172,7 @@ def _custom(values: Mapping[str, object] | None) -> dict[str, object]:
     return out
 
 
-def _check_version(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+def _check_version(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError(value, "version must be a positive integer", field="version")
 

@@ -1,0 +1,134 @@
+"""Hypothesis strategies for crmkit's values and records, for crmkit's tests and yours.
+
+Needs hypothesis installed (it is in crmkit's ``dev`` extra)::
+
+    from hypothesis import given
+    from crmkit.testing import contacts
+
+    @given(contacts())
+    def test_my_sync(contact): ...
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from hypothesis import strategies as st
+
+from .contacts import Affiliation, Company, Contact, EmailEntry, PhoneEntry
+from .contacts._email import normalize_email
+from .contacts._phone import normalize_phone
+from .values import Address, Money
+
+__all__ = ["addresses", "affiliations", "companies", "contacts", "emails", "money", "phones"]
+
+_CURRENCIES = ("EUR", "USD", "GBP", "IRR", "PKR", "INR", "JPY")
+# Prefixes of numbers valid in their regions, and how many digits follow each
+_PHONE_PATTERNS = (("+1212555", 4), ("+447911", 6), ("+49151", 8), ("+98912", 7), ("+92300", 7))
+_WORDS = st.sampled_from(
+    ["John", "Mary", "Ali", "Zahra", "Imran", "Ayesha", "Müller", "O'Neil", "علی", "رضایی",
+     "زهرا", "عمران", "خان", "Smith", "Ng", "Dubois"]
+)  # fmt: skip
+_TIMES = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+)
+
+
+def money(currencies: tuple[str, ...] = _CURRENCIES) -> st.SearchStrategy[Money]:
+    """Money with two decimal places in one of *currencies*."""
+    amounts = st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False)
+    return st.builds(Money, amounts, st.sampled_from(currencies))
+
+
+def emails() -> st.SearchStrategy[EmailEntry]:
+    """E-mail entries with plausible addresses, labels and no primary flag."""
+    local = st.from_regex(r"[a-z][a-z0-9]{0,8}(\.[a-z0-9]{1,6})?(\+[a-z]{1,4})?", fullmatch=True)
+    domain = st.sampled_from(["example.com", "gmail.com", "Example.org", "mail.co.uk"])
+    address = st.builds(lambda a, d: normalize_email(f"{a}@{d}"), local, domain)
+    return st.builds(EmailEntry, address=address, label=st.sampled_from(["work", "home"]))
+
+
+def phones() -> st.SearchStrategy[PhoneEntry]:
+    """Phone entries with valid numbers of several regions."""
+
+    def build(pattern: tuple[str, int], digits: int) -> PhoneEntry:
+        prefix, length = pattern
+        return PhoneEntry(number=normalize_phone(f"{prefix}{digits % 10**length:0{length}d}"))
+
+    return st.builds(build, st.sampled_from(_PHONE_PATTERNS), st.integers(0, 10**7))
+
+
+def addresses() -> st.SearchStrategy[Address]:
+    """Addresses with some parts filled in."""
+    text = st.text(st.characters(codec="utf-8", categories=["L", "N"]), max_size=12)
+    return st.builds(
+        Address,
+        lines=st.lists(text, max_size=2).map(tuple),
+        city=text,
+        country=st.sampled_from(["", "IR", "PK", "US", "DE"]),
+    )
+
+
+def _custom() -> st.SearchStrategy[dict[str, object]]:
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**6), 10**6),
+        st.text(max_size=10),
+        st.decimals(allow_nan=False, allow_infinity=False, places=3, max_value=10**6),
+        st.dates(),
+        money(),
+    )
+    values = st.one_of(scalars, st.lists(scalars, max_size=3).map(tuple))
+    return st.dictionaries(st.from_regex(r"[a-z][a-z_]{0,9}", fullmatch=True), values, max_size=3)
+
+
+def contacts() -> st.SearchStrategy[Contact]:
+    """Valid contacts: names in Latin and Arabic script, e-mails, phones and custom values."""
+    return st.builds(
+        Contact,
+        first_name=_WORDS,
+        last_name=st.one_of(st.just(""), _WORDS),
+        emails=st.lists(emails(), max_size=2).map(tuple),
+        phones=st.lists(phones(), max_size=2).map(tuple),
+        addresses=st.lists(addresses(), max_size=1).map(tuple),
+        job_title=st.sampled_from(["", "Buyer", "Director"]),
+        birth_date=st.one_of(st.none(), st.dates(date(1920, 1, 1), date(2010, 1, 1))),
+        tags=st.lists(st.sampled_from(["vip", "lead", "partner"]), max_size=3).map(tuple),
+        owner_id=st.one_of(st.none(), st.sampled_from(["u1", "u2"])),
+        lead_source=st.sampled_from([None, "website", "referral"]),
+        custom=_custom(),
+        created_at=_TIMES,
+        updated_at=_TIMES,
+        version=st.integers(1, 50),
+    )
+
+
+def companies() -> st.SearchStrategy[Company]:
+    """Valid companies with domains, phones and custom values."""
+    return st.builds(
+        Company,
+        name=st.builds(
+            lambda a, b: f"{a} {b}", _WORDS, st.sampled_from(["Ltd", "GmbH", "", "Inc."])
+        ),
+        domain=st.sampled_from([None, "example.com", "acme.co.uk"]),
+        industry=st.sampled_from([None, "retail", "logistics"]),
+        phones=st.lists(phones(), max_size=2).map(tuple),
+        emails=st.lists(emails(), max_size=1).map(tuple),
+        custom=_custom(),
+        created_at=_TIMES,
+        updated_at=_TIMES,
+    )
+
+
+def affiliations() -> st.SearchStrategy[Affiliation]:
+    """Affiliations between made-up contact and company ids."""
+    ids = st.from_regex(r"[0-9A-Z]{26}", fullmatch=True)
+    return st.builds(
+        Affiliation,
+        contact_id=ids,
+        company_id=ids,
+        role=st.sampled_from(["director", "buyer", "lawyer", "chief accountant"]),
+        created_at=_TIMES,
+        updated_at=_TIMES,
+    )
