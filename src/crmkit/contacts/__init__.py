@@ -4,7 +4,7 @@ from ._company_key import company_match_key
 from ._email import EmailAddress, normalize_domain, normalize_email
 from ._model import Affiliation, Company, Contact, EmailEntry, PhoneEntry, amend, utcnow
 from ._names import PersonName, name_match_key, parse_name
-from ._phone import PhoneNumber, normalize_phone
+from ._phone import PhoneKind, PhoneNumber, normalize_phone, phone_from_excel_float
 
 __all__ = [
     "Affiliation",
@@ -14,6 +14,7 @@ __all__ = [
     "EmailEntry",
     "PersonName",
     "PhoneEntry",
+    "PhoneKind",
     "PhoneNumber",
     "amend",
     "company_match_key",
@@ -22,5 +23,6 @@ __all__ = [
     "normalize_email",
     "normalize_phone",
     "parse_name",
+    "phone_from_excel_float",
     "utcnow",
 ]
