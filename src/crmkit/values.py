@@ -45,8 +45,14 @@ _NUMBER_CHARS = re.compile(r"[\d\s.,'\u066b\u066c\u00a0\u202f\u2019()+\-\u2212]+
 _BIDI_MARKS = str.maketrans("", "", "\u200e\u200f\u061c\u202a\u202b\u202c")
 
 
+@lru_cache(maxsize=512)
+def _known_currency(code: str) -> bool:
+    # babel looks the code up in its locale data each time: too slow for every Money made
+    return bool(is_currency(code))
+
+
 def _check_currency(currency: object) -> str:
-    if not isinstance(currency, str) or not is_currency(currency.upper()):
+    if not isinstance(currency, str) or not _known_currency(currency.upper()):
         raise InvalidMoney(currency, "not an ISO 4217 currency code", field="currency")
     return currency.upper()
 

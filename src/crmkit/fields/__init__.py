@@ -1,0 +1,50 @@
+"""Custom fields: typed definitions, formulas, visibility and required conditions, rules.
+
+A :class:`Schema` describes an object type's custom fields; it is checked when built and
+then coerces, validates, computes and lays out records. See ``docs/custom-fields.md``.
+"""
+
+from ._compute import Computed
+from ._definitions import (
+    Choice,
+    FieldDef,
+    FieldKind,
+    FieldOptions,
+    FormulaOptions,
+    MoneyOptions,
+    NumberOptions,
+    PhoneOptions,
+    PicklistOptions,
+    ReferenceOptions,
+    Section,
+    TextOptions,
+    ValidationRule,
+)
+from ._layout import Layout, LayoutField, LayoutSection
+from ._references import Lookup
+from ._schema import Schema
+from ._validation import Checked, Issue
+
+__all__ = [
+    "Checked",
+    "Choice",
+    "Computed",
+    "FieldDef",
+    "FieldKind",
+    "FieldOptions",
+    "FormulaOptions",
+    "Issue",
+    "Layout",
+    "LayoutField",
+    "LayoutSection",
+    "Lookup",
+    "MoneyOptions",
+    "NumberOptions",
+    "PhoneOptions",
+    "PicklistOptions",
+    "ReferenceOptions",
+    "Schema",
+    "Section",
+    "TextOptions",
+    "ValidationRule",
+]

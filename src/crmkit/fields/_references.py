@@ -1,0 +1,190 @@
+"""Reference fields: the types formulas see through them and their resolution at run time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
+
+from crmkit.errors import ConfigError, FormulaError
+from crmkit.expr import FieldType, Reference
+
+from ._definitions import FieldDef, FieldKind, ReferenceOptions
+
+if TYPE_CHECKING:
+    from ._schema import Schema
+
+__all__ = [
+    "STANDARD_FIELDS",
+    "Lookup",
+    "ResolvedRecord",
+    "expr_type",
+    "record_values",
+    "reference_type",
+]
+
+Lookup: TypeAlias = Callable[[str, str], object]
+"""``lookup(object_type, record_id)`` returns the related record (a mapping or a crmkit record)
+or None when there is none; a store provides one."""
+
+ExprType: TypeAlias = FieldType | Reference
+
+# The declared fields of crmkit's own records that formulas may read next to custom ones.
+_TEXT, _DATE, _DATETIME = FieldType.TEXT, FieldType.DATE, FieldType.DATETIME
+STANDARD_FIELDS: dict[str, dict[str, FieldType]] = {
+    "contact": {
+        "id": _TEXT,
+        "prefix": _TEXT,
+        "first_name": _TEXT,
+        "middle_name": _TEXT,
+        "last_name": _TEXT,
+        "suffix": _TEXT,
+        "job_title": _TEXT,
+        "birth_date": _DATE,
+        "owner_id": _TEXT,
+        "lead_source": _TEXT,
+        "lifecycle_stage": _TEXT,
+        "created_at": _DATETIME,
+        "updated_at": _DATETIME,
+    },
+    "company": {
+        "id": _TEXT,
+        "name": _TEXT,
+        "legal_name": _TEXT,
+        "domain": _TEXT,
+        "industry": _TEXT,
+        "parent_id": _TEXT,
+        "owner_id": _TEXT,
+        "created_at": _DATETIME,
+        "updated_at": _DATETIME,
+    },
+}
+
+_PLAIN: dict[FieldKind, FieldType] = {
+    FieldKind.TEXT: FieldType.TEXT,
+    FieldKind.LONG_TEXT: FieldType.TEXT,
+    FieldKind.EMAIL: FieldType.TEXT,
+    FieldKind.PHONE: FieldType.TEXT,
+    FieldKind.URL: FieldType.TEXT,
+    FieldKind.NUMBER: FieldType.NUMBER,
+    FieldKind.PERCENT: FieldType.PERCENT,
+    FieldKind.MONEY: FieldType.MONEY,
+    FieldKind.BOOL: FieldType.BOOL,
+    FieldKind.DATE: FieldType.DATE,
+    FieldKind.DATETIME: FieldType.DATETIME,
+    FieldKind.PICKLIST: FieldType.PICKLIST,
+    FieldKind.MULTIPICKLIST: FieldType.MULTIPICKLIST,
+}
+
+
+def expr_type(field: FieldDef) -> FieldType | None:
+    """Return the expression type of a field that is neither a reference nor a formula."""
+    return _PLAIN.get(field.type)
+
+
+def reference_type(target: str, related: Mapping[str, Schema], depth: int) -> Reference:
+    """Return the fields of *target* as formulas see them, following references *depth* hops.
+
+    A target without a schema in *related* offers its standard fields only (none for a
+    user-defined type).
+    """
+    fields: dict[str, ExprType] = dict(STANDARD_FIELDS.get(target, {}))
+    schema = related.get(target)
+    if schema is not None:
+        types = schema.field_types()
+        for f in schema.fields:
+            if f.type is FieldKind.REFERENCE:
+                if depth > 0:
+                    assert isinstance(f.options, ReferenceOptions)  # noqa: S101  # checked on build
+                    inner = {**schema.related, **related}
+                    fields[f.name] = reference_type(f.options.target, inner, depth - 1)
+            else:
+                fields[f.name] = types[f.name]
+    return Reference(fields)
+
+
+class ResolvedRecord(Mapping[str, object]):
+    """A related record read through a lookup, resolving its own references lazily.
+
+    Reading ``company.payment_terms`` in a formula fetches the company once, when the
+    formula first reads it; a chain deeper than the schema's cap raises ``FormulaError``.
+    """
+
+    __slots__ = ("_depth", "_id", "_lookup", "_max_depth", "_record", "_refs", "_target")
+
+    def __init__(
+        self,
+        lookup: Lookup | None,
+        target: str,
+        record_id: str,
+        *,
+        refs: Mapping[str, Mapping[str, str]],
+        depth: int,
+        max_depth: int,
+    ) -> None:
+        self._lookup = lookup
+        self._target = target
+        self._id = record_id
+        self._refs = refs
+        self._depth = depth
+        self._max_depth = max_depth
+        self._record: Mapping[str, object] | None = None
+
+    def _load(self) -> Mapping[str, object]:
+        if self._record is None:
+            if self._depth > self._max_depth:
+                raise FormulaError(
+                    f"reference chain deeper than {self._max_depth} hop(s) at "
+                    f"{self._target} {self._id!r}"
+                )
+            if self._lookup is None:
+                raise FormulaError(
+                    f"reading the {self._target} {self._id!r} needs a lookup (pass lookup=...)"
+                )
+            found = self._lookup(self._target, self._id)
+            self._record = record_values(found)
+        return self._record
+
+    def __getitem__(self, name: str) -> object:
+        value = self._load()[name]
+        target = self._refs.get(self._target, {}).get(name)
+        if target is not None and isinstance(value, str) and value:
+            return ResolvedRecord(
+                self._lookup,
+                target,
+                value,
+                refs=self._refs,
+                depth=self._depth + 1,
+                max_depth=self._max_depth,
+            )
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+def record_values(record: object) -> Mapping[str, object]:
+    """Return a record's values as a mapping: a mapping as is, a crmkit record flattened.
+
+    Raises:
+        ConfigError: for anything else.
+    """
+    if record is None:
+        return {}
+    if isinstance(record, Mapping):
+        return record
+    cls = type(record)
+    if attrs.has(cls):
+        values: dict[str, Any] = {}
+        custom = getattr(record, "custom", None)
+        if isinstance(custom, Mapping):
+            values.update(custom)
+        for a in attrs.fields(cls):
+            if a.name != "custom":
+                values[a.name] = getattr(record, a.name)
+        return values
+    raise ConfigError("record", f"expected a mapping or a crmkit record, not {record!r}")

@@ -1,0 +1,478 @@
+"""The Schema: an object type's custom fields, sections and rules, checked when built."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+from crmkit.errors import (
+    ConfigError,
+    InvalidRecord,
+    NotFound,
+    ValidationError,
+)
+from crmkit.expr import FieldType, Function, Reference, rename_field
+
+from ._coercion import coercer, parse_locale
+from ._compute import Computed, Plan, build_plan, compute
+from ._config import schema_parts, schema_to_dict
+from ._definitions import (
+    FieldDef,
+    FormulaOptions,
+    PicklistOptions,
+    Section,
+    ValidationRule,
+)
+from ._layout import Layout, layout
+from ._references import Lookup, record_values
+from ._validation import Checked, Issue, check_value, is_blank, validate, validate_batch
+
+__all__ = ["Schema"]
+
+_NAME_ATTRS = ("default_expr", "required_when", "visible_when", "read_only_when")
+
+
+def _object_type(value: object) -> str:
+    if not isinstance(value, str) or not value.isidentifier():
+        raise ConfigError("object_type", f"expected an object type name, not {value!r}")
+    return value
+
+
+def _items(kind: type, path: str, values: object) -> tuple[Any, ...]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ConfigError(path, f"expected a list of {kind.__name__}, not {values!r}")
+    out = tuple(values)
+    for i, item in enumerate(out):
+        if not isinstance(item, kind):
+            raise ConfigError(f"{path}[{i}]", f"expected a {kind.__name__}, not {item!r}")
+    return out
+
+
+def _fields(values: object) -> tuple[FieldDef, ...]:
+    return _items(FieldDef, "fields", values)
+
+
+def _sections(values: object) -> tuple[Section, ...]:
+    return _items(Section, "sections", values)
+
+
+def _rules(values: object) -> tuple[ValidationRule, ...]:
+    return _items(ValidationRule, "rules", values)
+
+
+def _functions(values: object) -> tuple[Function, ...]:
+    return _items(Function, "functions", values)
+
+
+def _related(value: object) -> dict[str, Schema]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(isinstance(s, Schema) for s in value.values()):
+        raise ConfigError("related", f"expected a mapping of object types to schemas: {value!r}")
+    return dict(value)
+
+
+def _depth(_: object, __: object, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise ConfigError("max_depth", f"expected an integer from 0 to 10, not {value!r}")
+
+
+@frozen
+class Schema:
+    """An object type's custom fields, their sections and validation rules.
+
+    Building a schema checks it: names, picklist dependencies, sections, and every
+    formula, condition and rule, which are type-checked against the fields (and, through
+    reference fields, against the *related* schemas). Formula fields are put in dependency
+    order; a cycle is refused with the whole cycle in the message.
+
+    Args and attributes:
+        object_type: the records the schema describes (``deal``, ``contact``, ``company`` or
+            a user-defined type). Formulas of a ``contact`` or ``company`` schema may also
+            read the record's standard fields (``first_name``, ``industry``...).
+        fields: the field definitions, in order.
+        sections: the form's sections, in order; fields no section lists come last.
+        rules: the validation rules.
+        related: schemas of the object types reference fields point to, so that formulas can
+            read ``company.payment_terms`` (not part of :meth:`to_dict`).
+        max_depth: how many references a formula may follow (``company.parent.industry``
+            is two).
+        functions: host functions formulas may call.
+
+    Raises:
+        ConfigError: naming the path of the first problem (``fields[3].options.expression``).
+    """
+
+    object_type: str = field(converter=_object_type)
+    fields: tuple[FieldDef, ...] = field(converter=_fields)
+    sections: tuple[Section, ...] = field(default=(), converter=_sections)
+    rules: tuple[ValidationRule, ...] = field(default=(), converter=_rules)
+    related: dict[str, Schema] = field(
+        factory=dict, converter=_related, eq=False, hash=False, repr=False, kw_only=True
+    )
+    max_depth: int = field(default=2, validator=_depth, eq=False, kw_only=True)
+    functions: tuple[Function, ...] = field(
+        default=(), converter=_functions, eq=False, hash=False, repr=False, kw_only=True
+    )
+    _plan: Plan = field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        plan = build_plan(self)
+        for i, f in enumerate(self.fields):
+            check = check_value(f)
+            make = coercer(f)
+            if make is not None:
+                plan.coercers[f.name] = make
+            if check is None:
+                continue
+            plan.checks.append((f.name, check))
+            if f.default is not None:
+                problem = check(f.default, {})
+                if problem is not None:
+                    raise ConfigError(f"fields[{i}].default", problem[1])
+        object.__setattr__(self, "_plan", plan)
+
+    @classmethod
+    def from_dict(
+        cls,
+        config: object,
+        *,
+        related: Mapping[str, Schema] | None = None,
+        max_depth: int = 2,
+        functions: Sequence[Function] = (),
+    ) -> Schema:
+        """Build a schema from plain data such as :meth:`to_dict` writes (or JSON, YAML).
+
+        Raises:
+            ConfigError: naming the path of the bad value (``fields[3].options.choices``).
+        """
+        return cls(
+            **schema_parts(config), related=related, max_depth=max_depth, functions=functions
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the schema as JSON-safe plain data; ``from_dict`` gives back an equal schema.
+
+        Attributes left at their defaults are left out.
+        """
+        return schema_to_dict(self)
+
+    def field(self, name: str) -> FieldDef:
+        """Return the definition of the field *name*.
+
+        Raises:
+            NotFound: if the schema has no such field.
+        """
+        found = self._plan.by_name.get(name)
+        if found is None:
+            raise NotFound(f"{self.object_type} field", name)
+        return found
+
+    def field_types(self) -> dict[str, FieldType | Reference]:
+        """Return each name formulas may use with its expression type.
+
+        Formula fields have their result type, reference fields a
+        :class:`~crmkit.expr.Reference` to the related type's fields, and a contact or
+        company schema lists the record's standard fields too.
+        """
+        return dict(self._plan.types)
+
+    @property
+    def formula_order(self) -> tuple[str, ...]:
+        """The formula fields in the order they are computed (each after those it reads)."""
+        return tuple(name for name, _ in self._plan.formulas)
+
+    def coerce(self, raw: Mapping[str, object], *, locale: str = "en_US") -> dict[str, object]:
+        """Turn raw values (spreadsheet text) into typed field values.
+
+        Numbers, amounts and dates are read as written in *locale* (``1.234,56`` in
+        ``de_DE``; Solar Hijri dates and Persian digits in ``fa_IR``), checkboxes from yes/no
+        words of several languages (``yes``, ``1``, ``بله``, ``ہاں``...), picklists from a
+        choice's value, label or translated label. Blank values become None.
+
+        Raises:
+            InvalidRecord: holding a :class:`~crmkit.errors.ValidationError` per bad field
+                (an unknown field, a formula field, or a value that cannot be read).
+            ValidationError: if *raw* is not a mapping or *locale* is not a locale.
+        """
+        if not isinstance(raw, Mapping):
+            raise ValidationError(raw, "expected a mapping of field names to values")
+        loc = parse_locale(locale)
+        out: dict[str, object] = {}
+        errors: list[ValidationError] = []
+        for name, value in raw.items():
+            spec = self._plan.by_name.get(name)
+            make = self._plan.coercers.get(name) if spec is not None else None
+            if spec is None or make is None:
+                reason = "is a formula field: it is computed" if spec else "no such field"
+                errors.append(ValidationError(value, reason, field=str(name)))
+                continue
+            if value is None or is_blank(value):
+                out[name] = None
+                continue
+            try:
+                out[name] = make(value, loc)
+            except ValidationError as exc:
+                errors.append(exc.at(field=name))
+        if errors:
+            raise InvalidRecord(errors, record=f"{self.object_type} record")
+        return out
+
+    def apply_defaults(
+        self, record: object, *, now: datetime | date | None = None
+    ) -> dict[str, object]:
+        """Return the record's values with each blank field set to its default.
+
+        Raises:
+            FormulaError: if a ``default_expr`` cannot be evaluated for this record.
+        """
+        values = dict(record_values(record))
+        for f in self.fields:
+            if not is_blank(values.get(f.name)):
+                continue
+            if f.default is not None:
+                values[f.name] = f.default
+            elif f.name in self._plan.defaults:
+                value = self._plan.defaults[f.name].evaluate(values, now=now)
+                values[f.name] = tuple(sorted(value)) if isinstance(value, frozenset) else value
+        return values
+
+    def compute(
+        self,
+        record: object,
+        *,
+        lookup: Lookup | None = None,
+        now: datetime | date | None = None,
+    ) -> Computed:
+        """Compute the formula fields of *record* in dependency order.
+
+        A formula that fails on this record (division by zero, a bad ``VALUE``) is reported
+        in :attr:`Computed.errors`, with the formulas that depend on it; the others are
+        still computed, so a batch never stops on one record.
+
+        Args:
+            record: a mapping of field values or a crmkit record (its ``custom`` values).
+            lookup: ``lookup(object_type, id)`` returning a related record, for formulas that
+                read through reference fields.
+            now: the clock for ``TODAY()`` and ``NOW()``.
+
+        Raises:
+            ConfigError: if *record* is neither a mapping nor a crmkit record.
+        """
+        return compute(self._plan, record_values(record), lookup=lookup, now=now)[1]
+
+    def validate(
+        self,
+        record: object,
+        *,
+        previous: object = None,
+        lookup: Lookup | None = None,
+        now: datetime | date | None = None,
+    ) -> list[Issue]:
+        """Return every problem of *record* at once; an empty list means it is valid.
+
+        Checks value types and constraints, required and required-when fields (a hidden
+        field, or a field of a hidden section, is never required), picklist choices
+        (dependent ones against their controlling field), read-only fields changed since
+        *previous*, formula errors and validation rules (``ISCHANGED``/``PRIORVALUE`` read
+        *previous*).
+
+        Raises:
+            ConfigError: if *record* is neither a mapping nor a crmkit record.
+        """
+        return validate(self._plan, record, previous=previous, lookup=lookup, now=now).issues
+
+    def check(
+        self,
+        record: object,
+        *,
+        previous: object = None,
+        lookup: Lookup | None = None,
+        now: datetime | date | None = None,
+    ) -> Checked:
+        """Compute and validate *record* in one pass.
+
+        This gives what :meth:`compute` and :meth:`validate` give, without computing the
+        formulas twice.
+
+        Raises:
+            ConfigError: if *record* is neither a mapping nor a crmkit record.
+        """
+        return validate(self._plan, record, previous=previous, lookup=lookup, now=now)
+
+    def validate_batch(
+        self,
+        records: Iterable[object],
+        *,
+        lookup: Lookup | None = None,
+        now: datetime | date | None = None,
+    ) -> list[list[Issue]]:
+        """Validate each record, and the ``unique`` fields across the batch.
+
+        Returns:
+            One list of issues per record, in order; each issue's ``index`` is the record's
+            position. A unique value already used by an earlier record is an issue of the
+            later one.
+
+        Raises:
+            ConfigError: if a record is neither a mapping nor a crmkit record.
+        """
+        return validate_batch(self._plan, records, lookup=lookup, now=now)
+
+    def layout(
+        self,
+        record: object,
+        *,
+        locale: str | None = None,
+        lookup: Lookup | None = None,
+        now: datetime | date | None = None,
+    ) -> Layout:
+        """Return what a form shows for *record*: visible sections and fields, in order.
+
+        Each field carries its required and read-only flags and, for picklists, the
+        choices open for this record; labels are in *locale* when translated.
+
+        Raises:
+            ConfigError: if *record* is neither a mapping nor a crmkit record, or *locale*
+                is not a locale.
+        """
+        return layout(
+            self._plan, self.fields, self.sections, record, locale=locale, lookup=lookup, now=now
+        )
+
+    def dependents(self, name: str) -> tuple[str, ...]:
+        """Return what uses the field *name*: formulas, conditions, rules, dependent picklists.
+
+        Each is named by where it lives: ``fields.commission.formula``,
+        ``sections.shipping.visible_when``, ``rules.cap.error_when``,
+        ``fields.city.controlled_by``, ``rules.cap.field``.
+
+        Raises:
+            NotFound: if the schema has no such field.
+        """
+        self.field(name)
+        out = [
+            label
+            for label, expression in self._plan.expressions.items()
+            if not label.startswith(f"fields.{name}.")
+            and any(ref.split(".", 1)[0] == name for ref in expression.references)
+        ]
+        out.extend(
+            f"fields.{f.name}.controlled_by"
+            for f in self.fields
+            if isinstance(f.options, PicklistOptions) and f.options.controlled_by == name
+        )
+        out.extend(f"rules.{r.name}.field" for r in self.rules if r.field == name)
+        return tuple(out)
+
+    def add_field(self, definition: FieldDef, *, section: str | None = None) -> Schema:
+        """Return a schema with *definition* added (at the end of *section* when given).
+
+        Raises:
+            ConfigError: if the new schema does not check (a duplicate name, a bad formula,
+                an unknown section...).
+        """
+        sections = self.sections
+        if section is not None:
+            if section not in {s.name for s in sections}:
+                raise ConfigError("section", f"no section named {section!r}")
+            sections = tuple(
+                attrs.evolve(s, fields=(*s.fields, definition.name)) if s.name == section else s
+                for s in sections
+            )
+        return self._evolve(fields=(*self.fields, definition), sections=sections)
+
+    def remove_field(self, name: str) -> Schema:
+        """Return a schema without the field *name* (and without it in its section).
+
+        Raises:
+            NotFound: if there is no such field.
+            ConfigError: listing every dependent, if formulas, conditions or rules use it.
+        """
+        used = self.dependents(name)
+        if used:
+            raise ConfigError(
+                self._path(name), f"cannot remove {name!r}: used by {', '.join(used)}"
+            )
+        return self._evolve(
+            fields=tuple(f for f in self.fields if f.name != name),
+            sections=tuple(
+                attrs.evolve(s, fields=tuple(n for n in s.fields if n != name))
+                for s in self.sections
+            ),
+        )
+
+    def rename_field(self, old: str, new: str, *, rewrite: bool = False) -> Schema:
+        """Return a schema where the field *old* is called *new*.
+
+        Args:
+            old: the current name.
+            new: the new name.
+            rewrite: rewrite the formulas, conditions and rules that use *old* (they come
+                back in canonical form); without it, a used field is not renamed.
+
+        Raises:
+            NotFound: if there is no field *old*.
+            ConfigError: listing every dependent when *rewrite* is False and *old* is used,
+                or if *new* is not a valid, unused name.
+        """
+        used = self.dependents(old)
+        if new in self._plan.by_name or new in self._plan.types:
+            raise ConfigError(self._path(old), f"cannot rename {old!r}: {new!r} is taken")
+        if used and not rewrite:
+            raise ConfigError(
+                self._path(old),
+                f"cannot rename {old!r}: used by {', '.join(used)} (pass rewrite=True)",
+            )
+        return self._evolve(
+            fields=tuple(self._renamed(f, old, new) for f in self.fields),
+            sections=tuple(
+                attrs.evolve(
+                    s,
+                    fields=tuple(new if n == old else n for n in s.fields),
+                    visible_when=self._rewrite(
+                        f"sections.{s.name}.visible_when", s.visible_when, old, new
+                    ),
+                )
+                for s in self.sections
+            ),
+            rules=tuple(
+                attrs.evolve(
+                    r,
+                    field=new if r.field == old else r.field,
+                    error_when=self._rewrite(f"rules.{r.name}.error_when", r.error_when, old, new),
+                )
+                for r in self.rules
+            ),
+        )
+
+    def _renamed(self, f: FieldDef, old: str, new: str) -> FieldDef:
+        changes: dict[str, Any] = {"name": new} if f.name == old else {}
+        for attr in _NAME_ATTRS:
+            changes[attr] = self._rewrite(f"fields.{f.name}.{attr}", getattr(f, attr), old, new)
+        options = f.options
+        if isinstance(options, FormulaOptions):
+            source = self._rewrite(f"fields.{f.name}.formula", options.expression, old, new)
+            changes["options"] = attrs.evolve(options, expression=source)
+        elif isinstance(options, PicklistOptions) and options.controlled_by == old:
+            changes["options"] = attrs.evolve(options, controlled_by=new)
+        return attrs.evolve(f, **changes)
+
+    def _rewrite(self, label: str, source: str | None, old: str, new: str) -> Any:
+        expression = self._plan.expressions.get(label)
+        if source is None or expression is None:
+            return source
+        if not any(ref.split(".", 1)[0] == old for ref in expression.references):
+            return source
+        return rename_field(source, old, new)
+
+    def _path(self, name: str) -> str:
+        index = [f.name for f in self.fields].index(name)
+        return f"fields[{index}]"
+
+    def _evolve(self, **changes: Any) -> Schema:
+        return attrs.evolve(self, **changes)
