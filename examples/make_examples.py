@@ -139,10 +139,10 @@ def _phone(rng: random.Random, region: str) -> tuple[str, list[str]]:
         ]
     elif region == "GB":
         rest = rng.randint(100000, 999999)
-        e164 = f"+447700{rest}"
-        forms = [f"07700 {rest}", f"+44 (0)7700 {rest}", f"+44 7700 {rest}", f"0044 7700 {rest}"]
+        e164 = f"+447400{rest}"
+        forms = [f"07400 {rest}", f"+44 (0)7400 {rest}", f"+44 7400 {rest}", f"0044 7400 {rest}"]
     elif region == "DE":
-        rest = rng.randint(1000000, 9999999)
+        rest = rng.randint(10000000, 99999999)
         e164 = f"+49151{rest}"
         forms = [f"0151 {rest}", f"+49 151 {rest}", f"+49 (0)151-{rest}"]
     elif region == "IR":

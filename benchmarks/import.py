@@ -1,0 +1,112 @@
+"""Speed and peak memory of clean_file and import_file on generated contact spreadsheets.
+
+    .venv/bin/python benchmarks/import.py --quick       # 5,000 rows, a few seconds
+    .venv/bin/python benchmarks/import.py               # 100,000 and 1,000,000 rows
+
+Each measurement runs in a child process so its peak memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GOAL_CLEAN = 15_000
+GOAL_IMPORT = 10_000
+GOAL_MB = 500
+FIRST = ["John", "Mary", "Ali", "Sara", "Imran", "Ayesha", "Hans", "Anna", "علی", "زهرا"]
+LAST = ["Smith", "Khan", "Müller", "Rezaei", "Malik", "Brown", "احمدی", "Dubois"]
+COMPANIES = ["Acme Ltd", "Globex Corp.", "Initech LLC", "شرکت پارس", "Lahore Traders"]
+
+
+def generate(path: Path, rows: int, seed: int) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["Full Name", "E-mail", "Mobile", "Company", "City"])
+        for i in range(rows):
+            # about one row in ten repeats an earlier person (same e-mail, other phone form)
+            n = rng.randrange(i) if i and rng.random() < 0.1 else i
+            first, last = FIRST[n % len(FIRST)], LAST[(n // 7) % len(LAST)]
+            phone = f"+92 300 {1000000 + n % 9000000}" if n % 2 else f"0300{1000000 + n % 9000000}"
+            email = f"user{n}@example.com" if rng.random() > 0.05 else f"user{n}@"
+            out.writerow([f"{first} {last}", email, phone, COMPANIES[n % 5], "Lahore"])
+
+
+def _child(kind: str, path: str) -> None:
+    from crmkit.importers import clean_file, import_file  # noqa: PLC0415 - child process only
+    from crmkit.storage import open_store  # noqa: PLC0415 - child process only
+
+    started = time.perf_counter()
+    if kind == "clean":
+        report = clean_file(
+            path,
+            out=path + ".clean.csv",
+            duplicates=path + ".d.csv",
+            rejects=path + ".r.csv",
+            region="PK",
+        )
+    else:
+        store = open_store(f"sqlite:///{path}.db")
+        report = import_file(path, store, region="PK")
+        store.close()
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "rows": report.rows_read,
+                "seconds": seconds,
+                "peak_mb": max(peak, children),
+                "accounted": report.accounted,
+            }
+        )
+    )
+
+
+def measure(kind: str, path: Path) -> dict[str, float]:
+    done = subprocess.run(  # noqa: S603 - runs this very script
+        [sys.executable, __file__, "--child", kind, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="5,000 rows only")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    sizes = [5_000] if args.quick else [100_000, 1_000_000]
+    print("2-core machine; figures are noisy while other work runs")
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            path = Path(folder) / f"contacts_{size}.csv"
+            generate(path, size, args.seed)
+            for kind, goal in (("clean", GOAL_CLEAN), ("import", GOAL_IMPORT)):
+                result = measure(kind, path)
+                rate = result["rows"] / result["seconds"]
+                print(
+                    f"{kind:6} {size:>9,} rows: {rate:>8,.0f} rows/s (goal >= {goal:,}), "
+                    f"peak {result['peak_mb']:,.0f} MB (goal < {GOAL_MB}), "
+                    f"{result['seconds']:.1f} s, accounted={result['accounted']}"
+                )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,362 @@
+"""The ``crmkit`` command line: clean, import, dedupe, export and undo-import.
+
+Every error a user can cause (a missing file, a bad option, an unreadable spreadsheet) ends
+in one line on stderr and exit code 2 (1 for a failure while working), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from crmkit.errors import CrmkitError
+
+__all__ = ["main"]
+
+DEFAULT_DB = "sqlite:///crm.db"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"crmkit: error: {message}\n")
+
+
+def _mapping(items: Sequence[str]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for item in items:
+        header, sep, field = item.partition("=")
+        if not sep or not header.strip():
+            raise CrmkitError(f'--map takes "Header=field", not {item!r}')
+        out[header.strip()] = field.strip() or None
+    return out
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _reading(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", help="phone region for numbers without a country code (PK)")
+    parser.add_argument("--locale", help="locale for dates and numbers (fa_IR, de_DE, en_US)")
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=FIELD",
+        help='map a column by hand ("Tel=phone"; "Notes=" ignores it); repeatable',
+    )
+    parser.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
+    parser.add_argument("--encoding", help="CSV encoding (default: detected)")
+    parser.add_argument("--delimiter", help="CSV delimiter (default: sniffed)")
+
+
+def _build() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="crmkit",
+        description="Clean, import and export contact spreadsheets.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    clean = commands.add_parser(
+        "clean",
+        help="normalize a spreadsheet, merge duplicates, write clean and rejected rows",
+        description="Normalize phones, e-mails and names, merge duplicate rows, and write "
+        "a clean file, a duplicates report and the rows that could not be used.",
+    )
+    clean.add_argument("input", help="CSV, XLSX or JSON-lines file")
+    clean.add_argument("-o", "--output", required=True, help="clean file (.csv or .xlsx)")
+    clean.add_argument("--duplicates", help="duplicate groups report (.csv or .xlsx)")
+    clean.add_argument("--rejects", help="rows that could not be used, with the reason")
+    _reading(clean)
+    _common(clean)
+
+    imp = commands.add_parser(
+        "import",
+        help="import a spreadsheet into a database",
+        description="Import contacts; rows matching a stored contact by the key are merged.",
+    )
+    imp.add_argument("input", help="CSV, XLSX or JSON-lines file")
+    imp.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
+    imp.add_argument("--key", default="email", choices=["email", "phone"], help="match key")
+    imp.add_argument(
+        "--on-duplicate",
+        default="merge",
+        choices=["merge", "skip", "update", "create"],
+        help="what a row matching a stored contact does",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="report, but write nothing")
+    imp.add_argument("--actor", help="who is importing (for the history)")
+    _reading(imp)
+    _common(imp)
+
+    dedupe = commands.add_parser(
+        "dedupe",
+        help="list duplicate contacts in a database",
+        description="Find groups of stored contacts that are one person.",
+    )
+    dedupe.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
+    dedupe.add_argument("-o", "--output", help="write the groups to this .csv or .xlsx")
+    _common(dedupe)
+
+    export = commands.add_parser(
+        "export", help="export contacts to CSV or XLSX", description="Export stored contacts."
+    )
+    export.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
+    export.add_argument("-o", "--output", required=True, help="output file (.csv or .xlsx)")
+    export.add_argument("--columns", help="comma-separated columns (default: the main fields)")
+    export.add_argument("--locale", help="format dates and phones for this locale")
+    export.add_argument("--where", help="filter in the expression language")
+    _common(export)
+
+    undo = commands.add_parser(
+        "undo-import",
+        help="undo an import by its id",
+        description="Delete what an import created and restore what it changed.",
+    )
+    undo.add_argument("import_id", metavar="ID", help="the import id the import printed")
+    undo.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
+    _common(undo)
+    return parser
+
+
+def _progress(args: argparse.Namespace) -> tuple[Any, Callable[[Any], None] | None]:
+    if args.quiet or args.json or not sys.stderr.isatty():
+        return None, None
+    from rich.progress import (  # noqa: PLC0415 - loaded only by the command that needs it
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:,.0f} rows/s"),
+        TimeRemainingColumn(),
+        transient=True,
+    )
+    task = bar.add_task(args.command, total=None, rate=0.0)
+
+    def update(p: Any) -> None:
+        bar.update(task, completed=p.rows_done, total=p.rows_total, rate=p.rows_per_second)
+
+    return bar, update
+
+
+def _summary(title: str, rows: list[tuple[str, object]], args: argparse.Namespace) -> None:
+    from rich.console import Console  # noqa: PLC0415 - loaded only by the command that needs it
+    from rich.table import Table  # noqa: PLC0415 - loaded only by the command that needs it
+
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for label, value in rows:
+        table.add_row(label, str(value))
+    Console(stderr=False, soft_wrap=True).print(table)
+
+
+def _counts(report: Any) -> list[tuple[str, object]]:
+    rows: list[tuple[str, object]] = [
+        ("rows read", f"{report.rows_read:,}"),
+        ("created", f"{report.created:,}"),
+    ]
+    if report.updated:
+        rows.append(("updated", f"{report.updated:,}"))
+    rows += [
+        ("merged", f"{report.merged:,}"),
+        ("skipped", f"{report.skipped:,}"),
+        ("rejected", f"{report.rejected:,}"),
+    ]
+    rows += [(f"  {reason}", f"{count:,}") for reason, count in report.reasons.items()]
+    rows.append(("rows/second", f"{report.rows_per_second:,.0f}"))
+    return rows
+
+
+def _clean(args: argparse.Namespace) -> int:
+    from .importers import clean_file  # noqa: PLC0415 - loaded only by the command that needs it
+
+    bar, update = _progress(args)
+    try:
+        if bar is not None:
+            bar.start()
+        report = clean_file(
+            args.input,
+            out=args.output,
+            duplicates=args.duplicates,
+            rejects=args.rejects,
+            region=args.region,
+            locale=args.locale,
+            mapping=_mapping(args.map),
+            sheet=args.sheet,
+            encoding=args.encoding,
+            delimiter=args.delimiter,
+            progress=update,
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    elif not args.quiet:
+        rows = _counts(report)
+        rows.insert(-1, ("duplicate groups", f"{report.duplicate_groups:,}"))
+        rows += [(role, path) for role, path in report.outputs.items()]
+        ignored = ", ".join(c for c, _ in report.mapping.ignored)
+        if ignored:
+            rows.append(("ignored columns", ignored))
+        _summary(f"crmkit clean {args.input}", rows, args)
+    return 0
+
+
+def _store(url: str) -> Any:
+    from .storage import open_store  # noqa: PLC0415 - loaded only by the command that needs it
+
+    return open_store(url)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importers import import_file  # noqa: PLC0415 - loaded only by the command that needs it
+
+    store = _store(args.db)
+    bar, update = _progress(args)
+    try:
+        if bar is not None:
+            bar.start()
+        report = import_file(
+            args.input,
+            store,
+            key=args.key,
+            on_duplicate=args.on_duplicate,
+            dry_run=args.dry_run,
+            actor=args.actor,
+            region=args.region,
+            locale=args.locale,
+            mapping=_mapping(args.map),
+            sheet=args.sheet,
+            encoding=args.encoding,
+            delimiter=args.delimiter,
+            progress=update,
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
+        store.close()
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    elif not args.quiet:
+        rows = _counts(report)
+        rows.append(("import id", report.import_id + (" (dry run)" if report.dry_run else "")))
+        _summary(f"crmkit import {args.input}", rows, args)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .importers import export  # noqa: PLC0415 - loaded only by the command that needs it
+
+    store = _store(args.db)
+    try:
+        kwargs: dict[str, Any] = {"locale": args.locale, "where": args.where}
+        if args.columns:
+            kwargs["columns"] = [c.strip() for c in args.columns.split(",") if c.strip()]
+        written = export(store, args.output, **kwargs)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"output": args.output, "contacts": written}))
+    elif not args.quiet:
+        print(f"wrote {written:,} contacts to {args.output}")
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    from .importers import undo_import  # noqa: PLC0415 - loaded only by the command that needs it
+
+    store = _store(args.db)
+    try:
+        touched = undo_import(store, args.import_id)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"import_id": args.import_id, "contacts": touched}))
+    elif not args.quiet:
+        print(f"undid import {args.import_id}: {touched:,} contacts deleted or restored")
+    return 0
+
+
+def _dedupe(args: argparse.Namespace) -> int:
+    try:
+        from .contacts import find_duplicates  # type: ignore[attr-defined]  # noqa: PLC0415 - loaded only by the command that needs it
+    except ImportError as exc:
+        raise CrmkitError("duplicate detection is not available in this version") from exc
+    store = _store(args.db)
+    try:
+        contacts = list(_all(store))
+        groups = find_duplicates(contacts)
+    finally:
+        store.close()
+    if args.output:
+        from .importers._tabular import TableWriter  # noqa: PLC0415 - loaded only by the command that needs it
+
+        with TableWriter(args.output, ["group", "score", "kind", "id", "explanation"]) as out:
+            for number, group in enumerate(groups, start=1):
+                for record_id in group.ids:
+                    out.write([number, group.score, group.kind, record_id, group.explain()])
+    if args.json:
+        print(json.dumps({"groups": len(groups), "contacts": len(contacts)}))
+    elif not args.quiet:
+        print(f"{len(groups):,} duplicate groups among {len(contacts):,} contacts")
+    return 0
+
+
+def _all(store: Any) -> Any:
+    after = None
+    while True:
+        page = store.contacts.find(limit=1000, after=after)
+        yield from page
+        after = page.next_after
+        if after is None:
+            return
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "clean": _clean,
+    "import": _import,
+    "dedupe": _dedupe,
+    "export": _export,
+    "undo-import": _undo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``crmkit`` command line and return its exit code.
+
+    Args:
+        argv: the arguments (without the program name); ``sys.argv[1:]`` when None.
+    """
+    parser = _build()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    try:
+        return _COMMANDS[args.command](args)
+    except CrmkitError as exc:
+        print(f"crmkit: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"crmkit: error: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("crmkit: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last guard: one line, never a traceback
+        print(f"crmkit: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,41 @@
+"""Bulk import, clean and export of contact spreadsheets.
+
+Read CSV, XLSX, JSON lines or dicts (:func:`open_source`), map their columns
+(:func:`map_columns`), normalize each row (:func:`normalize_row`), then clean a file
+(:func:`clean_file`), import it into a store (:func:`import_file`, :func:`undo_import`),
+look before leaping (:func:`preview`) and write contacts back out (:func:`export`).
+"""
+
+from ._clean import clean_file
+from ._import import import_file, row_to_contact, undo_import
+from ._locale import LocaleOptions
+from ._mapping import ColumnMapping, ColumnRule, CustomFieldSource, map_columns
+from ._preview import ImportPlan, export, preview
+from ._report import CleanReport, ImportReport, Progress, Rejection
+from ._rows import Problem, RowResult, normalize_row
+from ._sources import SourceRow, Table, open_source
+
+__all__ = [
+    "CleanReport",
+    "ColumnMapping",
+    "ColumnRule",
+    "CustomFieldSource",
+    "ImportPlan",
+    "ImportReport",
+    "LocaleOptions",
+    "Problem",
+    "Progress",
+    "Rejection",
+    "RowResult",
+    "SourceRow",
+    "Table",
+    "clean_file",
+    "export",
+    "import_file",
+    "map_columns",
+    "normalize_row",
+    "open_source",
+    "preview",
+    "row_to_contact",
+    "undo_import",
+]

@@ -1,0 +1,445 @@
+"""``import_file`` and ``undo_import``: rows into a store, in batches, re-runnable and undoable.
+
+Each batch is one transaction: the batch's contacts are matched against the store through
+its indexed key lookup (and so against the earlier batches of the same file), then written
+with the store's bulk path, together with an undo log record naming what was created and
+what each updated contact looked like before. Importing the same file again matches every
+row to the contact it made the first time and changes nothing; an import that stopped part
+way is finished by running it again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import attrs
+
+from crmkit._ids import new_id
+from crmkit.contacts import Contact, amend
+from crmkit.errors import ConfigError, NotFound, ValidationError
+from crmkit.values import Address
+
+from ._clean import _reason_kind, prepare
+from ._engine import Coerce, estimate_rows, normalized
+from ._mapping import CUSTOM_PREFIX, CustomFieldSource
+from ._report import ImportReport, ProgressCallback, Rejection
+from ._rows import Problem, RowResult
+
+if TYPE_CHECKING:  # storage is only needed once an import runs: cleaning works without it
+    from crmkit.storage import CustomRecord, Store
+
+__all__ = ["import_file", "row_to_contact", "undo_import"]
+
+OnDuplicate = Literal["merge", "skip", "update", "create"]
+
+_LOG_TYPE: Final = "crmkit_import_batch"
+_LOG_FIELDS: Final = {"import_id": "text", "created": "text", "updated": "text"}
+_KEYS: Final = {"email": "e:", "phone": "p:"}
+_CUSTOM_FIELDS: Final = ("company", "website", "notes", "owner")
+_KEEP_REJECTIONS: Final = 1000
+
+
+def row_to_contact(values: Mapping[str, str]) -> Contact:
+    """Build a :class:`Contact` from the clean values of a row (see :func:`normalize_row`).
+
+    Company, website, notes and owner go to custom fields of those names, as do the row's
+    own custom fields.
+
+    Raises:
+        ValidationError: if the values do not make a valid contact.
+    """
+    emails = [e for e in values.get("email", "").split("; ") if e]
+    phones: list[dict[str, object]] = []
+    for label, field in (("mobile", "mobile"), ("work", "phone"), ("home", "home_phone")):
+        phones.extend({"number": p, "label": label} for p in values.get(field, "").split("; ") if p)
+    custom: dict[str, object] = {f: values[f] for f in _CUSTOM_FIELDS if values.get(f)}
+    custom.update(
+        {k[len(CUSTOM_PREFIX) :]: v for k, v in values.items() if k.startswith(CUSTOM_PREFIX)}
+    )
+    lines = values["address"].split(", ") if values.get("address") else []
+    address = Address(
+        lines=lines,  # type: ignore[arg-type]  # attrs types the tuple converter loosely
+        city=values.get("city", ""),
+        region=values.get("state", ""),
+        postal_code=values.get("postal_code", ""),
+        country=values.get("country", ""),
+    )
+    birth = values.get("birth_date")
+    return Contact(
+        prefix=values.get("prefix", ""),
+        first_name=values.get("first_name", ""),
+        middle_name=values.get("middle_name", ""),
+        last_name=values.get("last_name", ""),
+        suffix=values.get("suffix", ""),
+        emails=emails,
+        phones=phones,
+        addresses=() if address.is_blank() else (address,),
+        job_title=values.get("job_title", ""),
+        birth_date=date.fromisoformat(birth) if birth else None,
+        tags=[t for t in values.get("tags", "").split("; ") if t],
+        lead_source=values.get("lead_source") or None,
+        lifecycle_stage=values.get("lifecycle_stage") or None,
+        custom=custom,
+    )
+
+
+def _key_of(result: RowResult, prefix: str) -> str | None:
+    return next((k[len(prefix) :] for k in result.keys if k.startswith(prefix)), None)
+
+
+def _merged(old: Contact, new: Contact) -> Contact:
+    """*old* with its blanks filled from *new*, and *new*'s extra e-mails, phones and tags."""
+    changes: dict[str, Any] = {}
+    for name in ("prefix", "first_name", "middle_name", "last_name", "suffix", "job_title"):
+        if not getattr(old, name) and getattr(new, name):
+            changes[name] = getattr(new, name)
+    for name in ("birth_date", "lead_source", "lifecycle_stage"):
+        if getattr(old, name) is None and getattr(new, name) is not None:
+            changes[name] = getattr(new, name)
+    known = {e.address.match_key for e in old.emails}
+    extra_emails = [
+        attrs.evolve(e, primary=False) for e in new.emails if e.address.match_key not in known
+    ]
+    if extra_emails:
+        changes["emails"] = (*old.emails, *extra_emails)
+    numbers = {p.number.e164 for p in old.phones}
+    extra_phones = [
+        attrs.evolve(p, primary=False) for p in new.phones if p.number.e164 not in numbers
+    ]
+    if extra_phones:
+        changes["phones"] = (*old.phones, *extra_phones)
+    if not old.addresses and new.addresses:
+        changes["addresses"] = new.addresses
+    tags = tuple(dict.fromkeys((*old.tags, *new.tags)))
+    if tags != old.tags:
+        changes["tags"] = tags
+    custom = {**new.custom, **old.custom}
+    if custom != old.custom:
+        changes["custom"] = custom
+    return amend(old, **changes) if changes else old
+
+
+def _updated(old: Contact, new: Contact) -> Contact:
+    """*old* with every field the row fills replaced by the row's value."""
+    changes: dict[str, Any] = {}
+    for field in attrs.fields(Contact):
+        if field.name in ("id", "created_at", "updated_at", "version"):
+            continue
+        value = getattr(new, field.name)
+        if field.name == "custom":
+            value = {**old.custom, **new.custom}
+        if value not in ("", None, ()) and value != getattr(old, field.name):
+            changes[field.name] = value
+    return amend(old, **changes) if changes else old
+
+
+def import_file(
+    path: str | Path,
+    store: Store,
+    *,
+    key: str = "email",
+    on_duplicate: OnDuplicate = "merge",
+    dry_run: bool = False,
+    actor: str | None = None,
+    region: str | None = None,
+    locale: str | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+    jalali: bool | None = None,
+    schema: CustomFieldSource | None = None,
+    coerce: Coerce | None = None,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    batch_size: int = 2000,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Import a contact spreadsheet into *store*.
+
+    Each usable row is matched by *key* against the store (and the rows before it) and then
+    created, merged into the match, used to update it, or skipped. Rows that cannot be used
+    are counted with their reasons; nothing is dropped silently.
+
+    Args:
+        path: a CSV, XLSX or JSON-lines file.
+        store: where the contacts go.
+        key: ``email`` (e-mail match key) or ``phone`` (E.164) to match rows to contacts.
+        on_duplicate: what a row matching a contact does: ``merge`` (fill the contact's
+            blanks, add its new e-mails, phones and tags), ``update`` (overwrite the fields
+            the row fills), ``skip``, or ``create`` (a new contact anyway).
+        dry_run: work everything out and report it, but write nothing.
+        actor: who is importing, for the store's history.
+        region: ISO 3166 region for phone numbers written without a country code.
+        locale: babel locale for dates and numbers.
+        mapping: header → field overrides (see :func:`map_columns`).
+        jalali: read years 1300-1499 as Jalali years.
+        schema: custom fields that unmapped columns may feed.
+        coerce: converts and checks custom field values.
+        sheet: the XLSX sheet to read.
+        encoding: the CSV encoding.
+        delimiter: the CSV delimiter.
+        batch_size: rows per transaction.
+        workers: processes for normalization.
+        progress: called with a :class:`Progress` now and then.
+
+    Returns:
+        The report, with the ``import_id`` that :func:`undo_import` takes.
+
+    Raises:
+        ConfigError: for an unknown *key* or *on_duplicate*, or a bad mapping.
+        SourceError: if the input cannot be read.
+    """
+    if key not in _KEYS:
+        raise ConfigError("key", f"unknown key {key!r} (expected one of: email, phone)")
+    if on_duplicate not in ("merge", "skip", "update", "create"):
+        raise ConfigError(
+            "on_duplicate",
+            f"unknown choice {on_duplicate!r} (expected merge, skip, update or create)",
+        )
+    if batch_size < 1:
+        raise ConfigError("batch_size", "must be at least 1")
+    started = time.perf_counter()
+    table, columns, options = prepare(
+        path,
+        mapping=mapping,
+        region=region,
+        locale=locale,
+        jalali=jalali,
+        schema=schema,
+        sheet=sheet,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+    import_id = new_id()
+    if not dry_run:
+        store.register_object_type(_LOG_TYPE, _LOG_FIELDS)
+    job = _Job(
+        store,
+        key=key,
+        on_duplicate=on_duplicate,
+        dry_run=dry_run,
+        actor=actor or f"import:{import_id}",
+        import_id=import_id,
+    )
+    batch: list[RowResult] = []
+    results = normalized(
+        table,
+        columns,
+        options,
+        coerce=coerce,
+        workers=workers,
+        progress=progress,
+        total=estimate_rows(table),
+    )
+    for result in results:
+        job.rows_read += 1
+        if result.status == "ok":
+            batch.append(result)
+            if len(batch) >= batch_size:
+                job.flush(batch)
+                batch = []
+        elif result.status == "skipped":
+            job.skip(result.reason)
+        else:
+            job.reject(result)
+    job.flush(batch)
+    return ImportReport(
+        import_id=import_id,
+        source=table.name,
+        rows_read=job.rows_read,
+        created=job.counts["created"],
+        updated=job.counts["updated"],
+        merged=job.counts["merged"],
+        skipped=job.counts["skipped"],
+        rejected=job.counts["rejected"],
+        reasons=dict(job.reasons.most_common()),
+        rejections=tuple(job.rejections),
+        mapping=columns,
+        dry_run=dry_run,
+        seconds=time.perf_counter() - started,
+    )
+
+
+class _Job:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        key: str,
+        on_duplicate: OnDuplicate,
+        dry_run: bool,
+        actor: str,
+        import_id: str,
+    ) -> None:
+        self.store = store
+        self.key = key
+        self.prefix = _KEYS[key]
+        self.on_duplicate = on_duplicate
+        self.dry_run = dry_run
+        self.actor = actor
+        self.import_id = import_id
+        self.rows_read = 0
+        self.counts: Counter[str] = Counter()
+        self.reasons: Counter[str] = Counter()
+        self.rejections: list[Rejection] = []
+
+    def skip(self, reason: str) -> None:
+        self.counts["skipped"] += 1
+        self.reasons[reason] += 1
+
+    def reject(self, result: RowResult) -> None:
+        self.counts["rejected"] += 1
+        for problem in result.problems:
+            self.reasons[_reason_kind(problem.reason)] += 1
+        if len(self.rejections) < _KEEP_REJECTIONS:
+            first = result.problems[0]
+            self.rejections.append(
+                Rejection(result.number, first.column, first.value, first.reason)
+            )
+
+    def _match_key(self, result: RowResult) -> str | None:
+        for prefix in (self.prefix, *(p for p in _KEYS.values() if p != self.prefix)):
+            found = _key_of(result, prefix)
+            if found is not None:
+                return prefix + found
+        return None
+
+    def flush(self, batch: list[RowResult]) -> None:
+        if not batch:
+            return
+        # a row without the chosen key is matched by the other one, so that re-running
+        # an import never creates it twice
+        existing: dict[str, Contact] = {}
+        for kind, prefix in _KEYS.items():
+            keys = {k for r in batch if (k := _key_of(r, prefix)) is not None}
+            if keys:
+                for k, found in self.store.contacts.find_by_keys(kind, sorted(keys)).items():
+                    if found:
+                        existing[prefix + k] = found[0]
+        before: dict[str, Contact] = {}
+        created: dict[str, Contact] = {}
+        changed: dict[str, Contact] = {}
+        for result in batch:
+            try:
+                contact = row_to_contact(result.values)
+            except ValidationError as exc:
+                self.reject(
+                    attrs.evolve(
+                        result,
+                        status="rejected",
+                        problems=(_problem(exc),),
+                    )
+                )
+                continue
+            k = self._match_key(result)
+            match = existing.get(k) if k is not None else None
+            if match is None or self.on_duplicate == "create":
+                created[contact.id] = contact
+                if k is not None:
+                    existing[k] = contact
+                self.counts["created"] += 1
+                continue
+            if self.on_duplicate == "skip":
+                self.skip("duplicate of an existing contact")
+                continue
+            new = (
+                _merged(match, contact)
+                if self.on_duplicate == "merge"
+                else _updated(match, contact)
+            )
+            if new is match:
+                self.skip("already up to date")
+                continue
+            if match.id in created:
+                created[match.id] = new
+            else:
+                before.setdefault(match.id, match)
+                changed[match.id] = new
+            existing[k] = new  # type: ignore[index]  # k is set when match is
+            self.counts["merged" if self.on_duplicate == "merge" else "updated"] += 1
+        if self.dry_run:
+            return
+        from crmkit._converter import to_dict  # noqa: PLC0415 - loads storage
+        from crmkit.storage import CustomRecord  # noqa: PLC0415 - loads storage
+
+        with self.store.transaction():
+            if created:
+                self.store.contacts.bulk_upsert(created.values(), key="id", actor=self.actor)
+            for contact in changed.values():
+                self.store.contacts.update(contact, actor=self.actor)
+            self.store.objects(_LOG_TYPE).add(
+                CustomRecord(
+                    object_type=_LOG_TYPE,
+                    custom={
+                        "import_id": self.import_id,
+                        "created": json.dumps(sorted(created)),
+                        "updated": json.dumps([to_dict(c) for c in before.values()]),
+                    },
+                ),
+                actor=self.actor,
+            )
+
+
+def _problem(exc: ValidationError) -> Problem:
+
+    return Problem(exc.field or "<row>", str(exc.value), exc.reason)
+
+
+def undo_import(store: Store, import_id: str, *, actor: str | None = None) -> int:
+    """Undo an import: delete the contacts it created and restore the ones it changed.
+
+    A contact changed again after the import is still restored to its state before the
+    import (the store's history keeps every version).
+
+    Returns:
+        How many contacts were deleted or restored.
+
+    Raises:
+        NotFound: if *import_id* names no import in *store*.
+    """
+    from crmkit._converter import from_dict  # noqa: PLC0415 - loads storage
+
+    store.register_object_type(_LOG_TYPE, _LOG_FIELDS)
+    logs = _logs(store, import_id)
+    if not logs:
+        raise NotFound("import", import_id)
+    who = actor or f"undo-import:{import_id}"
+    touched = 0
+    with store.transaction():
+        for log in reversed(logs):
+            for contact_id in json.loads(str(log.custom["created"])):
+                store.contacts.delete(contact_id, actor=who)
+                touched += 1
+            for data in json.loads(str(log.custom["updated"])):
+                old = from_dict(data, Contact)
+                current = store.contacts.get(old.id)
+                store.contacts.update(
+                    attrs.evolve(old, version=current.version, updated_at=current.updated_at),
+                    actor=who,
+                )
+                touched += 1
+            store.objects(_LOG_TYPE).delete(log.id, actor=who)
+    return touched
+
+
+def _logs(store: Store, import_id: str) -> list[CustomRecord]:
+    repo = store.objects(_LOG_TYPE)
+    found: list[CustomRecord] = []
+    after: Any = None
+    while True:
+        page = repo.find(f'import_id = "{_quote(import_id)}"', limit=500, after=after)
+        found.extend(page)
+        after = page.next_after
+        if not page or after is None:
+            break
+    return sorted(found, key=lambda r: r.id)
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')

@@ -1,0 +1,183 @@
+"""What a clean or an import did: counts that add up to the rows read, reasons, progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from attrs import field, frozen
+
+from ._mapping import ColumnMapping
+
+__all__ = ["CleanReport", "ImportReport", "Progress", "ProgressCallback", "Rejection"]
+
+
+@frozen
+class Rejection:
+    """A row that could not be used, with where and why.
+
+    Attributes:
+        row: the input row number (1-based, header excluded).
+        column: the input column at fault (several joined with ``"; "``), or ``"<row>"``.
+        value: the offending cell's text.
+        reason: why, in words.
+    """
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@frozen
+class Progress:
+    """How far a long job is.
+
+    Attributes:
+        rows_done: rows handled so far.
+        rows_total: rows expected in all (an estimate for CSV), or None when unknown.
+        rows_per_second: the rate so far.
+        eta_seconds: seconds left at that rate, or None when the total is unknown.
+    """
+
+    rows_done: int
+    rows_total: int | None
+    rows_per_second: float
+    eta_seconds: float | None
+
+
+#: Called now and then during a long job.
+ProgressCallback = Callable[[Progress], None]
+
+
+def _summary(report: CleanReport | ImportReport) -> dict[str, Any]:
+    return {
+        "source": report.source,
+        "rows_read": report.rows_read,
+        "created": report.created,
+        "updated": report.updated,
+        "merged": report.merged,
+        "skipped": report.skipped,
+        "rejected": report.rejected,
+        "reasons": dict(report.reasons),
+        "seconds": round(report.seconds, 3),
+        "rows_per_second": round(report.rows_per_second, 1),
+        "ignored_columns": [column for column, _ in report.mapping.ignored],
+        "mapping": {rule.column: rule.field for rule in report.mapping.rules},
+    }
+
+
+@frozen(kw_only=True)
+class CleanReport:
+    """The outcome of :func:`clean_file`.
+
+    ``created + updated + merged + skipped + rejected == rows_read`` always holds: each clean
+    output row counts as created, each row folded into another as merged (``updated`` is
+    always 0 when cleaning).
+
+    Attributes:
+        source: the input's name.
+        rows_read: data rows read.
+        created: rows written to the clean output.
+        merged: rows folded into another row as its duplicate.
+        skipped: rows left out on purpose (empty rows), see *reasons*.
+        rejected: rows written to the rejects output, see *reasons* and *rejections*.
+        duplicate_groups: groups of rows found to be one contact.
+        reasons: how many rows were skipped or rejected for each reason.
+        rejections: the first rejections (up to 1,000), for showing.
+        mapping: the column mapping used.
+        outputs: the files written, by role (``clean``, ``duplicates``, ``rejects``).
+        seconds: wall time.
+        skipped_keys: match keys shared by so many rows that they were not used to
+            match (a switchboard phone, ``info@`` of a company), with their row counts.
+    """
+
+    source: str
+    rows_read: int
+    created: int
+    merged: int
+    skipped: int
+    rejected: int
+    duplicate_groups: int
+    reasons: dict[str, int] = field(factory=dict)
+    rejections: tuple[Rejection, ...] = ()
+    mapping: ColumnMapping
+    outputs: dict[str, str] = field(factory=dict)
+    seconds: float = 0.0
+    skipped_keys: tuple[tuple[str, int], ...] = ()
+    updated: int = 0
+
+    @property
+    def rows_per_second(self) -> float:
+        """Rows read per second of wall time."""
+        return self.rows_read / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def accounted(self) -> bool:
+        """Whether every row read is counted once: created, updated, merged, skipped or rejected."""
+        counted = self.created + self.updated + self.merged + self.skipped + self.rejected
+        return counted == self.rows_read
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-safe data (what ``crmkit clean --json`` prints)."""
+        data = _summary(self)
+        data["duplicate_groups"] = self.duplicate_groups
+        data["outputs"] = dict(self.outputs)
+        data["skipped_keys"] = [list(pair) for pair in self.skipped_keys]
+        return data
+
+
+@frozen(kw_only=True)
+class ImportReport:
+    """The outcome of :func:`import_file`.
+
+    ``created + updated + merged + skipped + rejected == rows_read`` always holds.
+
+    Attributes:
+        import_id: the id to pass to :func:`undo_import`.
+        source: the input's name.
+        rows_read: data rows read.
+        created: new contacts added.
+        updated: existing contacts overwritten from a row (``on_duplicate="update"``).
+        merged: rows merged into an existing contact or into an earlier row of the file.
+        skipped: rows left out on purpose (empty, unchanged, duplicates with
+            ``on_duplicate="skip"``), see *reasons*.
+        rejected: rows that could not be used, see *reasons* and *rejections*.
+        reasons: how many rows were skipped or rejected for each reason.
+        rejections: the first rejections (up to 1,000), for showing.
+        mapping: the column mapping used.
+        dry_run: True when nothing was written.
+        seconds: wall time.
+    """
+
+    import_id: str
+    source: str
+    rows_read: int
+    created: int
+    updated: int
+    merged: int
+    skipped: int
+    rejected: int
+    reasons: dict[str, int] = field(factory=dict)
+    rejections: tuple[Rejection, ...] = ()
+    mapping: ColumnMapping
+    dry_run: bool = False
+    seconds: float = 0.0
+
+    @property
+    def rows_per_second(self) -> float:
+        """Rows read per second of wall time."""
+        return self.rows_read / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def accounted(self) -> bool:
+        """Whether every row read is counted once: created, updated, merged, skipped or rejected."""
+        counted = self.created + self.updated + self.merged + self.skipped + self.rejected
+        return counted == self.rows_read
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-safe data (what ``crmkit import --json`` prints)."""
+        data = _summary(self)
+        data["import_id"] = self.import_id
+        data["dry_run"] = self.dry_run
+        return data

@@ -1,0 +1,347 @@
+"""One row from input cells to clean values: map, normalize, validate.
+
+:func:`normalize_row` is pure: the same row, mapping and options always give the same
+:class:`RowResult`. Normalizations are memoised by distinct value, because real files repeat
+companies, cities and sources on every row, and phone and e-mail validation are the costly
+steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Final, Literal
+
+from attrs import frozen
+from babel import Locale
+
+from crmkit.contacts import company_match_key, normalize_email, normalize_phone, parse_name
+from crmkit.contacts._phone import PhoneNumber
+from crmkit.errors import InvalidName, InvalidPhone, ValidationError
+
+from ._locale import LocaleOptions
+from ._mapping import CUSTOM_PREFIX, ColumnMapping
+from ._sources import SourceRow
+
+__all__ = ["Problem", "RowResult", "normalize_row"]
+
+Status = Literal["ok", "rejected", "skipped"]
+
+_NAME_PARTS: Final = ("prefix", "first_name", "middle_name", "last_name", "suffix")
+_PHONE_FIELDS: Final = ("mobile", "phone", "home_phone")
+_LIST_SEPARATOR: Final = "; "
+_NO_REGION: Final = "national number with no region given"
+_CACHE: Final = 1 << 16
+_COUNTRY_TLDS: Final = {"uk": "GB"}
+_MOBILE_KINDS: Final = frozenset({"mobile", "fixed_line_or_mobile"})
+_NATIONAL_REASONS: Final = frozenset({_NO_REGION, "unknown country calling code"})
+
+
+@frozen
+class Problem:
+    """Why a row cannot be used: the column, the value in it and the reason.
+
+    Attributes:
+        column: the input header (or ``"<row>"`` for a problem of the whole row).
+        value: the cell's text.
+        reason: the reason, in words.
+    """
+
+    column: str
+    value: str
+    reason: str
+
+
+@frozen
+class RowResult:
+    """A row after mapping and normalization.
+
+    Attributes:
+        number: the input row number (1-based, header excluded).
+        status: ``ok``, ``rejected`` (see *problems*) or ``skipped`` (see *reason*).
+        values: the clean values by field (multi-valued fields joined with ``"; "``).
+        keys: match keys for finding duplicates: ``e:`` e-mail match key, ``p:`` E.164
+            phone, ``n:`` name key and company key.
+        problems: every problem found (for rejected rows).
+        reason: why the row was skipped.
+        cells: the original cells.
+    """
+
+    number: int
+    status: Status
+    values: dict[str, str]
+    keys: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    reason: str = ""
+    cells: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        """The reasons of all problems in one line (or the skip reason)."""
+        if self.status == "skipped":
+            return self.reason
+        return "; ".join(f"{p.column}: {p.reason}" for p in self.problems)
+
+
+@lru_cache(maxsize=_CACHE)
+def _email(raw: str) -> tuple[str, str] | str:
+    try:
+        found = normalize_email(raw)
+    except ValidationError as exc:
+        return f"invalid e-mail: {exc.reason}"
+    return found.value, found.match_key
+
+
+@lru_cache(maxsize=_CACHE)
+def _phone(raw: str, region: str | None) -> PhoneNumber | str:
+    try:
+        return normalize_phone(raw, region)
+    except InvalidPhone as exc:
+        return exc.reason
+
+
+@lru_cache(maxsize=_CACHE)
+def _name(raw: str) -> tuple[str, str, str, str, str, str, str] | str:
+    try:
+        parsed = parse_name(raw)
+    except InvalidName as exc:
+        return f"invalid name: {exc.reason}"
+    return (
+        parsed.full,
+        parsed.prefix,
+        parsed.first,
+        parsed.middle,
+        parsed.last,
+        parsed.suffix,
+        parsed.match_key,
+    )
+
+
+@lru_cache(maxsize=_CACHE)
+def _company_key(raw: str) -> str:
+    try:
+        return company_match_key(raw)
+    except InvalidName:
+        return ""
+
+
+@lru_cache(maxsize=1024)
+def _country_code(raw: str) -> str | None:
+    text = raw.strip()
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    folded = text.casefold()
+    for name in ("en", "fa", "ur", "ar", "de", "fr", "es"):
+        for code, label in Locale.parse(name).territories.items():
+            if len(code) == 2 and str(label).casefold() == folded:
+                return str(code)
+    return None
+
+
+def _tld_region(email: str) -> str | None:
+    tld = email.rpartition(".")[2].lower()
+    if len(tld) == 2 and tld.isalpha():
+        return _COUNTRY_TLDS.get(tld, tld.upper())
+    return None
+
+
+def _read_phone(raw: str, options: LocaleOptions, hints: tuple[str, ...]) -> PhoneNumber | str:
+    region = options.phone_region
+    found = _phone(raw, region)
+    if region is not None or not isinstance(found, str):
+        return found
+    # no region given: a national number may still be read with the row's own hints (its
+    # country, its e-mail's country domain), then with the regions the file's other
+    # numbers use, in that order
+    first_reason = ""
+    for candidate in hints:
+        retry = _phone(raw, candidate)
+        if not isinstance(retry, str):
+            return retry
+        first_reason = first_reason or f"{retry} (read as a number of {candidate})"
+    readings: dict[str, PhoneNumber] = {}
+    for candidate in options.fallback_regions:
+        retry = _phone(raw, candidate)
+        if isinstance(retry, str):
+            first_reason = first_reason or f"{retry} (read as a number of {candidate})"
+        else:
+            readings.setdefault(retry.e164, retry)
+    if len(readings) > 1:
+        # people give their mobile to a CRM far more often than a shared-cost line
+        mobiles = {k: r for k, r in readings.items() if r.kind in _MOBILE_KINDS}
+        readings = mobiles or readings
+    if len(readings) == 1:
+        return next(iter(readings.values()))
+    if readings:
+        # a national number that means different numbers in the file's regions
+        where = ", ".join(str(r.region) for r in readings.values())
+        return f"national number valid in several regions ({where}): pass a region"
+    if found in _NATIONAL_REASONS and not raw.lstrip().startswith(("+", "00")):
+        return first_reason or f"{_NO_REGION} (pass a region)"
+    return found
+
+
+def normalize_row(
+    row: SourceRow,
+    mapping: ColumnMapping,
+    options: LocaleOptions | None = None,
+    *,
+    coerce: Callable[[dict[str, str]], dict[str, str]] | None = None,
+) -> RowResult:
+    """Map one input row to contact fields, normalize them and say whether it can be used.
+
+    Args:
+        row: the input row.
+        mapping: which column feeds which field (see :func:`map_columns`).
+        options: region, locale and date conventions; defaults when None.
+        coerce: checks and converts custom field values (given by a schema); it raises
+            :class:`~crmkit.errors.ValidationError` naming the bad field.
+
+    Returns:
+        The result: ``skipped`` for an empty row, ``rejected`` with every problem found,
+        else ``ok`` with the clean values and match keys.
+    """
+    opts = options or LocaleOptions()
+    cells = row.cells
+    if not any(cell.strip() for cell in cells):
+        return RowResult(row.number, "skipped", {}, reason="empty row", cells=cells)
+    problems: list[Problem] = []
+    if row.problem:
+        problems.append(Problem("<row>", "", row.problem))
+    raw: dict[str, list[tuple[str, str]]] = {}
+    for rule in mapping.rules:
+        text = cells[rule.index].strip() if rule.index < len(cells) else ""
+        if text:
+            raw.setdefault(rule.field, []).append((rule.column, text))
+    values: dict[str, str] = {}
+    keys: list[str] = []
+    name_key = _names(raw, values, problems)
+    emails = _emails(raw, values, keys, problems)
+    hints = _hints(raw, emails)
+    for field in _PHONE_FIELDS:
+        found: list[str] = []
+        for column, text in raw.get(field, ()):
+            number = _read_phone(text, opts, hints)
+            if isinstance(number, str):
+                problems.append(Problem(column, text, f"invalid phone: {number}"))
+            else:
+                found.append(str(number))
+                keys.append("p:" + number.e164)
+        if found:
+            values[field] = _LIST_SEPARATOR.join(dict.fromkeys(found))
+    company_key = ""
+    for field, entries in raw.items():
+        if field in values or field in _PHONE_FIELDS or field in {"email", "name"}:
+            continue
+        if field in _NAME_PARTS:
+            continue
+        if field == "birth_date":
+            column, text = entries[0]
+            try:
+                values[field] = opts.parse_date(text).isoformat()
+            except ValidationError as exc:
+                problems.append(Problem(column, text, f"invalid date: {exc.reason}"))
+            continue
+        joiner = ", " if field == "address" else _LIST_SEPARATOR
+        values[field] = joiner.join(" ".join(text.split()) for _, text in entries)
+        if field == "company":
+            company_key = _company_key(values[field])
+    if name_key and company_key:
+        keys.append(f"n:{name_key}|{company_key}")
+    if coerce is not None:
+        _coerce(coerce, values, mapping, problems)
+    if not problems and not (values.get("first_name") or values.get("last_name") or keys):
+        problems.append(Problem("<row>", "", "a contact needs a name, an e-mail or a phone"))
+    if problems:
+        return RowResult(row.number, "rejected", values, problems=tuple(problems), cells=cells)
+    return RowResult(row.number, "ok", values, tuple(dict.fromkeys(keys)), cells=cells)
+
+
+def _names(
+    raw: dict[str, list[tuple[str, str]]], values: dict[str, str], problems: list[Problem]
+) -> str:
+    for part in _NAME_PARTS:
+        if part in raw:
+            values[part] = " ".join(raw[part][0][1].split())
+    text = raw["name"][0][1] if "name" in raw else ""
+    column = raw["name"][0][0] if "name" in raw else ""
+    if not text and ("first_name" in values or "last_name" in values):
+        text = " ".join(values.get(p, "") for p in _NAME_PARTS if values.get(p))
+        column = ", ".join(raw[p][0][0] for p in _NAME_PARTS if p in raw)
+    if not text:
+        return ""
+    parsed = _name(text)
+    if isinstance(parsed, str):
+        problems.append(Problem(column, text, parsed))
+        return ""
+    full, *parts, key = parsed
+    values["name"] = full
+    for part, value in zip(_NAME_PARTS, parts, strict=True):
+        # parts given in their own columns win over the split of the full name
+        values.setdefault(part, value)
+    return key
+
+
+def _emails(
+    raw: dict[str, list[tuple[str, str]]],
+    values: dict[str, str],
+    keys: list[str],
+    problems: list[Problem],
+) -> list[str]:
+    found: list[str] = []
+    for column, text in raw.get("email", ()):
+        for piece in _split_list(text):
+            result = _email(piece)
+            if isinstance(result, str):
+                problems.append(Problem(column, text, result))
+                continue
+            found.append(result[0])
+            keys.append("e:" + result[1])
+    if found:
+        values["email"] = _LIST_SEPARATOR.join(dict.fromkeys(found))
+    return found
+
+
+def _split_list(text: str) -> list[str]:
+    # one cell with several addresses: "a@x.com; b@y.com" or "a@x.com, b@y.com"
+    if text.count("@") > 1:
+        pieces = [p.strip() for p in text.replace(",", ";").split(";")]
+        return [p for p in pieces if p]
+    return [text]
+
+
+def _hints(raw: dict[str, list[tuple[str, str]]], emails: list[str]) -> tuple[str, ...]:
+    hints: list[str] = []
+    if "country" in raw:
+        code = _country_code(raw["country"][0][1])
+        if code:
+            hints.append(code)
+    for email in emails:
+        code = _tld_region(email)
+        if code and code not in hints:
+            hints.append(code)
+    return tuple(hints)
+
+
+def _coerce(
+    coerce: Callable[[dict[str, str]], dict[str, str]],
+    values: dict[str, str],
+    mapping: ColumnMapping,
+    problems: list[Problem],
+) -> None:
+    custom = {k[len(CUSTOM_PREFIX) :]: v for k, v in values.items() if k.startswith(CUSTOM_PREFIX)}
+    if not custom:
+        return
+    try:
+        coerced = coerce(custom)
+    except ValidationError as exc:
+        errors = getattr(exc, "errors", None) or [exc]
+        for error in errors:
+            name = error.field or ""
+            columns = mapping.columns_for(CUSTOM_PREFIX + name) if name else ()
+            problems.append(
+                Problem(columns[0] if columns else name or "<row>", str(error.value), error.reason)
+            )
+        return
+    for name, value in coerced.items():
+        values[CUSTOM_PREFIX + name] = value

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from crmkit.errors import ConfigError, SourceError
+from crmkit.importers import clean_file, open_source
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "utf8",
+        "utf8_bom",
+        "utf16",
+        "pipe",
+        "cp1252",
+        "cp1256",
+        "xlsx",
+        "jsonl",
+        "ragged",
+        "bundled",
+        "bundled_fa",
+    ],
+)
+def test_every_row_is_accounted_for(fixtures: dict[str, Path], tmp_path: Path, name: str) -> None:
+    """Created + merged + skipped + rejected = rows read, and the outputs agree."""
+    out, rejects = tmp_path / "clean.csv", tmp_path / "rejects.csv"
+    report = clean_file(fixtures[name], out=out, rejects=rejects)
+    rows_in_file = sum(1 for _ in open_source(fixtures[name]).rows())
+
+    assert rows_in_file == report.rows_read
+    assert report.accounted
+    assert report.created == len(_read(out))
+    assert report.rejected == len(_read(rejects))
+    clean_sources = sum(len(r["source_rows"].split("; ")) for r in _read(out))
+    assert report.created + report.merged == clean_sources
+
+
+def test_duplicates_are_merged_and_explained(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """Rows 1 and 2 (same e-mail in another case, same phone) become one clean row."""
+    out, dupes = tmp_path / "clean.csv", tmp_path / "dupes.csv"
+    report = clean_file(fixtures["utf8"], out=out, duplicates=dupes, region="GB")
+    groups = _read(dupes)
+    first = _read(out)[0]
+
+    assert 1 == report.duplicate_groups
+    assert ["1", "2"] == [g["row"] for g in groups]
+    assert "same e-mail address (john.smith@example.com)" in groups[0]["explanation"]
+    assert "same phone number (+447400123456)" in groups[0]["explanation"]
+    assert ("John", "Smith", "+447400123456", "1; 2") == (
+        first["first_name"],
+        first["last_name"],
+        first["mobile"],
+        first["source_rows"],
+    )
+
+
+def test_rejects_keep_original_cells_with_row_column_reason(
+    fixtures: dict[str, Path], tmp_path: Path, rows: list[list[str]], header: list[str]
+) -> None:
+    """The bad row comes back exactly as it was, plus where and why."""
+    rejects = tmp_path / "rejects.csv"
+    clean_file(fixtures["utf8"], out=tmp_path / "c.csv", rejects=rejects)
+    (bad,) = _read(rejects)
+
+    assert rows[4] == [bad[h] for h in header]
+    assert "5" == bad["row"]
+    assert "E-mail; Mobile" == bad["column"]
+    assert "invalid e-mail" in bad["reason"]
+    assert "invalid phone" in bad["reason"]
+
+
+def test_empty_rows_are_skipped_with_reason(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """An empty row is counted as skipped, with the reason."""
+    report = clean_file(fixtures["utf8"], out=tmp_path / "c.csv")
+
+    assert 1 == report.skipped
+    assert 1 == report.reasons["empty row"]
+
+
+def test_persian_digits_and_region_from_email(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """۰۹۱۲ ۳۴۵ ۶۷۸۹ with an .ir address is read as an Iranian mobile."""
+    out = tmp_path / "c.csv"
+    clean_file(fixtures["utf8"], out=out)
+
+    assert "+989123456789" in [r["mobile"] for r in _read(out)]
+
+
+def test_excel_float_phone_is_recovered(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """A phone Excel stored as 923001234567.0 comes out in E.164."""
+    out = tmp_path / "c.xlsx"
+    clean_file(fixtures["xlsx"], out=out)
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row]
+
+    assert "+923001234567" in values
+
+
+def test_parallel_workers_give_the_same_output(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """Two worker processes write exactly what one process writes."""
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    clean_file(fixtures["bundled"], out=one, workers=1)
+    clean_file(fixtures["bundled"], out=two, workers=2)
+
+    assert one.read_text(encoding="utf-8-sig") == two.read_text(encoding="utf-8-sig")
+
+
+def test_progress_reaches_the_row_count(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """The progress callback ends at the number of rows read."""
+    seen = []
+    report = clean_file(fixtures["bundled"], out=tmp_path / "c.csv", progress=seen.append)
+
+    assert report.rows_read == seen[-1].rows_done
+
+
+def test_bad_inputs(tmp_path: Path) -> None:
+    """A missing file and a bad region fail with crmkit errors that say why."""
+    with pytest.raises(SourceError, match="no such file"):
+        clean_file(tmp_path / "missing.csv", out=tmp_path / "c.csv")
+    (tmp_path / "a.csv").write_text("Name,Phone\nA,1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="two-letter"):
+        clean_file(tmp_path / "a.csv", out=tmp_path / "c.csv", region="Pakistan")
+    with pytest.raises(SourceError, match=r"use \.csv or \.xlsx"):
+        clean_file(tmp_path / "a.csv", out=tmp_path / "c.pdf")
