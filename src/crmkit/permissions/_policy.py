@@ -1,0 +1,395 @@
+"""The policy: roles, users and grants as data, and the checks made from them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+from crmkit.errors import CrmkitError, FormulaError, PermissionDenied, ValidationError
+
+from ._decision import Decision, Explanation, Filter
+from ._index import Entry, Index, UserView, object_type_of, owner_of
+from ._model import Access, Action, Role, User
+from ._records import changed_fields, hide, set_fields
+from ._text import action_phrase, plural, requirement
+
+__all__ = ["Policy"]
+
+_ACTIONS = frozenset(Action)
+_UNKNOWN = object()
+
+
+def _tuple(values: Any) -> tuple[Any, ...]:
+    return tuple(values)
+
+
+def _schemas(values: Mapping[str, Mapping[str, Any]] | None) -> dict[str, dict[str, Any]]:
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise ValidationError(
+            values, "expected a mapping of object types to fields", field="schemas"
+        )
+    return {str(k): dict(v) for k, v in values.items()}
+
+
+def _action(action: object) -> str:
+    if action in _ACTIONS:
+        return str(action)
+    known = ", ".join(a.value for a in Action)
+    raise ValidationError(action, f"unknown action; expected one of {known}", field="action")
+
+
+def _target(target: object, object_type: str | None) -> tuple[str, object]:
+    """Split a check's target into (object type, record or _UNKNOWN for a type-level check)."""
+    if target.__class__ is str:
+        return target, _UNKNOWN
+    name = object_type or object_type_of(target)
+    if name is None:
+        raise ValidationError(
+            target,
+            f"cannot tell the object type of a {type(target).__name__}; pass object_type=",
+            field="target",
+        )
+    return name, target
+
+
+@frozen(kw_only=True)
+class Policy:
+    """Who may do what: roles in a hierarchy, users holding them, and grants per object type.
+
+    Deny by default: an action is allowed only when some grant of one of the user's roles (or
+    of a role below them) allows it on that record. Grants add up. A policy is plain data:
+    :meth:`to_dict` and :meth:`from_dict` round-trip it, :meth:`diff` compares two versions.
+
+    Attributes:
+        version: a number the host raises with every change, kept with the data.
+        roles: the roles, each with its parent, grants and field rules.
+        users: the users, each with roles, a team and a manager.
+        schemas: per object type, the fields (and types) grant conditions may use, as
+            :func:`crmkit.expr.compile` takes them.
+
+    Raises:
+        ConfigError: naming the path of the bad value (``roles[2].grants[0].condition``) for
+            an unknown parent or role, a cycle, a duplicate, or a condition that does not compile.
+    """
+
+    version: int = 1
+    roles: tuple[Role, ...] = field(default=(), converter=_tuple)
+    users: tuple[User, ...] = field(default=(), converter=_tuple)
+    schemas: dict[str, dict[str, Any]] = field(factory=dict, converter=_schemas, hash=False)
+    _index: Index = field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        index = Index(self.version, self.roles, self.users, self.schemas)
+        object.__setattr__(self, "_index", index)
+
+    # conversion -------------------------------------------------------------------------
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Policy:
+        """Build a policy from plain data (as :meth:`to_dict` makes, or JSON/YAML by hand).
+
+        Raises:
+            ConfigError: naming the path of the first bad value.
+        """
+        from ._convert import policy_from_dict  # noqa: PLC0415  # the converter imports Policy
+
+        return policy_from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the policy as JSON-safe plain data; defaults are left out."""
+        from ._convert import policy_to_dict  # noqa: PLC0415  # the converter imports Policy
+
+        return policy_to_dict(self)
+
+    def diff(self, other: Policy) -> tuple[Any, ...]:
+        """Return the changes that turn this policy into *other* (see :class:`Change`)."""
+        from ._diff import diff_policies  # noqa: PLC0415  # the differ imports Policy
+
+        return diff_policies(self, other)
+
+    # checks -----------------------------------------------------------------------------
+
+    def user(self, user_id: str) -> User | None:
+        """Return the user with id *user_id*, or None when the policy has none."""
+        return self._index.users.get(user_id)
+
+    def check(
+        self,
+        user: User | str,
+        action: Action | str,
+        target: object,
+        *,
+        object_type: str | None = None,
+    ) -> Decision:
+        """Decide whether *user* may take *action* on *target*.
+
+        Args:
+            user: a :class:`User`, or the id of one of the policy's users.
+            action: one of :class:`Action`.
+            target: a record (allowed when some grant's scope and condition fit it) or an
+                object type such as ``"deal"`` (allowed when some grant exists at all).
+            object_type: the type of *target* when it is a mapping, or to override the
+                type read from a record's class (``Contact`` -> ``contact``).
+
+        Returns:
+            A decision whose reason names the granting rule, or what is missing.
+
+        Raises:
+            ValidationError: for an unknown action, or a mapping target without *object_type*.
+        """
+        view = self._view(user)
+        otype, record = _target(target, object_type)
+        if view is None:
+            return self._stranger(user, str(action), otype)
+        entry = view.entries.get((otype, action))
+        if entry is None:
+            entry = self._index.entry(view, otype, _action(action))
+        if record is _UNKNOWN:
+            return entry.summary
+        if entry.everything is not None:
+            return entry.everything
+        owner = owner_of(record)
+        for rule in entry.rules:
+            owners = rule.owners
+            if owners is not None and owner not in owners:
+                continue
+            condition = rule.condition
+            if condition is None:
+                return rule.decision
+            try:
+                if condition.evaluate(record) is True:
+                    return rule.decision
+            except FormulaError:
+                continue
+        return self._denied(view, entry, record, owner)
+
+    def _view(self, user: User | str) -> UserView | None:
+        views = self._index.views
+        if user.__class__ is str:
+            found = views.get(user)
+        elif isinstance(user, User):
+            found = views.get(user.id)
+            if found is not None and found.user is not user:
+                found = None
+        else:
+            return None
+        return found if found is not None else self._index.view(user)
+
+    def _known(self, user: User | str) -> UserView:
+        view = self._view(user)
+        if view is None:  # callers checked first; a stranger never gets this far
+            raise PermissionDenied(f"user {_user_id(user)!r} is not in the policy")
+        return view
+
+    def _stranger(self, user: object, action: str, object_type: str) -> Decision:
+        if not isinstance(user, str | User):
+            raise ValidationError(user, "expected a User or a user id", field="user")
+        _action(action)
+        who = user if isinstance(user, str) else user.id
+        return Decision(False, f"user {who!r} is not in the policy", action, object_type)
+
+    def _denied(self, view: UserView, entry: Entry, record: object, owner: object) -> Decision:
+        summary = entry.summary
+        if not entry.rules:
+            return summary
+        thing = f"this {summary.object_type}"
+        phrase = action_phrase(summary.action)
+        things = plural(summary.object_type)
+        parts: list[str] = []
+        facts: list[str] = []
+        for rule in entry.rules:
+            req = requirement(rule.grant, view.user.team)
+            parts.append(f"role {rule.role.title} may {phrase} {things} only when {req}")
+            if rule.owners is not None and owner not in rule.owners:
+                if owner is None:
+                    facts.append(f"{thing} has no owner")
+                else:
+                    facts.append(f"{thing} belongs to {self._index.owner_title(owner)}")
+            elif rule.condition is not None:
+                facts.append(f"{rule.condition.source} does not hold for {thing}")
+        reason = "; ".join(dict.fromkeys(parts + facts))
+        return Decision(False, reason, summary.action, summary.object_type)
+
+    def require(
+        self,
+        user: User | str,
+        action: Action | str,
+        target: object,
+        *,
+        object_type: str | None = None,
+    ) -> Decision:
+        """Like :meth:`check`, but raise when the action is not allowed.
+
+        Raises:
+            PermissionDenied: with the decision's reason, the user and the action.
+            ValidationError: as :meth:`check` does.
+        """
+        decision = self.check(user, action, target, object_type=object_type)
+        if not decision.allowed:
+            raise PermissionDenied(decision.reason, user=_user_id(user), action=decision.action)
+        return decision
+
+    def explain(
+        self, user: User | str, target: object, *, object_type: str | None = None
+    ) -> Explanation:
+        """List every action *user* may or may not take on *target*, and why.
+
+        Raises:
+            ValidationError: for a mapping target without *object_type*.
+        """
+        decisions = tuple(
+            self.check(user, action, target, object_type=object_type) for action in Action
+        )
+        otype = decisions[0].object_type
+        view = self._view(user)
+        fields = () if view is None else tuple(self._index.field_access(view, otype).items())
+        return Explanation(_user_id(user), otype, decisions, fields)
+
+    def field_access(self, user: User | str, object_type: str) -> dict[str, Access]:
+        """Return the fields of *object_type* that some rule restricts for *user*.
+
+        Fields not listed are editable. An unknown user gets an empty mapping (and may do
+        nothing anyway).
+        """
+        view = self._view(user)
+        if view is None:
+            return {}
+        return dict(self._index.field_access(view, object_type))
+
+    def redact(
+        self,
+        user: User | str,
+        record: Any,
+        *,
+        object_type: str | None = None,
+        action: Action | str = Action.READ,
+    ) -> Any:
+        """Return *record* without the fields *user* may not see.
+
+        The user must be allowed *action* on the record: ``read``, or ``export`` for a
+        record on its way out of an export.
+
+        An attrs record comes back as a copy with hidden declared fields reset to their
+        default (None when they have none) and hidden custom values removed; a mapping comes
+        back without the hidden keys.
+
+        Raises:
+            PermissionDenied: if *user* may not take *action* on the record, or the record's type
+                cannot be built without a hidden field.
+            ValidationError: for a mapping record without *object_type*.
+        """
+        decision = self.require(user, action, record, object_type=object_type)
+        view = self._known(user)
+        hidden = frozenset(
+            name
+            for name, access in self._index.field_access(view, decision.object_type).items()
+            if access is Access.HIDDEN
+        )
+        if not hidden:
+            return record
+        try:
+            return hide(record, hidden)
+        except (CrmkitError, TypeError, ValueError) as exc:
+            names = ", ".join(sorted(hidden))
+            raise PermissionDenied(
+                f"{view.user.title} may not see {names} of this {decision.object_type}, "
+                f"and a {type(record).__name__} cannot be shown without them",
+                user=view.user.id,
+                action=Action.READ,
+            ) from exc
+
+    def _locked(self, view: UserView, object_type: str, names: list[str], verb: str) -> str | None:
+        access = self._index.field_access(view, object_type)
+        locked = [(n, access[n]) for n in names if n in access]
+        if not locked:
+            return None
+        listed = ", ".join(f"{n} ({a.value.replace('_', '-')})" for n, a in locked)
+        return f"{view.user.title} may not {verb} {listed} on {plural(object_type)}"
+
+    def check_update(
+        self, user: User | str, before: Any, after: Any, *, object_type: str | None = None
+    ) -> Decision:
+        """Decide whether *user* may change *before* into *after*.
+
+        Allowed when the user may update *before*, every changed field is editable for them,
+        and, when the owner changes, the user may also ``assign`` the record.
+
+        Raises:
+            ValidationError: if *before* and *after* are different kinds of record, or as
+                :meth:`check` does.
+        """
+        decision = self.check(user, Action.UPDATE, before, object_type=object_type)
+        otype = decision.object_type
+        if (object_type or object_type_of(after)) != otype:
+            raise ValidationError(after, f"expected the new version of a {otype}", field="after")
+        if not decision.allowed:
+            return decision
+        view = self._known(user)
+        changed = changed_fields(before, after)
+        locked = self._locked(view, otype, changed, "change")
+        if locked is not None:
+            return Decision(False, locked, Action.UPDATE, otype)
+        if "owner_id" in changed:
+            assign = self.check(user, Action.ASSIGN, before, object_type=object_type)
+            if not assign.allowed:
+                return Decision(False, f"changing the owner: {assign.reason}", Action.UPDATE, otype)
+        return decision
+
+    def require_update(
+        self, user: User | str, before: Any, after: Any, *, object_type: str | None = None
+    ) -> Decision:
+        """Like :meth:`check_update`, but raise when the change is not allowed.
+
+        Raises:
+            PermissionDenied: with the reason, naming the read-only or hidden fields.
+        """
+        decision = self.check_update(user, before, after, object_type=object_type)
+        if not decision.allowed:
+            raise PermissionDenied(decision.reason, user=_user_id(user), action=Action.UPDATE)
+        return decision
+
+    def check_create(
+        self, user: User | str, record: Any, *, object_type: str | None = None
+    ) -> Decision:
+        """Decide whether *user* may create *record*.
+
+        Allowed when a ``create`` grant fits the new record (so a rep with ``own`` scope
+        creates records they own) and no field the user may not edit holds a value.
+
+        Raises:
+            ValidationError: as :meth:`check` does.
+        """
+        decision = self.check(user, Action.CREATE, record, object_type=object_type)
+        if not decision.allowed:
+            return decision
+        view = self._known(user)
+        locked = self._locked(view, decision.object_type, set_fields(record), "set")
+        if locked is not None:
+            return Decision(False, locked, Action.CREATE, decision.object_type)
+        return decision
+
+    def filter(self, user: User | str, action: Action | str, object_type: str) -> Filter:
+        """Return which records of *object_type* *user* may take *action* on, as a filter.
+
+        :attr:`Filter.ALL` and :attr:`Filter.NONE` come back as such; otherwise the filter's
+        source is an expression that a store runs as a WHERE clause (or a predicate), true
+        exactly for the records :meth:`check` allows.
+
+        Raises:
+            ValidationError: for an unknown action or an object type that is not text.
+        """
+        if object_type.__class__ is not str or not object_type:
+            raise ValidationError(object_type, "expected an object type", field="object_type")
+        view = self._view(user)
+        if view is None:
+            self._stranger(user, str(action), object_type)
+            return Filter.NONE
+        return self._index.filter_of(self._index.entry(view, object_type, _action(action)))
+
+
+def _user_id(user: User | str) -> str:
+    return user if isinstance(user, str) else user.id
