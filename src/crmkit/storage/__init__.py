@@ -1,0 +1,26 @@
+"""Pluggable storage: one repository per record kind, in memory or in a SQL database.
+
+``MemoryStore()`` keeps records in this process; ``SqlStore(url_or_engine)`` and
+``open_store(url)`` keep them in SQLite (the embedded default, ``sqlite:///crm.db``) or
+PostgreSQL through SQLAlchemy. Both fulfil :class:`Store`: filters in the expression language,
+keyset pagination, transactions with savepoints, soft delete, versioned updates that never
+lose a write, indexed match-key lookups and a change history. See ``docs/storage.md``.
+"""
+
+from ._kinds import CustomRecord, RecordKind
+from ._memory import MemoryStore
+from ._protocol import HistoryEntry, Page, Repository, Store, UpsertResult
+from ._sql import SqlStore, open_store
+
+__all__ = [
+    "CustomRecord",
+    "HistoryEntry",
+    "MemoryStore",
+    "Page",
+    "RecordKind",
+    "Repository",
+    "SqlStore",
+    "Store",
+    "UpsertResult",
+    "open_store",
+]

@@ -1,0 +1,276 @@
+"""The storage contract every backend fulfils: repositories, pages, upsert results, history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypeVar, overload
+
+from attrs import field, frozen
+
+if TYPE_CHECKING:
+    from crmkit.contacts import Affiliation, Company, Contact
+    from crmkit.expr import Expression
+
+    from ._kinds import CustomRecord
+
+__all__ = [
+    "Action",
+    "HistoryEntry",
+    "Page",
+    "Repository",
+    "Store",
+    "UpsertResult",
+    "Where",
+]
+
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+Where: TypeAlias = "str | Expression | None"
+"""A filter: expression-language text, a compiled :class:`~crmkit.expr.Expression`, or None."""
+
+Action: TypeAlias = Literal["add", "update", "delete", "restore"]
+"""What a history entry records."""
+
+
+@frozen
+class Page(Sequence[R_co]):
+    """One page of a :meth:`Repository.find` scan: the records, and where the next page starts.
+
+    A page is a sequence of its records. Pass :attr:`next_after` as ``after=`` to get the
+    next page; it is None on the last page.
+
+    Attributes:
+        records: the records of this page, in the requested order.
+        next_after: an opaque cursor for the next page, or None when there is no more.
+    """
+
+    records: tuple[R_co, ...] = field(converter=tuple)
+    next_after: str | None = None
+
+    @overload
+    def __getitem__(self, index: int) -> R_co: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[R_co]: ...
+    def __getitem__(self, index: int | slice) -> R_co | Sequence[R_co]:
+        return self.records[index]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[R_co]:
+        return iter(self.records)
+
+
+@frozen
+class UpsertResult:
+    """How many records a :meth:`Repository.bulk_upsert` created and how many it updated."""
+
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def total(self) -> int:
+        """Created plus updated."""
+        return self.created + self.updated
+
+
+@frozen(kw_only=True)
+class HistoryEntry:
+    """One change to one record: who did what, when, and which fields went from what to what.
+
+    Attributes:
+        kind: the record kind (``"contact"``, ``"company"``, a custom object type, ...).
+        record_id: the id of the changed record.
+        action: ``"add"``, ``"update"``, ``"delete"`` or ``"restore"``.
+        actor: who made the change, as the caller named them; None when not given.
+        at: when the change was stored (UTC).
+        version: the record's version after the change.
+        changes: for an update, each changed field with its ``(old, new)`` values as plain
+            data (the form :func:`crmkit.to_dict` gives); empty for the other actions.
+    """
+
+    kind: str
+    record_id: str
+    action: Action
+    actor: str | None
+    at: datetime
+    version: int
+    changes: Mapping[str, tuple[Any, Any]] = field(factory=dict)
+
+
+class Repository(Protocol[R]):
+    """The records of one kind in a store.
+
+    Every write takes ``actor`` (who is making the change) for the history. Deleted records
+    are hidden from every read until restored.
+    """
+
+    @property
+    def kind(self) -> str:
+        """The kind of record this repository holds (``"contact"``, ...)."""
+        ...
+
+    def get(self, record_id: str) -> R:
+        """Return the record with *record_id*.
+
+        Raises:
+            NotFound: if there is none, or it is deleted.
+        """
+        ...
+
+    def get_many(self, record_ids: Iterable[str]) -> dict[str, R]:
+        """Return the records with these ids by id; missing and deleted ids are left out."""
+        ...
+
+    def add(self, record: R, *, actor: str | None = None) -> R:
+        """Store a new record and return it as stored.
+
+        Raises:
+            ConflictError: if a record with that id exists (``key="id"``).
+        """
+        ...
+
+    def update(self, record: R, *, actor: str | None = None) -> R:
+        """Replace the stored record if it still has ``record.version``.
+
+        Returns:
+            The record as stored: its version is one more and ``updated_at`` is now.
+
+        Raises:
+            ConflictError: if the stored version differs (someone else changed it first).
+            NotFound: if there is no such record, or it is deleted.
+        """
+        ...
+
+    def delete(self, record_id: str, *, actor: str | None = None) -> None:
+        """Soft-delete a record: it disappears from reads until :meth:`restore`.
+
+        Raises:
+            NotFound: if there is no such record, or it is already deleted.
+        """
+        ...
+
+    def restore(self, record_id: str, *, actor: str | None = None) -> R:
+        """Bring back a deleted record and return it.
+
+        Raises:
+            NotFound: if there is no such record.
+            ConflictError: if the record is not deleted.
+        """
+        ...
+
+    def find(
+        self,
+        where: Where = None,
+        *,
+        order_by: str = "id",
+        limit: int = 100,
+        after: str | None = None,
+    ) -> Page[R]:
+        """Return one page of the records that match *where*.
+
+        Args:
+            where: a filter in the expression language, run inside the database by SQL
+                backends; None matches every record.
+            order_by: a sortable field name, ``-`` in front for descending; the id breaks ties.
+            limit: the most records a page holds.
+            after: the ``next_after`` of the previous page.
+
+        Raises:
+            FormulaError: for a filter that does not compile, or has no SQL form.
+            ValidationError: for an unknown ``order_by``, a bad ``limit`` or a bad cursor.
+        """
+        ...
+
+    def count(self, where: Where = None) -> int:
+        """Return how many records match *where*."""
+        ...
+
+    def bulk_upsert(
+        self, records: Iterable[R], *, key: str = "id", actor: str | None = None
+    ) -> UpsertResult:
+        """Create or update many records in one transaction.
+
+        Args:
+            records: the records to store.
+            key: ``"id"`` to match stored records by id, or a key type of
+                :meth:`find_by_keys` (``"email"``, ``"phone"``, ...): a record whose key
+                matches a stored record replaces it, keeping the stored id.
+            actor: who makes the change.
+
+        Raises:
+            ValidationError: for an unknown key type.
+        """
+        ...
+
+    def find_by_keys(self, key_type: str, keys: Iterable[str]) -> dict[str, list[R]]:
+        """Look records up by match key, through an index.
+
+        Args:
+            key_type: ``"email"`` (e-mail match key), ``"phone"`` (E.164), ``"company"``
+                (company match key), ``"domain"``, ... as the kind defines.
+            keys: the keys to look for.
+
+        Returns:
+            Each key that matched, with the matching records in id order.
+
+        Raises:
+            ValidationError: for a key type the kind does not index.
+        """
+        ...
+
+
+class Store(Protocol):
+    """A place to keep CRM records, with one repository per record kind."""
+
+    @property
+    def contacts(self) -> Repository[Contact]:
+        """The people."""
+        ...
+
+    @property
+    def companies(self) -> Repository[Company]:
+        """The organizations."""
+        ...
+
+    @property
+    def affiliations(self) -> Repository[Affiliation]:
+        """The links between people and organizations."""
+        ...
+
+    def repository(self, kind: str) -> Repository[Any]:
+        """Return the repository of *kind* (a built-in kind or a registered object type).
+
+        Raises:
+            ValidationError: if no such kind is known.
+        """
+        ...
+
+    def register_object_type(
+        self, object_type: str, fields: Mapping[str, str]
+    ) -> Repository[CustomRecord]:
+        """Declare a custom object type with its field types and return its repository."""
+        ...
+
+    def objects(self, object_type: str) -> Repository[CustomRecord]:
+        """Return the repository of a registered custom object type."""
+        ...
+
+    def define_fields(self, kind: str, fields: Mapping[str, str]) -> None:
+        """Declare the types of custom fields of *kind*, so filters can use them."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group writes: all of them or none; a nested block is a savepoint."""
+        ...
+
+    def history(self, record_id: str) -> list[HistoryEntry]:
+        """Return every change to the record, oldest first."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files."""
+        ...

@@ -1,0 +1,95 @@
+"""What one store knows: its record kinds, custom field types, and filters compiled for them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from crmkit.errors import ConfigError, ValidationError
+from crmkit.expr import Expression
+from crmkit.expr import compile as compile_expression
+
+from ._kinds import BUILTIN_KINDS, RecordKind, check_fields, object_kind
+
+__all__ = ["Registry"]
+
+
+class Registry:
+    """The kinds of a store, the custom fields declared for each, and filter compilation."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.kinds: dict[str, RecordKind[Any]] = dict(BUILTIN_KINDS)
+        self.custom: dict[str, dict[str, str]] = {name: {} for name in self.kinds}
+
+    def kind(self, name: object) -> RecordKind[Any]:
+        """Return the kind called *name*.
+
+        Raises:
+            ValidationError: if the store knows no such kind.
+        """
+        found = self.kinds.get(name) if isinstance(name, str) else None
+        if found is None:
+            known = ", ".join(sorted(self.kinds))
+            raise ValidationError(name, f"no such record kind (known: {known})", field="kind")
+        return found
+
+    def object_type(self, name: object) -> RecordKind[Any]:
+        """Return the kind of the registered custom object type *name*.
+
+        Raises:
+            ValidationError: if no such object type is registered.
+        """
+        found = self.kinds.get(name) if isinstance(name, str) else None
+        if found is None or found.object_type is None:
+            known = ", ".join(sorted(k for k, v in self.kinds.items() if v.object_type)) or "none"
+            raise ValidationError(
+                name, f"no such custom object type (registered: {known})", field="object_type"
+            )
+        return found
+
+    def register_object_type(self, name: str, fields: Mapping[str, str]) -> RecordKind[Any]:
+        """Add (or extend) the custom object type *name* with *fields*.
+
+        Raises:
+            ConfigError: for a bad name or field type.
+        """
+        checked = check_fields(f"object_types[{name!r}]", fields)
+        with self._lock:
+            kind = self.kinds.get(name)
+            if kind is None:
+                kind = object_kind(name)
+                self.kinds[name] = kind
+                self.custom[name] = {}
+            self.custom[name].update(checked)
+        return kind
+
+    def define_fields(self, kind: str, fields: Mapping[str, str]) -> None:
+        """Declare custom field types of *kind* (adding to those declared before).
+
+        Raises:
+            ConfigError: for an unknown kind or a bad field type.
+        """
+        if kind not in self.kinds:
+            raise ConfigError(f"fields[{kind!r}]", "no such record kind")
+        checked = check_fields(f"fields[{kind!r}]", fields)
+        with self._lock:
+            self.custom[kind].update(checked)
+
+    def fields(self, kind: RecordKind[Any]) -> dict[str, str]:
+        """Return every field a filter on *kind* may use, with its type."""
+        return kind.filter_fields(self.custom.get(kind.name, {}))
+
+    def compile(self, kind: RecordKind[Any], where: object) -> Expression | None:
+        """Return *where* as an Expression for *kind* (None for no filter).
+
+        Raises:
+            FormulaError: if the text does not compile against the kind's fields.
+            ValidationError: if *where* is neither text, an Expression nor None.
+        """
+        if where is None or isinstance(where, Expression):
+            return where
+        if not isinstance(where, str):
+            raise ValidationError(where, "expected a filter expression or text", field="where")
+        return compile_expression(where, self.fields(kind))

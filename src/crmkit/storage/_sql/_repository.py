@@ -1,0 +1,489 @@
+"""The SQL backend's repository: one kind's records, through SQLAlchemy Core."""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import attrs
+import sqlalchemy as sa
+import sqlalchemy.exc as sa_exc
+from sqlalchemy.dialects import postgresql, sqlite
+
+from crmkit.contacts import utcnow
+from crmkit.errors import ConflictError, NotFound
+from crmkit.storage._history import diff
+from crmkit.storage._kinds import RecordKind
+from crmkit.storage._paging import check_limit, decode_cursor, encode_cursor, parse_order
+from crmkit.storage._protocol import Action, Page, UpsertResult, Where
+from crmkit.storage._upsert import Planned, plan
+
+from ._columns import filter_columns, sort_column
+from ._errors import conflict
+from ._tables import HISTORY, KEYS, record_table
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ._store import SqlStore
+
+__all__ = ["SqlRepository"]
+
+R = TypeVar("R")
+
+_CHUNK = 500  # ids or keys per IN (...) list: well under every driver's parameter limit
+_WRITE_CHUNK = 2_000  # rows per executemany batch of a bulk upsert
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _lock_id(text: str) -> int:
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class SqlRepository(Generic[R]):
+    """The records of one kind in a :class:`SqlStore`."""
+
+    def __init__(self, store: SqlStore, kind: RecordKind[R]) -> None:
+        self._store = store
+        self._kind = kind
+        self._table = record_table(kind)
+        self._columns: dict[str, sa.ColumnElement[Any]] | None = None
+        extra = [c.name for c in self._table.c if c.name not in _BASE_COLUMNS]
+        self._extra = [c for c in extra if c != "object_type"]
+        self._upsert: Any = None
+        self._readers = [
+            (name, kind.getters.get(name) or operator.attrgetter(name)) for name in self._extra
+        ]
+
+    @property
+    def kind(self) -> str:
+        """The kind of record this repository holds."""
+        return self._kind.name
+
+    def forget_columns(self) -> None:
+        """Drop the cached filter columns (the kind's custom fields changed)."""
+        self._columns = None
+
+    # -- rows
+
+    def _live(self) -> sa.ColumnElement[bool]:
+        condition: sa.ColumnElement[bool] = self._table.c.deleted_at.is_(None)
+        if self._kind.object_type is not None:
+            condition = sa.and_(condition, self._table.c.object_type == self._kind.object_type)
+        return condition
+
+    def _of_kind(self) -> sa.ColumnElement[bool]:
+        if self._kind.object_type is not None:
+            return self._table.c.object_type == self._kind.object_type
+        return sa.true()
+
+    def _row(self, record: Any, deleted_at: datetime | None = None) -> dict[str, Any]:
+        kind = self._kind
+        row = {
+            "id": record.id,
+            "version": record.version,
+            "created_at": record.created_at,
+            "updated_at": record.updated_at,
+            "deleted_at": deleted_at,
+            "doc": kind.to_doc(record),
+        }
+        for name, read in self._readers:
+            value = read(record)
+            row[name] = None if value == "" else value
+        if kind.object_type is not None:
+            row["object_type"] = kind.object_type
+        return row
+
+    def _key_rows(self, record: Any) -> list[dict[str, str]]:
+        name = self._kind.name
+        return [
+            {"kind": name, "key_type": t, "key": k, "record_id": record.id}
+            for t, k in self._kind.keys(record)
+        ]
+
+    def _history_row(
+        self,
+        record: Any,
+        action: Action,
+        actor: str | None,
+        at: datetime,
+        changes: Mapping[str, tuple[Any, Any]] | None = None,
+    ) -> dict[str, Any]:
+        return {
+            "kind": self._kind.name,
+            "record_id": record.id,
+            "action": action,
+            "actor": actor,
+            "at": at,
+            "version": record.version,
+            "changes": {k: list(v) for k, v in changes.items()} if changes else None,
+        }
+
+    def _load(self, doc: Mapping[str, Any]) -> R:
+        return self._kind.from_doc(doc)
+
+    # -- reads
+
+    def get(self, record_id: str) -> R:
+        """Return the record with *record_id*; raises NotFound if missing or deleted."""
+        query = sa.select(self._table.c.doc).where(self._table.c.id == record_id, self._live())
+        with self._store.connection() as connection:
+            doc = connection.execute(query).scalar_one_or_none()
+        if doc is None:
+            raise NotFound(self._kind.name, record_id)
+        return self._load(doc)
+
+    def get_many(self, record_ids: Iterable[str]) -> dict[str, R]:
+        """Return the records with these ids by id; missing and deleted ids are left out."""
+        wanted = list(dict.fromkeys(record_ids))
+        found: dict[str, R] = {}
+        table = self._table
+        with self._store.connection() as connection:
+            for chunk in _chunks(wanted, _CHUNK):
+                query = sa.select(table.c.id, table.c.doc).where(
+                    table.c.id.in_(chunk), self._live()
+                )
+                for record_id, doc in connection.execute(query):
+                    found[record_id] = self._load(doc)
+        return {i: found[i] for i in wanted if i in found}
+
+    def _filter(self, where: Where) -> sa.ColumnElement[bool] | None:
+        expression = self._store._registry.compile(self._kind, where)
+        if expression is None:
+            return None
+        if self._columns is None:
+            fields = self._store._registry.fields(self._kind)
+            self._columns = filter_columns(self._kind, fields, self._table, self._store.dialect)
+        clause: sa.ColumnElement[bool] = expression.to_sql(self._columns)
+        return clause
+
+    def find(
+        self,
+        where: Where = None,
+        *,
+        order_by: str = "id",
+        limit: int = 100,
+        after: str | None = None,
+    ) -> Page[R]:
+        """Return one page of the records that match *where*; see the protocol."""
+        kind = self._kind
+        table = self._table
+        order = parse_order(kind, order_by)
+        check_limit(limit)
+        conditions = [self._live()]
+        clause = self._filter(where)
+        if clause is not None:
+            conditions.append(clause)
+        sort = sort_column(table, order)
+        if after is not None:
+            value, last_id = decode_cursor(order, after)
+            if order.descending:
+                conditions.append(
+                    sa.or_(sort < value, sa.and_(sort == value, table.c.id < last_id))
+                )
+            else:
+                conditions.append(
+                    sa.or_(sort > value, sa.and_(sort == value, table.c.id > last_id))
+                )
+        if order.descending:
+            ordering = [sort.desc(), table.c.id.desc()]
+        else:
+            ordering = [sort.asc(), table.c.id.asc()]
+        if order.field == "id":
+            ordering = ordering[1:]
+        query = sa.select(table.c.doc).where(*conditions).order_by(*ordering).limit(limit + 1)
+        with self._store.connection() as connection:
+            docs = connection.execute(query).scalars().all()
+        records = [self._load(doc) for doc in docs[:limit]]
+        next_after = None
+        if len(docs) > limit:
+            last: Any = records[-1]
+            next_after = encode_cursor(kind.sort_value(last, order.field), last.id)
+        return Page(records, next_after)
+
+    def count(self, where: Where = None) -> int:
+        """Return how many records match *where*."""
+        conditions = [self._live()]
+        clause = self._filter(where)
+        if clause is not None:
+            conditions.append(clause)
+        query = sa.select(sa.func.count()).select_from(self._table).where(*conditions)
+        with self._store.connection() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def find_by_keys(self, key_type: str, keys: Iterable[str]) -> dict[str, list[R]]:
+        """Look records up by match key; see the protocol."""
+        kind = self._kind
+        kind.check_key_type(key_type)
+        wanted = list(dict.fromkeys(keys))
+        table = self._table
+        loaded: dict[str, R] = {}
+        found: dict[str, list[R]] = {}
+        with self._store.connection() as connection:
+            for chunk in _chunks(wanted, _CHUNK):
+                query = (
+                    sa.select(KEYS.c.key, table.c.id, table.c.doc)
+                    .join(table, table.c.id == KEYS.c.record_id)
+                    .where(
+                        KEYS.c.kind == kind.name,
+                        KEYS.c.key_type == key_type,
+                        KEYS.c.key.in_(chunk),
+                        self._live(),
+                    )
+                    .order_by(KEYS.c.key, table.c.id)
+                )
+                for key, record_id, doc in connection.execute(query):
+                    record = loaded.get(record_id)
+                    if record is None:
+                        record = loaded[record_id] = self._load(doc)
+                    found.setdefault(key, []).append(record)
+        return {k: found[k] for k in wanted if k in found}
+
+    # -- writes
+
+    def add(self, record: R, *, actor: str | None = None) -> R:
+        """Store a new record; raises ConflictError if the id is taken."""
+        given: Any = self._kind.check_record(record)
+        try:
+            with self._store.writing() as connection:
+                connection.execute(self._table.insert(), [self._row(given)])
+                keys = self._key_rows(given)
+                if keys:
+                    connection.execute(KEYS.insert(), keys)
+                connection.execute(
+                    HISTORY.insert(), [self._history_row(given, "add", actor, utcnow())]
+                )
+        except sa_exc.IntegrityError as exc:
+            raise conflict(exc, self._kind.name, given.id) from exc
+        return record
+
+    def _stored(self, connection: sa.Connection, record_id: str) -> Any:
+        table = self._table
+        query = sa.select(table.c.version, table.c.deleted_at, table.c.doc).where(
+            table.c.id == record_id, self._of_kind()
+        )
+        return connection.execute(query).first()
+
+    def _replace(
+        self,
+        connection: sa.Connection,
+        old: Any,
+        new: Any,
+        *,
+        deleted_at: datetime | None,
+        action: Action,
+        actor: str | None,
+        changes: Mapping[str, tuple[Any, Any]] | None = None,
+    ) -> None:
+        """Write *new* over *old* if the stored version is still old's; else ConflictError."""
+        table = self._table
+        row = self._row(new, deleted_at)
+        del row["id"]
+        result = connection.execute(
+            table.update().where(table.c.id == old.id, table.c.version == old.version).values(**row)
+        )
+        if result.rowcount != 1:
+            raise ConflictError(
+                f"{self._kind.name} {old.id!r} was changed meanwhile (version {old.version})",
+                record_id=old.id,
+                key="version",
+            )
+        old_keys = self._key_rows(old)
+        new_keys = self._key_rows(new)
+        if old_keys != new_keys:
+            connection.execute(
+                KEYS.delete().where(KEYS.c.kind == self._kind.name, KEYS.c.record_id == old.id)
+            )
+            if new_keys:
+                connection.execute(KEYS.insert(), new_keys)
+        connection.execute(
+            HISTORY.insert(), [self._history_row(new, action, actor, new.updated_at, changes)]
+        )
+
+    def update(self, record: R, *, actor: str | None = None) -> R:
+        """Replace the stored record if it still has ``record.version``; see the protocol."""
+        kind = self._kind
+        given: Any = kind.check_record(record)
+        with self._store.writing() as connection:
+            stored = self._stored(connection, given.id)
+            if stored is None or stored.deleted_at is not None:
+                raise NotFound(kind.name, given.id)
+            if stored.version != given.version:
+                raise ConflictError(
+                    f"{kind.name} {given.id!r} was changed meanwhile: stored version "
+                    f"{stored.version}, given {given.version}",
+                    record_id=given.id,
+                    key="version",
+                )
+            old: Any = self._load(stored.doc)
+            new = attrs.evolve(
+                given, version=stored.version + 1, created_at=old.created_at, updated_at=utcnow()
+            )
+            changes = diff(stored.doc, kind.to_doc(new))
+            self._replace(
+                connection, old, new, deleted_at=None, action="update", actor=actor, changes=changes
+            )
+        result: R = new
+        return result
+
+    def delete(self, record_id: str, *, actor: str | None = None) -> None:
+        """Soft-delete a record; raises NotFound if missing or already deleted."""
+        with self._store.writing() as connection:
+            stored = self._stored(connection, record_id)
+            if stored is None or stored.deleted_at is not None:
+                raise NotFound(self._kind.name, record_id)
+            old: Any = self._load(stored.doc)
+            now = utcnow()
+            new = attrs.evolve(old, version=old.version + 1, updated_at=now)
+            self._replace(connection, old, new, deleted_at=now, action="delete", actor=actor)
+
+    def restore(self, record_id: str, *, actor: str | None = None) -> R:
+        """Bring back a deleted record; NotFound if missing, ConflictError if not deleted."""
+        with self._store.writing() as connection:
+            stored = self._stored(connection, record_id)
+            if stored is None:
+                raise NotFound(self._kind.name, record_id)
+            if stored.deleted_at is None:
+                raise ConflictError(
+                    f"{self._kind.name} {record_id!r} is not deleted", record_id=record_id
+                )
+            old: Any = self._load(stored.doc)
+            new = attrs.evolve(old, version=old.version + 1, updated_at=utcnow())
+            self._replace(connection, old, new, deleted_at=None, action="restore", actor=actor)
+        result: R = new
+        return result
+
+    def _upsert_statement(self) -> Any:
+        if self._upsert is None:
+            table = self._table
+            insert: Any = (postgresql if self._store.dialect == "postgresql" else sqlite).insert
+            statement = insert(table)
+            self._upsert = statement.on_conflict_do_update(
+                index_elements=[table.c.id],
+                set_={c.name: statement.excluded[c.name] for c in table.c if c.name != "id"},
+            )
+        return self._upsert
+
+    def _keys_statement(self) -> Any:
+        insert: Any = (postgresql if self._store.dialect == "postgresql" else sqlite).insert
+        return insert(KEYS).on_conflict_do_nothing()
+
+    def bulk_upsert(
+        self, records: Iterable[R], *, key: str = "id", actor: str | None = None
+    ) -> UpsertResult:
+        """Create or update many records in one transaction; see the protocol."""
+        kind = self._kind
+        if key != "id":
+            kind.check_key_type(key)
+        incoming: list[Any] = [kind.check_record(r) for r in records]
+        if not incoming:
+            return UpsertResult()
+        table = self._table
+        with self._store.writing() as connection:
+            if key != "id" and self._store.dialect == "postgresql":
+                self._lock_keys(connection, incoming, key)
+
+            def existing_ids(ids: list[str]) -> set[str]:
+                found: set[str] = set()
+                for chunk in _chunks(ids, _CHUNK):
+                    query = sa.select(table.c.id).where(table.c.id.in_(chunk))
+                    found.update(connection.execute(query).scalars())
+                return found
+
+            def existing_keys(keys: list[str]) -> dict[str, list[str]]:
+                found: dict[str, list[str]] = {}
+                for chunk in _chunks(keys, _CHUNK):
+                    query = (
+                        sa.select(KEYS.c.key, KEYS.c.record_id)
+                        .join(table, table.c.id == KEYS.c.record_id)
+                        .where(
+                            KEYS.c.kind == kind.name,
+                            KEYS.c.key_type == key,
+                            KEYS.c.key.in_(chunk),
+                            self._live(),
+                        )
+                        .order_by(KEYS.c.record_id)
+                    )
+                    for k, record_id in connection.execute(query):
+                        found.setdefault(k, []).append(record_id)
+                return found
+
+            writes = plan(kind, incoming, key, existing_ids, existing_keys)
+            now = utcnow()
+            for batch in _chunks(writes, _WRITE_CHUNK):
+                self._write_batch(connection, batch, actor, now)
+        updated = sum(w.existed for w in writes)
+        return UpsertResult(len(writes) - updated, updated)
+
+    def _write_batch(
+        self, connection: sa.Connection, batch: Sequence[Planned], actor: str | None, now: datetime
+    ) -> None:
+        """Write one batch of a bulk upsert: records, match keys and history."""
+        table = self._table
+        name = self._kind.name
+        old_docs: dict[str, Any] = {}
+        targets = [w.target for w in batch if w.existed]
+        for chunk in _chunks(targets, _CHUNK):
+            query = sa.select(table.c.id, table.c.doc).where(table.c.id.in_(chunk))
+            old_docs.update((i, d) for i, d in connection.execute(query))
+        rows = []
+        keys = []
+        history = []
+        for write in batch:
+            record: Any = write.record
+            if write.existed:
+                old_doc = old_docs[write.target]
+                old: Any = self._load(old_doc)
+                record = attrs.evolve(
+                    record,
+                    id=write.target,
+                    version=old.version + 1,
+                    created_at=old.created_at,
+                    updated_at=now,
+                )
+                row = self._row(record)
+                changes = diff(old_doc, row["doc"])
+                history.append(self._history_row(record, "update", actor, now, changes))
+            else:
+                row = self._row(record)
+                history.append(self._history_row(record, "add", actor, now))
+            rows.append(row)
+            keys.extend(self._key_rows(record))
+        try:
+            connection.execute(self._upsert_statement(), rows)
+        except sa_exc.IntegrityError as exc:
+            raise conflict(exc, name) from exc
+        for chunk in _chunks(targets, _CHUNK):
+            connection.execute(
+                KEYS.delete().where(KEYS.c.kind == name, KEYS.c.record_id.in_(chunk))
+            )
+        if keys:
+            connection.execute(self._keys_statement(), keys)
+        connection.execute(HISTORY.insert(), history)
+
+    def _lock_keys(self, connection: sa.Connection, records: list[Any], key: str) -> None:
+        """Hold a transaction lock on every key, so concurrent upserts never both create."""
+        kind = self._kind
+        ids = sorted(
+            {
+                _lock_id(f"{kind.name}\0{key}\0{k}")
+                for r in records
+                for t, k in kind.keys(r)
+                if t == key
+            }
+        )
+        if ids:
+            connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:ids AS bigint[])) AS k"),
+                {"ids": ids},
+            )
+
+
+_BASE_COLUMNS = frozenset({"id", "version", "created_at", "updated_at", "deleted_at", "doc"})

@@ -1,0 +1,97 @@
+"""The SQL schema: one table per record kind, the match-key index and the history.
+
+Every record table holds the whole record as JSON (``doc``, JSONB on PostgreSQL) beside the
+columns filters and sorting use most, copied out of the record on every write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from crmkit.storage._kinds import AFFILIATION, COMPANY, CONTACT, OBJECTS_TABLE, RecordKind
+
+__all__ = ["HISTORY", "KEYS", "VERSION_TABLE", "metadata", "record_table"]
+
+VERSION_TABLE = "crmkit_alembic_version"
+"""Where Alembic keeps the schema revision; named so it never meets a host app's own."""
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+TIMESTAMP = sa.DateTime(timezone=True)
+# byte order on PostgreSQL, as in Python and SQLite, whatever the database's collation
+TEXT = sa.String().with_variant(sa.String(collation="C"), "postgresql")
+_SQL_TYPES: dict[str, Any] = {"text": TEXT, "picklist": TEXT, "datetime": TIMESTAMP}
+_INDEXED = {"owner_id", "lifecycle_stage", "updated_at", "object_type"}
+_BASE = ("id", "version", "created_at", "updated_at", "deleted_at", "doc")
+
+
+def _table(name: str, extra: list[str], kind: RecordKind[Any] | None) -> sa.Table:
+    columns: list[sa.schema.SchemaItem] = [
+        sa.Column("id", TEXT, primary_key=True),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("created_at", TIMESTAMP, nullable=False),
+        sa.Column("updated_at", TIMESTAMP, nullable=False),
+        sa.Column("deleted_at", TIMESTAMP, nullable=True),
+    ]
+    for column in extra:
+        type_name = kind.fields.get(column, "text") if kind is not None else "text"
+        columns.append(sa.Column(column, _SQL_TYPES[type_name], nullable=column != "object_type"))
+    columns.append(sa.Column("doc", JSON, nullable=False))
+    table = sa.Table(name, metadata, *columns)
+    for column in ("updated_at", *extra):
+        if column in _INDEXED:
+            sa.Index(None, table.c[column])
+    return table
+
+
+def _extra(kind: RecordKind[Any]) -> list[str]:
+    return [c for c in kind.columns if c not in _BASE]
+
+
+CONTACTS = _table(CONTACT.table, _extra(CONTACT), CONTACT)
+COMPANIES = _table(COMPANY.table, _extra(COMPANY), COMPANY)
+AFFILIATIONS = _table(AFFILIATION.table, _extra(AFFILIATION), AFFILIATION)
+OBJECTS = _table(OBJECTS_TABLE, ["object_type", "owner_id"], None)
+
+KEYS = sa.Table(
+    "crm_keys",
+    metadata,
+    sa.Column("kind", TEXT, primary_key=True),
+    sa.Column("key_type", TEXT, primary_key=True),
+    sa.Column("key", TEXT, primary_key=True),
+    sa.Column("record_id", TEXT, primary_key=True),
+    sa.Index(None, "record_id"),
+)
+
+HISTORY = sa.Table(
+    "crm_history",
+    metadata,
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("record_id", TEXT, nullable=False),
+    sa.Column("action", sa.String, nullable=False),
+    sa.Column("actor", sa.String, nullable=True),
+    sa.Column("at", TIMESTAMP, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    # an add has no changes: NULL, not a JSON null that costs a serialization per row
+    sa.Column(
+        "changes",
+        sa.JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql"),
+        nullable=True,
+    ),
+    sa.Index(None, "record_id", "seq"),
+)
+
+
+def record_table(kind: RecordKind[Any]) -> sa.Table:
+    """Return the table that holds the records of *kind*."""
+    return metadata.tables[kind.table]
