@@ -1,0 +1,192 @@
+"""Clustering scored pairs into groups, with a core rule against chains of weak links.
+
+The rule (documented in ``docs/dedupe.md``):
+
+1. Records joined by *match* pairs form connected components.
+2. In each component the **core** is the record with the most match pairs inside it (ties:
+   the higher sum of points, then the smaller record id).
+3. A record stays in the core's group only if it matches the core itself **and** either
+   is linked (at least *possible*) to more than half of the group's other members, or
+   matches the core strongly (at least the ``core`` threshold). Pairs that blocking did
+   not propose are scored for this check. Records failing it are peeled off one at a time,
+   the least linked first, until every member passes.
+4. Records peeled off are clustered again among themselves by the same rule.
+5. A group never exceeds ``max_group`` records: beyond it, the members with the weakest
+   match to the core are peeled off.
+
+So a chain a~b~c of weak links, where a and c do not match, keeps b with only one of them;
+and no member of a group is ever more than one match away from its core.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Sequence
+
+__all__ = ["Cluster", "cluster"]
+
+_NONE = float("-inf")
+
+
+class Cluster:
+    """One group found: rows, the core's row, the weakest link to the core, and its kind."""
+
+    __slots__ = ("core", "kind", "points", "rows")
+
+    def __init__(self, rows: tuple[int, ...], core: int, points: float, kind: str) -> None:
+        self.rows = rows
+        self.core = core
+        self.points = points
+        self.kind = kind
+
+
+def _find(parent: dict[int, int], x: int) -> int:
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:
+        parent[x], x = root, parent[x]
+    return root
+
+
+def _components(
+    members: Sequence[int], adj: dict[int, dict[int, float]], match: float
+) -> list[list[int]]:
+    inside = set(members)
+    parent = {m: m for m in members}
+    for m in members:
+        for other, pts in adj[m].items():
+            if pts >= match and other in inside:
+                a, b = _find(parent, m), _find(parent, other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for m in members:
+        groups.setdefault(_find(parent, m), []).append(m)
+    return list(groups.values())
+
+
+class _Links:
+    """Scores between rows: the scored candidate pairs, others scored when first asked."""
+
+    __slots__ = ("adj", "extra", "score")
+
+    def __init__(self, adj: dict[int, dict[int, float]], score: Callable[[int, int], float]):
+        self.adj = adj
+        self.score = score
+        self.extra: dict[tuple[int, int], float] = {}
+
+    def __call__(self, a: int, b: int) -> float:
+        found = self.adj[a].get(b)
+        if found is not None:
+            return found
+        key = (a, b) if a < b else (b, a)
+        found = self.extra.get(key)
+        if found is None:
+            found = self.extra[key] = self.score(*key)
+        return found
+
+
+def _settle(
+    members: list[int],
+    links: _Links,
+    ids: Sequence[str],
+    thresholds: tuple[float, float, float],
+    max_group: int | None,
+    out: list[Cluster],
+) -> None:
+    adj = links.adj
+    match, possible, strong = thresholds
+    pending = [members]
+    while pending:
+        group = pending.pop()
+        if len(group) < 2:
+            continue
+        inside = set(group)
+
+        def rank(m: int, inside: set[int] = inside) -> tuple[int, float, str]:
+            links = [p for o, p in adj[m].items() if o in inside and p >= match]
+            return (-len(links), -sum(links), ids[m])
+
+        core = min(group, key=rank)
+        near = adj[core]
+        kept = {core} | {m for m in group if near.get(m, _NONE) >= match}
+        while len(kept) > 2:
+            others = len(kept) - 1
+            worst = None
+            worst_rank: tuple[int, float, str] | None = None
+            for m in kept:
+                if m == core or near[m] >= strong:
+                    continue
+                linked = sum(1 for o in kept if o != m and links(m, o) >= possible)
+                if linked * 2 <= others:
+                    r = (linked, near[m], ids[m])
+                    if worst_rank is None or r < worst_rank:
+                        worst, worst_rank = m, r
+            if worst is None:
+                break
+            kept.discard(worst)
+        if max_group is not None and len(kept) > max_group:
+            ranked = sorted(kept - {core}, key=lambda m: (-near[m], ids[m]))
+            kept = {core, *ranked[: max_group - 1]}
+        if len(kept) >= 2:
+            rows = tuple(sorted(kept, key=ids.__getitem__))
+            weakest = min(near[m] for m in kept if m != core)
+            out.append(Cluster(rows, core, weakest, "match"))
+        rest = [m for m in group if m not in kept]
+        if len(rest) >= 2:
+            pending.extend(_components(rest, adj, match))
+
+
+def cluster(
+    left: array[int],
+    right: array[int],
+    points: array[float],
+    ids: Sequence[str],
+    score: Callable[[int, int], float],
+    *,
+    match: float,
+    possible: float,
+    strong: float,
+    max_group: int | None,
+) -> list[Cluster]:
+    """Group scored pairs (all at or above *possible*, in points) into clusters.
+
+    *score* gives the points of any other pair of rows (for the core rule's check).
+
+    Returns the match groups by the core rule, then one *possible* group per pair scored
+    between *possible* and *match* whose records did not end up in one match group.
+    """
+    adj: dict[int, dict[int, float]] = {}
+    for i, j, pts in zip(left, right, points, strict=True):
+        adj.setdefault(i, {})[j] = pts
+        adj.setdefault(j, {})[i] = pts
+    parent: dict[int, int] = {}
+    for i, j, pts in zip(left, right, points, strict=True):
+        if pts >= match:
+            parent.setdefault(i, i)
+            parent.setdefault(j, j)
+            a, b = _find(parent, i), _find(parent, j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    components: dict[int, list[int]] = {}
+    for node in parent:
+        components.setdefault(_find(parent, node), []).append(node)
+    out: list[Cluster] = []
+    links = _Links(adj, score)
+    for members in components.values():
+        if len(members) == 2:
+            a, b = sorted(members, key=ids.__getitem__)
+            out.append(Cluster((a, b), a, adj[a][b], "match"))
+        else:
+            _settle(members, links, ids, (match, possible, strong), max_group, out)
+    home: dict[int, int] = {}
+    for number, found in enumerate(out):
+        for row in found.rows:
+            home[row] = number
+    for i, j, pts in zip(left, right, points, strict=True):
+        if home.get(i, -1) != home.get(j, -2):
+            # below match, or a match the core rule split: either way worth a look
+            a, b = (i, j) if ids[i] <= ids[j] else (j, i)
+            out.append(Cluster((a, b), a, pts, "possible"))
+    return out

@@ -1,0 +1,106 @@
+"""The default match rules for contacts and companies."""
+
+from __future__ import annotations
+
+from ._rules import BlockingKey, Comparator, FieldRule, MatchRules, Thresholds
+
+__all__ = ["company_rules", "contact_rules"]
+
+
+def contact_rules() -> MatchRules:
+    """Return the default contact rules.
+
+    The points were set on one generated data set and checked on another (see
+    ``benchmarks/dedupe.py``); the thresholds were fixed before either.
+    """
+    return MatchRules(
+        kind="contact",
+        prior=-11.0,
+        fields=(
+            FieldRule(
+                field="email", comparator=Comparator.EMAIL, agree=14.0, disagree=-2.0,
+                label="e-mail address",
+            ),
+            FieldRule(
+                field="phone", comparator=Comparator.PHONE, agree=12.0, disagree=-2.0,
+                label="phone number",
+            ),
+            FieldRule(
+                field="first_name", comparator=Comparator.FIRST_NAME, agree=4.0,
+                disagree=-5.0, floor=0.75, label="first name", frequency=True,
+            ),
+            FieldRule(
+                field="last_name", comparator=Comparator.NAME, agree=7.0, disagree=-6.0,
+                floor=0.75, label="last name", frequency=True,
+            ),
+            FieldRule(
+                field="company", comparator=Comparator.EXACT, agree=4.0, disagree=-1.0,
+                label="company", frequency=True,
+            ),
+            FieldRule(
+                field="city", comparator=Comparator.EXACT, agree=2.0, disagree=-1.0,
+                label="city",
+            ),
+            FieldRule(
+                field="birth_date", comparator=Comparator.DATE, agree=7.0, disagree=-8.0,
+                label="date of birth",
+            ),
+        ),
+        blocking=(
+            BlockingKey(name="email", fields=("email",)),
+            BlockingKey(name="phone", fields=("phone",)),
+            BlockingKey(name="name", fields=("name",), transforms=("sorted_words",), max_block=20),
+            BlockingKey(
+                name="name+company", fields=("name", "company"),
+                transforms=("sorted_words", "exact"),
+            ),
+            BlockingKey(
+                name="name+city", fields=("name", "city"), transforms=("sorted_words", "exact")
+            ),
+            BlockingKey(
+                name="name+birth_date", fields=("name", "birth_date"),
+                transforms=("sorted_words", "exact"),
+            ),
+            BlockingKey(
+                name="last_name+company", fields=("last_name", "company"),
+                transforms=("phonetic", "exact"), max_block=30,
+            ),
+            BlockingKey(
+                name="first_name+last_name+city", fields=("first_name", "last_name", "city"),
+                transforms=("first_letter", "phonetic", "exact"), max_block=30,
+            ),
+        ),
+        thresholds=Thresholds(match=0.9, possible=0.5),
+    )  # fmt: skip
+
+
+def company_rules() -> MatchRules:
+    """Return the default company rules."""
+    return MatchRules(
+        kind="company",
+        prior=-7.0,
+        fields=(
+            FieldRule(
+                field="domain", comparator=Comparator.EXACT, agree=11.0, disagree=-4.0,
+                label="web domain",
+            ),
+            FieldRule(
+                field="company_key", comparator=Comparator.NAME, agree=8.0, disagree=-6.0,
+                floor=0.8, label="company name",
+            ),
+            FieldRule(
+                field="phone", comparator=Comparator.PHONE, agree=9.0, disagree=-1.0,
+                label="phone number",
+            ),
+            FieldRule(
+                field="city", comparator=Comparator.EXACT, agree=1.0, disagree=-1.0,
+                label="city",
+            ),
+        ),
+        blocking=(
+            BlockingKey(name="domain", fields=("domain",)),
+            BlockingKey(name="company_key", fields=("company_key",)),
+            BlockingKey(name="phone", fields=("phone",)),
+        ),
+        thresholds=Thresholds(match=0.9, possible=0.5),
+    )  # fmt: skip

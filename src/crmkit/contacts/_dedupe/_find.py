@@ -1,0 +1,220 @@
+"""Finding duplicates in a list of records: blocking, scoring, clustering."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from attrs import field, frozen
+
+from ...errors import ConfigError, ValidationError
+from .._model import Company, Contact
+from ._blocking import BlockingReport, candidate_pairs, key_fields
+from ._cluster import Cluster, cluster
+from ._explain import Explanation, explain_pair
+from ._features import Record, Table, build_table
+from ._rules import MatchRules
+from ._scoring import plan, points_of, probability, score_pair, score_pairs
+
+__all__ = [
+    "DuplicateGroup",
+    "DuplicateGroups",
+    "find_duplicates",
+    "group_id",
+    "prepare",
+    "rules_for",
+]
+
+
+def group_id(ids: Iterable[str]) -> str:
+    """Return the id of the group of records *ids*: the same members always give the same id."""
+    digest = hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
+    return f"dup_{digest[:20]}"
+
+
+@frozen(kw_only=True)
+class DuplicateGroup:
+    """Records found to be one person or one company (or possibly so).
+
+    Attributes:
+        id: derived from the member ids, so the same group always has the same id.
+        records: the members, in id order.
+        score: the probability (0 to 1) of the weakest link: for a match group, every
+            member matches the group's core at least this well.
+        kind: ``"match"`` (duplicates) or ``"possible"`` (for a person to review).
+        core_id: the id of the member the others were matched against.
+        rules: the rules that found the group (used by :meth:`explain`).
+    """
+
+    id: str
+    records: tuple[Record, ...]
+    score: float
+    kind: str
+    core_id: str
+    rules: MatchRules = field(repr=False, eq=False)
+    companies: Mapping[str, object] | None = field(default=None, repr=False, eq=False)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The member ids, sorted."""
+        return tuple(r.id for r in self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def explain(self) -> Explanation:
+        """Explain every pair of members: each field's values, comparison and points."""
+        records = list(self.records)
+        table = build_table(
+            records, self.rules.kind, [r.field for r in self.rules.fields], self.companies
+        )
+        pairs = tuple(
+            explain_pair(
+                records[i], records[j], self.rules, self.companies, table=table, rows=(i, j)
+            )
+            for i in range(len(records))
+            for j in range(i + 1, len(records))
+        )
+        return Explanation(group_id=self.id, pairs=pairs)
+
+
+class DuplicateGroups(list[DuplicateGroup]):
+    """The groups :func:`find_duplicates` found (a list), with what blocking did.
+
+    Attributes:
+        blocking: the :class:`BlockingReport`: candidate pairs, and key values skipped
+            because too many records shared them.
+    """
+
+    blocking: BlockingReport
+
+    def __init__(self, groups: Iterable[DuplicateGroup], blocking: BlockingReport) -> None:
+        super().__init__(groups)
+        self.blocking = blocking
+
+    @property
+    def matches(self) -> list[DuplicateGroup]:
+        """The groups of kind ``"match"``."""
+        return [g for g in self if g.kind == "match"]
+
+    @property
+    def possible(self) -> list[DuplicateGroup]:
+        """The groups of kind ``"possible"``."""
+        return [g for g in self if g.kind == "possible"]
+
+
+def rules_for(records: Sequence[object], rules: MatchRules | None) -> MatchRules:
+    """Check *records* are all contacts or all companies and return the rules to use.
+
+    Raises:
+        ValidationError: for a record that is neither, or a mix of both.
+        ConfigError: if *rules* is not a MatchRules, or is for the other kind of record.
+    """
+    kinds = set()
+    for row, record in enumerate(records):
+        if isinstance(record, Contact):
+            kinds.add("contact")
+        elif isinstance(record, Company):
+            kinds.add("company")
+        else:
+            raise ValidationError(
+                type(record).__name__, "expected a Contact or a Company", field="records", row=row
+            )
+    if len(kinds) > 1:
+        raise ValidationError("contacts and companies", "cannot mix kinds", field="records")
+    kind = kinds.pop() if kinds else (rules.kind if isinstance(rules, MatchRules) else "contact")
+    if rules is None:
+        return MatchRules.for_contacts() if kind == "contact" else MatchRules.for_companies()
+    if not isinstance(rules, MatchRules):
+        raise ConfigError("rules", f"expected MatchRules, got {type(rules).__name__}")
+    if rules.kind != kind:
+        raise ConfigError("kind", f"the rules are for {rules.kind}s, the records are {kind}s")
+    return rules
+
+
+def prepare(
+    records: Sequence[Record], rules: MatchRules, companies: Mapping[str, object] | None = None
+) -> Table:
+    """Read every field the rules compare or block on into a feature table."""
+    fields = [r.field for r in rules.fields] + key_fields(rules)
+    if rules.swapped_names and rules.kind == "contact":
+        fields += ["first_name", "last_name"]
+    return build_table(records, rules.kind, fields, companies)
+
+
+def _groups(
+    table: Table,
+    found: list[Cluster],
+    rules: MatchRules,
+    companies: Mapping[str, object] | None,
+) -> list[DuplicateGroup]:
+    ids = table.ids
+    records = table.records
+    out = [
+        DuplicateGroup(
+            id=group_id(ids[r] for r in c.rows),
+            records=tuple(records[r] for r in c.rows),
+            score=probability(c.points),
+            kind=c.kind,
+            core_id=ids[c.core],
+            rules=rules,
+            companies=companies,
+        )
+        for c in found
+    ]
+    out.sort(key=lambda g: (g.kind != "match", g.ids))
+    return out
+
+
+def find_duplicates(
+    records: Iterable[Record],
+    rules: MatchRules | None = None,
+    *,
+    companies: Mapping[str, Any] | None = None,
+) -> DuplicateGroups:
+    """Find the groups of records that are the same person (or company).
+
+    Records sharing a blocking key value are scored pair by pair; pairs at or above the
+    ``match`` threshold are clustered by the core rule (a chain of weak links never glues
+    unrelated records; see ``docs/dedupe.md``); pairs between ``possible`` and ``match``
+    come back as two-record ``possible`` groups for review.
+
+    Args:
+        records: contacts, or companies (not both).
+        rules: the match rules; the defaults for the records' kind when None.
+        companies: for contacts, the company name(s) of each contact by contact id, for the
+            ``company`` field (else a contact's ``custom["company"]`` is used).
+
+    Returns:
+        The groups, match groups first, each kind in member-id order; ``.blocking`` tells
+        what blocking did, including key values skipped for being shared by too many records.
+
+    Raises:
+        ValidationError: for records that are not all contacts or all companies, or for
+            two records with one id.
+        ConfigError: for rules that do not fit the records.
+    """
+    listed = records if isinstance(records, list | tuple) else list(records)
+    rules = rules_for(listed, rules)
+    table = prepare(listed, rules, companies)
+    if len(set(table.ids)) != len(table.ids):
+        seen: set[str] = set()
+        twice = next(i for i in table.ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
+        raise ValidationError(twice, "two records have this id", field="records")
+    codes, report = candidate_pairs(table, rules)
+    steps = plan(rules, table)
+    left, right, points = score_pairs(steps, codes, len(table))
+    del codes
+    found = cluster(
+        left,
+        right,
+        points,
+        table.ids,
+        lambda i, j: score_pair(steps, i, j),
+        match=steps.match,
+        possible=steps.possible,
+        strong=points_of(rules.thresholds.core),
+        max_group=rules.max_group,
+    )
+    return DuplicateGroups(_groups(table, found, rules, companies), report)

@@ -1,0 +1,206 @@
+"""Merging records kept in a store, in one transaction, with an undo log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from ..._converter import from_dict, to_dict
+from ...errors import ConflictError, ValidationError
+from .._merge import MergeResult, MergeStrategy, merge
+from .._model import Company, Contact
+
+__all__ = ["MERGE_LOG", "merge_in_store", "undo_merge"]
+
+MERGE_LOG = "crmkit_merge"
+"""The custom object type under which stores keep merge logs (for :func:`undo_merge`)."""
+
+_LOG_FIELDS = {"kind": "text", "survivor_id": "text", "payload": "text", "undone": "bool"}
+
+
+def _repository(store: Any, kind: str) -> Any:
+    if kind == "contact":
+        return store.contacts
+    if kind == "company":
+        return store.companies
+    raise ValidationError(kind, "expected 'contact' or 'company'", field="kind")
+
+
+def _all(repository: Any, where: str) -> list[Any]:
+    out: list[Any] = []
+    after = None
+    while True:
+        page = repository.find(where, limit=500, after=after)
+        out.extend(page)
+        after = getattr(page, "next_after", None)
+        if not after or not len(page):
+            return out
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def merge_in_store(
+    store: Any,
+    ids: Sequence[str],
+    strategy: MergeStrategy | None = None,
+    *,
+    actor: str | None = None,
+    kind: str = "contact",
+    references: Sequence[tuple[str, str]] = (),
+) -> MergeResult:
+    """Merge stored records into one, re-point what referred to the others, and log it.
+
+    In one transaction: the survivor is updated; affiliations (and, for companies, child
+    companies' ``parent_id``) are re-pointed to it, an affiliation that would repeat one the
+    survivor already has being soft-deleted instead; every custom-object field named in
+    *references* (``[("deal", "contact_id")]``) is re-pointed; the other records are
+    soft-deleted; and a merge log is stored, whose id (``result.merge_id``) undoes it all.
+
+    Args:
+        store: the :class:`~crmkit.storage.Store`.
+        ids: the ids of the records to merge (two or more).
+        strategy: survivorship; see :func:`merge`.
+        actor: who merges, for the history.
+        kind: ``"contact"`` or ``"company"``.
+        references: (custom object type, field) pairs that hold ids of records of *kind*.
+
+    Raises:
+        NotFound: if an id names no record (or a deleted one).
+        ValidationError, ConfigError: as :func:`merge`.
+        ConflictError: if a record changed while merging (nothing is written then).
+    """
+    repository = _repository(store, kind)
+    listed = list(dict.fromkeys(ids))
+    if len(listed) < 2:
+        raise ValidationError(list(ids), "merging needs two or more record ids", field="ids")
+    store.register_object_type(MERGE_LOG, _LOG_FIELDS)
+    with store.transaction():
+        records = [repository.get(i) for i in listed]
+        result = merge(records, strategy)
+        survivor_id = result.record.id
+        before = next(r for r in records if r.id == survivor_id)
+        others = [r for r in records if r.id != survivor_id]
+        repointed: list[list[Any]] = []
+        deleted: list[list[str]] = []
+        link = "contact_id" if kind == "contact" else "company_id"
+        held = {
+            (a.contact_id, a.company_id)
+            for a in _all(store.affiliations, f"{link} = {_quoted(survivor_id)}")
+        }
+        for other in others:
+            for affiliation in _all(store.affiliations, f"{link} = {_quoted(other.id)}"):
+                moved = attrs.evolve(affiliation, **{link: survivor_id})
+                pair = (moved.contact_id, moved.company_id)
+                if pair in held:
+                    store.affiliations.delete(affiliation.id, actor=actor)
+                    deleted.append(["affiliation", affiliation.id])
+                else:
+                    held.add(pair)
+                    store.affiliations.update(moved, actor=actor)
+                    repointed.append(["affiliation", affiliation.id, link, other.id])
+            targets: list[tuple[str, str]] = list(references)
+            if kind == "company":
+                targets.append(("company", "parent_id"))
+            for object_type, name in targets:
+                repointed.extend(_repoint(store, object_type, name, other.id, survivor_id, actor))
+        stored = repository.update(attrs.evolve(result.record, version=before.version), actor=actor)
+        for other in others:
+            repository.delete(other.id, actor=actor)
+        payload = {
+            "before": to_dict(before),
+            "merged": [o.id for o in others],
+            "repointed": repointed,
+            "deleted": deleted,
+        }
+        log = store.objects(MERGE_LOG).add(_log(kind, survivor_id, payload), actor=actor)
+    return attrs.evolve(result, record=stored, merge_id=log.id)
+
+
+def _log(kind: str, survivor_id: str, payload: dict[str, Any]) -> Any:
+    from ...storage import CustomRecord
+
+    return CustomRecord(
+        object_type=MERGE_LOG,
+        custom={
+            "kind": kind,
+            "survivor_id": survivor_id,
+            "payload": json.dumps(payload, sort_keys=True),
+            "undone": False,
+        },
+    )
+
+
+def _repoint(
+    store: Any, object_type: str, name: str, old: str, new: str, actor: str | None
+) -> list[list[Any]]:
+    if object_type == "company":
+        repository = store.companies
+        where = f"{name} = {_quoted(old)}"
+        found = _all(repository, where)
+        for record in found:
+            repository.update(attrs.evolve(record, **{name: new}), actor=actor)
+        return [["company", r.id, name, old] for r in found]
+    repository = store.objects(object_type)
+    found = _all(repository, f"{name} = {_quoted(old)}")
+    for record in found:
+        custom = dict(record.custom)
+        custom[name] = new
+        repository.update(attrs.evolve(record, custom=custom), actor=actor)
+    return [[object_type, r.id, name, old] for r in found]
+
+
+def undo_merge(
+    store: Any, merge_id: str, *, actor: str | None = None
+) -> tuple[Contact | Company, ...]:
+    """Undo a merge made by :func:`merge_in_store`: every record back as it was.
+
+    The survivor gets back its values from before the merge, the merged records are
+    restored, re-pointed references point back, and affiliations deleted as repeats come
+    back. Versions move forward (each undo step is a change in the history).
+
+    Returns:
+        The restored records: the survivor first, then the others in id order.
+
+    Raises:
+        NotFound: if there is no merge with *merge_id*.
+        ConflictError: if the merge was already undone.
+    """
+    store.register_object_type(MERGE_LOG, _LOG_FIELDS)
+    logs = store.objects(MERGE_LOG)
+    log = logs.get(merge_id)
+    if log.custom.get("undone"):
+        raise ConflictError(f"merge {merge_id!r} was already undone", record_id=merge_id)
+    kind = str(log.custom["kind"])
+    payload = json.loads(str(log.custom["payload"]))
+    repository = _repository(store, kind)
+    cls = Contact if kind == "contact" else Company
+    with store.transaction():
+        before = from_dict(payload["before"], cls)
+        current = repository.get(before.id)
+        survivor = repository.update(attrs.evolve(before, version=current.version), actor=actor)
+        restored = [repository.restore(i, actor=actor) for i in sorted(payload["merged"])]
+        for object_type, record_id, name, old in payload["repointed"]:
+            if object_type == "affiliation":
+                target = store.affiliations
+            elif object_type == "company":
+                target = store.companies
+            else:
+                target = store.objects(object_type)
+            record = target.get(record_id)
+            if object_type in ("affiliation", "company"):
+                target.update(attrs.evolve(record, **{name: old}), actor=actor)
+            else:
+                custom = dict(record.custom)
+                custom[name] = old
+                target.update(attrs.evolve(record, custom=custom), actor=actor)
+        for _, record_id in payload["deleted"]:
+            store.affiliations.restore(record_id, actor=actor)
+        custom = dict(log.custom)
+        custom["undone"] = True
+        logs.update(attrs.evolve(log, custom=custom), actor=actor)
+    return (survivor, *restored)

@@ -1,0 +1,455 @@
+"""Match rules: what to compare, how, how much each field counts, and how to block.
+
+A score is built the Fellegi-Sunter way: every compared field adds *points* (a log2 Bayes
+factor) for or against the two records being the same, the points are summed with a prior,
+and the sum becomes a probability. A field rule gives its points either directly
+(``agree``/``disagree``) or through the classic ``m``/``u`` probabilities.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from functools import cache
+from typing import Any, TypeVar
+
+import attrs
+from attrs import field, frozen
+
+from ...errors import ConfigError
+
+__all__ = [
+    "Blank",
+    "BlockingKey",
+    "Comparator",
+    "FieldRule",
+    "MatchRules",
+    "Thresholds",
+]
+
+
+class Comparator(StrEnum):
+    """How two values of a field are compared; each gives a similarity from 0 to 1."""
+
+    EXACT = "exact"
+    """Equal after normalization (case, spacing and letter variants do not count)."""
+    EMAIL = "email"
+    """Any e-mail address in common by match key (case, dots and plus-tags ignored)."""
+    PHONE = "phone"
+    """Any phone number in common in E.164 form."""
+    JARO_WINKLER = "jaro_winkler"
+    """Jaro-Winkler similarity: forgiving of typos, rewards a common beginning."""
+    LEVENSHTEIN = "levenshtein"
+    """Edit-distance similarity: share of characters that need no change."""
+    TOKEN_SET = "token_set"
+    """Word-set overlap: word order and extra words do not count."""
+    PHONETIC = "phonetic"
+    """Same sound (Metaphone, then NYSIIS): Smith and Smyth agree."""
+    FIRST_NAME = "first_name"
+    """Nickname-aware first names (Bob = Robert), then Jaro-Winkler."""
+    NAME = "name"
+    """Names after letter-variant unification (Arabic-script ي/ی, ك/ک), then Jaro-Winkler."""
+    DATE = "date"
+    """Equal dates; a day/month swap or a date within ``tolerance`` days counts as close."""
+    NUMBER = "number"
+    """Numbers within ``tolerance`` of each other agree; up to twice it, partly."""
+
+
+class Blank(StrEnum):
+    """How a field that is blank on either record counts."""
+
+    IGNORE = "ignore"
+    """No points either way (the default: a missing value says nothing)."""
+    DISAGREE = "disagree"
+    """Counts as a disagreement (use when the field is always filled in)."""
+
+
+_FUZZY = {
+    Comparator.JARO_WINKLER,
+    Comparator.LEVENSHTEIN,
+    Comparator.TOKEN_SET,
+    Comparator.FIRST_NAME,
+    Comparator.NAME,
+}
+
+
+def _finite(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ConfigError(name, f"expected a finite number, got {value!r}")
+
+
+def _check_rule(rule: FieldRule) -> None:
+    if not isinstance(rule.field, str) or not rule.field.strip():
+        raise ConfigError("field", "a field rule needs a field name")
+    for name in ("agree", "disagree", "floor", "tolerance"):
+        _finite(name, getattr(rule, name))
+    if rule.agree < 0:
+        raise ConfigError("agree", f"agreement points must not be negative, got {rule.agree}")
+    if rule.disagree > 0:
+        raise ConfigError(
+            "disagree", f"disagreement points must not be positive, got {rule.disagree}"
+        )
+    if not 0 <= rule.floor < 1:
+        raise ConfigError("floor", f"must be at least 0 and below 1, got {rule.floor}")
+    if rule.tolerance < 0:
+        raise ConfigError("tolerance", f"must not be negative, got {rule.tolerance}")
+    if (rule.m is None) != (rule.u is None):
+        raise ConfigError("m" if rule.m is None else "u", "give both m and u, or neither")
+    if rule.m is not None and rule.u is not None:
+        for name, value in (("m", rule.m), ("u", rule.u)):
+            _finite(name, value)
+            if not 0 < value < 1:
+                raise ConfigError(name, f"a probability strictly between 0 and 1, got {value}")
+        if rule.m <= rule.u:
+            raise ConfigError("m", f"m ({rule.m}) must be above u ({rule.u}) to count as evidence")
+
+
+@frozen(kw_only=True)
+class FieldRule:
+    """How one field is compared and how much it counts.
+
+    Attributes:
+        field: the field: ``email``, ``phone``, ``first_name``, ``last_name``, ``name``,
+            ``company``, ``city``, ``country``, ``postal_code``, ``birth_date``, ``domain``,
+            ``company_key``, any other attribute of the record, or a custom field
+            (``custom.<name>`` or just ``<name>``).
+        comparator: how values are compared (:class:`Comparator`).
+        agree: points added when the values are the same (similarity 1).
+        disagree: points (zero or negative) when they clearly differ (similarity at or
+            below *floor*); between *floor* and 1 the points move in a straight line.
+        m: instead of *agree*/*disagree*: the share of true duplicate pairs whose values
+            agree; with *u*, ``agree = log2(m/u)`` and ``disagree = log2((1-m)/(1-u))``.
+        u: the share of unrelated pairs whose values agree by chance.
+        floor: similarity at or below which the values count as different.
+        blank: how a blank value on either side counts (:class:`Blank`).
+        tolerance: for ``number``, the difference that still agrees; for ``date``, days.
+        condition: an expression; the rule counts only for pairs where it is true on both
+            records (``NOT(ISBLANK(birth_date))``).
+        label: words for explanations (``"e-mail address"``); the field name by default.
+        frequency: adjust the agreement points by how common the shared value is in the
+            records compared: two records both named "Vanlinjor" are stronger evidence
+            than two named "Smith" (up to 6 points more, or most of *agree* less).
+    """
+
+    field: str
+    comparator: Comparator = Comparator.EXACT
+    agree: float = 1.0
+    disagree: float = 0.0
+    m: float | None = None
+    u: float | None = None
+    floor: float = 0.0
+    blank: Blank = Blank.IGNORE
+    tolerance: float = 0.0
+    condition: str | None = None
+    label: str | None = None
+    frequency: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        _check_rule(self)
+
+    @property
+    def agree_points(self) -> float:
+        """Points when the values are the same."""
+        if self.m is not None and self.u is not None:
+            return math.log2(self.m / self.u)
+        return self.agree
+
+    @property
+    def disagree_points(self) -> float:
+        """Points when the values clearly differ."""
+        if self.m is not None and self.u is not None:
+            return math.log2((1 - self.m) / (1 - self.u))
+        return self.disagree
+
+    @property
+    def title(self) -> str:
+        """The label shown in explanations."""
+        return self.label or self.field.removeprefix("custom.").replace("_", " ")
+
+    def points(self, similarity: float) -> float:
+        """Return the points this rule gives for *similarity* (0 to 1)."""
+        agree, disagree = self.agree_points, self.disagree_points
+        if similarity >= 1.0:
+            return agree
+        if similarity <= self.floor:
+            return disagree
+        share = (similarity - self.floor) / (1.0 - self.floor)
+        return disagree + (agree - disagree) * share
+
+
+def _strs(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _rule_list(values: Iterable[FieldRule]) -> tuple[FieldRule, ...]:
+    return tuple(values)
+
+
+def _key_list(values: Iterable[BlockingKey]) -> tuple[BlockingKey, ...]:
+    return tuple(values)
+
+
+_TRANSFORMS = ("exact", "first_letter", "phonetic", "sorted_words", "prefix4")
+
+
+def _check_key(key: BlockingKey) -> None:
+    if not isinstance(key.name, str) or not key.name.strip():
+        raise ConfigError("name", "a blocking key needs a name")
+    if not key.fields:
+        raise ConfigError("fields", "a blocking key needs at least one field")
+    for i, name in enumerate(key.fields):
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"fields[{i}]", "expected a field name")
+    if len(key.transforms) not in (0, len(key.fields)):
+        raise ConfigError(
+            "transforms",
+            f"give one transform per field ({len(key.fields)}), got {len(key.transforms)}",
+        )
+    for i, name in enumerate(key.transforms):
+        if name not in _TRANSFORMS:
+            raise ConfigError(
+                f"transforms[{i}]", f"unknown transform {name!r}; use one of {_TRANSFORMS}"
+            )
+    if isinstance(key.max_block, bool) or not isinstance(key.max_block, int) or key.max_block < 2:
+        raise ConfigError("max_block", f"must be an integer of at least 2, got {key.max_block!r}")
+
+
+@frozen(kw_only=True)
+class BlockingKey:
+    """A key that puts records into blocks: only records sharing a key value are compared.
+
+    A record gets one key value per combination of its field values (several e-mails give
+    several values) and none when any field is blank. Records that share a value of *any*
+    blocking key are compared (the union of the candidate pairs).
+
+    Attributes:
+        name: the key's name, used in reports (``"name+city"``).
+        fields: the fields whose normalized values make up the key.
+        transforms: per field, how the value enters the key: ``exact``, ``first_letter``,
+            ``phonetic`` (Metaphone), ``sorted_words`` (word order ignored) or ``prefix4``.
+        max_block: a key value shared by more records than this is skipped (and reported)
+            rather than compared all-with-all.
+    """
+
+    name: str
+    fields: tuple[str, ...] = field(converter=_strs)
+    transforms: tuple[str, ...] = field(default=(), converter=_strs)
+    max_block: int = 50
+
+    def __attrs_post_init__(self) -> None:
+        _check_key(self)
+
+    def transform(self, index: int) -> str:
+        """Return the transform of the field at *index*."""
+        return self.transforms[index] if self.transforms else "exact"
+
+
+@frozen(kw_only=True)
+class Thresholds:
+    """Where scores (probabilities from 0 to 1) become decisions.
+
+    Attributes:
+        match: at or above: the records are duplicates.
+        possible: at or above (and below *match*): worth a person's look.
+        core: in a group of three or more, a member linked to at most half of the others
+            stays only if it matches the group's core at least this well (see
+            ``docs/dedupe.md``: chains of weak links do not glue records together).
+    """
+
+    match: float = 0.9
+    possible: float = 0.5
+    core: float = 0.99
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("match", "possible", "core"):
+            value = getattr(self, name)
+            _finite(name, value)
+            if not 0 < value < 1:
+                raise ConfigError(name, f"a probability strictly between 0 and 1, got {value}")
+        if self.possible > self.match:
+            raise ConfigError(
+                "possible", f"must not be above match ({self.match}), got {self.possible}"
+            )
+        if self.core < self.match:
+            raise ConfigError("core", f"must not be below match ({self.match}), got {self.core}")
+
+
+def _check_rules(rules: MatchRules) -> None:
+    if rules.kind not in ("contact", "company"):
+        raise ConfigError("kind", f"expected 'contact' or 'company', got {rules.kind!r}")
+    if not rules.fields:
+        raise ConfigError("fields", "match rules need at least one field rule")
+    if not rules.blocking:
+        raise ConfigError("blocking", "match rules need at least one blocking key")
+    _finite("prior", rules.prior)
+    names = [k.name for k in rules.blocking]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise ConfigError(f"blocking[{i}].name", f"duplicate blocking key name {name!r}")
+    if rules.max_group is not None and (
+        isinstance(rules.max_group, bool)
+        or not isinstance(rules.max_group, int)
+        or rules.max_group < 2
+    ):
+        raise ConfigError("max_group", f"must be an integer of at least 2, got {rules.max_group!r}")
+    from ._scoring import compile_condition
+
+    for i, rule in enumerate(rules.fields):
+        if rule.condition is not None:
+            try:
+                compile_condition(rule, rules.kind, dict(rules.custom_fields))
+            except ConfigError as exc:
+                raise ConfigError(f"fields[{i}].condition", exc.reason) from exc
+
+
+@frozen(kw_only=True)
+class MatchRules:
+    """Everything that decides whether two records are duplicates.
+
+    Attributes:
+        kind: ``"contact"`` or ``"company"``: the records the rules are for.
+        fields: one :class:`FieldRule` per compared field.
+        blocking: the :class:`BlockingKey` list; the union of their candidate pairs is scored.
+        prior: points every pair starts with (negative: most candidate pairs are not
+            duplicates).
+        thresholds: the ``match`` and ``possible`` probabilities.
+        swapped_names: compare a contact's first name with the other's last name (and back)
+            when that fits better: people's names are often entered the wrong way round.
+        max_group: a cluster never grows past this many records; the weakest members are
+            split off (``None``: no cap beyond the core rule).
+        custom_fields: types of the custom fields that conditions read
+            (``{"segment": "text"}``), in the expression language's type names.
+
+    Raises:
+        ConfigError: naming the path of the first bad value.
+    """
+
+    kind: str = "contact"
+    fields: tuple[FieldRule, ...] = field(converter=_rule_list)
+    blocking: tuple[BlockingKey, ...] = field(converter=_key_list)
+    prior: float = -10.0
+    thresholds: Thresholds = field(factory=Thresholds)
+    swapped_names: bool = True
+    max_group: int | None = 50
+    custom_fields: dict[str, str] = field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        _check_rules(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the rules as JSON-safe plain data (:meth:`from_dict` reads it back)."""
+        data: dict[str, Any] = _converter().unstructure(self)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> MatchRules:
+        """Build rules from plain data (as written by :meth:`to_dict`, or by hand).
+
+        Raises:
+            ConfigError: with the path of the bad value (``fields[2].comparator``).
+        """
+        if not isinstance(data, Mapping):
+            raise ConfigError("", f"expected an object, got {type(data).__name__}")
+        known = {a.name for a in attrs.fields(cls)}
+        for name in data:
+            if name not in known:
+                raise ConfigError(str(name), "unknown field")
+        for name in ("fields", "blocking"):
+            if name not in data:
+                raise ConfigError(name, "required field missing")
+            if not isinstance(data[name], list | tuple):
+                raise ConfigError(name, f"expected a list, got {type(data[name]).__name__}")
+        values: dict[str, Any] = dict(data)
+        values["fields"] = [
+            _part(f"fields[{i}]", raw, FieldRule) for i, raw in enumerate(data["fields"])
+        ]
+        values["blocking"] = [
+            _part(f"blocking[{i}]", raw, BlockingKey) for i, raw in enumerate(data["blocking"])
+        ]
+        if "thresholds" in data:
+            values["thresholds"] = _part("thresholds", data["thresholds"], Thresholds)
+        for name in ("prior",):
+            if name in values:
+                _finite(name, values[name])
+        for name in ("kind",):
+            if name in values and not isinstance(values[name], str):
+                raise ConfigError(name, f"expected text, got {values[name]!r}")
+        if "swapped_names" in values and not isinstance(values["swapped_names"], bool):
+            raise ConfigError(
+                "swapped_names", f"expected true or false, got {values['swapped_names']!r}"
+            )
+        return cls(**values)
+
+    @classmethod
+    def for_contacts(cls) -> MatchRules:
+        """Return the default rules for contacts (see :mod:`docs/dedupe.md`)."""
+        from ._defaults import contact_rules
+
+        return contact_rules()
+
+    @classmethod
+    def for_companies(cls) -> MatchRules:
+        """Return the default rules for companies."""
+        from ._defaults import company_rules
+
+        return company_rules()
+
+
+_T = TypeVar("_T")
+
+
+def _part(path: str, data: Any, cls: type[_T]) -> _T:
+    from ..._converter import structure_config
+
+    _converter()
+    try:
+        return structure_config(data, cls)
+    except ConfigError as exc:
+        leaf = _leaf(exc) or exc
+        inner = f"{path}.{leaf.path}" if leaf.path else path
+        raise ConfigError(inner, leaf.reason) from exc
+
+
+def _leaf(exc: BaseException) -> ConfigError | None:
+    """The ConfigError a class raised itself, found under cattrs' wrapping (which drops its path)."""
+    if isinstance(exc, ConfigError) and exc.path:
+        return exc
+    for inner in [exc.__cause__, *getattr(exc, "exceptions", ())]:
+        if inner is not None:
+            found = _leaf(inner)
+            if found is not None:
+                return found
+    return None
+
+
+@cache
+def _converter() -> Any:
+    """Return crmkit's converter, taught (once) to leave fields at their default out."""
+    from ..._converter import converter
+
+    # Rules written by hand stay short when read back: fields at their default are left out.
+    for cls in (FieldRule, BlockingKey):
+        _omit_defaults(converter, cls)
+    return converter
+
+
+def _omit_defaults(converter: Any, cls: type[Any]) -> None:
+    hook = converter.get_unstructure_hook(cls)
+    defaults = {
+        a.name: converter.unstructure(a.default)
+        for a in attrs.fields(cls)
+        if a.default is not None
+        and a.default is not attrs.NOTHING
+        and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]  # attrs' own class
+    }
+    optional = {a.name for a in attrs.fields(cls) if a.default is None}
+
+    def unstructure(value: Any) -> dict[str, Any]:
+        data: dict[str, Any] = hook(value)
+        for name in list(data):
+            if (name in optional and data[name] is None) or (name in defaults and data[name] == defaults[name]):
+                del data[name]
+        return data
+
+    converter.register_unstructure_hook(cls, unstructure)

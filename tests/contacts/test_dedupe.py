@@ -1,0 +1,283 @@
+"""Finding duplicates: rules, comparators, blocking, clustering, explanations."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crmkit.contacts import Company, Contact
+from crmkit.contacts._dedupe import (
+    BlockingKey,
+    Comparator,
+    FieldRule,
+    MatchRules,
+    Thresholds,
+    find_duplicates,
+)
+from crmkit.contacts._dedupe._cluster import cluster
+from crmkit.contacts._dedupe._compare import comparer, nickname_of
+from crmkit.contacts._dedupe._nicknames import canonical_first_names
+from crmkit.errors import ConfigError, ValidationError
+from crmkit.values import Address
+
+
+def _person(first: str, last: str, **fields: object) -> Contact:
+    return Contact(first_name=first, last_name=last, **fields)  # type: ignore[arg-type]
+
+
+def test_default_rules_round_trip_through_json() -> None:
+    """The default rules survive to_dict, JSON and from_dict unchanged."""
+    for rules in (MatchRules.for_contacts(), MatchRules.for_companies()):
+        raw = json.loads(json.dumps(rules.to_dict()))
+
+        assert rules == MatchRules.from_dict(raw)
+
+
+def test_bad_config_names_its_path() -> None:
+    """A bad comparator deep in the rules is reported with its path."""
+    raw = MatchRules.for_contacts().to_dict()
+    raw["fields"][2]["comparator"] = "fuzzy"
+
+    with pytest.raises(ConfigError, match=r"fields\[2\]\.comparator") as info:
+        MatchRules.from_dict(raw)
+
+    assert "fields[2].comparator" == info.value.path
+
+
+def test_bad_weights_and_thresholds_are_refused() -> None:
+    """Negative agreement, m below u, and possible above match are configuration errors."""
+    with pytest.raises(ConfigError, match="agreement points must not be negative"):
+        FieldRule(field="email", agree=-1)
+    with pytest.raises(ConfigError, match=r"m \(0.1\) must be above u"):
+        FieldRule(field="email", m=0.1, u=0.2)
+    with pytest.raises(ConfigError, match="must not be above match"):
+        Thresholds(match=0.6, possible=0.8)
+    with pytest.raises(ConfigError, match=r"blocking\[0\]\.max_block"):
+        MatchRules.from_dict(
+            {
+                "fields": [{"field": "email"}],
+                "blocking": [{"name": "e", "fields": ["email"], "max_block": 1}],
+            }
+        )
+
+
+def test_bad_condition_is_a_config_error() -> None:
+    """A condition that does not compile names the rule it belongs to."""
+    raw = {
+        "fields": [{"field": "email", "condition": "NOT(ISBLANK(no_such_field))"}],
+        "blocking": [{"name": "e", "fields": ["email"]}],
+    }
+
+    with pytest.raises(ConfigError, match=r"fields\[0\]\.condition"):
+        MatchRules.from_dict(raw)
+
+
+def test_m_u_probabilities_give_log_odds_points() -> None:
+    """m=0.9, u=0.01 gives log2(90) points for agreement and log2(0.1/0.99) against."""
+    rule = FieldRule(field="email", m=0.9, u=0.01)
+
+    assert abs(rule.agree_points - 6.4919) < 1e-3
+    assert abs(rule.disagree_points - (-3.3074)) < 1e-3
+
+
+def test_nicknames_and_transliterations() -> None:
+    """Bob stands for Robert, Liz for Elizabeth, Muhammad for Mohammad; Bob is not Bill."""
+    assert nickname_of("bob", "robert")
+    assert nickname_of("liz", "elizabeth")
+    assert nickname_of("muhammad", "mohammed")
+    assert not nickname_of("bob", "bill")
+    assert "william" in canonical_first_names("Bill")
+
+
+def test_comparators() -> None:
+    """Each comparator gives the similarity its description promises."""
+    date_rule = comparer(FieldRule(field="birth_date", comparator=Comparator.DATE))
+    number_rule = comparer(FieldRule(field="n", comparator=Comparator.NUMBER, tolerance=5))
+    phonetic = comparer(FieldRule(field="last_name", comparator=Comparator.PHONETIC))
+    tokens = comparer(FieldRule(field="x", comparator=Comparator.TOKEN_SET))
+    emails = comparer(FieldRule(field="email", comparator=Comparator.EMAIL))
+
+    assert 0.8 == date_rule(date(1980, 3, 4), date(1980, 4, 3))
+    assert 0.0 == date_rule(date(1980, 3, 4), date(1981, 7, 9))
+    assert 1.0 == number_rule(100, 104)
+    assert 0.0 == number_rule(100, 111)
+    assert 1.0 == phonetic("smith", "smyth")
+    assert 1.0 == tokens("acme trading", "trading acme")
+    assert 1.0 == emails(("a@x.com", "b@x.com"), ("b@x.com",))
+
+
+def test_finds_nickname_and_email_case_duplicates() -> None:
+    """Bob Smith and Robert Smith with one e-mail in two cases are one match group."""
+    a = _person("Bob", "Smith", emails=["bob@example.com"])
+    b = _person("Robert", "Smith", emails=["BOB@example.com"])
+    c = _person("Ann", "Lee", emails=["ann@example.com"])
+
+    groups = find_duplicates([a, b, c])
+
+    assert [sorted([a.id, b.id])] == [list(g.ids) for g in groups.matches]
+    assert "match" == groups[0].kind
+
+
+def test_swapped_names_and_arabic_letter_variants() -> None:
+    """Swapped first/last names and ي/ی variants still match on a shared phone."""
+    a = _person("علی", "رضایی", phones=["+989123456789"])
+    b = _person("رضائي", "علي", phones=["+98 912 345 6789"])
+
+    groups = find_duplicates([a, b])
+
+    assert 1 == len(groups.matches)
+    assert groups[0].explain().pairs[0].swapped_names
+
+
+def test_groups_and_ids_are_deterministic() -> None:
+    """The same input in another order gives the same groups with the same ids."""
+    people = [
+        _person("Bob", "Smith", id="c1", emails=["bob@example.com"]),
+        _person("Robert", "Smith", id="c2", emails=["bob@example.com"]),
+        _person("Ann", "Lee", id="c3", phones=["+12125550100"]),
+        _person("Anne", "Lee", id="c4", phones=["+12125550100"]),
+    ]
+
+    first = find_duplicates(people)
+    second = find_duplicates(list(reversed(people)))
+
+    assert [g.id for g in first] == [g.id for g in second]
+    assert [("c1", "c2"), ("c3", "c4")] == [g.ids for g in first.matches]
+
+
+def test_explanation_lists_every_field_in_words() -> None:
+    """explain() gives each field's values, comparator, similarity and points, summing to the score."""
+    a = _person("Bob", "Smith", emails=["bob@example.com"], birth_date=date(1980, 3, 4))
+    b = _person("Robert", "Smith", emails=["bob@example.com"], birth_date=date(1980, 4, 3))
+
+    pair = find_duplicates([a, b])[0].explain().pairs[0]
+    fields = {f.field: f for f in pair.fields}
+    rules = MatchRules.for_contacts()
+
+    assert "nicknames of the same name" == fields["first_name"].note
+    assert "day and month swapped" in fields["birth_date"].note
+    assert abs(pair.points - (rules.prior + sum(f.points for f in pair.fields))) < 1e-9
+    assert {r.field for r in rules.fields} == set(fields)
+    assert "e-mail address: bob@example.com / bob@example.com: the same" in str(pair)
+
+
+def test_chain_of_weak_links_is_split() -> None:
+    """a~b and b~c as weak matches, a and c unrelated: the group keeps b with one of them."""
+    ids = ["a", "b", "c"]
+
+    found = cluster(
+        *_edges([(0, 1, 4.0), (1, 2, 3.9)]),
+        ids,
+        lambda i, j: -20.0,
+        match=3.17,
+        possible=0.0,
+        strong=6.6,
+        max_group=50,
+    )
+    groups = [c.rows for c in found if c.kind == "match"]
+
+    assert [(0, 1)] == groups
+
+
+def test_chain_of_strong_links_stays_together() -> None:
+    """A record matching the core strongly stays even if unlinked to the rest."""
+    found = cluster(
+        *_edges([(0, 1, 20.0), (1, 2, 20.0)]),
+        ["a", "b", "c"],
+        lambda i, j: -20.0,
+        match=3.17,
+        possible=0.0,
+        strong=6.6,
+        max_group=50,
+    )
+
+    assert [(0, 1, 2)] == [c.rows for c in found if c.kind == "match"]
+
+
+def _edges(edges: list[tuple[int, int, float]]) -> tuple[object, object, object]:
+    from array import array
+
+    return (
+        array("q", [e[0] for e in edges]),
+        array("q", [e[1] for e in edges]),
+        array("d", [e[2] for e in edges]),
+    )
+
+
+@given(st.integers(min_value=2, max_value=30))
+def test_star_groups_never_exceed_max_group(size: int) -> None:
+    """However many records share a strong link to one core, a group stays within max_group."""
+    edges = [(0, k, 20.0) for k in range(1, size)]
+
+    found = cluster(
+        *_edges(edges),
+        [f"r{k:02d}" for k in range(size)],
+        lambda i, j: -20.0,
+        match=3.17,
+        possible=0.0,
+        strong=6.6,
+        max_group=5,
+    )
+
+    assert all(len(c.rows) <= 5 for c in found if c.kind == "match")
+
+
+def test_large_blocks_are_skipped_and_reported() -> None:
+    """A key value shared by more records than max_block is skipped and named in the report."""
+    rules = MatchRules(
+        fields=(FieldRule(field="city", agree=20.0),),
+        blocking=(BlockingKey(name="city", fields=("city",), max_block=3),),
+        prior=-1.0,
+    )
+    people = [_person(f"P{k}", "X", addresses=[Address(city="Paris")]) for k in range(5)]
+
+    groups = find_duplicates(people, rules)
+
+    assert [] == list(groups)
+    assert (("city", "paris", 5),) == groups.blocking.skipped
+
+
+def test_condition_limits_a_rule() -> None:
+    """A rule with a false condition adds nothing."""
+    rules = MatchRules(
+        fields=(
+            FieldRule(field="email", comparator=Comparator.EMAIL, agree=20.0),
+            FieldRule(field="segment", agree=5.0, disagree=-30.0, condition='segment = "b2b"'),
+        ),
+        blocking=(BlockingKey(name="email", fields=("email",)),),
+        prior=-5.0,
+        custom_fields={"segment": "text"},
+    )
+    a = _person("A", "B", emails=["a@x.com"], custom={"segment": "b2c"})
+    b = _person("A", "B", emails=["a@x.com"], custom={"segment": "b2b"})
+
+    pair = find_duplicates([a, b], rules)[0].explain().pairs[0]
+
+    assert 0.0 == pair.fields[1].points
+    assert "match" == pair.kind
+
+
+def test_companies_match_on_domain() -> None:
+    """Two companies with one web domain are duplicates by the default company rules."""
+    a = Company(name="Acme", domain="acme.com")
+    b = Company(name="ACME Inc.", domain="https://www.acme.com/about")
+
+    groups = find_duplicates([a, b])
+
+    assert 1 == len(groups.matches)
+
+
+def test_bad_records_are_refused() -> None:
+    """Mixing contacts and companies, or passing other objects, is a validation error."""
+    with pytest.raises(ValidationError, match="cannot mix kinds"):
+        find_duplicates([_person("A", "B"), Company(name="Acme")])
+    with pytest.raises(ValidationError, match="expected a Contact or a Company"):
+        find_duplicates(["not a record"])  # type: ignore[list-item]
+    with pytest.raises(ConfigError, match="the rules are for companys"):
+        find_duplicates([_person("A", "B")], MatchRules.for_companies())
+    with pytest.raises(ValidationError, match="two records have this id"):
+        find_duplicates([_person("A", "B", id="x"), _person("C", "D", id="x")])
