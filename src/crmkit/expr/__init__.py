@@ -1,0 +1,20 @@
+"""crmkit's expression language: formulas, conditions, guards and filters.
+
+``compile(source, fields)`` parses a Salesforce/Excel-like formula, checks it against the
+fields it may use and returns an :class:`Expression` that evaluates records in Python and
+compiles to SQLAlchemy. See ``docs/expressions.md`` for the language.
+"""
+
+from ._expression import Expression, compile, rename_field
+from ._functions import Function
+from ._types import FieldSpec, FieldType, Reference
+
+__all__ = [
+    "Expression",
+    "FieldSpec",
+    "FieldType",
+    "Function",
+    "Reference",
+    "compile",
+    "rename_field",
+]

@@ -1,0 +1,189 @@
+"""Compiling function calls with special blank handling (IF, CASE, AND, ISBLANK, ...)."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from ._ast import Call, Node
+from ._checker import TEXTUAL, Checked, Ty
+from ._functions import text_of
+from ._runtime import Fault
+from ._types import FieldType
+
+__all__ = ["CallCompiler", "Fn", "located"]
+
+Fn = Callable[[Any, Any], Any]
+"""A compiled closure: ``fn(record_getter, context) -> value``."""
+
+
+def located(fault: Fault, pos: int, function: str | None) -> Fault:
+    """Give *fault* the position and function of the call it came from, if it has none."""
+    if fault.function is None:
+        fault.function = function
+        fault.pos = pos
+    return fault
+
+
+class CallCompiler:
+    """The ``call_<name>`` methods of the compiler, one per special function."""
+
+    checked: Checked
+
+    def compile(self, node: Node) -> Fn:
+        """Compile any node (provided by the compiler)."""
+        raise NotImplementedError
+
+    def ty(self, node: Node) -> Ty:
+        """Return the checked type of *node* (provided by the compiler)."""
+        raise NotImplementedError
+
+    def amount_of(self, node: Node, other: Node) -> Fn:
+        """Compile *node*, reading Money's amount next to a number (provided by the compiler)."""
+        raise NotImplementedError
+
+    def strict(self, node: Call, impl: Callable[..., Any], host_result: FieldType | None) -> Fn:
+        """Compile a call that is blank on a blank argument (provided by the compiler)."""
+        raise NotImplementedError
+
+    def call_if(self, node: Call) -> Fn:
+        test, yes, no = (self.compile(arg) for arg in node.args)
+        return lambda r, c: yes(r, c) if test(r, c) else no(r, c)
+
+    def call_and(self, node: Call) -> Fn:
+        parts = [self.compile(arg) for arg in node.args]
+        if len(parts) == 2:
+            first, second = parts
+            return lambda r, c: first(r, c) is True and second(r, c) is True
+        return lambda r, c: all(part(r, c) is True for part in parts)
+
+    def call_or(self, node: Call) -> Fn:
+        parts = [self.compile(arg) for arg in node.args]
+        if len(parts) == 2:
+            first, second = parts
+            return lambda r, c: first(r, c) is True or second(r, c) is True
+        return lambda r, c: any(part(r, c) is True for part in parts)
+
+    def call_not(self, node: Call) -> Fn:
+        inner = self.compile(node.args[0])
+        return lambda r, c: inner(r, c) is not True
+
+    def call_case(self, node: Call) -> Fn:
+        subject = self.amount_of(node.args[0], node.args[1])
+        pairs = [
+            (self.compile(node.args[i]), self.compile(node.args[i + 1]))
+            for i in range(1, len(node.args) - 1, 2)
+        ]
+        otherwise = self.compile(node.args[-1])
+
+        def case(r: Any, c: Any) -> Any:
+            x = subject(r, c)
+            if x is not None:
+                for match, result in pairs:
+                    v = match(r, c)
+                    if v is not None and v == x:
+                        return result(r, c)
+            return otherwise(r, c)
+
+        return case
+
+    def is_blank(self, node: Node) -> Callable[[Any], bool]:
+        ty = self.ty(node)
+        if ty in TEXTUAL:
+            return lambda v: v is None or v == ""
+        if ty == FieldType.MULTIPICKLIST:
+            return lambda v: not v
+        return lambda v: v is None
+
+    def call_isblank(self, node: Call) -> Fn:
+        inner = self.compile(node.args[0])
+        blank = self.is_blank(node.args[0])
+        return lambda r, c: blank(inner(r, c))
+
+    def call_blankvalue(self, node: Call) -> Fn:
+        inner, default = (self.compile(arg) for arg in node.args)
+        blank = self.is_blank(node.args[0])
+
+        def blankvalue(r: Any, c: Any) -> Any:
+            v = inner(r, c)
+            return default(r, c) if blank(v) else v
+
+        return blankvalue
+
+    def call_nullvalue(self, node: Call) -> Fn:
+        inner, default = (self.compile(arg) for arg in node.args)
+
+        def nullvalue(r: Any, c: Any) -> Any:
+            v = inner(r, c)
+            return default(r, c) if v is None else v
+
+        return nullvalue
+
+    def call_ischanged(self, node: Call) -> Fn:
+        read = self.compile(node.args[0])
+
+        def ischanged(r: Any, c: Any) -> bool:
+            previous = c.previous
+            if previous is None:
+                return False
+            return bool(read(r, c) != read(previous, c))
+
+        return ischanged
+
+    def call_priorvalue(self, node: Call) -> Fn:
+        read = self.compile(node.args[0])
+
+        def priorvalue(r: Any, c: Any) -> Any:
+            previous = c.previous
+            return None if previous is None else read(previous, c)
+
+        return priorvalue
+
+    def call_today(self, node: Call) -> Fn:
+        return lambda r, c: c.today
+
+    def call_now(self, node: Call) -> Fn:
+        return lambda r, c: c.now
+
+    def predicate(self, node: Call, test: Callable[[Any, Any], bool]) -> Fn:
+        first, second = (self.compile(arg) for arg in node.args)
+
+        def predicate(r: Any, c: Any) -> bool:
+            a = first(r, c)
+            if a is None:
+                return False
+            b = second(r, c)
+            if b is None:
+                return False
+            return test(a, b)
+
+        return predicate
+
+    def call_contains(self, node: Call) -> Fn:
+        return self.predicate(node, lambda a, b: b in a)
+
+    def call_begins(self, node: Call) -> Fn:
+        return self.predicate(node, str.startswith)
+
+    def call_ispickval(self, node: Call) -> Fn:
+        return self.predicate(node, operator.eq)
+
+    def call_includes(self, node: Call) -> Fn:
+        return self.predicate(node, lambda a, b: b in a)
+
+    def call_regex(self, node: Call) -> Fn:
+        pattern = self.checked.patterns[id(node)]
+        return self.predicate(node, lambda a, _: pattern.fullmatch(a) is not None)
+
+    def call_text(self, node: Call) -> Fn:
+        return self.strict(node, text_of, None)
+
+    def call_abs(self, node: Call) -> Fn:
+        return self.strict(node, abs, None)
+
+    def call_min(self, node: Call) -> Fn:
+        return self.strict(node, lambda *values: min(values), None)
+
+    def call_max(self, node: Call) -> Fn:
+        return self.strict(node, lambda *values: max(values), None)

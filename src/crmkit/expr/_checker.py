@@ -1,0 +1,353 @@
+"""Type-checking a syntax tree against the fields a formula may use."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from crmkit.errors import FormulaError
+
+from ._ast import Binary, Call, Field, Literal, Node, Unary
+from ._functions import BUILTINS, Function
+from ._location import error_at
+from ._types import FieldType, Reference
+
+__all__ = ["NUMERIC", "SPECIAL", "TEXTUAL", "Checked", "Ty", "check", "equality_types_ok"]
+
+Ty = FieldType | None
+"""A node's type; None is the type of the ``NULL`` literal, which fits anywhere."""
+
+NUMERIC = frozenset({FieldType.NUMBER, FieldType.PERCENT})
+TEXTUAL = frozenset({FieldType.TEXT, FieldType.PICKLIST})
+_ORDERED = NUMERIC | TEXTUAL | {FieldType.MONEY, FieldType.DATE, FieldType.DATETIME}
+_SCALAR = _ORDERED | {FieldType.BOOL}
+_BOOL = frozenset({FieldType.BOOL})
+_MAX_PATTERN = 500
+
+SPECIAL = frozenset(
+    {
+        "IF", "CASE", "AND", "OR", "NOT", "ISBLANK", "BLANKVALUE", "NULLVALUE", "ISCHANGED",
+        "PRIORVALUE", "TODAY", "NOW", "CONTAINS", "BEGINS", "REGEX", "ISPICKVAL", "INCLUDES",
+        "TEXT", "MIN", "MAX", "ABS",
+    }
+)  # fmt: skip
+"""Functions the checker and compilers treat one by one rather than through BUILTINS."""
+
+
+class Checked:
+    """The result of checking: node types (by node identity) and what the formula uses."""
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        self.types: dict[int, Ty] = {}
+        self.references: set[str] = set()
+        self.uses_context = False
+        self.patterns: dict[int, re.Pattern[str]] = {}
+        self.result: FieldType = FieldType.TEXT
+
+    def type_of(self, node: Node) -> Ty:
+        """Return the type the checker gave *node*."""
+        return self.types[id(node)]
+
+
+def _name(ty: Ty) -> str:
+    return "NULL" if ty is None else ty.value
+
+
+def _base(ty: Ty) -> Ty:
+    if ty in NUMERIC:
+        return FieldType.NUMBER
+    if ty in TEXTUAL:
+        return FieldType.TEXT
+    return ty
+
+
+def equality_types_ok(left: Ty, right: Ty) -> bool:
+    """Tell whether values of these types may be compared with ``=``."""
+    if left is None or right is None:
+        return True
+    a, b = _base(left), _base(right)
+    if a == b:
+        return a != FieldType.MULTIPICKLIST
+    return {a, b} == {FieldType.MONEY, FieldType.NUMBER}
+
+
+def _suggest(name: str, candidates: Iterable[str]) -> str:
+    pool = list(candidates)
+    folded = [c for c in pool if c.lower() == name.lower()]
+    close = folded or difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+class _Checker:
+    def __init__(
+        self, source: str, fields: Reference, functions: Mapping[str, Function], out: Checked
+    ) -> None:
+        self.source = source
+        self.fields = fields
+        self.functions = functions
+        self.out = out
+
+    def fail(self, node: Node, reason: str, function: str | None = None) -> FormulaError:
+        return error_at(self.source, node.pos, reason, function=function)
+
+    def visit(self, node: Node) -> Ty:
+        ty = self._visit(node)
+        self.out.types[id(node)] = ty
+        return ty
+
+    def _visit(self, node: Node) -> Ty:
+        if isinstance(node, Literal):
+            value = node.value
+            if value is None:
+                return None
+            if isinstance(value, bool):
+                return FieldType.BOOL
+            if isinstance(value, str):
+                return FieldType.TEXT
+            return FieldType.NUMBER
+        if isinstance(node, Field):
+            return self.field(node)
+        if isinstance(node, Unary):
+            ty = self.visit(node.operand)
+            if ty is None or _base(ty) == FieldType.NUMBER:
+                return FieldType.NUMBER
+            if ty == FieldType.MONEY:
+                return ty
+            raise self.fail(node, f"'{node.op}' needs a number or money, not {_name(ty)}")
+        if isinstance(node, Binary):
+            return self.binary(node)
+        return self.call(node)
+
+    def field(self, node: Field) -> Ty:
+        ref = self.fields
+        for i, name in enumerate(node.path):
+            spec = ref.get(name)
+            so_far = ".".join(node.path[: i + 1])
+            if spec is None:
+                hint = _suggest(name, (key for key, _ in ref.fields))
+                raise self.fail(node, f"unknown field {so_far!r}{hint}")
+            last = i == len(node.path) - 1
+            if isinstance(spec, Reference):
+                if last:
+                    raise self.fail(node, f"{so_far!r} is a related record; use one of its fields")
+                ref = spec
+            elif not last:
+                raise self.fail(node, f"{so_far!r} is {spec.value}, not a related record")
+            else:
+                self.out.references.add(node.dotted)
+                return spec
+        raise AssertionError("a field path is never empty")  # pragma: no cover
+
+    def binary(self, node: Binary) -> Ty:
+        left = self.visit(node.left)
+        right = self.visit(node.right)
+        op = node.op
+        if op in ("AND", "OR"):
+            self.expect(node.left, left, _BOOL, op)
+            self.expect(node.right, right, _BOOL, op)
+            return FieldType.BOOL
+        if op in ("=", "<>", "<", "<=", ">", ">="):
+            ok = equality_types_ok(left, right)
+            if op not in ("=", "<>") and FieldType.BOOL in (_base(left), _base(right)):
+                ok = False
+            if not ok:
+                raise self.fail(node, f"cannot compare {_name(left)} with {_name(right)}")
+            return FieldType.BOOL
+        if op == "&":
+            for side, ty in ((node.left, left), (node.right, right)):
+                if ty is not None and ty not in TEXTUAL:
+                    raise self.fail(side, f"'&' joins text, not {_name(ty)}; use TEXT()")
+            return FieldType.TEXT
+        result = arithmetic_type(op, left, right)
+        if result is None:
+            hint = (
+                "; use & to join text"
+                if op == "+"
+                and FieldType.TEXT
+                in (
+                    _base(left),
+                    _base(right),
+                )
+                else ""
+            )
+            raise self.fail(node, f"cannot apply '{op}' to {_name(left)} and {_name(right)}{hint}")
+        return result
+
+    def expect(self, node: Node, ty: Ty, allowed: frozenset[FieldType], where: str) -> None:
+        if ty is not None and ty not in allowed:
+            wanted = " or ".join(sorted(t.value for t in allowed))
+            raise self.fail(node, f"{where} expects {wanted}, not {_name(ty)}", where)
+
+    def unify(self, nodes: list[Node], types: list[Ty], where: str) -> Ty:
+        result: Ty = None
+        for node, ty in zip(nodes, types, strict=True):
+            if ty is None:
+                continue
+            if result is None or result == ty:
+                result = ty
+            elif _base(result) == _base(ty) and _base(ty) in (FieldType.NUMBER, FieldType.TEXT):
+                result = _base(ty)
+            else:
+                raise self.fail(node, f"mismatched types: {_name(result)} and {_name(ty)}", where)
+        return result
+
+    def count(self, node: Call, low: int, high: int | None) -> None:
+        n = len(node.args)
+        if n < low or (high is not None and n > high):
+            if high is None:
+                wanted = f"at least {low}"
+            elif low == high:
+                wanted = str(low)
+            else:
+                wanted = f"{low} to {high}"
+            plural = "" if wanted == "1" else "s"
+            raise self.fail(node, f"expects {wanted} argument{plural}, got {n}", node.name)
+
+    def call(self, node: Call) -> Ty:
+        name = node.name
+        if name in SPECIAL:
+            return self.special(node)
+        if name in BUILTINS:
+            spec = BUILTINS[name]
+            self.count(node, len(spec.params) - spec.optional, len(spec.params))
+            for i, (arg, allowed) in enumerate(zip(node.args, spec.params, strict=False)):
+                self.expect(arg, self.visit(arg), allowed, f"{name} argument {i + 1}")
+            return spec.result
+        host = self.functions.get(name)
+        if host is None:
+            known = [*SPECIAL, *BUILTINS, *self.functions]
+            raise self.fail(node, f"unknown function {name!r}{_suggest(name, known)}")
+        self.count(node, len(host.params), len(host.params))
+        for i, (arg, param) in enumerate(zip(node.args, host.params, strict=True)):
+            allowed = (
+                NUMERIC if param in NUMERIC else TEXTUAL if param in TEXTUAL else frozenset({param})
+            )
+            self.expect(arg, self.visit(arg), frozenset(allowed), f"{name} argument {i + 1}")
+        return host.returns
+
+    def special(self, node: Call) -> Ty:
+        name, args = node.name, node.args
+        types = [self.visit(arg) for arg in args]
+        if name in ("TODAY", "NOW"):
+            self.count(node, 0, 0)
+            self.out.uses_context = True
+            return FieldType.DATE if name == "TODAY" else FieldType.DATETIME
+        if name in ("AND", "OR", "NOT"):
+            self.count(node, 1, 1 if name == "NOT" else None)
+            for arg, ty in zip(args, types, strict=True):
+                self.expect(arg, ty, _BOOL, name)
+            return FieldType.BOOL
+        if name == "IF":
+            self.count(node, 3, 3)
+            self.expect(args[0], types[0], _BOOL, "IF condition")
+            return self.unify(list(args[1:]), types[1:], name)
+        if name == "CASE":
+            self.count(node, 4, None)
+            if len(args) % 2:
+                reason = "expects a value, pairs of match and result, and an else"
+                raise self.fail(node, reason, name)
+            for arg, ty in zip(args[1:-1:2], types[1:-1:2], strict=True):
+                if not equality_types_ok(types[0], ty):
+                    raise self.fail(arg, f"cannot compare {_name(types[0])} with {_name(ty)}", name)
+            results = [*args[2:-1:2], args[-1]]
+            return self.unify(results, [*types[2:-1:2], types[-1]], name)
+        if name == "ISBLANK":
+            self.count(node, 1, 1)
+            return FieldType.BOOL
+        if name in ("BLANKVALUE", "NULLVALUE"):
+            self.count(node, 2, 2)
+            return self.unify(list(args), types, name)
+        if name in ("ISCHANGED", "PRIORVALUE"):
+            self.count(node, 1, 1)
+            if not isinstance(args[0], Field):
+                raise self.fail(args[0], "expects a field", name)
+            self.out.uses_context = True
+            return FieldType.BOOL if name == "ISCHANGED" else types[0]
+        if name in ("CONTAINS", "BEGINS", "REGEX", "ISPICKVAL"):
+            self.count(node, 2, 2)
+            for i, (arg, ty) in enumerate(zip(args, types, strict=True)):
+                self.expect(arg, ty, TEXTUAL, f"{name} argument {i + 1}")
+            if name == "REGEX":
+                self.pattern(node)
+            return FieldType.BOOL
+        if name == "INCLUDES":
+            self.count(node, 2, 2)
+            self.expect(args[0], types[0], frozenset({FieldType.MULTIPICKLIST}), name)
+            self.expect(args[1], types[1], TEXTUAL, name)
+            return FieldType.BOOL
+        if name == "TEXT":
+            self.count(node, 1, 1)
+            self.expect(args[0], types[0], _SCALAR, name)
+            return FieldType.TEXT
+        if name == "ABS":
+            self.count(node, 1, 1)
+            self.expect(args[0], types[0], NUMERIC | {FieldType.MONEY}, name)
+            return FieldType.MONEY if types[0] == FieldType.MONEY else FieldType.NUMBER
+        # MIN and MAX
+        self.count(node, 1, None)
+        for arg, ty in zip(args, types, strict=True):
+            self.expect(arg, ty, _ORDERED, name)
+        return self.unify(list(args), types, name)
+
+    def pattern(self, node: Call) -> None:
+        arg = node.args[1]
+        if not isinstance(arg, Literal) or not isinstance(arg.value, str):
+            raise self.fail(arg, "the pattern must be a text literal", "REGEX")
+        if len(arg.value) > _MAX_PATTERN:
+            raise self.fail(arg, f"pattern longer than {_MAX_PATTERN} characters", "REGEX")
+        try:
+            self.out.patterns[id(node)] = re.compile(arg.value)
+        except re.error as exc:
+            raise self.fail(arg, f"bad pattern: {exc}", "REGEX") from None
+
+
+def arithmetic_type(op: str, left: Ty, right: Ty) -> Ty:
+    """Return the type of ``left op right`` for ``+ - * / ^``, or None if not allowed."""
+    a = FieldType.NUMBER if left is None else _base(left)
+    b = FieldType.NUMBER if right is None else _base(right)
+    num, money = FieldType.NUMBER, FieldType.MONEY
+    dates = (FieldType.DATE, FieldType.DATETIME)
+    if left is None and right is not None and op in "+-" and b == money:
+        a = money
+    if right is None and left is not None and op in "+-" and a == money:
+        b = money
+    table: dict[tuple[str, Any, Any], FieldType] = {
+        ("+", num, num): num,
+        ("-", num, num): num,
+        ("*", num, num): num,
+        ("/", num, num): num,
+        ("^", num, num): num,
+        ("+", money, money): money,
+        ("-", money, money): money,
+        ("*", money, num): money,
+        ("*", num, money): money,
+        ("/", money, num): money,
+        ("/", money, money): num,
+    }
+    if (op, a, b) in table:
+        return table[op, a, b]
+    if a in dates and b == num and op in "+-":
+        return a
+    if b in dates and a == num and op == "+":
+        return b
+    if a in dates and a == b and op == "-":
+        return num
+    return None
+
+
+def check(source: str, root: Node, fields: Reference, functions: Mapping[str, Function]) -> Checked:
+    """Type-check *root* (parsed from *source*) and return its types and references.
+
+    Raises:
+        FormulaError: for an unknown field or function, a wrong argument count or type,
+            mismatched branch types, or a formula that is always blank.
+    """
+    out = Checked(root)
+    result = _Checker(source, fields, functions, out).visit(root)
+    if result is None:
+        raise error_at(source, root.pos, "the formula is always blank (NULL)")
+    out.result = result
+    return out

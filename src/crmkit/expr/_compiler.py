@@ -1,0 +1,355 @@
+"""Compiling a checked syntax tree to nested Python closures.
+
+Every closure takes ``(record, context)``: *record* has a ``get(name)`` method (a mapping,
+or a view of an attrs record) and *context* is a :class:`~._runtime.Context` or None.
+Common shapes (a field compared with a literal, a field times a literal, ``IF``/``AND`` of
+two parts) get closures of their own so that the hot path is a few calls deep.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, cast
+
+from ._ast import Binary, Call, Field, Literal, Node, Unary
+from ._calls import CallCompiler, Fn, located
+from ._checker import NUMERIC, TEXTUAL, Checked, Ty
+from ._functions import BUILTINS, Function, power
+from ._runtime import CONVERTERS, Fault, as_getter, days_between, plus_days
+from ._types import FieldType
+
+__all__ = ["compile_tree"]
+
+
+_ZERO = Decimal(0)
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq,
+    "<>": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+}
+_DATES = (FieldType.DATE, FieldType.DATETIME)
+
+
+def _const(value: object) -> Fn:
+    return lambda r, c: value
+
+
+class _Compiler(CallCompiler):
+    def __init__(
+        self, checked: Checked, blanks_as_zero: bool, functions: Mapping[str, Function]
+    ) -> None:
+        self.checked = checked
+        self.blanks_as_zero = blanks_as_zero
+        self.functions = functions
+
+    def ty(self, node: Node) -> Ty:
+        return self.checked.types[id(node)]
+
+    def compile(self, node: Node) -> Fn:
+        if isinstance(node, Literal):
+            return _const(node.value)
+        if isinstance(node, Field):
+            return self.field(node)
+        if isinstance(node, Unary):
+            inner = self.compile(node.operand)
+            if node.op == "+":
+                return inner
+
+            def negate(r: Any, c: Any) -> Any:
+                v = inner(r, c)
+                return None if v is None else -v
+
+            return negate
+        if isinstance(node, Binary):
+            return self.binary(node)
+        return self.call(node)
+
+    # -- fields --------------------------------------------------------------------------
+    def field(self, node: Field) -> Fn:
+        ty = cast(FieldType, self.ty(node))  # a field always has a declared type
+        convert = CONVERTERS[ty]
+        pos = node.pos
+        leaf = node.path[-1]
+        blank: object = _ZERO if self.blanks_as_zero and ty in NUMERIC else None
+        fast: type = Decimal if ty in NUMERIC else str if ty in TEXTUAL else type(None)
+
+        def slow(v: object) -> Any:
+            try:
+                return convert(v, node.dotted)
+            except Fault as fault:
+                raise located(fault, pos, None) from None
+
+        if len(node.path) == 1:
+
+            def read(r: Any, c: Any) -> Any:
+                v = r.get(leaf)
+                if v.__class__ is fast:
+                    return v
+                if v is None:
+                    return blank
+                return slow(v)
+
+            return read
+        hops = node.path[:-1]
+
+        def read_related(r: Any, c: Any) -> Any:
+            for hop in hops:
+                r = r.get(hop)
+                if r is None:
+                    return blank
+                try:
+                    r = as_getter(r)
+                except Fault as fault:
+                    raise located(fault, pos, None) from None
+            v = r.get(leaf)
+            if v is None:
+                return blank
+            return v if v.__class__ is fast else slow(v)
+
+        return read_related
+
+    def simple_field(self, node: Node) -> tuple[str, type, Callable[[Any], Any]] | None:
+        """For a one-name number or text field read without blanks-as-zero: its parts."""
+        if not isinstance(node, Field) or len(node.path) != 1:
+            return None
+        ty = self.ty(node)
+        if ty in NUMERIC and not self.blanks_as_zero:
+            fast: type = Decimal
+        elif ty in TEXTUAL:
+            fast = str
+        else:
+            return None
+        convert = CONVERTERS[ty]
+        pos, dotted = node.pos, node.dotted
+
+        def slow(v: object) -> Any:
+            try:
+                return convert(v, dotted)
+            except Fault as fault:
+                raise located(fault, pos, None) from None
+
+        return node.path[0], fast, slow
+
+    # -- operators -----------------------------------------------------------------------
+    def amount_of(self, node: Node, other: Node) -> Fn:
+        """Compile *node*, reading a Money's amount when compared with a plain number."""
+        fn = self.compile(node)
+        if self.ty(node) == FieldType.MONEY and self.ty(other) in NUMERIC:
+
+            def amount(r: Any, c: Any) -> Any:
+                v = fn(r, c)
+                return None if v is None else v.amount
+
+            return amount
+        return fn
+
+    def binary(self, node: Binary) -> Fn:
+        op = node.op
+        if op in _COMPARE:
+            return self.compare(node)
+        left, right = self.compile(node.left), self.compile(node.right)
+        if op == "AND":
+            return lambda r, c: left(r, c) is True and right(r, c) is True
+        if op == "OR":
+            return lambda r, c: left(r, c) is True or right(r, c) is True
+        if op == "&":
+
+            def concat(r: Any, c: Any) -> str:
+                return (left(r, c) or "") + (right(r, c) or "")
+
+            return concat
+        return self.arithmetic(node, left, right)
+
+    def compare(self, node: Binary) -> Fn:
+        test = _COMPARE[node.op]
+        if isinstance(node.right, Literal) and node.right.value is None:
+            return _const(False)
+        if isinstance(node.left, Literal) and node.left.value is None:
+            return _const(False)
+        parts = self.simple_field(node.left)
+        if parts is not None and isinstance(node.right, Literal):
+            name, fast, slow = parts
+            lit = node.right.value
+
+            def field_vs_literal(r: Any, c: Any) -> bool:
+                v = r.get(name)
+                if v.__class__ is not fast:
+                    if v is None:
+                        return False
+                    v = slow(v)
+                return test(v, lit)
+
+            return field_vs_literal
+        left = self.amount_of(node.left, node.right)
+        right = self.amount_of(node.right, node.left)
+
+        def compare(r: Any, c: Any) -> bool:
+            a = left(r, c)
+            if a is None:
+                return False
+            b = right(r, c)
+            if b is None:
+                return False
+            return test(a, b)
+
+        return compare
+
+    def arithmetic(self, node: Binary, left: Fn, right: Fn) -> Fn:
+        op, pos = node.op, node.pos
+        lt, rt = self.ty(node.left), self.ty(node.right)
+        if op == "/":
+
+            def divide(r: Any, c: Any) -> Any:
+                a = left(r, c)
+                if a is None:
+                    return None
+                b = right(r, c)
+                if b is None:
+                    return None
+                if not b:
+                    raise Fault("division by zero", function="/", pos=pos)
+                return a / b
+
+            return divide
+        if op == "^":
+
+            def raise_to(r: Any, c: Any) -> Any:
+                a = left(r, c)
+                if a is None:
+                    return None
+                b = right(r, c)
+                if b is None:
+                    return None
+                try:
+                    return power(a, b)
+                except Fault as fault:
+                    raise located(fault, pos, "^") from None
+
+            return raise_to
+        if lt in _DATES or rt in _DATES:
+            return self.date_arithmetic(node, left, right)
+        apply = _ARITH[op]
+        parts = self.simple_field(node.left)
+        if parts is not None and isinstance(node.right, Literal) and node.right.value is not None:
+            name, fast, slow = parts
+            lit = node.right.value
+
+            def field_with_literal(r: Any, c: Any) -> Any:
+                v = r.get(name)
+                if v.__class__ is not fast:
+                    if v is None:
+                        return None
+                    v = slow(v)
+                return apply(v, lit)
+
+            return field_with_literal
+
+        def arith(r: Any, c: Any) -> Any:
+            a = left(r, c)
+            if a is None:
+                return None
+            b = right(r, c)
+            if b is None:
+                return None
+            return apply(a, b)
+
+        return arith
+
+    def date_arithmetic(self, node: Binary, left: Fn, right: Fn) -> Fn:
+        pos = node.pos
+        lt, rt = self.ty(node.left), self.ty(node.right)
+        if node.op == "-" and lt in _DATES and rt in _DATES:
+            combine: Callable[[Any, Any], Any] = days_between
+        elif node.op == "-":
+
+            def combine(a: Any, b: Any) -> Any:
+                return plus_days(a, -b, pos)
+        elif lt in _DATES:
+
+            def combine(a: Any, b: Any) -> Any:
+                return plus_days(a, b, pos)
+        else:
+
+            def combine(a: Any, b: Any) -> Any:
+                return plus_days(b, a, pos)
+
+        def dates(r: Any, c: Any) -> Any:
+            a = left(r, c)
+            if a is None:
+                return None
+            b = right(r, c)
+            if b is None:
+                return None
+            return combine(a, b)
+
+        return dates
+
+    # -- calls ---------------------------------------------------------------------------
+    def call(self, node: Call) -> Fn:
+        name = node.name
+        special = getattr(self, f"call_{name.lower()}", None)
+        if special is not None:
+            fn: Fn = special(node)
+            return fn
+        if name in BUILTINS:
+            return self.strict(node, BUILTINS[name].impl, None)
+        host = self.functions[name]
+        return self.strict(node, host.impl, host.returns)
+
+    def strict(self, node: Call, impl: Callable[..., Any], host_result: FieldType | None) -> Fn:
+        """A call whose result is blank when any argument is blank."""
+        args = [self.compile(arg) for arg in node.args]
+        name, pos = node.name, node.pos
+        host = host_result is not None
+
+        def invoke(*values: Any) -> Any:
+            try:
+                result = impl(*values)
+            except Fault as fault:
+                raise located(fault, pos, name) from None
+            except Exception as exc:
+                if not host:
+                    raise
+                raise Fault(f"{type(exc).__name__}: {exc}", function=name, pos=pos) from exc
+            if host and host_result in NUMERIC and isinstance(result, int | float):
+                if isinstance(result, bool):
+                    raise Fault("returned a bool, not a number", function=name, pos=pos)
+                return CONVERTERS[FieldType.NUMBER](result, name)
+            return result
+
+        if len(args) == 1:
+            (only,) = args
+
+            def call1(r: Any, c: Any) -> Any:
+                v = only(r, c)
+                return None if v is None else invoke(v)
+
+            return call1
+
+        def call_n(r: Any, c: Any) -> Any:
+            values = []
+            for arg in args:
+                v = arg(r, c)
+                if v is None:
+                    return None
+                values.append(v)
+            return invoke(*values)
+
+        return call_n
+
+
+def compile_tree(
+    checked: Checked, *, blanks_as_zero: bool, functions: Mapping[str, Function]
+) -> Fn:
+    """Compile a checked tree to one closure ``fn(record_getter, context)``."""
+    return _Compiler(checked, blanks_as_zero, functions).compile(checked.root)

@@ -1,0 +1,245 @@
+"""The public entry points: :func:`compile`, :class:`Expression` and :func:`rename_field`."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from crmkit.errors import ConfigError, FormulaError, ValidationError
+
+from ._ast import Binary, Call, Field, Node, Unary
+from ._calls import Fn
+from ._checker import SPECIAL, Checked, check
+from ._compiler import compile_tree
+from ._functions import BUILTINS, Function
+from ._location import error_at
+from ._parser import parse
+from ._printer import to_source
+from ._runtime import Context, Fault, as_getter, record_id
+from ._sql import to_sql
+from ._types import FieldSpec, FieldType, Reference, normalize_fields
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+
+__all__ = ["Expression", "compile", "rename_field"]
+
+
+class Expression:
+    """A checked, compiled formula.
+
+    Build one with :func:`compile`. An Expression is immutable and safe to share between
+    threads; evaluating it never runs user text as Python.
+
+    Attributes:
+        source: the formula as given.
+        references: the field paths the formula reads (``{"amount", "company.industry"}``).
+        result_type: the type of the formula's value.
+        blanks_as_zero: whether blank number fields read as zero.
+    """
+
+    __slots__ = (
+        "_checked",
+        "_fn",
+        "_functions",
+        "_uses_context",
+        "blanks_as_zero",
+        "references",
+        "result_type",
+        "source",
+    )
+
+    def __init__(
+        self,
+        source: str,
+        checked: Checked,
+        fn: Fn,
+        *,
+        blanks_as_zero: bool,
+        functions: Mapping[str, Function],
+    ) -> None:
+        self.source = source
+        self.references: frozenset[str] = frozenset(checked.references)
+        self.result_type: FieldType = checked.result
+        self.blanks_as_zero = blanks_as_zero
+        self._checked = checked
+        self._fn = fn
+        self._uses_context = checked.uses_context
+        self._functions = functions
+
+    def __str__(self) -> str:
+        return to_source(self._checked.root)
+
+    def __repr__(self) -> str:
+        return f"Expression({self.source!r}, result_type={self.result_type.value!r})"
+
+    def evaluate(
+        self,
+        record: object,
+        *,
+        previous: object = None,
+        now: datetime | date | None = None,
+    ) -> Any:
+        """Evaluate the formula against *record*.
+
+        Args:
+            record: a mapping of field names to values, or a crmkit record (an attrs
+                instance: declared fields are read, other names come from its ``custom``).
+                Related records are nested mappings or records under the reference's name.
+            previous: the record before the change, for ``ISCHANGED`` and ``PRIORVALUE``.
+            now: the clock for ``TODAY()`` and ``NOW()``; defaults to the current UTC time.
+
+        Returns:
+            The value: ``Decimal`` for numbers, ``Money``, ``str``, ``bool``, ``date``,
+            ``datetime``, ``frozenset`` for multi-picklists, or None when blank.
+
+        Raises:
+            FormulaError: naming the formula, the function and the record's id when known,
+                for division by zero, a value that cannot be converted, a field holding a
+                value of the wrong type, or a result beyond the limits.
+        """
+        if record.__class__ is not dict:
+            try:
+                record = as_getter(record)
+            except Fault as fault:
+                raise FormulaError(fault.reason, source=self.source) from None
+        try:
+            if self._uses_context:
+                return self._fn(record, Context(previous, now))
+            return self._fn(record, None)
+        except Fault as fault:
+            raise error_at(
+                self.source,
+                fault.pos,
+                fault.reason,
+                function=fault.function,
+                record_id=record_id(record),
+            ) from fault.__cause__
+        except (ArithmeticError, TypeError, ValidationError) as exc:
+            if isinstance(exc, decimal.Overflow):
+                reason = "number too large"
+            else:
+                reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
+            raise FormulaError(reason, source=self.source, record_id=record_id(record)) from exc
+
+    def to_sql(
+        self, columns: Mapping[str, ColumnElement[Any]], *, now: datetime | date | None = None
+    ) -> ColumnElement[Any]:
+        """Compile the formula to a SQLAlchemy expression with the same blank semantics.
+
+        Args:
+            columns: maps each field path the formula uses to a SQLAlchemy column
+                expression (a money field maps to its numeric amount column).
+            now: the clock for ``TODAY()``/``NOW()``, bound as a parameter; defaults to
+                the current UTC time.
+
+        Raises:
+            FormulaError: naming the function or operator that has no SQL form, or a field
+                missing from *columns*.
+        """
+        return to_sql(
+            self._checked,
+            self.source,
+            columns,
+            blanks_as_zero=self.blanks_as_zero,
+            functions=self._functions,
+            now=now,
+        )
+
+
+def _function_table(functions: Sequence[Function] | None) -> tuple[Function, ...]:
+    if functions is None:
+        return ()
+    table: dict[str, Function] = {}
+    for fn in functions:
+        if not isinstance(fn, Function):
+            raise ConfigError("functions", f"expected Function objects, not {fn!r}")
+        if fn.name in SPECIAL or fn.name in BUILTINS:
+            raise ConfigError("functions", f"{fn.name} is a built-in function")
+        if fn.name in table:
+            raise ConfigError("functions", f"{fn.name} is registered twice")
+        table[fn.name] = fn
+    return tuple(table.values())
+
+
+@lru_cache(maxsize=1024)
+def _compile_cached(
+    source: str, fields: Reference, blanks_as_zero: bool, functions: tuple[Function, ...]
+) -> Expression:
+    table = {fn.name: fn for fn in functions}
+    checked = check(source, parse(source), fields, table)
+    fn = compile_tree(checked, blanks_as_zero=blanks_as_zero, functions=table)
+    return Expression(source, checked, fn, blanks_as_zero=blanks_as_zero, functions=table)
+
+
+def compile(  # the name the language's users expect; shadowing is module-local
+    source: str,
+    fields: Mapping[str, FieldSpec],
+    *,
+    blanks_as_zero: bool = False,
+    functions: Sequence[Function] | None = None,
+) -> Expression:
+    """Parse, type-check and compile a formula.
+
+    Compiled expressions are cached by source, fields and options, so compiling the same
+    formula again is cheap.
+
+    Args:
+        source: the formula text.
+        fields: every name the formula may use, with its type: a type name (``"number"``),
+            a :class:`FieldType`, or a :class:`Reference` (or nested mapping) for a related
+            record's fields.
+        blanks_as_zero: read blank number and percent fields as zero.
+        functions: host functions the formula may call.
+
+    Raises:
+        FormulaError: with line, column and a caret excerpt, for a formula that does not
+            parse or type-check (with a "did you mean" hint for a misspelt name).
+        ConfigError: if *fields* or *functions* are malformed.
+    """
+    root = normalize_fields(fields)
+    return _compile_cached(source, root, bool(blanks_as_zero), _function_table(functions))
+
+
+def _rename(node: Node, old: tuple[str, ...], new: tuple[str, ...]) -> Node:
+    if isinstance(node, Field):
+        if node.path[: len(old)] == old:
+            return Field(new + node.path[len(old) :], pos=node.pos)
+        return node
+    if isinstance(node, Unary):
+        return Unary(node.op, _rename(node.operand, old, new), pos=node.pos)
+    if isinstance(node, Binary):
+        return Binary(
+            node.op, _rename(node.left, old, new), _rename(node.right, old, new), pos=node.pos
+        )
+    if isinstance(node, Call):
+        return Call(node.name, tuple(_rename(a, old, new) for a in node.args), pos=node.pos)
+    return node
+
+
+def _path(value: object, what: str) -> tuple[str, ...]:
+    if isinstance(value, str) and value:
+        parts = tuple(value.split("."))
+        if all(parts):
+            return parts
+    if isinstance(value, tuple) and value and all(isinstance(p, str) and p for p in value):
+        return value
+    raise FormulaError(f"{what} must be a field path such as 'company.industry', not {value!r}")
+
+
+def rename_field(source: str, old: str | tuple[str, ...], new: str | tuple[str, ...]) -> str:
+    """Return *source* with every reference to field *old* renamed to *new*, canonically printed.
+
+    Paths are dotted (``"company"`` also renames ``company.industry``); pass a tuple of names
+    for a name that itself contains a dot. The result is the canonical source of the
+    rewritten formula (comments and spacing are not kept); a formula that does not use *old*
+    comes back canonical too.
+
+    Raises:
+        FormulaError: if *source* does not parse or a path is empty.
+    """
+    old_path, new_path = _path(old, "old"), _path(new, "new")
+    return to_source(_rename(parse(source), old_path, new_path))

@@ -1,0 +1,113 @@
+"""Splitting formula text into tokens."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from ._location import error_at
+
+__all__ = ["KEYWORDS", "MAX_NUMBER_CHARS", "MAX_SOURCE", "NAME", "Token", "tokenize"]
+
+MAX_SOURCE = 10_000
+"""Longest formula accepted, in characters."""
+MAX_NUMBER_CHARS = 40
+"""Longest number literal accepted, in characters."""
+_MAX_EXPONENT = 100
+
+KEYWORDS = frozenset({"TRUE", "FALSE", "NULL", "AND", "OR", "NOT"})
+NAME = re.compile(r"[^\W\d]\w*")
+
+_TOKEN = re.compile(
+    r"""
+     (?P<ws>\s+|/\*.*?\*/)
+    |(?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+    |(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+    |(?P<braced>\{(?:[^}\\]|\\.)*\})
+    |(?P<name>[^\W\d]\w*)
+    |(?P<op>==|!=|<>|<=|>=|&&|\|\||[-+*/^&=<>!(),.])
+    """,
+    re.DOTALL | re.VERBOSE,
+)
+_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t", "r": "\r", "}": "}"}
+
+
+Token = tuple[str, Any, int]
+"""One token: its kind (num, str, braced, name, op, eof), its value and its offset."""
+
+
+def _unescape(source: str, body: str, pos: int, allowed: str) -> str:
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            nxt = body[i + 1]
+            if nxt not in allowed:
+                raise error_at(source, pos + i, f"unknown escape '\\{nxt}'")
+            out.append(_ESCAPES[nxt])
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _number(source: str, text: str, pos: int) -> Decimal:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise error_at(source, pos, f"number literal longer than {MAX_NUMBER_CHARS} characters")
+    value = Decimal(text)
+    if abs(value.adjusted()) > _MAX_EXPONENT and value:
+        raise error_at(source, pos, f"number literal beyond 10^{_MAX_EXPONENT}")
+    return value
+
+
+def tokenize(source: str) -> list[Token]:
+    """Return the tokens of *source*, ending with an ``eof`` token.
+
+    Raises:
+        FormulaError: on text that is not a token, an unterminated string or comment, an
+            unknown escape, or a formula or number beyond the limits.
+    """
+    if not isinstance(source, str):
+        raise error_at("", 0, f"a formula must be text, not {type(source).__name__}")
+    if len(source) > MAX_SOURCE:
+        raise error_at(source[:80], 0, f"formula longer than {MAX_SOURCE} characters")
+    tokens: list[Token] = []
+    append = tokens.append
+    pos = 0
+    for m in _TOKEN.finditer(source):
+        start = m.start()
+        if start != pos:
+            _fail(source, pos)
+        pos = m.end()
+        kind = m.lastgroup
+        if kind in {"name", "op"}:
+            if kind == "op" and source.startswith("/*", start):
+                raise error_at(source, start, "unterminated comment")
+            append((kind, m.group(), start))
+        elif kind == "num":
+            append(("num", _number(source, m.group(), start), start))
+        elif kind == "str":
+            append(("str", _unescape(source, m.group()[1:-1], start + 1, "\\'\"ntr"), start))
+        elif kind == "braced":
+            name = _unescape(source, m.group()[1:-1], start + 1, "\\}").strip()
+            if not name:
+                raise error_at(source, start, "empty {field name}")
+            append(("braced", name, start))
+    if pos != len(source):
+        _fail(source, pos)
+    append(("eof", None, len(source)))
+    return tokens
+
+
+def _fail(source: str, pos: int) -> None:
+    ch = source[pos]
+    if ch in "'\"":
+        raise error_at(source, pos, "unterminated text literal")
+    if ch == "{":
+        raise error_at(source, pos, "unterminated {field name}")
+    raise error_at(source, pos, f"unexpected character {ch!r}")

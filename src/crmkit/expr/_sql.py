@@ -1,0 +1,383 @@
+"""Compiling a checked syntax tree to a SQLAlchemy expression with the same blank semantics.
+
+SQL's three-valued logic differs from the language's: here a comparison with a blank is
+false, never unknown. So every comparison and predicate is wrapped in
+``coalesce(..., false)`` and every other boolean used as a condition is coalesced too,
+which makes ``NOT`` behave as it does in Python evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from crmkit.errors import FormulaError
+
+from ._ast import Binary, Call, Field, Literal, Node, Unary
+from ._checker import NUMERIC, TEXTUAL, Checked
+from ._functions import BUILTINS, Function
+from ._location import error_at
+from ._runtime import Fault
+from ._types import FieldType
+
+__all__ = ["to_sql"]
+
+_Col = sa.ColumnElement[Any]
+_LIKE_ESCAPE = "!"
+_NUMBER = sa.Numeric(asdecimal=True, decimal_return_scale=28)
+_NEVER_BLANK = frozenset(
+    {"AND", "OR", "NOT", "ISBLANK", "CONTAINS", "BEGINS", "ISPICKVAL", "ISCHANGED"}
+)
+_COMPARE = {"=", "<>", "<", "<=", ">", ">="}
+_DATES = (FieldType.DATE, FieldType.DATETIME)
+
+
+class _PlusDays(FunctionElement[date]):
+    """``date + n`` whole days (toward zero), spelled per dialect."""
+
+    type = sa.Date()
+    name = "crmkit_plus_days"
+    inherit_cache = True
+
+
+class _DaysBetween(FunctionElement[Decimal]):
+    """``date - date`` in whole days, spelled per dialect."""
+
+    type = sa.Numeric()
+    name = "crmkit_days_between"
+    inherit_cache = True
+
+
+class _Contains(FunctionElement[bool]):
+    """``needle`` occurs in ``haystack``, case-sensitively."""
+
+    type = sa.Boolean()
+    name = "crmkit_contains"
+    inherit_cache = True
+
+
+class _Begins(FunctionElement[bool]):
+    """``haystack`` starts with ``prefix``, case-sensitively."""
+
+    type = sa.Boolean()
+    name = "crmkit_begins"
+    inherit_cache = True
+
+
+def _args(element: FunctionElement[Any]) -> list[_Col]:
+    return list(element.clauses)
+
+
+@compiles(_PlusDays)
+def _plus_days(element: _PlusDays, compiler: SQLCompiler, **kw: Any) -> str:
+    when, days = _args(element)
+    whole = sa.cast(sa.func.trunc(sa.cast(days, sa.Numeric)), sa.Integer)
+    return f"({compiler.process(when + whole, **kw)})"
+
+
+@compiles(_PlusDays, "sqlite")
+def _plus_days_sqlite(element: _PlusDays, compiler: SQLCompiler, **kw: Any) -> str:
+    when, days = _args(element)
+    modifier = sa.cast(sa.cast(days, sa.Integer), sa.String).concat(" days")
+    return compiler.process(sa.func.date(when, modifier), **kw)
+
+
+@compiles(_DaysBetween)
+def _days_between(element: _DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = _args(element)
+    return f"({compiler.process(later - earlier, **kw)})"
+
+
+@compiles(_DaysBetween, "sqlite")
+def _days_between_sqlite(element: _DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = _args(element)
+    days = sa.func.julianday(later) - sa.func.julianday(earlier)
+    return compiler.process(sa.cast(days, sa.Integer), **kw)
+
+
+def _escaped(needle: _Col) -> _Col:
+    out = needle
+    for ch in (_LIKE_ESCAPE, "%", "_"):
+        out = sa.func.replace(out, ch, _LIKE_ESCAPE + ch)
+    return out
+
+
+@compiles(_Contains)
+def _contains(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
+    haystack, needle = _args(element)
+    pattern = sa.literal("%").concat(_escaped(needle)).concat("%")
+    return f"({compiler.process(haystack.like(pattern, escape=_LIKE_ESCAPE), **kw)})"
+
+
+@compiles(_Begins)
+def _begins(element: _Begins, compiler: SQLCompiler, **kw: Any) -> str:
+    haystack, prefix = _args(element)
+    pattern = _escaped(prefix).concat("%")
+    return f"({compiler.process(haystack.like(pattern, escape=_LIKE_ESCAPE), **kw)})"
+
+
+# SQLite's LIKE ignores ASCII case, unlike the language, so use plain string functions there.
+@compiles(_Contains, "sqlite")
+def _contains_sqlite(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
+    haystack, needle = _args(element)
+    return f"({compiler.process(sa.func.instr(haystack, needle) > 0, **kw)})"
+
+
+@compiles(_Begins, "sqlite")
+def _begins_sqlite(element: _Begins, compiler: SQLCompiler, **kw: Any) -> str:
+    haystack, prefix = _args(element)
+    head = sa.func.substr(haystack, 1, sa.func.length(prefix))
+    return f"({compiler.process(head == prefix, **kw)})"
+
+
+def _false() -> _Col:
+    return sa.false()
+
+
+class _Sql:
+    def __init__(  # noqa: PLR0917  # private, called once
+        self,
+        checked: Checked,
+        source: str,
+        columns: Mapping[str, _Col],
+        blanks_as_zero: bool,
+        functions: Mapping[str, Function],
+        now: datetime,
+    ) -> None:
+        self.checked = checked
+        self.source = source
+        self.columns = columns
+        self.blanks_as_zero = blanks_as_zero
+        self.functions = functions
+        self.now = now
+
+    def unsupported(self, node: Node, what: str) -> FormulaError:
+        return error_at(self.source, node.pos, "has no SQL form", function=what)
+
+    def blank(self, node: Node) -> bool:
+        """Tell whether *node* is always blank (NULL, or built only from NULLs)."""
+        return self.ty(node) is None
+
+    def typed_null(self, node: Node) -> _Col:
+        ty = self.ty(node)
+        types: dict[FieldType | None, sa.types.TypeEngine[Any]] = {
+            FieldType.DATE: sa.Date(),
+            FieldType.DATETIME: sa.DateTime(),
+            FieldType.TEXT: sa.String(),
+            FieldType.PICKLIST: sa.String(),
+            FieldType.BOOL: sa.Boolean(),
+        }
+        sql_type = types.get(ty, _NUMBER)
+        return sa.cast(sa.null(), sql_type)
+
+    def ty(self, node: Node) -> FieldType | None:
+        return self.checked.types[id(node)]
+
+    def condition(self, node: Node) -> _Col:
+        """A boolean that is never NULL: blank counts as false."""
+        sql = self.expr(node)
+        if isinstance(node, Binary) and (node.op in _COMPARE or node.op in ("AND", "OR")):
+            return sql
+        if isinstance(node, Call) and node.name in _NEVER_BLANK:
+            return sql
+        if isinstance(node, Literal) and node.value is not None:
+            return sql
+        return sa.func.coalesce(sql, _false())
+
+    def expr(self, node: Node) -> _Col:
+        if isinstance(node, Literal):
+            return self.literal(node.value)
+        if isinstance(node, Field):
+            return self.field(node)
+        if isinstance(node, Unary):
+            if self.blank(node.operand):
+                return self.typed_null(node)
+            inner = self.expr(node.operand)
+            return inner if node.op == "+" else -inner
+        if isinstance(node, Binary):
+            return self.binary(node)
+        return self.call(node)
+
+    def literal(self, value: object) -> _Col:
+        if value is None:
+            return sa.null()
+        if value is True:
+            return sa.true()
+        if value is False:
+            return sa.false()
+        if isinstance(value, Decimal):
+            return sa.literal(value, sa.Numeric())
+        if isinstance(value, datetime):
+            return sa.literal(value, sa.DateTime(timezone=value.tzinfo is not None))
+        if isinstance(value, date):
+            return sa.literal(value, sa.Date())
+        return sa.literal(value, sa.String())
+
+    def field(self, node: Field) -> _Col:
+        column = self.columns.get(node.dotted)
+        if column is None:
+            raise error_at(self.source, node.pos, f"no column given for field {node.dotted!r}")
+        if self.blanks_as_zero and self.ty(node) in NUMERIC:
+            return sa.func.coalesce(column, self.literal(Decimal(0)))
+        return column
+
+    def binary(self, node: Binary) -> _Col:
+        op = node.op
+        if op == "AND":
+            return sa.and_(self.condition(node.left), self.condition(node.right))
+        if op == "OR":
+            return sa.or_(self.condition(node.left), self.condition(node.right))
+        if op in _COMPARE:
+            if self.blank(node.left) or self.blank(node.right):
+                return _false()
+            left, right = self.expr(node.left), self.expr(node.right)
+            compared = left.operate(_OPERATORS[op], right)
+            return sa.func.coalesce(compared, _false())
+        left, right = self.expr(node.left), self.expr(node.right)
+        if op == "&":
+            empty = self.literal("")
+            return sa.func.coalesce(left, empty).concat(sa.func.coalesce(right, empty))
+        if self.blank(node.left) or self.blank(node.right):
+            # PostgreSQL cannot type "- NULL" or "trunc(NULL)"; the result is blank anyway
+            return self.typed_null(node)
+        lt, rt = self.ty(node.left), self.ty(node.right)
+        if lt in _DATES or rt in _DATES:
+            return self.date_arithmetic(node, left, right)
+        # The columns' own scale (Numeric(12, 2)) must not round a computed result.
+        if op == "+":
+            return sa.type_coerce(left + right, _NUMBER)
+        if op == "-":
+            return sa.type_coerce(left - right, _NUMBER)
+        if op == "*":
+            return sa.type_coerce(left * right, _NUMBER)
+        if op == "/":
+            return sa.type_coerce(left / right, _NUMBER)
+        raise self.unsupported(node, f"'{op}'")
+
+    def date_arithmetic(self, node: Binary, left: _Col, right: _Col) -> _Col:
+        lt, rt = self.ty(node.left), self.ty(node.right)
+        if FieldType.DATETIME in (lt, rt):
+            raise self.unsupported(node, f"datetime '{node.op}'")
+        if node.op == "-" and lt == rt == FieldType.DATE:
+            return _DaysBetween(left, right)
+        if node.op == "-":
+            return _PlusDays(left, -right)
+        if lt == FieldType.DATE:
+            return _PlusDays(left, right)
+        return _PlusDays(right, left)
+
+    def call(self, node: Call) -> _Col:
+        name, args = node.name, node.args
+        if name == "IF":
+            test, yes, no = args
+            return sa.case((self.condition(test), self.expr(yes)), else_=self.expr(no))
+        if name == "CASE":
+            if self.blank(args[0]):
+                return self.expr(args[-1])
+            subject = self.expr(args[0])
+            whens = [
+                (sa.func.coalesce(subject == self.expr(match), _false()), self.expr(result))
+                for match, result in zip(args[1:-1:2], args[2:-1:2], strict=True)
+                if not self.blank(match)
+            ]
+            otherwise = self.expr(args[-1])
+            return sa.case(*whens, else_=otherwise) if whens else otherwise
+        if name in ("AND", "OR"):
+            parts = [self.condition(arg) for arg in args]
+            return sa.and_(*parts) if name == "AND" else sa.or_(*parts)
+        if name == "NOT":
+            return sa.not_(self.condition(args[0]))
+        if name == "ISBLANK":
+            return self.is_blank(args[0])
+        if name == "BLANKVALUE":
+            value, default = self.expr(args[0]), self.expr(args[1])
+            if self.ty(args[0]) in TEXTUAL:
+                return sa.case((self.is_blank(args[0]), default), else_=value)
+            return sa.func.coalesce(value, default)
+        if name == "NULLVALUE":
+            return sa.func.coalesce(self.expr(args[0]), self.expr(args[1]))
+        if name in ("CONTAINS", "BEGINS", "ISPICKVAL") and any(map(self.blank, args)):
+            # SQLAlchemy would turn "= NULL" into "IS NULL"; a blank never matches here
+            return _false()
+        if name in ("CONTAINS", "BEGINS"):
+            construct = _Contains if name == "CONTAINS" else _Begins
+            found = construct(self.expr(args[0]), self.expr(args[1]))
+            return sa.func.coalesce(found, _false())
+        if name == "ISPICKVAL":
+            return sa.func.coalesce(self.expr(args[0]) == self.expr(args[1]), _false())
+        if name in ("TODAY", "NOW"):
+            return self.literal(self.now.date() if name == "TODAY" else self.now)
+        strict = ("UPPER", "LOWER", "LEN", "TRIM", "ABS", "YEAR", "MONTH", "DAY")
+        if name in strict and self.blank(args[0]):
+            return self.typed_null(node)
+        if name in ("UPPER", "LOWER", "LEN", "TRIM", "ABS"):
+            fn = {"UPPER": "upper", "LOWER": "lower", "LEN": "length", "TRIM": "trim"}
+            return getattr(sa.func, fn.get(name, "abs"))(self.expr(args[0]))  # type: ignore[no-any-return]
+        if name in ("YEAR", "MONTH", "DAY") and self.ty(args[0]) == FieldType.DATE:
+            return sa.extract(name.lower(), self.expr(args[0]))
+        if name == "DATE" and all(isinstance(arg, Literal) for arg in args):
+            values = [arg.value for arg in args]  # type: ignore[union-attr]  # checked above
+            if None in values:
+                return sa.null()
+            try:
+                return self.literal(BUILTINS["DATE"].impl(*values))
+            except Fault as fault:
+                raise error_at(self.source, node.pos, fault.reason, function=name) from None
+        host = self.functions.get(name)
+        if host is not None and host.sql is not None:
+            return host.sql(*(self.expr(arg) for arg in args))  # type: ignore[no-any-return]
+        raise self.unsupported(node, name)
+
+    def is_blank(self, node: Node) -> _Col:
+        value = self.expr(node)
+        if self.ty(node) in TEXTUAL:
+            return sa.or_(value.is_(None), value == self.literal(""))
+        return value.is_(None)
+
+
+_OPERATORS = {
+    "=": sa.sql.operators.eq,
+    "<>": sa.sql.operators.ne,
+    "<": sa.sql.operators.lt,
+    "<=": sa.sql.operators.le,
+    ">": sa.sql.operators.gt,
+    ">=": sa.sql.operators.ge,
+}
+
+
+def to_sql(
+    checked: Checked,
+    source: str,
+    columns: Mapping[str, _Col],
+    *,
+    blanks_as_zero: bool,
+    functions: Mapping[str, Function],
+    now: datetime | date | None,
+) -> _Col:
+    """Compile *checked* to SQL over *columns* (see :meth:`Expression.to_sql`)."""
+    if not isinstance(columns, Mapping):
+        raise FormulaError("columns must map field paths to SQLAlchemy columns", source=source)
+    if now is None:
+        now = datetime.now(UTC)
+    elif not isinstance(now, datetime):
+        now = datetime(now.year, now.month, now.day)
+    sql = _Sql(checked, source, columns, blanks_as_zero, functions, now)
+    root = checked.root
+    if checked.result == FieldType.BOOL:
+        return sql.condition(root) if _is_condition_safe(root) else sql.expr(root)
+    return sql.expr(root)
+
+
+def _is_condition_safe(root: Node) -> bool:
+    # A bool-valued formula may itself be blank (a blank checkbox, IF with a NULL branch):
+    # keep that blank rather than turning it into false, as evaluate() does.
+    if isinstance(root, Binary):
+        return root.op in _COMPARE or root.op in ("AND", "OR")
+    return isinstance(root, Call) and root.name in _NEVER_BLANK

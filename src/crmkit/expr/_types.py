@@ -1,0 +1,116 @@
+"""The type vocabulary formulas are checked against."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any, TypeAlias
+
+from attrs import field, frozen
+
+from crmkit.errors import ConfigError
+
+__all__ = ["FieldSpec", "FieldType", "Reference", "normalize_fields"]
+
+
+class FieldType(enum.StrEnum):
+    """The type of a field, a function parameter or a formula's result.
+
+    Each member is also its plain string name, so ``"number"`` and ``FieldType.NUMBER`` are
+    interchangeable wherever a type is expected.
+    """
+
+    NUMBER = "number"
+    """An exact number, evaluated as :class:`~decimal.Decimal`."""
+    MONEY = "money"
+    """An amount of one currency, evaluated as :class:`crmkit.values.Money`."""
+    PERCENT = "percent"
+    """A number shown as a percentage; in formulas it is a plain number."""
+    TEXT = "text"
+    """A string."""
+    BOOL = "bool"
+    """``TRUE`` or ``FALSE`` (a checkbox)."""
+    DATE = "date"
+    """A :class:`datetime.date`."""
+    DATETIME = "datetime"
+    """A :class:`datetime.datetime`."""
+    PICKLIST = "picklist"
+    """One value out of a list, evaluated as a string; usable wherever text is."""
+    MULTIPICKLIST = "multipicklist"
+    """Several values out of a list, evaluated as a frozenset of strings."""
+
+
+def _freeze(fields: Mapping[str, object]) -> tuple[tuple[str, FieldType | Reference], ...]:
+    if not isinstance(fields, Mapping):
+        raise ConfigError("fields", f"expected a mapping of field names to types, not {fields!r}")
+    return tuple(sorted((name, _normalize(name, spec)) for name, spec in fields.items()))
+
+
+@frozen
+class Reference:
+    """A reference to a related record, with the fields a formula may read from it.
+
+    ``Reference({"industry": "text", "employees": "number"})`` lets a formula use
+    ``company.industry`` when the reference field is named ``company``. References nest.
+
+    Attributes:
+        fields: the related record's field names and types, sorted by name.
+
+    Raises:
+        ConfigError: if a field's type is not part of the vocabulary.
+    """
+
+    fields: tuple[tuple[str, FieldType | Reference], ...] = field(converter=_freeze)
+
+    def get(self, name: str) -> FieldType | Reference | None:
+        """Return the type of the related field *name*, or None if there is none."""
+        for key, spec in self.fields:
+            if key == name:
+                return spec
+        return None
+
+
+FieldSpec: TypeAlias = str | FieldType | Reference | Mapping[str, Any]
+"""What ``fields`` may map a name to: a type name, a :class:`FieldType`, a :class:`Reference`,
+or a nested mapping (read as a :class:`Reference`)."""
+
+
+def _normalize(name: object, spec: object) -> FieldType | Reference:
+    if not isinstance(name, str) or not name:
+        raise ConfigError("fields", f"a field name must be non-empty text, not {name!r}")
+    if isinstance(spec, FieldType | Reference):
+        return spec
+    if isinstance(spec, str):
+        try:
+            return FieldType(spec.lower())
+        except ValueError:
+            known = ", ".join(t.value for t in FieldType)
+            raise ConfigError(
+                f"fields[{name!r}]", f"unknown type {spec!r}; expected one of {known}"
+            ) from None
+    if isinstance(spec, Mapping):
+        return Reference(spec)
+    raise ConfigError(f"fields[{name!r}]", f"expected a type name or a Reference, not {spec!r}")
+
+
+@lru_cache(maxsize=256)
+def _normalize_items(items: tuple[tuple[str, object], ...]) -> Reference:
+    return Reference(dict(items))
+
+
+def normalize_fields(fields: Mapping[str, object] | Reference) -> Reference:
+    """Check a ``fields`` mapping and return it as a (hashable) root :class:`Reference`.
+
+    Raises:
+        ConfigError: if a name is not text or a type is not part of the vocabulary.
+    """
+    if isinstance(fields, Reference):
+        return fields
+    if type(fields) is dict:
+        try:
+            # Most schemas map names to type names, which hash: reuse the checked result.
+            return _normalize_items(tuple(fields.items()))
+        except TypeError:
+            pass
+    return Reference(fields)
