@@ -213,7 +213,9 @@ class FormulaError(CrmkitError, ValueError):
             return head
         if self.line is None or self.column is None:
             return f"{head} in formula {self.source!r}"
-        text = self.source.splitlines()[self.line - 1] if self.source else ""
+        lines = self.source.splitlines() or [""]
+        # a position just past a trailing newline points at the (empty) last line
+        text = lines[min(self.line, len(lines)) - 1]
         caret = " " * (self.column - 1) + "^"
         return f"{head} at line {self.line}, column {self.column}\n  {text}\n  {caret}"
 
