@@ -1,0 +1,49 @@
+"""Sales pipelines: deals, stages with guarded transitions, actions, time rules and history.
+
+Funnel figures and forecasts are in :mod:`crmkit.pipeline.analytics`.
+"""
+
+from ._actions import Action, ActionFailure, run_actions
+from ._config import (
+    ForecastCategory,
+    Guard,
+    PipelineConfig,
+    Stage,
+    StageKind,
+    TimeRule,
+    Transitions,
+)
+from ._deal import Deal, DealContact, StageChange
+from ._enforce import enforce_move
+from ._events import MoveCheck, MoveProblem, ProblemKind, StageChanged
+from ._leads import LeadConversion, convert_lead
+from ._pipeline import Pipeline
+from ._pipelines import Pipelines
+from ._timers import DueAction, RottingDeal
+
+__all__ = [
+    "Action",
+    "ActionFailure",
+    "Deal",
+    "DealContact",
+    "DueAction",
+    "ForecastCategory",
+    "Guard",
+    "LeadConversion",
+    "MoveCheck",
+    "MoveProblem",
+    "Pipeline",
+    "PipelineConfig",
+    "Pipelines",
+    "ProblemKind",
+    "RottingDeal",
+    "Stage",
+    "StageChange",
+    "StageChanged",
+    "StageKind",
+    "TimeRule",
+    "Transitions",
+    "convert_lead",
+    "enforce_move",
+    "run_actions",
+]

@@ -1,0 +1,259 @@
+"""Deal records and their append-only stage history."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+from attrs import field, frozen
+
+from crmkit._ids import new_id
+from crmkit.errors import ValidationError
+from crmkit.values import Money
+
+__all__ = ["Deal", "DealContact", "StageChange", "replace", "utcnow"]
+
+_ZERO = Decimal(0)
+_R = TypeVar("_R")
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def _aware(value: object) -> datetime:
+    if not isinstance(value, datetime):
+        raise ValidationError(value, "expected a datetime", field="timestamp")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(value, "timestamps must be timezone-aware", field="timestamp")
+    return value.astimezone(UTC)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(value, "expected text")
+    return " ".join(unicodedata.normalize("NFKC", value).split())
+
+
+def _optional_text(value: object) -> str | None:
+    return _text(value) or None
+
+
+def _title(value: object) -> str:
+    cleaned = _text(value)
+    if not cleaned:
+        raise ValidationError(value, "a deal needs a title", field="title")
+    return cleaned
+
+
+def _record_id(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValidationError(value, "expected a non-empty id")
+    return value
+
+
+def _money(value: object) -> Money | None:
+    if value is None or isinstance(value, Money):
+        return value
+    raise ValidationError(value, "expected Money or None", field="amount")
+
+
+def _close_date(value: object) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValidationError(value, "expected a date (not a datetime)", field="close_date")
+    return value
+
+
+def _probability(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValidationError(value, "expected a Decimal between 0 and 1", field="probability")
+    result = Decimal(value)
+    if not _ZERO <= result <= 1:
+        raise ValidationError(value, "must be between 0 and 1", field="probability")
+    return result
+
+
+# Records are not slotted: a move copies the deal's __dict__ in one step (see _replace),
+# which is several times cheaper than re-running every converter through attrs.evolve.
+@frozen(kw_only=True, slots=False)
+class StageChange:
+    """One entry of a deal's stage history: a move, with what the deal was worth then.
+
+    The first entry of every history has ``from_stage`` None: it records the stage the deal
+    was created in.
+
+    Attributes:
+        to_stage: the stage the deal entered.
+        at: when it entered it (UTC).
+        from_stage: the stage it left, None for the entry that records creation.
+        pipeline_id: the pipeline of ``to_stage``.
+        from_pipeline_id: the pipeline of ``from_stage`` when the move changed pipelines,
+            else None.
+        actor: who moved the deal (a user id), when known.
+        amount: the deal's amount at that moment.
+        probability: the probability of ``to_stage`` at that moment.
+        reason: why the deal was moved, when given (for a lost deal, the lost reason).
+    """
+
+    to_stage: str = field(validator=attrs.validators.instance_of(str))
+    at: datetime = field(converter=_aware)
+    pipeline_id: str = field(converter=_record_id)
+    from_stage: str | None = None
+    from_pipeline_id: str | None = None
+    actor: str | None = None
+    amount: Money | None = field(default=None, converter=_money)
+    probability: Decimal = field(default=_ZERO, converter=_probability)
+    reason: str | None = None
+
+
+def _history(values: Iterable[StageChange | Mapping[str, Any]]) -> tuple[StageChange, ...]:
+    return tuple(v if isinstance(v, StageChange) else StageChange(**v) for v in values)
+
+
+def _role(value: object) -> str:
+    return _text(value) or "contact"
+
+
+@frozen(kw_only=True)
+class DealContact:
+    """A person on a deal, with their role in it (``"decision maker"``, ``"champion"``...)."""
+
+    contact_id: str = field(converter=_record_id)
+    role: str = field(default="contact", converter=_role)
+
+
+def _contacts(values: Iterable[DealContact | Mapping[str, Any] | str]) -> tuple[DealContact, ...]:
+    if isinstance(values, str):
+        values = [values]
+    out = []
+    for value in values:
+        if isinstance(value, DealContact):
+            out.append(value)
+        elif isinstance(value, Mapping):
+            out.append(DealContact(**value))
+        else:
+            out.append(DealContact(contact_id=value))
+    return tuple(out)
+
+
+def _custom(values: object) -> dict[str, object]:
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise ValidationError(values, "custom values must be a mapping", field="custom")
+    for key in values:
+        if not isinstance(key, str) or not key:
+            raise ValidationError(key, "custom field names must be non-empty text", field="custom")
+    return dict(values)
+
+
+def _check_version(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(value, "version must be a positive integer", field="version")
+
+
+@frozen(kw_only=True, slots=False)
+class Deal:
+    """A sales opportunity moving through a pipeline's stages.
+
+    The stage is a plain field; a :class:`~crmkit.pipeline.Pipeline` decides whether it may
+    change and records each change in ``history``. A deal built without history gets one
+    entry recording the stage it was created in, so ``history[-1].to_stage`` is always the
+    current stage.
+
+    Attributes:
+        title: what is being sold, to whom.
+        pipeline_id: the pipeline the deal runs in.
+        stage_id: the stage it is in now.
+        amount: what the deal is worth, when known.
+        close_date: when it is expected to close.
+        company_id: the company buying, when known.
+        contacts: the people on the deal with their roles.
+        owner_id: the salesperson responsible.
+        lead_source: where the deal came from (kept from the lead when converted).
+        lost_reason: why it was lost (required to enter a ``lost`` stage).
+        custom: custom field values by field name.
+        history: every stage change, oldest first; append-only.
+
+    Raises:
+        ValidationError: for a blank title, a naive timestamp, a history that does not end
+            in ``stage_id`` or does not chain, or any other bad value.
+    """
+
+    id: str = field(factory=new_id)
+    title: str = field(converter=_title)
+    pipeline_id: str = field(converter=_record_id)
+    stage_id: str = field(converter=_record_id)
+    amount: Money | None = field(default=None, converter=_money)
+    close_date: date | None = field(default=None, converter=_close_date)
+    company_id: str | None = None
+    contacts: tuple[DealContact, ...] = field(default=(), converter=_contacts)
+    owner_id: str | None = None
+    lead_source: str | None = field(default=None, converter=_optional_text)
+    lost_reason: str | None = field(default=None, converter=_optional_text)
+    custom: dict[str, object] = field(factory=dict, converter=_custom, hash=False)
+    created_at: datetime = field(factory=utcnow, converter=_aware)
+    updated_at: datetime = field(factory=utcnow, converter=_aware)
+    version: int = field(default=1, validator=_check_version)
+    history: tuple[StageChange, ...] = field(default=(), converter=_history)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.history:
+            first = StageChange(
+                to_stage=self.stage_id,
+                at=self.created_at,
+                pipeline_id=self.pipeline_id,
+                actor=self.owner_id,
+                amount=self.amount,
+            )
+            object.__setattr__(self, "history", (first,))
+            return
+        previous: str | None = None
+        for i, change in enumerate(self.history):
+            if i and change.from_stage != previous:
+                raise ValidationError(
+                    change.from_stage,
+                    f"history[{i}] leaves {change.from_stage!r}, but the deal was in {previous!r}",
+                    field="history",
+                )
+            previous = change.to_stage
+        last = self.history[-1]
+        if last.to_stage != self.stage_id or last.pipeline_id != self.pipeline_id:
+            raise ValidationError(
+                self.stage_id,
+                f"history ends in {last.pipeline_id}/{last.to_stage}, "
+                f"not the deal's {self.pipeline_id}/{self.stage_id}",
+                field="history",
+            )
+
+    @property
+    def stage_entered_at(self) -> datetime:
+        """When the deal entered its current stage."""
+        return self.history[-1].at
+
+    @property
+    def is_new(self) -> bool:
+        """True while the deal has never moved (its history holds only its creation)."""
+        return len(self.history) == 1
+
+
+def replace(record: _R, changes: dict[str, Any]) -> _R:
+    """Return a copy of *record* with *changes*, without running converters or validators.
+
+    Only for values the pipeline has already checked or built itself: it is the hot path of
+    every move.
+    """
+    new = object.__new__(type(record))
+    values = record.__dict__.copy()
+    values.update(changes)
+    object.__setattr__(new, "__dict__", values)
+    return new

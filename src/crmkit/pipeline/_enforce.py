@@ -1,0 +1,90 @@
+"""The write-path rule: a stored deal's stage changes only through its pipeline's checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from crmkit.errors import TransitionDenied
+
+from ._config import StageKind
+from ._deal import Deal, replace
+from ._pipeline import Pipeline
+
+__all__ = ["enforce_move"]
+
+
+def _deny(before: Deal | None, after: Deal, reasons: list[str], **details: object) -> None:
+    raise TransitionDenied(before.stage_id if before else "", after.stage_id, reasons, **details)
+
+
+def enforce_move(
+    before: Deal | None,
+    after: Deal,
+    pipelines: Mapping[str, Pipeline],
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Refuse a write of *after* over *before* that changes the stage without the checks.
+
+    A store calls this on every add and update of a deal, so no path (an update that sets
+    ``stage_id`` by hand, a bulk upsert, an import) gets around the pipeline's rules:
+
+    - a new deal (*before* None) must be in a stage of its pipeline and pass that stage's
+      entry checks (required fields, lost reason, guards);
+    - a write that keeps the stage must keep the history as it was;
+    - a write that changes the stage must append exactly one history entry for that move,
+      and the move must pass :meth:`Pipeline.check_move` (or, into another pipeline, the
+      target stage's entry checks).
+
+    Args:
+        before: the stored deal, or None for a new one.
+        after: the deal being written.
+        pipelines: the pipelines by id (a :class:`Pipelines` works).
+        now: the clock for guards; by default the time the move records.
+
+    Raises:
+        TransitionDenied: with every reason, when the write must be refused.
+    """
+    pipeline = pipelines.get(after.pipeline_id)
+    if pipeline is None:
+        _deny(before, after, [f"no pipeline {after.pipeline_id!r}"])
+        return
+    when = now if now is not None else after.history[-1].at
+    if before is None:
+        check = pipeline.check_entry(after, now=when)
+        if not check.allowed:
+            _deny(None, after, list(check.reasons), problems=check.problems)
+        return
+    old, new = before.history, after.history
+    moved = before.stage_id != after.stage_id or before.pipeline_id != after.pipeline_id
+    if not moved:
+        if new != old:
+            _deny(before, after, ["the stage history is append-only"])
+        stage = pipeline._compiled(after.stage_id)
+        if stage is not None and stage.kind is StageKind.LOST and not after.lost_reason:
+            _deny(before, after, ["lost_reason is required while the deal is lost"])
+        return
+    last = new[-1]
+    if (
+        len(new) != len(old) + 1
+        or new[: len(old)] != old
+        or last.from_stage != before.stage_id
+        or (last.from_pipeline_id or last.pipeline_id) != before.pipeline_id
+    ):
+        _deny(
+            before,
+            after,
+            ["a stage change must append one history entry for it (use Pipeline.move)"],
+        )
+    # The checks see the deal as it was just before the move, with this write's other
+    # changes (a lost reason set together with the move counts).
+    subject = replace(after, {"stage_id": before.stage_id, "pipeline_id": before.pipeline_id})
+    if before.pipeline_id == after.pipeline_id:
+        found = pipeline._problems(
+            subject, after.stage_id, pipeline._compiled(before.stage_id), when
+        )
+    else:
+        found = pipeline._problems(subject, after.stage_id, None, when)
+    if found:
+        _deny(before, after, [p.message for p in found], problems=tuple(found))
