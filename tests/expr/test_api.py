@@ -6,7 +6,7 @@ import pytest
 
 import crmkit.expr
 from crmkit.errors import FormulaError
-from crmkit.expr import FieldType, Reference, compile, rename_field
+from crmkit.expr import FieldType, Reference, compile, references, rename_field
 
 
 def test_public_names() -> None:
@@ -67,3 +67,29 @@ def test_reference_types_are_hashable_and_readable() -> None:
 def test_repr_names_source_and_type() -> None:
     """Repr shows the source and result type."""
     assert repr(compile("1 + 1", {})) == "Expression('1 + 1', result_type='number')"
+
+
+def test_references_lists_paths_without_types() -> None:
+    """references() gives every field path of a formula that has no schema yet."""
+    source = "IF(ISBLANK({Lead Source}), company.industry, TEXT(amount * rate)) & UPPER(name)"
+
+    assert frozenset({"Lead Source", "company.industry", "amount", "rate", "name"}) == (
+        references(source)
+    )
+    assert frozenset() == references("1 + 2")
+
+
+def test_references_agrees_with_compiled_references() -> None:
+    """For a formula that compiles, references() equals Expression.references."""
+    fields = {"a": "number", "b": "number", "c": {"d": "text"}}
+    source = "IF(c.d = 'x', a, b) + PRIORVALUE(a)"
+
+    assert compile(source, fields).references == references(source)
+
+
+def test_references_errors() -> None:
+    """A formula that does not parse, or is not text, raises FormulaError."""
+    with pytest.raises(FormulaError, match="expected a value"):
+        references("a +")
+    with pytest.raises(FormulaError, match="a formula must be text, not int"):
+        references(3)  # type: ignore[arg-type]

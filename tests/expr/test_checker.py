@@ -55,6 +55,11 @@ FIELDS = {
         ("NOT(active, active)", "NOT: expects 1 argument, got 2"),
         ("MAX(amount, name)", "MAX: mismatched types: number and text"),
         ("TEXT(tags)", "TEXT expects"),
+        ("IN(stage)", "IN: expects at least 2 arguments, got 1"),
+        ("IN(amount, 1, 'x')", "IN: cannot compare number with text"),
+        ("IN(active, 1)", "IN: cannot compare bool with number"),
+        ("IN(tags, 'a')", "IN: cannot compare multipicklist; use INCLUDES"),
+        ("IN(close_date, created)", "IN: cannot compare date with datetime"),
     ],
 )
 def test_type_errors(source: str, message: str) -> None:
@@ -97,6 +102,7 @@ def test_error_points_at_the_offending_node() -> None:
         ("PRIORVALUE(stage)", FieldType.PICKLIST),
         ("company.owner.email", FieldType.TEXT),
         ("ABS(price)", FieldType.MONEY),
+        ("IN(price, 1, amount, price)", FieldType.BOOL),
     ],
 )
 def test_result_types(source: str, expected: FieldType) -> None:

@@ -48,6 +48,14 @@ D = Decimal
         ("NULLVALUE(n, 0)", D("-2.5")),
         ("ISPICKVAL(stage, 'won')", True),
         ("INCLUDES(tags, 'vip')", True),
+        ("IN(stage, 'lost', 'won')", True),
+        ("IN(stage, 'lost', 'Won')", False),
+        ("IN(n, 1, -2.50)", True),
+        ("IN(price, 5, 19.99)", True),
+        ("IN(price, n, NULL)", False),
+        ("IN(d, DATE(2024, 1, 31))", True),
+        ("IN(TRIM(name), name, 'Ada Lovelace')", True),
+        ("IN(flag, FALSE, flag)", True),
         ("LEN(name)", D(16)),
         ("LEFT(TRIM(name), 3)", "Ada"),
         ("RIGHT(TRIM(name), 8)", "Lovelace"),
@@ -149,8 +157,31 @@ def test_blank_arguments_give_blank(source: str) -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["CONTAINS(name, 'a')", "BEGINS(name, 'a')", "REGEX(name, 'a')", "ISPICKVAL(stage, 'a')"],
+    [
+        "CONTAINS(name, 'a')",
+        "BEGINS(name, 'a')",
+        "REGEX(name, 'a')",
+        "ISPICKVAL(stage, 'a')",
+        "IN(stage, 'a', NULL)",
+        "IN(n, 1, n)",
+        "IN(NULL, name)",
+    ],
 )
 def test_predicates_on_blanks_are_false(source: str) -> None:
     """Text predicates on a blank are false."""
     assert compile(source, FIELDS).evaluate({}) is False
+
+
+@pytest.mark.parametrize("source", ["NOT(IN(stage, 'a'))", "NOT(IN(n, 1, NULL))"])
+def test_not_in_on_a_blank_is_true(source: str) -> None:
+    """IN on a blank is false, so its negation is true, as for comparisons."""
+    assert compile(source, FIELDS).evaluate({}) is True
+
+
+def test_in_reads_a_candidate_blank_as_no_match() -> None:
+    """A blank candidate never matches, even a blank value."""
+    expr = compile("IN(name, stage, 'x')", FIELDS)
+
+    assert expr.evaluate({"name": "x"}) is True
+    assert expr.evaluate({"name": "y"}) is False
+    assert expr.evaluate({"name": None, "stage": None}) is False

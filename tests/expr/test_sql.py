@@ -120,6 +120,17 @@ def _bool(depth: int) -> st.SearchStrategy[str]:
         ),
         t.map(lambda x: f"ISPICKVAL(p, {x})"),
         st.tuples(sub, sub, sub).map(lambda x: f"IF({x[0]}, {x[1]}, {x[2]})"),
+        _member(n),
+        _member(t),
+        _member(_date(0)),
+        _member(leaf),
+    )
+
+
+def _member(values: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """``IN(value, candidates...)`` over one kind of value."""
+    return st.tuples(values, st.lists(values, min_size=1, max_size=4)).map(
+        lambda x: f"IN({x[0]}, {', '.join(x[1])})"
     )
 
 
@@ -225,6 +236,31 @@ def test_postgresql_agrees_with_evaluate(
     _check_agreement(pg_engine, pg_table, source, rows)
 
 
+_MEMBERSHIP = st.tuples(
+    st.sampled_from(["", "NOT "]),
+    st.one_of(_member(_num(1)), _member(_text(1)), _member(_date(0)), _member(_bool(0))),
+).map("".join)
+
+
+@_SETTINGS
+@given(source=_MEMBERSHIP, rows=_ROWS)
+def test_sqlite_in_agrees_with_evaluate(
+    sqlite_engine: sa.Engine, sqlite_table: sa.Table, source: str, rows: list[dict[str, Any]]
+) -> None:
+    """On SQLite, IN and NOT IN over blanks, literals and expressions match evaluate."""
+    _check_agreement(sqlite_engine, sqlite_table, source, rows)
+
+
+@pytest.mark.postgresql
+@_SETTINGS
+@given(source=_MEMBERSHIP, rows=_ROWS)
+def test_postgresql_in_agrees_with_evaluate(
+    pg_engine: sa.Engine, pg_table: sa.Table, source: str, rows: list[dict[str, Any]]
+) -> None:
+    """On PostgreSQL, IN and NOT IN over blanks, literals and expressions match evaluate."""
+    _check_agreement(pg_engine, pg_table, source, rows)
+
+
 @pytest.mark.parametrize(
     ("source", "rows"),
     [
@@ -234,19 +270,33 @@ def test_postgresql_agrees_with_evaluate(
         ("CONTAINS(s, 'AB')", [{"s": "xaby"}, {"s": "xABy"}]),
         ("d + 1.9 = DATE(2024, 3, 1)", [{"d": date(2024, 2, 29)}, {"d": date(2024, 2, 28)}]),
         ("a / b", [{"a": Decimal(5), "b": Decimal(2)}]),
+        ("IN(s, 'x', 'y')", [{"s": "x"}, {"s": "z"}, {"s": None}, {"s": ""}]),
+        ("NOT(IN(s, 'x', NULL))", [{"s": "x"}, {"s": "z"}, {"s": None}]),
+        ("IN(a, b, 2)", [{"a": Decimal(2)}, {"a": Decimal(3)}, {"a": Decimal(3), "b": 3}]),
+        ("NOT(IN(a, b))", [{"a": Decimal(1)}, {"a": None, "b": Decimal(1)}, {"a": 1, "b": 1}]),
+        ("IN(NULL, a)", [{"a": Decimal(1)}]),
     ],
 )
 def test_sqlite_edge_cases(
     sqlite_engine: sa.Engine, sqlite_table: sa.Table, source: str, rows: list[dict[str, Any]]
 ) -> None:
-    """Three-valued NOT, LIKE wildcards, case, whole-day dates and true division agree."""
+    """Three-valued NOT and IN, LIKE wildcards, case, whole-day dates and division agree."""
     full = [{name: row.get(name) for name in FIELDS} for row in rows]
     _check_agreement(sqlite_engine, sqlite_table, source, full)
 
 
 @pytest.mark.postgresql
 @pytest.mark.parametrize(
-    "source", ["NOT(a > 1)", "CONTAINS(s, '%_!')", "BEGINS(s, 'a_')", "d - 1.9 < d"]
+    "source",
+    [
+        "NOT(a > 1)",
+        "CONTAINS(s, '%_!')",
+        "BEGINS(s, 'a_')",
+        "d - 1.9 < d",
+        "NOT(IN(s, 'a_b', 'x'))",
+        "IN(a, 2, b, NULL)",
+        "IN(d, DATE(2024, 1, 1), d + 1)",
+    ],
 )
 def test_postgresql_edge_cases(pg_engine: sa.Engine, pg_table: sa.Table, source: str) -> None:
     """The same edge cases agree on PostgreSQL."""
@@ -321,3 +371,44 @@ def test_host_function_with_sql_form() -> None:
     expr = compile("DOUBLE(a) > 3", FIELDS, functions=[double])
 
     assert "a * " in str(expr.to_sql({"a": sa.column("a")}))
+
+
+def test_in_with_literals_is_one_expanding_parameter() -> None:
+    """A list of literal candidates binds as one list parameter, not one parameter each."""
+    sql = compile("IN(s, 'x', 'y', 'z')", FIELDS).to_sql({"s": sa.column("s")})
+    compiled = sql.compile()
+
+    assert [["x", "y", "z"]] == list(compiled.params.values())
+
+
+def test_to_sql_reuses_the_clause_for_the_same_columns() -> None:
+    """The same columns give the same clause back; another table's columns get their own."""
+    expr = compile("IN(s, 'x', 'y') AND a > 1", FIELDS)
+    first, second = _table(), _table()
+
+    again = expr.to_sql(_columns(first))
+    assert again is expr.to_sql(_columns(first))
+    other = expr.to_sql(_columns(second))
+    assert other is not again
+    assert second.name in str(other.compile(compile_kwargs={"literal_binds": True}))
+
+
+def test_to_sql_with_the_clock_is_built_each_time(
+    sqlite_engine: sa.Engine, sqlite_table: sa.Table
+) -> None:
+    """A formula reading TODAY() binds each call's own ``now``, never a cached one."""
+    expr = compile("d < TODAY()", FIELDS)
+    columns = _columns(sqlite_table)
+    with sqlite_engine.begin() as conn:
+        conn.execute(sqlite_table.delete())
+        conn.execute(sqlite_table.insert(), [{"id": 1, "d": date(2024, 1, 1)}])
+        counts = [
+            conn.scalar(
+                sa.select(sa.func.count())
+                .select_from(sqlite_table)
+                .where(expr.to_sql(columns, now=when))
+            )
+            for when in (date(2023, 6, 1), date(2024, 6, 1))
+        ]
+
+    assert [0, 1] == counts

@@ -11,6 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crmkit.errors import ConfigError, PermissionDenied, ValidationError
+from crmkit.expr import MAX_SOURCE
+from crmkit.expr import compile as compile_expr
 from crmkit.permissions import (
     Access,
     Action,
@@ -578,12 +580,49 @@ def test_filter_quotes_awkward_ids() -> None:
 
 
 def test_filter_lists_every_subordinate() -> None:
-    """The manager's read filter names themself and everyone below."""
-    source = _policy().filter("max", "read", "deal").source or ""
+    """The manager's read filter selects their own and everyone below's records, no others."""
+    policy = _policy()
+    source = policy.filter("max", "read", "deal").source or ""
+    where = compile_expr(source, SCHEMAS["deal"])
 
     for uid in ("ali", "bea", "cem", "max"):
-        assert f"owner_id = '{uid}'" in source
-    assert "hana" not in source
+        assert where.evaluate(_deal(uid)) is True
+    assert where.evaluate(_deal("hana")) is False
+    assert where.evaluate(_deal(None)) is False
+    assert source.startswith("IN(owner_id, ")
+
+
+def _big_team(size: int, width: int = 0) -> Policy:
+    """A policy where one team of *size* users may read its deals (ids padded to *width*)."""
+    return Policy(
+        roles=[Role(name="m", grants=[Grant(object_type="deal", actions=["read"], scope="team")])],
+        users=[User(id=f"u{i:0{width}}", roles=["m"], team="t") for i in range(size)],
+    )
+
+
+def test_filter_of_a_thousand_owners_fits() -> None:
+    """A team of 1,000 short ids is one IN(...) filter within the source limit."""
+    policy = _big_team(1_000)
+    source = policy.filter("u7", "read", "deal").source or ""
+    where = compile_expr(source, {"owner_id": "text"})
+
+    assert len(source) <= MAX_SOURCE
+    assert where.evaluate({"owner_id": "u999"}) is True
+    assert where.evaluate({"owner_id": "u1000"}) is False
+
+
+def test_filter_too_large_is_an_error_not_a_truncation() -> None:
+    """Past the source limit, filter raises ConfigError naming the user and the count."""
+    policy = _big_team(400, width=32)  # 400 ids of 33 characters: about 15,000 characters
+
+    with pytest.raises(ConfigError, match=r"names 400 owners and would be 1[45],") as info:
+        policy.filter("u" + "0" * 32, "read", "deal")
+    assert "users[0]" == info.value.path
+    assert "10,000" in info.value.reason
+    # checks do not depend on the filter and still work
+    assert policy.check(
+        "u" + "0" * 32, "read", {"owner_id": "u" + "1".zfill(32)}, object_type="deal"
+    )
 
 
 def test_filter_refuses_bad_input() -> None:

@@ -5,16 +5,19 @@ fields it may use and returns an :class:`Expression` that evaluates records in P
 compiles to SQLAlchemy. See ``docs/expressions.md`` for the language.
 """
 
-from ._expression import Expression, compile, rename_field
+from ._expression import Expression, compile, references, rename_field
 from ._functions import Function
+from ._lexer import MAX_SOURCE
 from ._types import FieldSpec, FieldType, Reference
 
 __all__ = [
+    "MAX_SOURCE",
     "Expression",
     "FieldSpec",
     "FieldType",
     "Function",
     "Reference",
     "compile",
+    "references",
     "rename_field",
 ]

@@ -6,8 +6,8 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from ._ast import Call, Node
-from ._checker import TEXTUAL, Checked, Ty
+from ._ast import Call, Literal, Node
+from ._checker import NUMERIC, TEXTUAL, Checked, Ty
 from ._functions import text_of
 from ._runtime import Fault
 from ._types import FieldType
@@ -45,6 +45,10 @@ class CallCompiler:
 
     def strict(self, node: Call, impl: Callable[..., Any], host_result: FieldType | None) -> Fn:
         """Compile a call that is blank on a blank argument (provided by the compiler)."""
+        raise NotImplementedError
+
+    def simple_field(self, node: Node) -> tuple[str, type, Callable[[Any], Any]] | None:
+        """Return the parts of a plain one-name field read (provided by the compiler)."""
         raise NotImplementedError
 
     def call_if(self, node: Call) -> Fn:
@@ -87,6 +91,67 @@ class CallCompiler:
             return otherwise(r, c)
 
         return case
+
+    def call_in(self, node: Call) -> Fn:
+        value_node, *candidates = node.args
+        # an always-blank candidate never matches, and a blank value matches nothing
+        live = [arg for arg in candidates if self.ty(arg) is not None]
+        if self.ty(value_node) is None or not live:
+            return lambda r, c: False
+        if all(isinstance(arg, Literal) for arg in live):
+            return self.in_literals(value_node, live)
+        value = self.compile(value_node)
+        money = self.ty(value_node) == FieldType.MONEY
+        # a money value meets a plain number by its amount, as "=" does
+        whole = [
+            self.amount_of(arg, value_node)
+            for arg in live
+            if not (money and self.ty(arg) in NUMERIC)
+        ]
+        by_amount = [self.compile(arg) for arg in live if money and self.ty(arg) in NUMERIC]
+
+        def member(r: Any, c: Any) -> bool:
+            x = value(r, c)
+            if x is None:
+                return False
+            for candidate in whole:
+                y = candidate(r, c)
+                if y is not None and x == y:
+                    return True
+            if by_amount:
+                amount = x.amount
+                for candidate in by_amount:
+                    y = candidate(r, c)
+                    if y is not None and amount == y:
+                        return True
+            return False
+
+        return member
+
+    def in_literals(self, value_node: Node, live: list[Node]) -> Fn:
+        # The checker lets only mutually comparable scalars in, whose == agrees with hashing
+        # (Decimal("1.0") and Decimal("1") hash alike), so a set lookup is the same test.
+        choices = frozenset(arg.value for arg in live if isinstance(arg, Literal))
+        parts = self.simple_field(value_node)
+        if parts is not None:
+            name, fast, slow = parts
+
+            def field_in(r: Any, c: Any) -> bool:
+                v = r.get(name)
+                if v.__class__ is not fast:
+                    if v is None:
+                        return False
+                    v = slow(v)
+                return v in choices
+
+            return field_in
+        value = self.amount_of(value_node, live[0])
+
+        def value_in(r: Any, c: Any) -> bool:
+            v = value(r, c)
+            return v is not None and v in choices
+
+        return value_in
 
     def is_blank(self, node: Node) -> Callable[[Any], bool]:
         ty = self.ty(node)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from crmkit.errors import FormulaError
 
@@ -30,7 +29,7 @@ SPECIAL = frozenset(
     {
         "IF", "CASE", "AND", "OR", "NOT", "ISBLANK", "BLANKVALUE", "NULLVALUE", "ISCHANGED",
         "PRIORVALUE", "TODAY", "NOW", "CONTAINS", "BEGINS", "REGEX", "ISPICKVAL", "INCLUDES",
-        "TEXT", "MIN", "MAX", "ABS",
+        "TEXT", "MIN", "MAX", "ABS", "IN",
     }
 )  # fmt: skip
 """Functions the checker and compilers treat one by one rather than through BUILTINS."""
@@ -94,7 +93,15 @@ class _Checker:
         return error_at(self.source, node.pos, reason, function=function)
 
     def visit(self, node: Node) -> Ty:
-        ty = self._visit(node)
+        # dispatch on the exact class: node classes are final, and this runs per node
+        if type(node) is Field:
+            ty = self.field(node)
+        elif type(node) is Binary:
+            ty = self.binary(node)
+        elif type(node) is Call:
+            ty = self.call(node)
+        else:
+            ty = self._visit(node)
         self.out.types[id(node)] = ty
         return ty
 
@@ -123,9 +130,15 @@ class _Checker:
 
     def field(self, node: Field) -> Ty:
         ref = self.fields
-        for i, name in enumerate(node.path):
+        path = node.path
+        if len(path) == 1:
+            spec = ref.get(path[0])
+            if spec is not None and not isinstance(spec, Reference):
+                self.out.references.add(path[0])
+                return spec
+        for i, name in enumerate(path):
             spec = ref.get(name)
-            so_far = ".".join(node.path[: i + 1])
+            so_far = ".".join(path[: i + 1])
             if spec is None:
                 hint = _suggest(name, (key for key, _ in ref.fields))
                 raise self.fail(node, f"unknown field {so_far!r}{hint}")
@@ -278,6 +291,8 @@ class _Checker:
             self.expect(args[0], types[0], frozenset({FieldType.MULTIPICKLIST}), name)
             self.expect(args[1], types[1], TEXTUAL, name)
             return FieldType.BOOL
+        if name == "IN":
+            return self.membership(node, types)
         if name == "TEXT":
             self.count(node, 1, 1)
             self.expect(args[0], types[0], _SCALAR, name)
@@ -292,6 +307,16 @@ class _Checker:
             self.expect(arg, ty, _ORDERED, name)
         return self.unify(list(args), types, name)
 
+    def membership(self, node: Call, types: list[Ty]) -> Ty:
+        self.count(node, 2, None)
+        first = types[0]
+        if first == FieldType.MULTIPICKLIST:
+            raise self.fail(node.args[0], "cannot compare multipicklist; use INCLUDES", "IN")
+        for arg, ty in zip(node.args[1:], types[1:], strict=True):
+            if not equality_types_ok(first, ty):
+                raise self.fail(arg, f"cannot compare {_name(first)} with {_name(ty)}", "IN")
+        return FieldType.BOOL
+
     def pattern(self, node: Call) -> None:
         arg = node.args[1]
         if not isinstance(arg, Literal) or not isinstance(arg.value, str):
@@ -304,6 +329,22 @@ class _Checker:
             raise self.fail(arg, f"bad pattern: {exc}", "REGEX") from None
 
 
+_N, _M = FieldType.NUMBER, FieldType.MONEY
+_ARITHMETIC: dict[tuple[str, Ty, Ty], FieldType] = {
+    ("+", _N, _N): _N,
+    ("-", _N, _N): _N,
+    ("*", _N, _N): _N,
+    ("/", _N, _N): _N,
+    ("^", _N, _N): _N,
+    ("+", _M, _M): _M,
+    ("-", _M, _M): _M,
+    ("*", _M, _N): _M,
+    ("*", _N, _M): _M,
+    ("/", _M, _N): _M,
+    ("/", _M, _M): _N,
+}
+
+
 def arithmetic_type(op: str, left: Ty, right: Ty) -> Ty:
     """Return the type of ``left op right`` for ``+ - * / ^``, or None if not allowed."""
     a = FieldType.NUMBER if left is None else _base(left)
@@ -314,21 +355,9 @@ def arithmetic_type(op: str, left: Ty, right: Ty) -> Ty:
         a = money
     if right is None and left is not None and op in "+-" and a == money:
         b = money
-    table: dict[tuple[str, Any, Any], FieldType] = {
-        ("+", num, num): num,
-        ("-", num, num): num,
-        ("*", num, num): num,
-        ("/", num, num): num,
-        ("^", num, num): num,
-        ("+", money, money): money,
-        ("-", money, money): money,
-        ("*", money, num): money,
-        ("*", num, money): money,
-        ("/", money, num): money,
-        ("/", money, money): num,
-    }
-    if (op, a, b) in table:
-        return table[op, a, b]
+    found = _ARITHMETIC.get((op, a, b))
+    if found is not None:
+        return found
     if a in dates and b == num and op in "+-":
         return a
     if b in dates and a == num and op == "+":

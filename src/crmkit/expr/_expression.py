@@ -1,4 +1,4 @@
-"""The public entry points: :func:`compile`, :class:`Expression` and :func:`rename_field`."""
+"""The public entry points: compile, Expression, references and rename_field."""
 
 from __future__ import annotations
 
@@ -25,7 +25,10 @@ from ._types import FieldSpec, FieldType, Reference, normalize_fields
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
 
-__all__ = ["Expression", "compile", "rename_field"]
+__all__ = ["Expression", "compile", "references", "rename_field"]
+
+_SQL_CACHE_SIZE = 8
+"""SQL clauses kept per expression, one per distinct set of columns (tables, aliases)."""
 
 
 class Expression:
@@ -45,6 +48,8 @@ class Expression:
         "_checked",
         "_fn",
         "_functions",
+        "_sql_cache",
+        "_sql_paths",
         "_uses_context",
         "blanks_as_zero",
         "references",
@@ -69,6 +74,8 @@ class Expression:
         self._fn = fn
         self._uses_context = checked.uses_context
         self._functions = functions
+        self._sql_paths: tuple[str, ...] | None = None  # set by the first to_sql
+        self._sql_cache: dict[tuple[int, ...], tuple[tuple[object, ...], ColumnElement[Any]]] = {}
 
     def __str__(self) -> str:
         return to_source(self._checked.root)
@@ -136,10 +143,38 @@ class Expression:
             now: the clock for ``TODAY()``/``NOW()``, bound as a parameter; defaults to
                 the current UTC time.
 
+        Compiling again with the same column objects returns the clause already built
+        (unless the formula reads the clock), so a store filtering with one expression pays
+        for the build once.
+
         Raises:
             FormulaError: naming the function or operator that has no SQL form, or a field
                 missing from *columns*.
         """
+        if self._uses_context or not isinstance(columns, Mapping):
+            # the clock is bound into the SQL, so each call builds its own
+            return self._build_sql(columns, now)
+        # The SQL depends on nothing but the column objects of the fields used: a store that
+        # passes the same columns gets the same (immutable) clause back. The entry keeps the
+        # columns alive, so their ids cannot be reused by other objects while it exists.
+        paths = self._sql_paths
+        if paths is None:
+            paths = self._sql_paths = tuple(sorted(self.references))
+        used = tuple(columns.get(path) for path in paths)
+        key = tuple(map(id, used))
+        cache = self._sql_cache
+        hit = cache.get(key)
+        if hit is not None:
+            return hit[1]
+        sql = self._build_sql(columns, now)
+        if len(cache) >= _SQL_CACHE_SIZE:
+            cache.clear()
+        cache[key] = (used, sql)
+        return sql
+
+    def _build_sql(
+        self, columns: Mapping[str, ColumnElement[Any]], now: datetime | date | None
+    ) -> ColumnElement[Any]:
         return to_sql(
             self._checked,
             self.source,
@@ -243,3 +278,38 @@ def rename_field(source: str, old: str | tuple[str, ...], new: str | tuple[str, 
     """
     old_path, new_path = _path(old, "old"), _path(new, "new")
     return to_source(_rename(parse(source), old_path, new_path))
+
+
+def _collect(node: Node, out: set[str]) -> None:
+    if isinstance(node, Field):
+        out.add(node.dotted)
+    elif isinstance(node, Unary):
+        _collect(node.operand, out)
+    elif isinstance(node, Binary):
+        _collect(node.left, out)
+        _collect(node.right, out)
+    elif isinstance(node, Call):
+        for arg in node.args:
+            _collect(arg, out)
+
+
+@lru_cache(maxsize=1024)
+def _references_cached(source: str) -> frozenset[str]:
+    found: set[str] = set()
+    _collect(parse(source), found)
+    return frozenset(found)
+
+
+def references(source: str) -> frozenset[str]:
+    """Return the field paths *source* uses, without checking it against any fields.
+
+    For ordering formulas whose types are not known yet (a formula field that uses
+    another). Paths are dotted as :attr:`Expression.references` lists them
+    (``"company.industry"``); names used only as function names are not fields.
+
+    Raises:
+        FormulaError: if *source* does not parse.
+    """
+    if not isinstance(source, str):
+        raise error_at("", 0, f"a formula must be text, not {type(source).__name__}")
+    return _references_cached(source)

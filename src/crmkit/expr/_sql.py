@@ -33,7 +33,7 @@ _Col = sa.ColumnElement[Any]
 _LIKE_ESCAPE = "!"
 _NUMBER = sa.Numeric(asdecimal=True, decimal_return_scale=28)
 _NEVER_BLANK = frozenset(
-    {"AND", "OR", "NOT", "ISBLANK", "CONTAINS", "BEGINS", "ISPICKVAL", "ISCHANGED"}
+    {"AND", "OR", "NOT", "ISBLANK", "CONTAINS", "BEGINS", "ISPICKVAL", "ISCHANGED", "IN"}
 )
 _COMPARE = {"=", "<>", "<", "<=", ">", ">="}
 _DATES = (FieldType.DATE, FieldType.DATETIME)
@@ -279,15 +279,16 @@ class _Sql:
             test, yes, no = args
             return sa.case((self.condition(test), self.expr(yes)), else_=self.expr(no))
         if name == "CASE":
+            # a bare NULL has no SQL type, and PostgreSQL cannot type "-NULL" around it
+            otherwise = self.typed_null(node) if self.blank(args[-1]) else self.expr(args[-1])
             if self.blank(args[0]):
-                return self.expr(args[-1])
+                return otherwise
             subject = self.expr(args[0])
             whens = [
                 (sa.func.coalesce(subject == self.expr(match), _false()), self.expr(result))
                 for match, result in zip(args[1:-1:2], args[2:-1:2], strict=True)
                 if not self.blank(match)
             ]
-            otherwise = self.expr(args[-1])
             return sa.case(*whens, else_=otherwise) if whens else otherwise
         if name in ("AND", "OR"):
             parts = [self.condition(arg) for arg in args]
@@ -310,6 +311,8 @@ class _Sql:
             construct = _Contains if name == "CONTAINS" else _Begins
             found = construct(self.expr(args[0]), self.expr(args[1]))
             return sa.func.coalesce(found, _false())
+        if name == "IN":
+            return self.member(node)
         if name == "ISPICKVAL":
             return sa.func.coalesce(self.expr(args[0]) == self.expr(args[1]), _false())
         if name in ("TODAY", "NOW"):
@@ -334,6 +337,20 @@ class _Sql:
         if host is not None and host.sql is not None:
             return host.sql(*(self.expr(arg) for arg in args))  # type: ignore[no-any-return]
         raise self.unsupported(node, name)
+
+    def member(self, node: Call) -> _Col:
+        value, *candidates = node.args
+        # a blank candidate never matches, and SQLAlchemy would turn "IN (NULL)" into nothing
+        live = [arg for arg in candidates if not self.blank(arg)]
+        if self.blank(value) or not live:
+            return _false()
+        if all(isinstance(arg, Literal) for arg in live):
+            # plain values make one expanding parameter: the statement stays cacheable
+            found = self.expr(value).in_([arg.value for arg in live])  # type: ignore[union-attr]  # checked above
+        else:
+            found = self.expr(value).in_([self.expr(arg) for arg in live])
+        # SQL's IN is unknown for a NULL value or a NULL candidate; here that is false
+        return sa.func.coalesce(found, _false())
 
     def is_blank(self, node: Node) -> _Col:
         value = self.expr(node)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import field, frozen
 
 from crmkit.errors import ConfigError, CrmkitError, FormulaError
-from crmkit.expr import Expression, FieldType, Function, Reference, compile, rename_field
+from crmkit.expr import Expression, FieldType, Function, Reference, compile, references
 
 from ._definitions import FieldDef, FieldKind, FormulaOptions, PicklistOptions, ReferenceOptions
 from ._references import STANDARD_FIELDS, Lookup, ResolvedRecord, expr_type, reference_type
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Computed", "Plan", "build_plan", "compute", "truth"]
 
-_PROBE = "__crmkit_probe__"
 _ALIKE = {
     FieldType.PERCENT: FieldType.NUMBER,
     FieldType.PICKLIST: FieldType.TEXT,
@@ -99,8 +98,8 @@ def _alike(t: FieldType) -> FieldType:
     return _ALIKE.get(t, t)
 
 
-def _uses(source: str, name: str, canonical: str) -> bool:
-    return rename_field(source, name, _PROBE) != canonical
+def _uses(used: frozenset[str], name: str) -> bool:
+    return name in used or any(ref.startswith(name + ".") for ref in used)
 
 
 class _Builder:
@@ -196,8 +195,8 @@ class _Builder:
             assert isinstance(f.options, FormulaOptions)  # noqa: S101  # its kind's options
             source = f.options.expression
             try:
-                canonical = rename_field(source, name, name)
-                deps[name] = [g for g in formulas if _uses(source, g, canonical)]
+                used = references(source)
+                deps[name] = [g for g in formulas if _uses(used, g)]
             except FormulaError as exc:
                 raise ConfigError(self.path(name), str(exc)) from exc
         for name in _order(deps, self.path):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
-from cattrs.v import transform_error
 
+from crmkit._converter import converter as _crmkit_converter
+from crmkit._converter import structure_config
 from crmkit.errors import ConfigError
 
 from ._model import Access, Action, FieldRule, Grant, Role, Scope, User
@@ -17,9 +16,8 @@ from ._policy import Policy
 
 __all__ = ["policy_from_dict", "policy_to_dict"]
 
-# a converter of its own: policies hold only text, numbers and enums, so none of the
-# record hooks apply, and renaming "object_type" to "object" stays a policy matter
-_converter = cattrs.Converter(forbid_extra_keys=True)
+# crmkit's converter, copied so that renaming "object_type" to "object" stays a policy matter
+_converter = _crmkit_converter.copy()
 for _enum in (Access, Action, Scope):
     _converter.register_unstructure_hook(_enum, lambda member: member.value)
 # nested classes first: a generated hook binds the hooks of its fields when it is made
@@ -48,38 +46,19 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     if not isinstance(data, Mapping):
         raise ConfigError("", f"expected a mapping, not {type(data).__name__}")
     try:
-        return _converter.structure(dict(data), Policy)
-    except ConfigError:
-        raise
-    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
-        # the policy's own consistency checks name their path from the root already
-        own = [e for e in getattr(exc, "exceptions", ()) if isinstance(e, ConfigError)]
+        return structure_config(dict(data), Policy, using=_converter)
+    except ConfigError as exc:
+        # the policy's own consistency checks name their path from the root already, but
+        # cattrs reports an error of the constructor itself at the root
+        own = [e for e in getattr(exc.__cause__, "exceptions", ()) if isinstance(e, ConfigError)]
         if own:
-            raise own[0] from exc
-        problems = [_split(m) for m in transform_error(exc, path="$", format_exception=_leaf)]
-        path, reason = problems[0]
-        if len(problems) > 1:
-            reason += " (also: " + "; ".join(f"{p}: {r}" for p, r in problems[1:]) + ")"
+            raise own[0] from exc.__cause__
+        # cattrs names the attribute; the data spells it "object"
+        path = exc.path.replace(".object_type", ".object")
+        reason = exc.reason.replace(".object_type:", ".object:")
+        if (path, reason) == (exc.path, exc.reason):
+            raise
         raise ConfigError(path, reason) from exc
-    except (TypeError, ValueError) as exc:
-        raise ConfigError("", str(exc)) from exc
-
-
-def _split(message: str) -> tuple[str, str]:
-    reason, _, path = message.rpartition(" @ ")
-    path = path.removeprefix("$").removeprefix(".").replace(".object_type", ".object")
-    return path, reason
-
-
-def _leaf(exc: BaseException, type_: object) -> str:
-    if isinstance(exc, ConfigError):
-        return exc.reason
-    if isinstance(exc, KeyError):
-        return "required field missing"
-    if isinstance(exc, ForbiddenExtraKeysError):
-        return f"unknown field(s): {', '.join(sorted(exc.extra_fields))}"
-    name = getattr(type_, "__name__", None) or str(type_)
-    return f"expected {name}: {exc}"
 
 
 def policy_to_dict(policy: Policy) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import attrs
 
 from crmkit.errors import ConfigError, FormulaError
-from crmkit.expr import Expression, compile
+from crmkit.expr import MAX_SOURCE, Expression, compile
 
 from ._decision import Decision, Filter
 from ._model import ACCESS_RANK, Access, Grant, Role, Scope, User
@@ -376,11 +376,35 @@ class Index:
         user = self.users.get(owner) if isinstance(owner, str) else None
         return user.title if user is not None else repr(owner)
 
-    def filter_of(self, entry: Entry) -> Filter:
-        """Return the filter for *entry*, building it once."""
+    def filter_of(self, view: UserView, entry: Entry) -> Filter:
+        """Return the filter for *entry* of *view*, building it once.
+
+        Raises:
+            ConfigError: if the filter names more owners than an expression can hold.
+        """
         if entry.filter is None:
-            entry.filter = _build_filter(entry)
+            found = _build_filter(entry)
+            if found.source is not None and len(found.source) > MAX_SOURCE:
+                raise self._too_long(view, entry, len(found.source))
+            entry.filter = found
         return entry.filter
+
+    def _too_long(self, view: UserView, entry: Entry, length: int) -> ConfigError:
+        owners: set[str] = set()
+        for rule in entry.rules:
+            owners |= rule.owners or set()
+        ids = list(self.users)
+        user = view.user
+        path = f"users[{ids.index(user.id)}]" if user.id in ids else "users"
+        summary = entry.summary
+        things = plural(summary.object_type)
+        return _fail(
+            path,
+            f"the filter for {user.title} to {action_phrase(summary.action)} {things} names "
+            f"{len(owners):,} owners and would be {length:,} characters long, past the "
+            f"{MAX_SOURCE:,} an expression may have; give this user scope 'all' for "
+            f"{things}, or smaller teams",
+        )
 
 
 def _build_filter(entry: Entry) -> Filter:

@@ -381,6 +381,9 @@ class Policy:
 
         Raises:
             ValidationError: for an unknown action or an object type that is not text.
+            ConfigError: if the records are those of more owners than a filter can name
+                (its source is limited to :data:`crmkit.expr.MAX_SOURCE` characters, about
+                1,100 short ids or 250 UUIDs); the filter is never cut short.
         """
         if object_type.__class__ is not str or not object_type:
             raise ValidationError(object_type, "expected an object type", field="object_type")
@@ -388,7 +391,7 @@ class Policy:
         if view is None:
             self._stranger(user, str(action), object_type)
             return Filter.NONE
-        return self._index.filter_of(self._index.entry(view, object_type, _action(action)))
+        return self._index.filter_of(view, self._index.entry(view, object_type, _action(action)))
 
 
 def _user_id(user: User | str) -> str:

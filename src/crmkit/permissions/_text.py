@@ -52,9 +52,9 @@ def quote(value: str) -> str:
 def owner_clause(owners: Iterable[str], owner_field: str) -> str:
     """Return an expression true when *owner_field* is one of *owners* (sorted, deduplicated).
 
-    Several owners come back in parentheses, so the clause can be combined as it is.
+    One owner is a comparison, several an ``IN(...)`` call; either combines as it is.
     """
-    terms = [f"{owner_field} = {quote(owner)}" for owner in sorted(set(owners))]
-    if len(terms) == 1:
-        return terms[0]
-    return "(" + " OR ".join(terms) + ")"
+    literals = [quote(owner) for owner in sorted(set(owners))]
+    if len(literals) == 1:
+        return f"{owner_field} = {literals[0]}"
+    return f"IN({owner_field}, {', '.join(literals)})"
