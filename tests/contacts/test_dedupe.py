@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+from array import array
 from datetime import date
 
 import pytest
@@ -20,7 +22,10 @@ from crmkit.contacts._dedupe import (
 )
 from crmkit.contacts._dedupe._cluster import cluster
 from crmkit.contacts._dedupe._compare import comparer, nickname_of
+from crmkit.contacts._dedupe._find import prepare
+from crmkit.contacts._dedupe._gc import gc_paused
 from crmkit.contacts._dedupe._nicknames import canonical_first_names
+from crmkit.contacts._dedupe._scoring import plan
 from crmkit.errors import ConfigError, ValidationError
 from crmkit.values import Address
 
@@ -150,7 +155,7 @@ def test_groups_and_ids_are_deterministic() -> None:
 
 
 def test_explanation_lists_every_field_in_words() -> None:
-    """explain() gives each field's values, comparator, similarity and points, summing to the score."""
+    """explain() gives each field's values, comparison and points, summing to the score."""
     a = _person("Bob", "Smith", emails=["bob@example.com"], birth_date=date(1980, 3, 4))
     b = _person("Robert", "Smith", emails=["bob@example.com"], birth_date=date(1980, 4, 3))
 
@@ -199,8 +204,6 @@ def test_chain_of_strong_links_stays_together() -> None:
 
 
 def _edges(edges: list[tuple[int, int, float]]) -> tuple[object, object, object]:
-    from array import array
-
     return (
         array("q", [e[0] for e in edges]),
         array("q", [e[1] for e in edges]),
@@ -281,3 +284,45 @@ def test_bad_records_are_refused() -> None:
         find_duplicates([_person("A", "B")], MatchRules.for_companies())
     with pytest.raises(ValidationError, match="two records have this id"):
         find_duplicates([_person("A", "B", id="x"), _person("C", "D", id="x")])
+
+
+def test_swapped_names_count_only_as_rare_as_in_both_fields() -> None:
+    """A name shared crosswise gets no more rarity points than either name field gives it."""
+    people = [_person("Jeffrey", f"Surname{k}") for k in range(30)]
+    people += [_person("Jeffrey", "Fordman"), _person("Fordman", "Jeffrey")]
+    rules = MatchRules.for_contacts()
+    steps = plan(rules, prepare(people, rules))
+    by_field = {s.rule.field: s for s in steps.rules}
+    first, last = by_field["first_name"], by_field["last_name"]
+
+    assert first.tf is not None
+    assert last.tf is not None
+    assert last.swap_tf is not None
+    for value, points in last.swap_tf.items():
+        assert points <= last.tf[value]
+        assert points <= first.tf.get(value, 0.0)
+
+
+def test_gc_paused_restores_the_collector_state() -> None:
+    """The collector is off inside the block and back as it was after, even on an error."""
+    was = gc.isenabled()
+    inside: list[bool] = []
+
+    def fail() -> None:
+        with gc_paused():
+            inside.append(gc.isenabled())
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        fail()
+
+    assert [False] == inside
+    assert was == gc.isenabled()
+
+
+def test_default_groups_stay_within_twenty_records() -> None:
+    """The default rules cap a group at 20 records."""
+    rules = MatchRules.for_contacts()
+
+    assert rules.max_group is not None
+    assert rules.max_group <= 20

@@ -13,7 +13,8 @@ from typing import Any, TypeAlias
 import attrs
 from attrs import field, frozen
 
-from ..errors import ConfigError, ValidationError
+from crmkit.errors import ConfigError, ValidationError
+
 from ._model import Company, Contact
 
 __all__ = [
@@ -175,7 +176,7 @@ def _shown(value: object) -> str:
 
 
 def _blank(value: object) -> bool:
-    return value is None or value == "" or value == () or value == {}
+    return value is None or value in ("", (), {})
 
 
 def _filled(record: Record) -> int:
@@ -209,7 +210,9 @@ def _union(name: str, ordered: Sequence[Record]) -> FieldChoice:
         for value in getattr(record, name):
             key = _key(name, value)
             if key in kept:
-                if (kept[key] != value and _shown(kept[key]) != _shown(value)) or (kept[key] != value and name in ("emails", "phones")):
+                if (kept[key] != value and _shown(kept[key]) != _shown(value)) or (
+                    kept[key] != value and name in ("emails", "phones")
+                ):
                     dropped.append((record.id, value))
             else:
                 kept[key] = value
@@ -310,7 +313,7 @@ def merge(records: Sequence[Record], strategy: MergeStrategy | None = None) -> M
     newest = sorted(listed, key=lambda r: (r.updated_at, r.id), reverse=True)
     ordered = [master, *(r for r in newest if r is not master)]
     choices: list[FieldChoice] = []
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for a in attrs.fields(cls):
         name = a.name
         if name in _FIXED or name == "custom":

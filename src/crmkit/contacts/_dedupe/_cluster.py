@@ -90,6 +90,7 @@ class _Links:
 def _settle(
     members: list[int],
     links: _Links,
+    *,
     ids: Sequence[str],
     thresholds: tuple[float, float, float],
     max_group: int | None,
@@ -179,7 +180,14 @@ def cluster(
             a, b = sorted(members, key=ids.__getitem__)
             out.append(Cluster((a, b), a, adj[a][b], "match"))
         else:
-            _settle(members, links, ids, (match, possible, strong), max_group, out)
+            _settle(
+                members,
+                links,
+                ids=ids,
+                thresholds=(match, possible, strong),
+                max_group=max_group,
+                out=out,
+            )
     home: dict[int, int] = {}
     for number, found in enumerate(out):
         for row in found.rows:

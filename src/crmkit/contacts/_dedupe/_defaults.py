@@ -18,11 +18,11 @@ def contact_rules() -> MatchRules:
         prior=-11.0,
         fields=(
             FieldRule(
-                field="email", comparator=Comparator.EMAIL, agree=14.0, disagree=-2.0,
+                field="email", comparator=Comparator.EMAIL, agree=14.0, disagree=-3.0,
                 label="e-mail address",
             ),
             FieldRule(
-                field="phone", comparator=Comparator.PHONE, agree=12.0, disagree=-2.0,
+                field="phone", comparator=Comparator.PHONE, agree=12.0, disagree=-3.0,
                 label="phone number",
             ),
             FieldRule(
@@ -38,7 +38,7 @@ def contact_rules() -> MatchRules:
                 label="company", frequency=True,
             ),
             FieldRule(
-                field="city", comparator=Comparator.EXACT, agree=2.0, disagree=-1.0,
+                field="city", comparator=Comparator.EXACT, agree=2.0, disagree=-2.5,
                 label="city",
             ),
             FieldRule(
@@ -64,6 +64,9 @@ def contact_rules() -> MatchRules:
             BlockingKey(
                 name="last_name+company", fields=("last_name", "company"),
                 transforms=("phonetic", "exact"), max_block=30,
+            ),
+            BlockingKey(
+                name="first_name+company", fields=("first_name", "company"), max_block=30,
             ),
             BlockingKey(
                 name="first_name+last_name+city", fields=("first_name", "last_name", "city"),

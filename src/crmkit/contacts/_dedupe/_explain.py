@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from attrs import frozen
@@ -42,7 +43,8 @@ class FieldComparison:
     def __str__(self) -> str:
         left = self.left or "(blank)"
         right = self.right or "(blank)"
-        return f"{self.label}: {left} / {right}: {self.note} ({self.points:+.1f}, {_weight(self.points)})"
+        weight = _weight(self.points)
+        return f"{self.label}: {left} / {right}: {self.note} ({self.points:+.1f}, {weight})"
 
 
 @frozen(kw_only=True)
@@ -142,15 +144,24 @@ def _shown(record: Any, rule: FieldRule, companies: Mapping[str, object] | None)
 def _note(rule: FieldRule, a: object, b: object, similarity: float) -> str:
     kind = rule.comparator
     if similarity >= 1.0:
-        if kind is Comparator.FIRST_NAME and isinstance(a, str) and isinstance(b, str):
-            if a != b and nickname_of(a, b):
-                return "nicknames of the same name"
+        if (
+            kind is Comparator.FIRST_NAME
+            and isinstance(a, str)
+            and isinstance(b, str)
+            and a != b
+            and nickname_of(a, b)
+        ):
+            return "nicknames of the same name"
         if a != b and kind in (Comparator.EMAIL, Comparator.PHONE):
             return "one in common"
         return "the same" if a == b else "the same once spelling variants are ignored"
-    if kind is Comparator.DATE and hasattr(a, "month") and hasattr(b, "month"):
-        if date_swapped(a, b):  # type: ignore[arg-type]  # both are dates here
-            return "day and month swapped, probably a typing slip"
+    if (
+        kind is Comparator.DATE
+        and isinstance(a, date)
+        and isinstance(b, date)
+        and date_swapped(a, b)
+    ):
+        return "day and month swapped, probably a typing slip"
     if similarity >= 0.9:
         return f"almost the same, probably a typo ({similarity:.0%} alike)"
     if similarity > rule.floor:
@@ -159,9 +170,15 @@ def _note(rule: FieldRule, a: object, b: object, similarity: float) -> str:
 
 
 def _compare_field(
-    step: RulePlan, i: int, j: int, swap: bool, left: Record, right: Record,
+    step: RulePlan,
+    rows: tuple[int, int],
+    *,
+    swap: bool,
+    left: Record,
+    right: Record,
     companies: Mapping[str, object] | None,
-) -> FieldComparison:  # fmt: skip
+) -> FieldComparison:
+    i, j = rows
     rule = step.rule
     shown_left = _shown(left, rule, companies)
     shown_right = _shown(right, rule, companies)
@@ -179,7 +196,9 @@ def _compare_field(
         note = f"not compared: the condition {rule.condition} does not hold for both"
         return FieldComparison(**common, similarity=None, points=0.0, note=note)
     a = step.column[i]
-    b = (step.swap_column if swap and step.swap_column is not None else step.column)[j]
+    crosswise = swap and step.swap_column is not None
+    b = (step.swap_column if crosswise else step.column)[j]  # type: ignore[index]
+    tf = step.swap_tf if crosswise else step.tf
     if a is None or b is None:
         counts = rule.blank is Blank.DISAGREE
         note = "blank on one side, " + ("counted as different" if counts else "not counted")
@@ -187,8 +206,8 @@ def _compare_field(
     similarity = 1.0 if a == b else step.compare(a, b)
     points = step.points(similarity)
     note = _note(rule, a, b, similarity)
-    if a == b and step.tf is not None:
-        adjust = step.tf.get(a, 0.0)
+    if a == b and tf is not None:
+        adjust = tf.get(a, 0.0)
         points += adjust
         if adjust <= -0.5:
             note += ", but a common value"
@@ -202,6 +221,7 @@ def explain_pair(
     right: Record,
     rules: MatchRules,
     companies: Mapping[str, object] | None = None,
+    *,
     table: Table | None = None,
     rows: tuple[int, int] = (0, 1),
 ) -> PairExplanation:
@@ -211,7 +231,10 @@ def explain_pair(
     steps = plan(rules, table)
     i, j = rows
     swap = swapped(steps, i, j)
-    fields = tuple(_compare_field(s, i, j, swap, left, right, companies) for s in steps.rules)
+    fields = tuple(
+        _compare_field(s, rows, swap=swap, left=left, right=right, companies=companies)
+        for s in steps.rules
+    )
     total = rules.prior + sum(f.points for f in fields)
     match = points_of(rules.thresholds.match)
     possible = points_of(rules.thresholds.possible)

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ...errors import ConfigError
-from .._company_key import company_match_key
-from .._model import Company, Contact
-from .._names import name_match_key
+from crmkit.contacts._company_key import company_match_key
+from crmkit.contacts._model import Company, Contact
+from crmkit.contacts._names import name_match_key
+from crmkit.errors import ConfigError
 
 __all__ = ["Record", "Table", "build_table", "field_reader", "text_key"]
 
@@ -51,7 +51,7 @@ def _cached(fn: Callable[[str], str]) -> Callable[[str], str | None]:
         if found is cache:
             key = fn(raw) if raw else ""
             # equal keys become one object: later comparisons stop at ``is``
-            found = cache.setdefault(key, key) if key else None  # type: ignore[assignment]
+            found = cache.setdefault(key, key) if key else None
             cache[raw] = found
         return found  # type: ignore[return-value]
 
@@ -63,7 +63,7 @@ def _text_key(text: str) -> str:
 
 
 def _scalar(value: object, key: Callable[[str], str | None]) -> object:
-    if value is None or value == "" or value == ():
+    if value is None or value in ("", ()):
         return None
     if isinstance(value, str):
         return key(value)

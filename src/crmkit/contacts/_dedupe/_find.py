@@ -8,12 +8,14 @@ from typing import Any
 
 from attrs import field, frozen
 
-from ...errors import ConfigError, ValidationError
-from .._model import Company, Contact
+from crmkit.contacts._model import Company, Contact
+from crmkit.errors import ConfigError, ValidationError
+
 from ._blocking import BlockingReport, candidate_pairs, key_fields
 from ._cluster import Cluster, cluster
 from ._explain import Explanation, explain_pair
 from ._features import Record, Table, build_table
+from ._gc import gc_paused
 from ._rules import MatchRules
 from ._scoring import plan, points_of, probability, score_pair, score_pairs
 
@@ -197,6 +199,13 @@ def find_duplicates(
     """
     listed = records if isinstance(records, list | tuple) else list(records)
     rules = rules_for(listed, rules)
+    with gc_paused():
+        return _find(listed, rules, companies)
+
+
+def _find(
+    listed: Sequence[Record], rules: MatchRules, companies: Mapping[str, Any] | None
+) -> DuplicateGroups:
     table = prepare(listed, rules, companies)
     if len(set(table.ids)) != len(table.ids):
         seen: set[str] = set()

@@ -8,10 +8,10 @@ from typing import Any
 
 import attrs
 
-from ..._converter import from_dict, to_dict
-from ...errors import ConflictError, ValidationError
-from .._merge import MergeResult, MergeStrategy, merge
-from .._model import Company, Contact
+from crmkit._converter import from_dict, to_dict
+from crmkit.contacts._merge import MergeResult, MergeStrategy, merge
+from crmkit.contacts._model import Company, Contact
+from crmkit.errors import ConflictError, ValidationError
 
 __all__ = ["MERGE_LOG", "merge_in_store", "undo_merge"]
 
@@ -107,7 +107,9 @@ def merge_in_store(
             if kind == "company":
                 targets.append(("company", "parent_id"))
             for object_type, name in targets:
-                repointed.extend(_repoint(store, object_type, name, other.id, survivor_id, actor))
+                repointed.extend(
+                    _repoint(store, object_type, name, old=other.id, new=survivor_id, actor=actor)
+                )
         stored = repository.update(attrs.evolve(result.record, version=before.version), actor=actor)
         for other in others:
             repository.delete(other.id, actor=actor)
@@ -122,7 +124,8 @@ def merge_in_store(
 
 
 def _log(kind: str, survivor_id: str, payload: dict[str, Any]) -> Any:
-    from ...storage import CustomRecord
+    # crmkit.storage imports crmkit.contacts: importing it at the top would be a cycle
+    from crmkit.storage import CustomRecord  # noqa: PLC0415
 
     return CustomRecord(
         object_type=MERGE_LOG,
@@ -136,7 +139,7 @@ def _log(kind: str, survivor_id: str, payload: dict[str, Any]) -> Any:
 
 
 def _repoint(
-    store: Any, object_type: str, name: str, old: str, new: str, actor: str | None
+    store: Any, object_type: str, name: str, *, old: str, new: str, actor: str | None
 ) -> list[list[Any]]:
     if object_type == "company":
         repository = store.companies
@@ -180,11 +183,12 @@ def undo_merge(
     repository = _repository(store, kind)
     cls = Contact if kind == "contact" else Company
     with store.transaction():
-        before = from_dict(payload["before"], cls)
+        before: Any = from_dict(payload["before"], cls)
         current = repository.get(before.id)
         survivor = repository.update(attrs.evolve(before, version=current.version), actor=actor)
         restored = [repository.restore(i, actor=actor) for i in sorted(payload["merged"])]
         for object_type, record_id, name, old in payload["repointed"]:
+            target: Any
             if object_type == "affiliation":
                 target = store.affiliations
             elif object_type == "company":

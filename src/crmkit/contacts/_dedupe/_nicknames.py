@@ -20,8 +20,8 @@ def fold(text: str) -> str:
 def _table() -> dict[str, frozenset[str]]:
     groups: dict[str, set[str]] = {}
     text = files(__package__).joinpath("nicknames.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         names = [fold(n) for n in line.split(",") if n.strip()]

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import attrs
 from attrs import field, frozen
 
-from ...errors import ConfigError
+from crmkit.errors import ConfigError
 
 __all__ = [
     "Blank",
@@ -42,7 +42,7 @@ class Comparator(StrEnum):
     """Jaro-Winkler similarity: forgiving of typos, rewards a common beginning."""
     LEVENSHTEIN = "levenshtein"
     """Edit-distance similarity: share of characters that need no change."""
-    TOKEN_SET = "token_set"
+    TOKEN_SET = "token_set"  # noqa: S105 - a comparator name, not a secret
     """Word-set overlap: word order and extra words do not count."""
     PHONETIC = "phonetic"
     """Same sound (Metaphone, then NYSIIS): Smith and Smyth agree."""
@@ -74,13 +74,22 @@ _FUZZY = {
 }
 
 
-def _finite(name: str, value: float) -> None:
+def _finite(name: str, value: object) -> None:
+    # rules may come from hand-written data: check what the annotations only promise
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ConfigError(name, f"expected a finite number, got {value!r}")
 
 
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 2
+
+
 def _check_rule(rule: FieldRule) -> None:
-    if not isinstance(rule.field, str) or not rule.field.strip():
+    if not _text(rule.field):
         raise ConfigError("field", "a field rule needs a field name")
     for name in ("agree", "disagree", "floor", "tolerance"):
         _finite(name, getattr(rule, name))
@@ -129,7 +138,7 @@ class FieldRule:
         label: words for explanations (``"e-mail address"``); the field name by default.
         frequency: adjust the agreement points by how common the shared value is in the
             records compared: two records both named "Vanlinjor" are stronger evidence
-            than two named "Smith" (up to 6 points more, or most of *agree* less).
+            than two named "Smith" (up to 2 points more, or most of *agree* less).
     """
 
     field: str
@@ -194,12 +203,12 @@ _TRANSFORMS = ("exact", "first_letter", "phonetic", "sorted_words", "prefix4")
 
 
 def _check_key(key: BlockingKey) -> None:
-    if not isinstance(key.name, str) or not key.name.strip():
+    if not _text(key.name):
         raise ConfigError("name", "a blocking key needs a name")
     if not key.fields:
         raise ConfigError("fields", "a blocking key needs at least one field")
     for i, name in enumerate(key.fields):
-        if not isinstance(name, str) or not name.strip():
+        if not _text(name):
             raise ConfigError(f"fields[{i}]", "expected a field name")
     if len(key.transforms) not in (0, len(key.fields)):
         raise ConfigError(
@@ -211,7 +220,7 @@ def _check_key(key: BlockingKey) -> None:
             raise ConfigError(
                 f"transforms[{i}]", f"unknown transform {name!r}; use one of {_TRANSFORMS}"
             )
-    if isinstance(key.max_block, bool) or not isinstance(key.max_block, int) or key.max_block < 2:
+    if not _count(key.max_block):
         raise ConfigError("max_block", f"must be an integer of at least 2, got {key.max_block!r}")
 
 
@@ -287,13 +296,11 @@ def _check_rules(rules: MatchRules) -> None:
     for i, name in enumerate(names):
         if name in names[:i]:
             raise ConfigError(f"blocking[{i}].name", f"duplicate blocking key name {name!r}")
-    if rules.max_group is not None and (
-        isinstance(rules.max_group, bool)
-        or not isinstance(rules.max_group, int)
-        or rules.max_group < 2
-    ):
+    if rules.max_group is not None and not _count(rules.max_group):
         raise ConfigError("max_group", f"must be an integer of at least 2, got {rules.max_group!r}")
-    from ._scoring import compile_condition
+    from crmkit.contacts._dedupe._scoring import (  # noqa: PLC0415 - _scoring imports this module
+        compile_condition,
+    )
 
     for i, rule in enumerate(rules.fields):
         if rule.condition is not None:
@@ -331,7 +338,7 @@ class MatchRules:
     prior: float = -10.0
     thresholds: Thresholds = field(factory=Thresholds)
     swapped_names: bool = True
-    max_group: int | None = 50
+    max_group: int | None = 20
     custom_fields: dict[str, str] = field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -384,14 +391,18 @@ class MatchRules:
     @classmethod
     def for_contacts(cls) -> MatchRules:
         """Return the default rules for contacts (see :mod:`docs/dedupe.md`)."""
-        from ._defaults import contact_rules
+        from crmkit.contacts._dedupe._defaults import (  # noqa: PLC0415 - it imports this module
+            contact_rules,
+        )
 
         return contact_rules()
 
     @classmethod
     def for_companies(cls) -> MatchRules:
         """Return the default rules for companies."""
-        from ._defaults import company_rules
+        from crmkit.contacts._dedupe._defaults import (  # noqa: PLC0415 - it imports this module
+            company_rules,
+        )
 
         return company_rules()
 
@@ -400,7 +411,9 @@ _T = TypeVar("_T")
 
 
 def _part(path: str, data: Any, cls: type[_T]) -> _T:
-    from ..._converter import structure_config
+    from crmkit._converter import (  # noqa: PLC0415 - it imports crmkit.contacts (a cycle)
+        structure_config,
+    )
 
     _converter()
     try:
@@ -412,7 +425,7 @@ def _part(path: str, data: Any, cls: type[_T]) -> _T:
 
 
 def _leaf(exc: BaseException) -> ConfigError | None:
-    """The ConfigError a class raised itself, found under cattrs' wrapping (which drops its path)."""
+    """Return the ConfigError a class raised itself, from under cattrs' wrapping."""
     if isinstance(exc, ConfigError) and exc.path:
         return exc
     for inner in [exc.__cause__, *getattr(exc, "exceptions", ())]:
@@ -426,7 +439,9 @@ def _leaf(exc: BaseException) -> ConfigError | None:
 @cache
 def _converter() -> Any:
     """Return crmkit's converter, taught (once) to leave fields at their default out."""
-    from ..._converter import converter
+    from crmkit._converter import (  # noqa: PLC0415 - it imports crmkit.contacts (a cycle)
+        converter,
+    )
 
     # Rules written by hand stay short when read back: fields at their default are left out.
     for cls in (FieldRule, BlockingKey):
@@ -448,7 +463,9 @@ def _omit_defaults(converter: Any, cls: type[Any]) -> None:
     def unstructure(value: Any) -> dict[str, Any]:
         data: dict[str, Any] = hook(value)
         for name in list(data):
-            if (name in optional and data[name] is None) or (name in defaults and data[name] == defaults[name]):
+            if (name in optional and data[name] is None) or (
+                name in defaults and data[name] == defaults[name]
+            ):
                 del data[name]
         return data
 

@@ -7,7 +7,9 @@ from array import array
 from collections.abc import Sequence
 from typing import Any
 
-from ...errors import ConfigError, FormulaError
+from crmkit import expr
+from crmkit.errors import ConfigError, FormulaError
+
 from ._compare import Similarity, comparer
 from ._features import Table
 from ._rules import Blank, FieldRule, MatchRules
@@ -72,8 +74,6 @@ def compile_condition(rule: FieldRule, kind: str, custom: dict[str, str]) -> Any
     Raises:
         ConfigError: if the condition does not compile (the reason is the formula error).
     """
-    from ... import expr
-
     fields = dict(_CONTACT_FIELDS if kind == "contact" else _COMPANY_FIELDS)
     fields.update(custom)
     try:
@@ -104,6 +104,7 @@ class RulePlan:
         "rule",
         "span",
         "swap_column",
+        "swap_tf",
         "tf",
     )
 
@@ -123,6 +124,7 @@ class RulePlan:
         self.tf = (
             _frequency_points(self.column, self.agree) if rule.frequency and frequencies else None
         )
+        self.swap_tf: dict[Any, float] | None = self.tf
 
     def points(self, similarity: float) -> float:
         """Points for *similarity*."""
@@ -133,7 +135,7 @@ class RulePlan:
         return self.disagree + (similarity - self.floor) * self.span
 
 
-_TF_MAX = 6.0
+_TF_MAX = 2.0
 
 
 def _frequency_points(column: list[Any], agree: float) -> dict[Any, float]:
@@ -201,11 +203,7 @@ def plan(rules: MatchRules, table: Table, *, frequencies: bool = True) -> Plan:
         first, last = columns.get("first_name"), columns.get("last_name")
         if first is not None and last is not None:
             names = (first, last)
-            for step in steps:
-                if step.rule.field == "first_name":
-                    step.swap_column = last
-                elif step.rule.field == "last_name":
-                    step.swap_column = first
+            _crosswise(steps, first, last)
     return Plan(
         steps,
         rules.prior,
@@ -213,6 +211,25 @@ def plan(rules: MatchRules, table: Table, *, frequencies: bool = True) -> Plan:
         points_of(rules.thresholds.possible),
         names,
     )
+
+
+def _crosswise(steps: list[RulePlan], first: list[Any], last: list[Any]) -> None:
+    """Let the name rules compare crosswise, judging a shared name's rarity in both roles."""
+    by_field = {s.rule.field: s for s in steps}
+    pairs = (("first_name", "last_name", last), ("last_name", "first_name", first))
+    for own, other, column in pairs:
+        step = by_field.get(own)
+        if step is None:
+            continue
+        step.swap_column = column
+        if step.tf is not None:
+            # "Jeffrey" is a rare last name but a common first name: entered the wrong way
+            # round, a shared name counts only as rare as it is in both fields
+            theirs = by_field[other].tf if other in by_field else None
+            step.swap_tf = {
+                v: min(t, theirs.get(v, 0.0) if theirs is not None else 0.0)
+                for v, t in step.tf.items()
+            }
 
 
 def swapped(p: Plan, i: int, j: int) -> bool:
@@ -238,11 +255,13 @@ def score_pair(p: Plan, i: int, j: int) -> float:
         if condition is not None and not (condition[i] and condition[j]):
             continue
         a = step.column[i]
-        b = (step.swap_column if swap and step.swap_column is not None else step.column)[j]
+        crosswise = swap and step.swap_column is not None
+        b = (step.swap_column if crosswise else step.column)[j]  # type: ignore[index]
+        tf = step.swap_tf if crosswise else step.tf
         if a is None or b is None:
             total += step.blank
         elif a is b or a == b:
-            total += step.agree if step.tf is None else step.agree + step.tf.get(a, 0.0)
+            total += step.agree if tf is None else step.agree + tf.get(a, 0.0)
         else:
             total += step.points(step.compare(a, b))
     return total
@@ -263,7 +282,7 @@ def score_pairs(
     prior = p.prior
     steps = [
         (s.column, s.swap_column, s.compare, s.agree, s.disagree, s.floor, s.span, s.blank,
-         s.condition, s.tf)
+         s.condition, s.tf, s.swap_tf)
         for s in p.rules
     ]  # fmt: skip
     first, last = p.first, p.last
@@ -276,15 +295,21 @@ def score_pairs(
             if (fi is lj or li is fj) and fi is not fj and li is not lj:
                 swap = not (fi is None or fj is None or li is None or lj is None)
         total = prior
-        for column, swap_column, compare, agree, disagree, floor, span, blank, cond, tf in steps:
+        for (column, swap_column, compare, agree, disagree, floor, span, blank, cond, tf,
+             swap_tf) in steps:  # fmt: skip
             if cond is not None and not (cond[i] and cond[j]):
                 continue
             a = column[i]
-            b = swap_column[j] if swap and swap_column is not None else column[j]
+            if swap and swap_column is not None:
+                b = swap_column[j]
+                freq = swap_tf
+            else:
+                b = column[j]
+                freq = tf
             if a is None or b is None:
                 total += blank
             elif a is b or a == b:
-                total += agree if tf is None else agree + tf.get(a, 0.0)
+                total += agree if freq is None else agree + freq.get(a, 0.0)
             else:
                 sim = compare(a, b)
                 if sim >= 1.0:
