@@ -2,11 +2,15 @@
 
 Contacts and companies with normalized phones, e-mails and names; money; conversion of every
 model to and from plain data. Each area lives in its own subpackage (``crmkit.contacts``,
-``crmkit.expr``, ...); the names used most are re-exported here.
+``crmkit.expr``, ``crmkit.fields``, ``crmkit.storage``, ``crmkit.importers``,
+``crmkit.pipeline``, ``crmkit.permissions``); the names used most are re-exported here.
 """
 
-from ._converter import from_dict, to_dict
+# The records first: the converter and duplicate detection import them from crmkit.contacts.
 from .contacts import Affiliation, Company, Contact, amend
+
+# isort: split
+from ._converter import from_dict, to_dict
 from .errors import CrmkitError
 from .values import Address, Money
 
