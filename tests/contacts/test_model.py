@@ -148,6 +148,8 @@ def test_amend_bad_input() -> None:
         amend(contact, shoe_size=42)
     with pytest.raises(ValidationError, match="cannot be changed by amend"):
         amend(contact, version=7)
+    with pytest.raises(ValidationError, match="amend takes a crmkit record"):
+        amend({"id": "x"}, job_title="Buyer")  # type: ignore[type-var]
 
 
 def test_ids_sort_by_creation(monkeypatch: pytest.MonkeyPatch) -> None:

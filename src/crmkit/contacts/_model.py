@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar, cast
@@ -365,17 +365,21 @@ class Affiliation:
                 raise ValidationError(value, "expected a record id", field=name)
 
 
-_Record = TypeVar("_Record", Contact, Company, Affiliation)
+_Record = TypeVar("_Record", bound=attrs.AttrsInstance)
 
 
 def amend(record: _Record, *, now: datetime | None = None, **changes: Any) -> _Record:
     """Return a copy of *record* with *changes* applied and ``updated_at`` moved to *now*.
 
-    The version is left alone: a store raises it when it saves the change.
+    Works for every crmkit record (contacts, companies, affiliations, deals, ...). The version
+    is left alone: a store raises it when it saves the change.
 
     Raises:
-        ValidationError: if a change is invalid, or names a field the record does not have.
+        ValidationError: if a change is invalid, names a field the record does not have, or
+            *record* is not a crmkit record with an ``updated_at`` timestamp.
     """
+    if not attrs.has(type(record)) or not hasattr(record, "updated_at"):
+        raise ValidationError(record, "amend takes a crmkit record", field="record")
     known = {a.name for a in attrs.fields(type(record))}
     unknown = sorted(set(changes) - known)
     if unknown:
@@ -386,4 +390,6 @@ def amend(record: _Record, *, now: datetime | None = None, **changes: Any) -> _R
         if fixed in changes:
             raise ValidationError(changes[fixed], "cannot be changed by amend", field=fixed)
     changes["updated_at"] = now if now is not None else utcnow()
-    return attrs.evolve(record, **changes)
+    # attrs' mypy plugin cannot follow evolve() through a TypeVar bound to AttrsInstance
+    evolve: Callable[..., _Record] = attrs.evolve
+    return evolve(record, **changes)
