@@ -46,7 +46,8 @@ def test_collected_errors_list_each_problem() -> None:
     error = InvalidRecord(problems, record="contact c1")
 
     assert problems == error.errors
-    assert "2 problem(s)" in str(error) and "age" in str(error)
+    assert "2 problem(s)" in str(error)
+    assert "age" in str(error)
 
 
 def test_other_errors_carry_their_data() -> None:
