@@ -394,7 +394,7 @@ def test_define_fields_checks_types(store: Store) -> None:
     with pytest.raises(ConfigError, match=r"fields\['contact'\]\['score'\]: unknown type"):
         store.define_fields("contact", {"score": "float"})
     with pytest.raises(ConfigError, match="no such record kind"):
-        store.define_fields("deal", {"x": "number"})
+        store.define_fields("ticket", {"x": "number"})
 
 
 def test_update_keeps_created_at(store: Store) -> None:

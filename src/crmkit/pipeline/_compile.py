@@ -46,6 +46,7 @@ class CompiledStage:
     """A stage ready for moves: its checks compiled, its allowed targets precomputed."""
 
     __slots__ = (
+        "checks_fields",
         "config",
         "custom_required",
         "forecast_category",
@@ -78,6 +79,8 @@ class CompiledStage:
         self.on_enter: tuple[str, ...] = config.on_enter
         self.on_exit: tuple[str, ...] = config.on_exit
         self.timers: tuple[TimeRule, ...] = config.timers
+        # whether entering checks required fields or a lost reason (set by compile_stages)
+        self.checks_fields = config.kind is StageKind.LOST
 
 
 def _identifier(path: str, value: object) -> str:
@@ -223,6 +226,7 @@ def compile_stages(
                 raise ConfigError(f"{path}.required[{k}]", f"no deal field {name!r}")
         compiled.record_required = tuple(n for n in stage.required if n in _RECORD_FIELDS)
         compiled.custom_required = tuple(n for n in stage.required if n not in _RECORD_FIELDS)
+        compiled.checks_fields = bool(stage.required) or stage.kind is StageKind.LOST
         compiled.guards = _compile_guards(path, stage, fields)
         _check_actions(path, stage, actions)
         stages[stage.id] = compiled

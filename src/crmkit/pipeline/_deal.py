@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -12,38 +11,14 @@ import attrs
 from attrs import field, frozen
 
 from crmkit._ids import new_id
+from crmkit.contacts._model import _aware, _check_version, _custom, _optional_text, _text, utcnow
 from crmkit.errors import ValidationError
 from crmkit.values import Money
 
-__all__ = ["Deal", "DealContact", "StageChange", "replace", "utcnow"]
+__all__ = ["Deal", "DealContact", "StageChange", "replace"]
 
 _ZERO = Decimal(0)
 _R = TypeVar("_R")
-
-
-def utcnow() -> datetime:
-    """Return the current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
-
-
-def _aware(value: object) -> datetime:
-    if not isinstance(value, datetime):
-        raise ValidationError(value, "expected a datetime", field="timestamp")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(value, "timestamps must be timezone-aware", field="timestamp")
-    return value.astimezone(UTC)
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(value, "expected text")
-    return " ".join(unicodedata.normalize("NFKC", value).split())
-
-
-def _optional_text(value: object) -> str | None:
-    return _text(value) or None
 
 
 def _title(value: object) -> str:
@@ -143,22 +118,6 @@ def _contacts(values: Iterable[DealContact | Mapping[str, Any] | str]) -> tuple[
         else:
             out.append(DealContact(contact_id=value))
     return tuple(out)
-
-
-def _custom(values: object) -> dict[str, object]:
-    if values is None:
-        return {}
-    if not isinstance(values, Mapping):
-        raise ValidationError(values, "custom values must be a mapping", field="custom")
-    for key in values:
-        if not isinstance(key, str) or not key:
-            raise ValidationError(key, "custom field names must be non-empty text", field="custom")
-    return dict(values)
-
-
-def _check_version(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(value, "version must be a positive integer", field="version")
 
 
 @frozen(kw_only=True, slots=False)

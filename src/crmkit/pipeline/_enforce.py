@@ -48,7 +48,8 @@ def enforce_move(
     """
     pipeline = pipelines.get(after.pipeline_id)
     if pipeline is None:
-        _deny(before, after, [f"no pipeline {after.pipeline_id!r}"])
+        known = ", ".join(pipelines) or "none"
+        _deny(before, after, [f"no pipeline {after.pipeline_id!r} (known: {known})"])
         return
     when = now if now is not None else after.history[-1].at
     if before is None:

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
 from crmkit.contacts import Affiliation, Company, Contact, amend
 from crmkit.errors import ValidationError
-from crmkit.storage import Store
 
 from ._deal import Deal
 from ._pipeline import Pipeline
 
-__all__ = ["DEAL_KIND", "LeadConversion", "convert_lead"]
+if TYPE_CHECKING:
+    # crmkit.storage stores deals, so it imports this package: a runtime import would cycle
+    from crmkit.storage import Store
 
-DEAL_KIND = "deal"
-"""The record kind deals are stored under (``store.repository("deal")``)."""
+__all__ = ["LeadConversion", "convert_lead"]
 
 
 @frozen
@@ -53,7 +53,7 @@ def convert_lead(
 
     Args:
         contact: the lead, already stored.
-        store: where to write.
+        store: where to write; it must know *pipeline* (:meth:`Store.use_pipelines`).
         pipeline: the pipeline the deal starts in (its first stage unless *deal* names
             ``stage``).
         company: an existing company to link, a name for a new company, or None.
@@ -64,7 +64,8 @@ def convert_lead(
 
     Raises:
         ValidationError: for a bad deal field or company name.
-        TransitionDenied: if the deal may not start in its stage.
+        TransitionDenied: if the deal may not start in its stage, or the store does not
+            know the pipeline.
         NotFound: if the contact or the company is not stored.
     """
     fields = dict(deal or {})
@@ -87,7 +88,7 @@ def convert_lead(
         fields.setdefault("company_id", linked.id if linked else None)
         fields.setdefault("contacts", [{"contact_id": stored.id, "role": "lead"}])
         new = pipeline.new_deal(actor=actor, **fields)
-        saved = store.repository(DEAL_KIND).add(new, actor=actor)
+        saved = store.deals.add(new, actor=actor)
         converted = store.contacts.update(amend(stored, lifecycle_stage="opportunity"), actor=actor)
     return LeadConversion(converted, linked, saved, created)
 

@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from crmkit.contacts._model import _aware, utcnow
 from crmkit.errors import ConfigError, FormulaError, TransitionDenied, ValidationError
 
 from ._actions import Action, ActionFailure, run_actions
 from ._compile import CompiledStage, compile_stages
 from ._config import PipelineConfig, Stage, StageKind
-from ._deal import Deal, StageChange, _aware, replace, utcnow
+from ._deal import Deal, StageChange, replace
 from ._events import MoveCheck, MoveProblem, ProblemKind, StageChanged
 from ._load import load_config, unstructure_config
 from ._timers import DueAction, RottingDeal, due_actions, rotting_deals
@@ -25,7 +26,11 @@ _LOST = StageKind.LOST
 _NO_ACTIONS: Mapping[str, Action] = {}
 _now = datetime.now
 _new = object.__new__
-_set = object.__setattr__
+# Setting an instance's __dict__ through the class's own descriptor skips the attribute
+# lookup object.__setattr__ makes; records are built this way on the hot path of a move.
+_set_deal = Deal.__dict__["__dict__"].__set__
+_set_change = StageChange.__dict__["__dict__"].__set__
+_set_event = StageChanged.__dict__["__dict__"].__set__
 
 
 def _blank(value: object) -> bool:
@@ -196,6 +201,25 @@ class Pipeline:
                 f"pipeline {self._id!r} does not allow moving from {source.id!r} to {to_stage!r}"
             )
             problems.append(MoveProblem(ProblemKind.TRANSITION, message, ("stage_id",)))
+        if target.checks_fields:
+            self._field_problems(deal, target, problems)
+        for expression, message, fields, direct in target.guards:
+            try:
+                met = expression.evaluate(deal.__dict__ if direct else deal, now=now)
+            except FormulaError as exc:
+                text = f"{message} ({', '.join(fields)}: cannot be checked: {exc.reason})"
+                problems.append(MoveProblem(ProblemKind.GUARD_ERROR, text, fields))
+                continue
+            if met is not True:
+                text = f"{message} ({', '.join(fields)})" if fields else message
+                problems.append(MoveProblem(ProblemKind.GUARD, text, fields))
+        return problems
+
+    def _field_problems(
+        self, deal: Deal, target: CompiledStage, problems: list[MoveProblem]
+    ) -> None:
+        """Add the required-field and lost-reason problems of entering *target*."""
+        to_stage = target.id
         for name in target.record_required:
             if _blank(getattr(deal, name)):
                 message = f"{name} is required to enter stage {to_stage!r}"
@@ -209,17 +233,6 @@ class Pipeline:
         if target.kind is _LOST and not deal.lost_reason:
             message = f"lost_reason is required to enter lost stage {to_stage!r}"
             problems.append(MoveProblem(ProblemKind.LOST_REASON, message, ("lost_reason",)))
-        for expression, message, fields, direct in target.guards:
-            try:
-                met = expression.evaluate(deal.__dict__ if direct else deal, now=now)
-            except FormulaError as exc:
-                text = f"{message} ({', '.join(fields)}: cannot be checked: {exc.reason})"
-                problems.append(MoveProblem(ProblemKind.GUARD_ERROR, text, fields))
-                continue
-            if met is not True:
-                text = f"{message} ({', '.join(fields)})" if fields else message
-                problems.append(MoveProblem(ProblemKind.GUARD, text, fields))
-        return problems
 
     def _compiled(self, stage_id: str) -> CompiledStage | None:
         return self._stages.get(stage_id)
@@ -323,17 +336,43 @@ class Pipeline:
             raise TransitionDenied(
                 deal.stage_id, to_stage, [p.message for p in found], problems=tuple(found)
             )
-        exits = source.on_exit if source is not None else ()
-        return self._apply(
-            subject,
-            to_stage,
-            actor=actor,
-            when=when,
-            reason=reason,
-            pipeline_id=self._id,
-            from_pipeline_id=None,
-            exits=exits,
+        # _apply inlined for the common case of a move within the pipeline
+        target = stages[to_stage]
+        change = _new(StageChange)
+        _set_change(
+            change,
+            {
+                "to_stage": to_stage,
+                "at": when,
+                "pipeline_id": self._id,
+                "from_stage": subject.stage_id,
+                "from_pipeline_id": None,
+                "actor": actor,
+                "amount": subject.amount,
+                "probability": target.probability,
+                "reason": reason,
+            },
         )
+        values = subject.__dict__.copy()
+        values["stage_id"] = to_stage
+        values["history"] = (*subject.history, change)
+        values["updated_at"] = when
+        if target.kind is not _LOST and subject.lost_reason is not None:
+            values["lost_reason"] = None
+        moved = _new(Deal)
+        _set_deal(moved, values)
+        exits = source.on_exit if source is not None else ()
+        on_enter = target.on_enter
+        event = _new(StageChanged)
+        _set_event(
+            event,
+            {
+                "deal_id": subject.id,
+                "change": change,
+                "actions": exits + on_enter if exits or on_enter else (),
+            },
+        )
+        return moved, event
 
     def transfer(
         self,
@@ -463,9 +502,8 @@ class Pipeline:
         # records are assembled directly instead of through their converting __init__.
         target = self._stages[to_stage]
         change = _new(StageChange)
-        _set(
+        _set_change(
             change,
-            "__dict__",
             {
                 "to_stage": to_stage,
                 "at": when,
@@ -487,12 +525,11 @@ class Pipeline:
         if target.kind is not _LOST and deal.lost_reason is not None:
             values["lost_reason"] = None
         moved = _new(Deal)
-        _set(moved, "__dict__", values)
+        _set_deal(moved, values)
         on_enter = target.on_enter
         event = _new(StageChanged)
-        _set(
+        _set_event(
             event,
-            "__dict__",
             {
                 "deal_id": deal.id,
                 "change": change,

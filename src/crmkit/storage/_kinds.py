@@ -22,12 +22,15 @@ from crmkit.errors import ConfigError, ValidationError
 
 __all__ = [
     "AFFILIATION",
+    "COMMON_FIELDS",
     "COMPANY",
     "CONTACT",
     "FIELD_TYPES",
+    "RESERVED_KINDS",
     "CustomRecord",
     "FilterView",
     "RecordKind",
+    "Validator",
     "object_kind",
 ]
 
@@ -40,6 +43,11 @@ FIELD_TYPES = frozenset(
 
 KeyFunction = Callable[[Any], Iterable[tuple[str, str]]]
 Getter = Callable[[Any], object]
+Validator = Callable[[Any, Any], None]
+"""A write check: called with the stored record (None for a new one) and the new one."""
+
+RESERVED_KINDS = frozenset({"contact", "company", "affiliation", "deal"})
+"""The built-in kind names, which no custom object type may take."""
 
 
 def _check_version(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
@@ -96,10 +104,14 @@ class RecordKind(Generic[R]):
         getters: how to read a filter field that is not an attribute of the record
             (``email`` is the primary e-mail's address).
         columns: the fields a SQL backend copies into indexed columns (a subset of
-            *fields*); they are also the fields ``order_by`` accepts besides ``id``.
+            *fields*).
+        sortable: the fields ``order_by`` accepts besides ``id``; None for all *columns*.
         key_types: the key types :meth:`find_by_keys` accepts.
         keys: the ``(key_type, key)`` pairs of a record.
         object_type: for custom object kinds, the object type every record must have.
+        validate: called on every add, update and bulk upsert inside the write's
+            transaction, with the stored record (None for a new one) and the record about
+            to be stored; it raises to refuse the write (and roll the transaction back).
     """
 
     name: str
@@ -109,8 +121,15 @@ class RecordKind(Generic[R]):
     getters: Mapping[str, Getter] = field(factory=dict)
     columns: tuple[str, ...] = ()
     key_types: tuple[str, ...] = ()
+    sortable: tuple[str, ...] | None = None
     keys: KeyFunction = field(default=lambda record: ())
     object_type: str | None = None
+    validate: Validator | None = None
+
+    @property
+    def sort_fields(self) -> tuple[str, ...]:
+        """The fields ``order_by`` accepts besides ``id``."""
+        return self.columns if self.sortable is None else self.sortable
 
     def filter_fields(self, custom: Mapping[str, str]) -> dict[str, str]:
         """Return the built-in filter fields with the *custom* ones added under them."""
@@ -257,14 +276,19 @@ def _primary_phone(record: Contact | Company) -> str | None:
     return next((p.number.e164 for p in record.phones if p.primary), None)
 
 
-_COMMON = {"id": "text", "created_at": "datetime", "updated_at": "datetime", "version": "number"}
+COMMON_FIELDS = {
+    "id": "text",
+    "created_at": "datetime",
+    "updated_at": "datetime",
+    "version": "number",
+}
 
 CONTACT: RecordKind[Contact] = RecordKind(
     name="contact",
     record_type=Contact,
     table="crm_contacts",
     fields={
-        **_COMMON,
+        **COMMON_FIELDS,
         "prefix": "text",
         "first_name": "text",
         "middle_name": "text",
@@ -299,7 +323,7 @@ COMPANY: RecordKind[Company] = RecordKind(
     record_type=Company,
     table="crm_companies",
     fields={
-        **_COMMON,
+        **COMMON_FIELDS,
         "name": "text",
         "legal_name": "text",
         "domain": "text",
@@ -321,7 +345,7 @@ AFFILIATION: RecordKind[Affiliation] = RecordKind(
     record_type=Affiliation,
     table="crm_affiliations",
     fields={
-        **_COMMON,
+        **COMMON_FIELDS,
         "contact_id": "text",
         "company_id": "text",
         "role": "text",
@@ -343,13 +367,13 @@ def object_kind(object_type: object) -> RecordKind[CustomRecord]:
     """
     if not isinstance(object_type, str) or not object_type.isidentifier():
         raise ConfigError("object_type", f"expected a lower-case identifier, not {object_type!r}")
-    if object_type != object_type.lower() or object_type in BUILTIN_KINDS:
+    if object_type != object_type.lower() or object_type in RESERVED_KINDS:
         raise ConfigError("object_type", f"{object_type!r} is not lower-case or is a built-in kind")
     return RecordKind(
         name=object_type,
         record_type=CustomRecord,
         table=OBJECTS_TABLE,
-        fields={**_COMMON, "owner_id": "text"},
+        fields={**COMMON_FIELDS, "owner_id": "text"},
         columns=("owner_id", "created_at", "updated_at"),
         object_type=object_type,
     )

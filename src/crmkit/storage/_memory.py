@@ -12,7 +12,9 @@ from attrs import frozen
 
 from crmkit.contacts import Affiliation, Company, Contact, utcnow
 from crmkit.errors import ConflictError, NotFound
+from crmkit.pipeline import Deal
 
+from ._deals import PipelinesIn, deal_kind
 from ._history import diff
 from ._kinds import CustomRecord, FilterView, RecordKind
 from ._paging import check_limit, decode_cursor, encode_cursor, parse_order
@@ -66,6 +68,26 @@ class MemoryStore:
     def affiliations(self) -> _MemoryRepository[Affiliation]:
         """The links between people and organizations."""
         return self.repository("affiliation")
+
+    @property
+    def deals(self) -> _MemoryRepository[Deal]:
+        """The sales opportunities; every write passes its pipeline's checks."""
+        return self.repository("deal")
+
+    def use_pipelines(self, pipelines: PipelinesIn) -> None:
+        """Enforce *pipelines* (replacing any given before) on every write of a deal.
+
+        Their custom deal fields become filterable. A deal of any other pipeline is refused.
+
+        Raises:
+            ConfigError: for an item that is not a Pipeline, a shared id, or a custom field
+                two pipelines type differently.
+        """
+        kind, fields = deal_kind(pipelines)
+        with self._lock:
+            self._registry.define_fields(kind.name, fields)
+            self._registry.replace_kind(kind)
+            self.repository(kind.name)._kind = kind
 
     def repository(self, kind: str) -> _MemoryRepository[Any]:
         """Return the repository of *kind* (a built-in kind or a registered object type).
@@ -243,6 +265,8 @@ class _MemoryRepository(Generic[R]):
                     record_id=record_id,
                     key="id",
                 )
+            if kind.validate is not None:
+                kind.validate(None, record)
             self._store._put(kind, _Stored(record))
             self._store._record_history(kind, record, "add", actor)
         return record
@@ -264,6 +288,8 @@ class _MemoryRepository(Generic[R]):
             new = attrs.evolve(
                 given, version=old.version + 1, created_at=old.created_at, updated_at=utcnow()
             )
+            if kind.validate is not None:
+                kind.validate(old, new)
             self._store._put(kind, _Stored(new))
             changes = diff(kind.to_doc(old), kind.to_doc(new))
             self._store._record_history(kind, new, "update", actor, changes)
@@ -369,6 +395,7 @@ class _MemoryRepository(Generic[R]):
                 return found
 
             created = updated = 0
+            validate = kind.validate
             for write in plan(kind, incoming, key, existing_ids, existing_keys):
                 record: Any = write.record
                 if write.existed:
@@ -380,11 +407,15 @@ class _MemoryRepository(Generic[R]):
                         created_at=old.created_at,
                         updated_at=utcnow(),
                     )
+                    if validate is not None:
+                        validate(old, new)
                     store._put(kind, _Stored(new))
                     changes = diff(kind.to_doc(old), kind.to_doc(new))
                     store._record_history(kind, new, "update", actor, changes)
                     updated += 1
                 else:
+                    if validate is not None:
+                        validate(None, record)
                     store._put(kind, _Stored(record))
                     store._record_history(kind, record, "add", actor)
                     created += 1

@@ -37,8 +37,8 @@ def parse_order(kind: RecordKind[Any], order_by: object) -> Order:
     if not isinstance(order_by, str):
         raise ValidationError(order_by, "expected a field name", field="order_by")
     name = order_by.removeprefix("-")
-    if name != "id" and name not in kind.columns:
-        known = ", ".join(("id", *kind.columns))
+    if name != "id" and name not in kind.sort_fields:
+        known = ", ".join(("id", *kind.sort_fields))
         raise ValidationError(
             order_by, f"cannot sort {kind.name} records by it (sortable: {known})", field="order_by"
         )

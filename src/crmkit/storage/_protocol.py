@@ -12,7 +12,9 @@ from attrs import field, frozen
 if TYPE_CHECKING:
     from crmkit.contacts import Affiliation, Company, Contact
     from crmkit.expr import Expression
+    from crmkit.pipeline import Deal
 
+    from ._deals import PipelinesIn
     from ._kinds import CustomRecord
 
 __all__ = [
@@ -239,6 +241,25 @@ class Store(Protocol):
     @property
     def affiliations(self) -> Repository[Affiliation]:
         """The links between people and organizations."""
+        ...
+
+    @property
+    def deals(self) -> Repository[Deal]:
+        """The sales opportunities; every write passes its pipeline's checks."""
+        ...
+
+    def use_pipelines(self, pipelines: PipelinesIn) -> None:
+        """Enforce *pipelines* (replacing any given before) on every write of a deal.
+
+        Every add, update and bulk upsert of a deal runs
+        :func:`crmkit.pipeline.enforce_move` inside its transaction: a deal whose stage
+        changed without passing its pipeline's checks, or whose pipeline is not among
+        *pipelines*, is refused with :class:`~crmkit.errors.TransitionDenied`. Until this
+        is called every deal write is refused.
+
+        Raises:
+            ConfigError: for an item that is not a Pipeline or a shared id.
+        """
         ...
 
     def repository(self, kind: str) -> Repository[Any]:

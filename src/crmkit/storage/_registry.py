@@ -10,6 +10,7 @@ from crmkit.errors import ConfigError, ValidationError
 from crmkit.expr import Expression
 from crmkit.expr import compile as compile_expression
 
+from ._deals import DEAL
 from ._kinds import BUILTIN_KINDS, RecordKind, check_fields, object_kind
 
 __all__ = ["Registry"]
@@ -20,7 +21,7 @@ class Registry:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.kinds: dict[str, RecordKind[Any]] = dict(BUILTIN_KINDS)
+        self.kinds: dict[str, RecordKind[Any]] = {**BUILTIN_KINDS, DEAL.name: DEAL}
         self.custom: dict[str, dict[str, str]] = {name: {} for name in self.kinds}
 
     def kind(self, name: object) -> RecordKind[Any]:
@@ -58,12 +59,21 @@ class Registry:
         checked = check_fields(f"object_types[{name!r}]", fields)
         with self._lock:
             kind = self.kinds.get(name)
+            if kind is not None and kind.object_type is None:
+                raise ConfigError("object_type", f"{name!r} is a built-in record kind")
             if kind is None:
                 kind = object_kind(name)
                 self.kinds[name] = kind
                 self.custom[name] = {}
             self.custom[name].update(checked)
         return kind
+
+    def replace_kind(self, kind: RecordKind[Any]) -> None:
+        """Put *kind* in place of the built-in kind of the same name (new write checks)."""
+        with self._lock:
+            if kind.name not in self.kinds:
+                raise ConfigError("kind", f"no such record kind {kind.name!r}")
+            self.kinds[kind.name] = kind
 
     def define_fields(self, kind: str, fields: Mapping[str, str]) -> None:
         """Declare custom field types of *kind* (adding to those declared before).

@@ -88,6 +88,7 @@ class _Funnel:
         advance_seconds = self.advance_seconds
         advances = self.advances
         pos = 0
+        won_rank = self.n_open
         for change in deal.history:
             if change.pipeline_id != pid:
                 prev_i = -1
@@ -110,8 +111,9 @@ class _Funnel:
                 if r >= 0 and kinds[i] == _OPEN:
                     pending[i] = t
             last[i] = pos
-            furthest = max(furthest, r)
-            if r == self.n_open:
+            if r > furthest:  # noqa: PLR1730 - cheaper than max() on this hot path
+                furthest = r
+            if r == won_rank:
                 won_pos = pos
             prev_i, prev_t = i, t
             pos += 1

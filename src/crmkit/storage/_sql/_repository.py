@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -20,6 +21,7 @@ from crmkit.storage._paging import check_limit, decode_cursor, encode_cursor, pa
 from crmkit.storage._protocol import Action, Page, UpsertResult, Where
 from crmkit.storage._upsert import Planned, plan
 
+from ._bulk import CopyWriter, SqliteWriter, copy_supported
 from ._columns import filter_columns, sort_column
 from ._errors import conflict
 from ._tables import HISTORY, KEYS, record_table
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from ._store import SqlStore
 
 __all__ = ["SqlRepository"]
+
+_Writer = CopyWriter | SqliteWriter
 
 R = TypeVar("R")
 
@@ -58,6 +62,7 @@ class SqlRepository(Generic[R]):
         extra = [c.name for c in self._table.c if c.name not in _BASE_COLUMNS]
         self._extra = [c for c in extra if c != "object_type"]
         self._upsert: Any = None
+        self._writers: tuple[_Writer, _Writer, _Writer] | None = None
         self._readers = [
             (name, kind.getters.get(name) or operator.attrgetter(name)) for name in self._extra
         ]
@@ -66,6 +71,11 @@ class SqlRepository(Generic[R]):
     def kind(self) -> str:
         """The kind of record this repository holds."""
         return self._kind.name
+
+    def use_kind(self, kind: RecordKind[R]) -> None:
+        """Take *kind* (the same table, new write checks) in place of the current kind."""
+        self._kind = kind
+        self._columns = None
 
     def forget_columns(self) -> None:
         """Drop the cached filter columns (the kind's custom fields changed)."""
@@ -250,9 +260,12 @@ class SqlRepository(Generic[R]):
 
     def add(self, record: R, *, actor: str | None = None) -> R:
         """Store a new record; raises ConflictError if the id is taken."""
-        given: Any = self._kind.check_record(record)
+        kind = self._kind
+        given: Any = kind.check_record(record)
         try:
             with self._store.writing() as connection:
+                if kind.validate is not None:
+                    kind.validate(None, given)
                 connection.execute(self._table.insert(), [self._row(given)])
                 keys = self._key_rows(given)
                 if keys:
@@ -326,6 +339,8 @@ class SqlRepository(Generic[R]):
             new = attrs.evolve(
                 given, version=stored.version + 1, created_at=old.created_at, updated_at=utcnow()
             )
+            if kind.validate is not None:
+                kind.validate(old, new)
             changes = diff(stored.doc, kind.to_doc(new))
             self._replace(
                 connection, old, new, deleted_at=None, action="update", actor=actor, changes=changes
@@ -428,6 +443,7 @@ class SqlRepository(Generic[R]):
         """Write one batch of a bulk upsert: records, match keys and history."""
         table = self._table
         name = self._kind.name
+        validate = self._kind.validate
         old_docs: dict[str, Any] = {}
         targets = [w.target for w in batch if w.existed]
         for chunk in _chunks(targets, _CHUNK):
@@ -448,25 +464,64 @@ class SqlRepository(Generic[R]):
                     created_at=old.created_at,
                     updated_at=now,
                 )
+                if validate is not None:
+                    validate(old, record)
                 row = self._row(record)
                 changes = diff(old_doc, row["doc"])
                 history.append(self._history_row(record, "update", actor, now, changes))
             else:
+                if validate is not None:
+                    validate(None, record)
                 row = self._row(record)
                 history.append(self._history_row(record, "add", actor, now))
             rows.append(row)
             keys.extend(self._key_rows(record))
+        copiers = self._copy_writers(connection)
         try:
-            connection.execute(self._upsert_statement(), rows)
+            if copiers is None:
+                connection.execute(self._upsert_statement(), rows)
+            else:
+                copiers[0].write(connection, rows)
         except sa_exc.IntegrityError as exc:
             raise conflict(exc, name) from exc
         for chunk in _chunks(targets, _CHUNK):
             connection.execute(
                 KEYS.delete().where(KEYS.c.kind == name, KEYS.c.record_id.in_(chunk))
             )
-        if keys:
-            connection.execute(self._keys_statement(), keys)
-        connection.execute(HISTORY.insert(), history)
+        if copiers is None:
+            if keys:
+                connection.execute(self._keys_statement(), keys)
+            connection.execute(HISTORY.insert(), history)
+        else:
+            copiers[1].write(connection, keys)
+            copiers[2].write(connection, history)
+
+    def _copy_writers(self, connection: sa.Connection) -> tuple[_Writer, _Writer, _Writer] | None:
+        """The batch writers of records, keys and history.
+
+        COPY on PostgreSQL through psycopg, the driver's executemany on SQLite, None (a Core
+        executemany) for other drivers.
+        """
+        if self._writers is not None:
+            return self._writers
+        dialect = connection.dialect
+        make: Any
+        if copy_supported(connection):
+            make = CopyWriter
+        elif dialect.name == "sqlite" and dialect.driver == "pysqlite":
+            make = functools.partial(SqliteWriter, dialect=dialect)
+        else:
+            return None
+        self._writers = (
+            make(self._table, [c.name for c in self._table.c], "update"),
+            make(KEYS, ["kind", "key_type", "key", "record_id"], "ignore"),
+            make(
+                HISTORY,
+                ["kind", "record_id", "action", "actor", "at", "version", "changes"],
+                None,
+            ),
+        )
+        return self._writers
 
     def _lock_keys(self, connection: sa.Connection, records: list[Any], key: str) -> None:
         """Hold a transaction lock on every key, so concurrent upserts never both create."""

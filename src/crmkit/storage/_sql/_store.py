@@ -13,6 +13,8 @@ from sqlalchemy import event
 
 from crmkit.contacts import Affiliation, Company, Contact
 from crmkit.errors import ConfigError
+from crmkit.pipeline import Deal
+from crmkit.storage._deals import PipelinesIn, deal_kind
 from crmkit.storage._kinds import CustomRecord
 from crmkit.storage._protocol import HistoryEntry
 from crmkit.storage._registry import Registry
@@ -113,6 +115,25 @@ class SqlStore:
     def affiliations(self) -> SqlRepository[Affiliation]:
         """The links between people and organizations."""
         return self.repository("affiliation")
+
+    @property
+    def deals(self) -> SqlRepository[Deal]:
+        """The sales opportunities; every write passes its pipeline's checks."""
+        return self.repository("deal")
+
+    def use_pipelines(self, pipelines: PipelinesIn) -> None:
+        """Enforce *pipelines* (replacing any given before) on every write of a deal.
+
+        Their custom deal fields become filterable. A deal of any other pipeline is refused.
+
+        Raises:
+            ConfigError: for an item that is not a Pipeline, a shared id, or a custom field
+                two pipelines type differently.
+        """
+        kind, fields = deal_kind(pipelines)
+        self._registry.define_fields(kind.name, fields)
+        self._registry.replace_kind(kind)
+        self.repository(kind.name).use_kind(kind)
 
     def repository(self, kind: str) -> SqlRepository[Any]:
         """Return the repository of *kind* (a built-in kind or a registered object type).

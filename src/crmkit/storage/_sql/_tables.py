@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from crmkit.storage._deals import DEAL
 from crmkit.storage._kinds import AFFILIATION, COMPANY, CONTACT, OBJECTS_TABLE, RecordKind
 
 __all__ = ["HISTORY", "KEYS", "VERSION_TABLE", "metadata", "record_table"]
@@ -29,12 +30,25 @@ JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 TIMESTAMP = sa.DateTime(timezone=True)
 # byte order on PostgreSQL, as in Python and SQLite, whatever the database's collation
 TEXT = sa.String().with_variant(sa.String(collation="C"), "postgresql")
-_SQL_TYPES: dict[str, Any] = {"text": TEXT, "picklist": TEXT, "datetime": TIMESTAMP}
-_INDEXED = {"owner_id", "lifecycle_stage", "updated_at", "object_type"}
+_SQL_TYPES: dict[str, Any] = {
+    "text": TEXT,
+    "picklist": TEXT,
+    "datetime": TIMESTAMP,
+    "date": sa.Date,
+}
+_INDEXED = frozenset({"owner_id", "lifecycle_stage", "updated_at", "object_type"})
+# what deal lists and forecasts select on: a pipeline's stage, an owner's or a company's
+# deals, the deals closing in a month
+_DEAL_INDEXED = _INDEXED | {"pipeline_id", "stage_id", "company_id", "close_date"}
 _BASE = ("id", "version", "created_at", "updated_at", "deleted_at", "doc")
 
 
-def _table(name: str, extra: list[str], kind: RecordKind[Any] | None) -> sa.Table:
+def _table(
+    name: str,
+    extra: list[str],
+    kind: RecordKind[Any] | None,
+    indexed: frozenset[str] = _INDEXED,
+) -> sa.Table:
     columns: list[sa.schema.SchemaItem] = [
         sa.Column("id", TEXT, primary_key=True),
         sa.Column("version", sa.Integer, nullable=False),
@@ -48,7 +62,7 @@ def _table(name: str, extra: list[str], kind: RecordKind[Any] | None) -> sa.Tabl
     columns.append(sa.Column("doc", JSON, nullable=False))
     table = sa.Table(name, metadata, *columns)
     for column in ("updated_at", *extra):
-        if column in _INDEXED:
+        if column in indexed:
             sa.Index(None, table.c[column])
     return table
 
@@ -60,6 +74,7 @@ def _extra(kind: RecordKind[Any]) -> list[str]:
 CONTACTS = _table(CONTACT.table, _extra(CONTACT), CONTACT)
 COMPANIES = _table(COMPANY.table, _extra(COMPANY), COMPANY)
 AFFILIATIONS = _table(AFFILIATION.table, _extra(AFFILIATION), AFFILIATION)
+DEALS = _table(DEAL.table, _extra(DEAL), DEAL, _DEAL_INDEXED)
 OBJECTS = _table(OBJECTS_TABLE, ["object_type", "owner_id"], None)
 
 KEYS = sa.Table(

@@ -1,0 +1,98 @@
+"""Deals in a store: the deal kind, and the pipeline rules every write of a deal passes.
+
+The store refuses a deal whose stage changed without its pipeline's checks: each add,
+update and bulk upsert of a deal goes through :func:`crmkit.pipeline.enforce_move` inside
+the write's transaction, so no path around :meth:`Pipeline.move` exists. A store learns the
+pipelines with :meth:`Store.use_pipelines`; until then, and for a pipeline it does not know,
+every deal write is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import attrs
+
+from crmkit.errors import ConfigError, TransitionDenied
+from crmkit.pipeline import Deal, Pipeline, Pipelines, enforce_move
+from crmkit.pipeline._compile import DEAL_FIELDS
+
+from ._kinds import COMMON_FIELDS, RecordKind, check_fields
+
+__all__ = ["DEAL", "PipelinesIn", "deal_kind"]
+
+PipelinesIn = Mapping[str, Pipeline] | Iterable[Pipeline]
+"""What :meth:`Store.use_pipelines` takes: pipelines by id, or a sequence of them."""
+
+
+def _deal_keys(record: Deal) -> list[tuple[str, str]]:
+    keys = [("contact", c.contact_id) for c in record.contacts]
+    if record.company_id:
+        keys.append(("company", record.company_id))
+    return list(dict.fromkeys(keys))
+
+
+def _no_pipelines(before: Deal | None, after: Deal) -> None:
+    reason = (
+        f"no pipeline {after.pipeline_id!r}: the store knows no pipelines "
+        "(give them to store.use_pipelines first)"
+    )
+    raise TransitionDenied(before.stage_id if before else "", after.stage_id, [reason])
+
+
+DEAL: RecordKind[Deal] = RecordKind(
+    name="deal",
+    record_type=Deal,
+    table="crm_deals",
+    fields={**COMMON_FIELDS, **DEAL_FIELDS},
+    columns=(
+        "pipeline_id",
+        "stage_id",
+        "owner_id",
+        "company_id",
+        "close_date",
+        "created_at",
+        "updated_at",
+    ),
+    # a close date may be blank, and blank dates have no order both backends share
+    sortable=("pipeline_id", "stage_id", "owner_id", "company_id", "created_at", "updated_at"),
+    key_types=("company", "contact"),
+    keys=_deal_keys,
+    validate=_no_pipelines,
+)
+"""The deal kind of a store that has not been given pipelines: it refuses every write."""
+
+
+def _enforcer(pipelines: Pipelines) -> Callable[[Deal | None, Deal], None]:
+    def validate(before: Deal | None, after: Deal) -> None:
+        enforce_move(before, after, pipelines)
+
+    return validate
+
+
+def deal_kind(pipelines: PipelinesIn) -> tuple[RecordKind[Deal], dict[str, str]]:
+    """Return the deal kind that enforces *pipelines*, and their custom deal field types.
+
+    Raises:
+        ConfigError: if an item is not a Pipeline, two share an id, or two pipelines give
+            one custom field different types.
+    """
+    given: object = pipelines
+    if isinstance(given, Pipelines):
+        known = given
+    elif isinstance(given, Mapping):
+        known = Pipelines(given)
+    elif isinstance(given, Iterable) and not isinstance(given, str | bytes):
+        known = Pipelines(list(given))
+    else:
+        raise ConfigError("pipelines", f"expected pipelines, not {given!r}")
+    fields: dict[str, str] = {}
+    for pipeline_id, pipeline in known.items():
+        path = f"pipelines[{pipeline_id!r}].fields"
+        for name, type_name in check_fields(path, pipeline.config.fields).items():
+            if fields.setdefault(name, type_name) != type_name:
+                raise ConfigError(
+                    f"{path}[{name!r}]",
+                    f"is {type_name}, but another pipeline declares it {fields[name]}",
+                )
+    return attrs.evolve(DEAL, validate=_enforcer(known)), fields
