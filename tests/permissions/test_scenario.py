@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
 from crmkit.permissions import Access, Action, Filter, Policy
+from crmkit.pipeline import Deal
+from crmkit.storage import CustomRecord
+from crmkit.values import Money
 
+# a deal carries its stage id; the funnel's open stages stand for "the deal is open"
+IS_OPEN = "IN(stage_id, 'prospecting', 'qualification', 'quote', 'negotiation')"
 SALES = {
     "version": 1,
     "schemas": {
-        "deal": {"stage_kind": "text", "amount": "number", "discount": "number"},
+        "deal": {"stage_id": "picklist", "amount": "money", "discount": "number"},
         "contract": {"status": "text"},
     },
     "roles": [
@@ -46,7 +52,7 @@ SALES = {
                     "object": "deal",
                     "actions": ["update"],
                     "scope": "own",
-                    "condition": "stage_kind = 'open'",
+                    "condition": IS_OPEN,
                 },
                 {
                     "object": "contact",
@@ -113,42 +119,60 @@ def sales() -> Policy:
     return Policy.from_dict(SALES)
 
 
-def deal(owner: str, stage: str = "open", **extra: Any) -> dict[str, Any]:
-    """A deal as a mapping."""
-    return {"id": f"deal-{owner}", "owner_id": owner, "stage_kind": stage, **extra}
+def deal(owner: str, stage: str = "quote", **custom: Any) -> Deal:
+    """A deal of the funnel owned by *owner*, in *stage*, with custom field values."""
+    return Deal(
+        id=f"deal-{owner}",
+        title=f"{owner}'s deal",
+        pipeline_id="sales",
+        stage_id=stage,
+        owner_id=owner,
+        amount=Money.of(1000, "EUR"),
+        custom=custom,
+    )
 
 
-def allowed(policy: Policy, user: str, action: str, record: dict[str, Any], kind: str) -> bool:
-    """Whether *user* may take *action* on *record* of *kind*."""
+def allowed(
+    policy: Policy, user: str, action: str, record: object, kind: str | None = None
+) -> bool:
+    """Whether *user* may take *action* on *record* (of *kind*, or read from the record)."""
     return policy.check(user, action, record, object_type=kind).allowed
 
 
+def test_a_deal_is_of_object_type_deal(sales: Policy) -> None:
+    """A pipeline Deal is checked under the object type "deal" without saying so."""
+    decision = sales.check("ali", "read", deal("ali"))
+
+    assert (decision.allowed, decision.object_type) == (True, "deal")
+
+
 def test_rep_works_own_deals_only(sales: Policy) -> None:
-    """Own scope: Ali reads and edits his open deals, not Bea's, and not his won ones."""
-    assert allowed(sales, "ali", "read", deal("ali"), "deal")
-    assert allowed(sales, "ali", "update", deal("ali"), "deal")
-    assert not allowed(sales, "ali", "update", deal("ali", "won"), "deal")
-    assert not allowed(sales, "ali", "read", deal("bea"), "deal")
-    reason = sales.check("ali", "update", deal("bea"), object_type="deal").reason
+    """Own scope: Ali reads and edits his open deals, not Bea's, and not his closed ones."""
+    assert allowed(sales, "ali", "read", deal("ali"))
+    assert allowed(sales, "ali", "update", deal("ali"))
+    assert not allowed(sales, "ali", "update", deal("ali", "closed_won"))
+    assert not allowed(sales, "ali", "update", deal("ali", "closed_lost"))
+    assert not allowed(sales, "ali", "read", deal("bea"))
+    reason = sales.check("ali", "update", deal("bea")).reason
     assert reason == (
-        "role Sales Rep may update deals only when owner = you and stage_kind = 'open'; "
+        f"role Sales Rep may update deals only when owner = you and {IS_OPEN}; "
         "this deal belongs to Bea"
     )
 
 
 def test_manager_sees_the_team(sales: Policy) -> None:
-    """Team scope: Max handles north deals, including his reps', not south ones."""
-    assert allowed(sales, "max", "update", deal("bea", "won"), "deal")
-    assert allowed(sales, "max", "assign", deal("ali"), "deal")
-    assert not allowed(sales, "max", "read", deal("cem"), "deal")
+    """Team scope: Max handles north deals, including his reps' closed ones, not south ones."""
+    assert allowed(sales, "max", "update", deal("bea", "closed_won"))
+    assert allowed(sales, "max", "assign", deal("ali"))
+    assert not allowed(sales, "max", "read", deal("cem"))
     assert allowed(sales, "max", "email", {"owner_id": "ali"}, "contact")
 
 
 def test_head_sees_everyone_below(sales: Policy) -> None:
     """Subordinates scope: Hana reaches both teams' deals and may delete them."""
     for owner in ("max", "nina", "ali", "bea", "cem", "hana"):
-        assert allowed(sales, "hana", "delete", deal(owner), "deal")
-    assert not allowed(sales, "hana", "delete", deal("acc"), "deal")
+        assert allowed(sales, "hana", "delete", deal(owner))
+    assert not allowed(sales, "hana", "delete", deal("acc"))
     assert sales.filter("hana", "export", "deal").source == (
         "IN(owner_id, 'ali', 'bea', 'cem', 'hana', 'max', 'nina')"
     )
@@ -163,38 +187,45 @@ def test_only_the_head_imports_and_exports_contacts(sales: Policy) -> None:
 
 def test_accountant_reads_deals_and_creates_invoices_but_not_notes(sales: Policy) -> None:
     """All scope for reading deals; invoices; no view_notes; the notes field hidden."""
-    assert allowed(sales, "acc", "read", deal("cem"), "deal")
+    assert allowed(sales, "acc", "read", deal("cem"))
     assert sales.check("acc", "create", "invoice").allowed
-    assert not allowed(sales, "acc", "view_notes", deal("cem"), "deal")
-    assert not allowed(sales, "acc", "update", deal("cem"), "deal")
-    shown = sales.redact("acc", deal("cem", notes="call back"), object_type="deal")
-    assert "notes" not in shown
+    assert not allowed(sales, "acc", "view_notes", deal("cem"))
+    assert not allowed(sales, "acc", "update", deal("cem"))
+    shown = sales.redact("acc", deal("cem", notes="call back", margin=20))
+    assert shown.custom == {"margin": 20}
     assert sales.field_access("acc", "deal") == {"notes": Access.HIDDEN}
 
 
 def test_lawyer_reviews_contracts(sales: Policy) -> None:
     """The lawyer edits contracts in review only, and sees no deals."""
-    contract = {"id": "k1", "owner_id": "ali", "status": "review"}
-    assert allowed(sales, "law", "update", contract, "contract")
-    assert not allowed(sales, "law", "update", {**contract, "status": "signed"}, "contract")
+    contract = CustomRecord(
+        id="k1", object_type="contract", owner_id="ali", custom={"status": "review"}
+    )
+    signed = attrs.evolve(contract, custom={"status": "signed"})
+
+    assert allowed(sales, "law", "update", contract)
+    assert not allowed(sales, "law", "update", signed)
+    assert allowed(sales, "law", "update", {"owner_id": "ali", "status": "review"}, "contract")
     assert sales.filter("law", "update", "contract") == Filter.where("(status = 'review')")
     assert sales.filter("law", "read", "deal") is Filter.NONE
 
 
 def test_rep_field_rules(sales: Policy) -> None:
     """Hidden margin, read-only discount, editable amount for reps; managers see all."""
-    before = deal("ali", amount=100, discount=5, margin=20)
+    before = deal("ali", discount=5, margin=20)
+    bigger = attrs.evolve(before, amount=Money.of(1200, "EUR"))
+    discounted = attrs.evolve(before, custom={**before.custom, "discount": 10})
 
-    assert sales.check_update("ali", before, {**before, "amount": 120}, object_type="deal")
-    refused = sales.check_update("ali", before, {**before, "discount": 10}, object_type="deal")
+    assert sales.check_update("ali", before, bigger)
+    refused = sales.check_update("ali", before, discounted)
     assert refused.reason == "Ali may not change discount (read-only) on deals"
-    assert "margin" not in sales.redact("ali", before, object_type="deal")
-    assert "margin" in sales.redact("max", before, object_type="deal")
+    assert "margin" not in sales.redact("ali", before).custom
+    assert sales.redact("max", before).custom["margin"] == 20
 
 
 def test_rep_explanation(sales: Policy) -> None:
     """explain() gives the rep's whole picture of an own deal."""
-    explanation = sales.explain("ali", deal("ali"), object_type="deal")
+    explanation = sales.explain("ali", deal("ali"))
 
     assert explanation.allowed == (Action.READ, Action.CREATE, Action.UPDATE, Action.VIEW_NOTES)
     assert dict(explanation.fields) == {"discount": Access.READ_ONLY, "margin": Access.HIDDEN}
@@ -203,7 +234,7 @@ def test_rep_explanation(sales: Policy) -> None:
 def test_reassigning_needs_assign(sales: Policy) -> None:
     """A rep may not hand a deal to a colleague; the manager may."""
     before = deal("ali")
-    after = {**before, "owner_id": "bea"}
+    after = attrs.evolve(before, owner_id="bea")
 
-    assert not sales.check_update("ali", before, after, object_type="deal").allowed
-    assert sales.check_update("max", before, after, object_type="deal").allowed
+    assert not sales.check_update("ali", before, after).allowed
+    assert sales.check_update("max", before, after).allowed

@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import attrs
 import pytest
 
-from crmkit.errors import PermissionDenied
+from crmkit.errors import PermissionDenied, TransitionDenied, ValidationError
 from crmkit.permissions import Policy, SecuredStore
+from crmkit.pipeline import Deal, Pipeline, StageChange
 from crmkit.storage import CustomRecord, MemoryStore, SqlStore, Store
+from crmkit.values import Money
 
+FUNNEL = Pipeline.from_dict(
+    {
+        "id": "sales",
+        "fields": {"margin": "number"},
+        "stages": [
+            {"id": "prospecting", "probability": "0.1"},
+            {"id": "qualification", "probability": "0.2"},
+            {"id": "quote", "probability": "0.5", "required": ["close_date"]},
+            {"id": "negotiation", "probability": "0.8"},
+            {"id": "closed_won", "kind": "won"},
+            {"id": "closed_lost", "kind": "lost"},
+        ],
+    }
+)
+# deals carry their stage id, not the stage's kind: "open" is the list of open stages
+IS_OPEN = "IN(stage_id, 'prospecting', 'qualification', 'quote', 'negotiation')"
 POLICY = Policy.from_dict(
     {
-        "schemas": {"deal": {"stage_kind": "text", "amount": "number"}},
+        "schemas": {
+            "deal": {"stage_id": "picklist", "amount": "money"},
+            "contract": {"status": "text"},
+        },
         "roles": [
             {
                 "name": "manager",
@@ -36,12 +58,24 @@ POLICY = Policy.from_dict(
                         "object": "deal",
                         "actions": ["update"],
                         "scope": "own",
-                        "condition": "stage_kind = 'open'",
+                        "condition": IS_OPEN,
                     },
                 ],
                 "fields": [
                     {"object": "deal", "field": "margin", "access": "hidden"},
                     {"object": "deal", "field": "amount", "access": "read_only"},
+                ],
+            },
+            {
+                "name": "lawyer",
+                "grants": [
+                    {"object": "contract", "actions": ["read"], "scope": "all"},
+                    {
+                        "object": "contract",
+                        "actions": ["update"],
+                        "scope": "all",
+                        "condition": "status = 'review'",
+                    },
                 ],
             },
         ],
@@ -50,6 +84,7 @@ POLICY = Policy.from_dict(
             {"id": "ali", "name": "Ali", "roles": ["rep"], "team": "north"},
             {"id": "bea", "name": "Bea", "roles": ["rep"], "team": "north"},
             {"id": "cem", "name": "Cem", "roles": ["rep"], "team": "south"},
+            {"id": "lev", "name": "Lev", "roles": ["lawyer"]},
         ],
     }
 )
@@ -65,32 +100,47 @@ def _backend(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     return SqlStore(request.getfixturevalue("pg_url"), schema=schema)
 
 
+def _deal(i: int, owner: str, stage: str = "prospecting") -> Deal:
+    return Deal(
+        id=f"d{i:02}",
+        title=f"Deal {i}",
+        pipeline_id="sales",
+        stage_id=stage,
+        owner_id=owner,
+        amount=Money.of(i, "EUR"),
+        custom={"margin": 7},
+    )
+
+
 @pytest.fixture(
     params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 )
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """A store with 40 deals, ten per owner, on each backend."""
+    """A store with the funnel and 40 deals, ten per owner (every third one won), and contracts."""
     raw = _backend(request, tmp_path)
-    deals = raw.register_object_type(
-        "deal", {"stage_kind": "text", "amount": "number", "margin": "number"}
+    raw.use_pipelines([FUNNEL])
+    raw.deals.bulk_upsert(
+        _deal(i, OWNERS[i % 4], "prospecting" if i % 3 else "closed_won") for i in range(40)
     )
-    deals.bulk_upsert(
-        CustomRecord(
-            id=f"d{i:02}",
-            object_type="deal",
-            owner_id=OWNERS[i % 4],
-            custom={"stage_kind": "open" if i % 3 else "won", "amount": i, "margin": 7},
-        )
-        for i in range(40)
-    )
+    contracts = raw.register_object_type("contract", {"status": "text"})
+    for i, status in enumerate(["review", "signed", "review"]):
+        contracts.add(CustomRecord(id=f"k{i}", object_type="contract", custom={"status": status}))
     yield raw
     raw.close()
 
 
+def test_a_secured_store_is_a_store(store: Store) -> None:
+    """SecuredStore fulfils the Store protocol, so store code runs for a user unchanged."""
+    secured: Store = SecuredStore(store, POLICY, "ali")
+
+    assert secured.deals.kind == "deal"
+    assert secured.deals.count() == 10
+
+
 def test_listing_and_counting_return_only_permitted_rows(store: Store) -> None:
     """Pages and counts see only the rows the policy allows, so pagination stays right."""
-    ali = SecuredStore(store, POLICY, "ali").objects("deal")
-    max_ = SecuredStore(store, POLICY, "max").objects("deal")
+    ali = SecuredStore(store, POLICY, "ali").deals
+    max_ = SecuredStore(store, POLICY, "max").deals
 
     first = ali.find(limit=6)
     second = ali.find(limit=6, after=first.next_after)
@@ -104,29 +154,29 @@ def test_listing_and_counting_return_only_permitted_rows(store: Store) -> None:
 
 def test_reads_are_redacted(store: Store) -> None:
     """Hidden fields do not leave the store for a rep; the manager sees them."""
-    ali = SecuredStore(store, POLICY, "ali").objects("deal")
+    ali = SecuredStore(store, POLICY, "ali").deals
 
     assert "margin" not in ali.get("d00").custom
-    assert SecuredStore(store, POLICY, "max").objects("deal").get("d00").custom["margin"] == 7
+    assert SecuredStore(store, POLICY, "max").deals.get("d00").custom["margin"] == 7
     assert all("margin" not in r.custom for r in ali.find())
 
 
 def test_get_refuses_other_peoples_records(store: Store) -> None:
     """Reading a colleague's deal raises with the reason."""
     with pytest.raises(PermissionDenied, match="this deal belongs to Bea"):
-        SecuredStore(store, POLICY, "ali").objects("deal").get("d01")
+        SecuredStore(store, POLICY, "ali").deals.get("d01")
 
 
 def test_get_many_leaves_out_what_may_not_be_read(store: Store) -> None:
     """get_many returns the readable records only."""
-    found = SecuredStore(store, POLICY, "ali").objects("deal").get_many(["d00", "d01", "d04"])
+    found = SecuredStore(store, POLICY, "ali").deals.get_many(["d00", "d01", "d04"])
 
     assert sorted(found) == ["d00", "d04"]
 
 
 def test_filtering_or_sorting_by_a_hidden_field_is_refused(store: Store) -> None:
     """A rep cannot learn a hidden field through a filter or a sort order."""
-    ali = SecuredStore(store, POLICY, "ali").objects("deal")
+    ali = SecuredStore(store, POLICY, "ali").deals
 
     with pytest.raises(PermissionDenied, match="hidden field"):
         ali.find("margin > 1")
@@ -138,78 +188,132 @@ def test_filtering_or_sorting_by_a_hidden_field_is_refused(store: Store) -> None
 
 def test_update_keeps_hidden_values_and_checks_fields(store: Store) -> None:
     """A rep edits a redacted copy; the hidden value survives; read-only fields are refused."""
-    ali = SecuredStore(store, POLICY, "ali").objects("deal")
+    ali = SecuredStore(store, POLICY, "ali").deals
     mine = ali.get("d04")
 
-    ali.update(attrs.evolve(mine, custom={**mine.custom, "stage_kind": "open"}))
+    ali.update(attrs.evolve(mine, title="Bigger deal"))
     with pytest.raises(PermissionDenied, match=r"amount \(read-only\)"):
-        ali.update(attrs.evolve(ali.get("d04"), custom={**mine.custom, "amount": 99}))
+        ali.update(attrs.evolve(ali.get("d04"), amount=Money.of(99, "EUR")))
 
-    assert store.objects("deal").get("d04").custom["margin"] == 7
+    stored = store.deals.get("d04")
+    assert (stored.title, stored.custom["margin"]) == ("Bigger deal", 7)
+
+
+def test_a_rep_moves_and_closes_an_open_deal(store: Store) -> None:
+    """The update condition holds on the stored deal: an open deal may be moved and closed."""
+    ali = SecuredStore(store, POLICY, "ali").deals
+    moved, _ = FUNNEL.move(ali.get("d04"), "qualification", actor="ali")
+    ali.update(moved)
+    won, _ = FUNNEL.move(ali.get("d04"), "closed_won", actor="ali")
+    ali.update(won)
+
+    stored = store.deals.get("d04")
+    assert [c.to_stage for c in stored.history] == ["prospecting", "qualification", "closed_won"]
+    assert stored.custom["margin"] == 7
+    assert [e.actor for e in store.history("d04")][-2:] == ["ali", "ali"]
 
 
 def test_update_of_a_closed_deal_is_refused(store: Store) -> None:
-    """The update condition holds on the stored record."""
-    ali = SecuredStore(store, POLICY, "ali").objects("deal")
+    """A won deal is not open, so the rep's update grant does not reach it."""
+    ali = SecuredStore(store, POLICY, "ali").deals
 
-    with pytest.raises(PermissionDenied, match="stage_kind = 'open' does not hold"):
-        ali.update(ali.get("d00"))
+    with pytest.raises(PermissionDenied, match=r"IN\(stage_id, .*\) does not hold for this deal"):
+        ali.update(attrs.evolve(ali.get("d00"), title="Reopened?"))
+
+
+def test_pipeline_rules_still_hold_behind_the_policy(store: Store) -> None:
+    """A move the policy allows but the pipeline refuses is refused by the store."""
+    ali = SecuredStore(store, POLICY, "ali").deals
+    mine = ali.get("d04")
+    # a move to "quote" written by hand, past the pipeline's required close date
+    entry = StageChange(
+        to_stage="quote",
+        from_stage="prospecting",
+        pipeline_id="sales",
+        at=mine.stage_entered_at + timedelta(days=1),
+    )
+    skipped = attrs.evolve(mine, stage_id="quote", history=(*mine.history, entry))
+
+    with pytest.raises(TransitionDenied, match="close_date is required"):
+        ali.update(skipped)
+
+    assert store.deals.get("d04").stage_id == "prospecting"
 
 
 def test_add_and_delete(store: Store) -> None:
     """Reps create their own deals; only the manager deletes, within the team."""
-    ali = SecuredStore(store, POLICY, "ali").objects("deal")
-    max_ = SecuredStore(store, POLICY, "max").objects("deal")
+    ali = SecuredStore(store, POLICY, "ali").deals
+    max_ = SecuredStore(store, POLICY, "max").deals
+    new = Deal(id="new", title="New", pipeline_id="sales", stage_id="prospecting", owner_id="ali")
 
-    ali.add(CustomRecord(id="new", object_type="deal", owner_id="ali"))
+    ali.add(new)
     with pytest.raises(PermissionDenied, match="belongs to Bea"):
-        ali.add(CustomRecord(id="new2", object_type="deal", owner_id="bea"))
+        ali.add(attrs.evolve(new, id="new2", owner_id="bea"))
+    with pytest.raises(PermissionDenied, match=r"may not set amount \(read-only\)"):
+        ali.add(attrs.evolve(new, id="new3", amount=Money.of(5, "EUR")))
     with pytest.raises(PermissionDenied, match="no role of Ali"):
         ali.delete("new")
     max_.delete("new")
     with pytest.raises(PermissionDenied, match="belongs to Cem"):
         max_.delete("d02")
 
-    assert store.objects("deal").count() == 40
+    assert store.deals.count() == 40
+
+
+def test_writes_are_recorded_as_the_user(store: Store) -> None:
+    """The history names the secured store's user; naming anyone else is refused."""
+    ali = SecuredStore(store, POLICY, "ali").deals
+    mine = ali.get("d04")
+
+    with pytest.raises(PermissionDenied, match="Ali may not record changes as 'bea'"):
+        ali.update(attrs.evolve(mine, title="By Bea?"), actor="bea")
+    ali.update(attrs.evolve(mine, title="By Ali"), actor="ali")
+
+    assert store.history("d04")[-1].actor == "ali"
 
 
 def test_bulk_operations_are_all_or_nothing(store: Store) -> None:
     """A batch with one refused record stores nothing and names the record."""
-    max_ = SecuredStore(store, POLICY, "max").objects("deal")
-    raw = store.objects("deal")
+    max_ = SecuredStore(store, POLICY, "max").deals
+    raw = store.deals
 
     with pytest.raises(PermissionDenied, match=r"1 record\(s\) refused: d02: "):
         max_.bulk_delete(["d00", "d01", "d02"])
     assert max_.bulk_delete(["d00", "d01"]) == 2
-    records = [raw.get("d03"), raw.get("d06")]
-    changed = [attrs.evolve(r, custom={**r.custom, "stage_kind": "lost"}) for r in records]
+    lost = [
+        FUNNEL.move(raw.get(i), "closed_lost", actor="max", reason="price")[0]
+        for i in ("d03", "d06")
+    ]
     with pytest.raises(PermissionDenied, match="d06: "):
-        max_.bulk_update(changed)
-    updated = max_.bulk_update(changed[:1])
+        max_.bulk_update(lost)
+    updated = max_.bulk_update(lost[:1])
 
     assert raw.count() == 38
-    assert updated[0].custom["stage_kind"] == "lost"
+    assert (updated[0].stage_id, updated[0].lost_reason) == ("closed_lost", "price")
+    assert raw.get("d06").stage_id == "closed_won"
 
 
 def test_import_checks_each_record(store: Store) -> None:
     """An import by id creates and updates only what the user may."""
-    ali = SecuredStore(store, POLICY, "ali").objects("deal")
-    max_ = SecuredStore(store, POLICY, "max").objects("deal")
-    new = CustomRecord(id="imp", object_type="deal", owner_id="ali")
+    ali = SecuredStore(store, POLICY, "ali").deals
+    max_ = SecuredStore(store, POLICY, "max").deals
+    new = Deal(id="imp", title="Imported", pipeline_id="sales", stage_id="quote", owner_id="ali")
 
     with pytest.raises(PermissionDenied, match="may import"):
         ali.bulk_upsert([new])
-    with pytest.raises(PermissionDenied, match="by email needs update on every deal"):
-        max_.bulk_upsert([new], key="email")
-    result = max_.bulk_upsert([new])
+    with pytest.raises(PermissionDenied, match="by company needs update on every deal"):
+        max_.bulk_upsert([new], key="company")
+    with pytest.raises(TransitionDenied, match="close_date is required"):
+        max_.bulk_upsert([new])
+    result = max_.bulk_upsert([attrs.evolve(new, stage_id="prospecting", history=())])
 
     assert result.created == 1
 
 
 def test_export_streams_permitted_rows(store: Store) -> None:
     """Export yields every row the export grant reaches, page by page."""
-    exported = list(SecuredStore(store, POLICY, "max").objects("deal").export(page_size=7))
-    nothing = list(SecuredStore(store, POLICY, "ali").objects("deal").export())
+    exported = list(SecuredStore(store, POLICY, "max").deals.export(page_size=7))
+    nothing = list(SecuredStore(store, POLICY, "ali").deals.export())
 
     assert len(exported) == 40
     assert nothing == []
@@ -217,19 +321,41 @@ def test_export_streams_permitted_rows(store: Store) -> None:
 
 def test_restore_needs_delete(store: Store) -> None:
     """Restoring is allowed to whoever may delete the record; otherwise it stays deleted."""
-    store.objects("deal").delete("d02")
-    max_ = SecuredStore(store, POLICY, "max").objects("deal")
+    store.deals.delete("d02")
+    max_ = SecuredStore(store, POLICY, "max").deals
 
     with pytest.raises(PermissionDenied, match="belongs to Cem"):
         max_.restore("d02")
-    store.objects("deal").delete("d01")
+    store.deals.delete("d01")
 
     assert max_.restore("d01").id == "d01"
-    assert store.objects("deal").count() == 39
+    assert store.deals.count() == 39
+
+
+def test_custom_object_types(store: Store) -> None:
+    """A custom object type is secured like a built-in kind: the lawyer reviews contracts."""
+    lev = SecuredStore(store, POLICY, "lev")
+    contracts = lev.objects("contract")
+    in_review = contracts.get("k0")
+
+    contracts.update(attrs.evolve(in_review, custom={"status": "signed"}))
+    with pytest.raises(PermissionDenied, match="status = 'review' does not hold"):
+        contracts.update(attrs.evolve(contracts.get("k1"), custom={"status": "review"}))
+
+    assert contracts.count() == 3
+    assert store.objects("contract").get("k0").custom["status"] == "signed"
+    assert lev.deals.count() == 0
+    assert SecuredStore(store, POLICY, "max").objects("contract").count() == 0
+
+
+def test_objects_refuses_a_built_in_kind(store: Store) -> None:
+    """objects() is for custom object types only, as on the store."""
+    with pytest.raises(ValidationError, match="no such custom object type"):
+        SecuredStore(store, POLICY, "ali").objects("deal")
 
 
 def test_store_level_calls(store: Store) -> None:
-    """History needs read access; schema changes are refused; unknown users too."""
+    """History needs read access; schema and pipeline changes are refused; unknown users too."""
     secured = SecuredStore(store, POLICY, "ali")
 
     assert secured.history("d00")
@@ -240,6 +366,8 @@ def test_store_level_calls(store: Store) -> None:
         secured.register_object_type("x", {})
     with pytest.raises(PermissionDenied, match="may not change the schema"):
         secured.define_fields("contact", {})
+    with pytest.raises(PermissionDenied, match="Ali may not change the pipelines"):
+        secured.use_pipelines([FUNNEL])
     with pytest.raises(PermissionDenied, match="'zed' is not in the policy"):
         SecuredStore(store, POLICY, "zed")
 

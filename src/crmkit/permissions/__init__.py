@@ -4,7 +4,8 @@ from ._decision import Decision, Explanation, Filter, FilterKind
 from ._diff import Change, ChangeKind
 from ._model import Access, Action, FieldRule, Grant, Role, Scope, User
 from ._policy import Policy
-from ._secured import SecuredRepository, SecuredStore
+from ._secured import SecuredRepository
+from ._store import SecuredStore
 
 __all__ = [
     "Access",

@@ -83,7 +83,7 @@ class Grant:
         actions: what the grant allows; duplicates are dropped, order is kept.
         scope: which records, judged by their owner.
         condition: an optional expression every record must also meet
-            (``stage_kind = 'open'``); a blank result counts as not met.
+            (``amount > 10000``); a blank result counts as not met.
 
     Raises:
         ValueError: for an action or scope outside the vocabulary.

@@ -1,9 +1,8 @@
-"""A store that enforces a policy for one user on every call."""
+"""One repository seen through a policy: reads filtered and redacted, writes checked."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from crmkit.errors import PermissionDenied
@@ -13,20 +12,12 @@ from ._model import Access, Action, User
 from ._records import hide, unhide
 
 if TYPE_CHECKING:
-    from crmkit.contacts import Affiliation, Company, Contact
-    from crmkit.storage import (
-        CustomRecord,
-        HistoryEntry,
-        Page,
-        Repository,
-        Store,
-        UpsertResult,
-    )
+    from crmkit.storage import Page, Repository, Store, UpsertResult
 
     from ._decision import Decision
     from ._policy import Policy
 
-__all__ = ["SecuredRepository", "SecuredStore"]
+__all__ = ["SecuredRepository"]
 
 R = TypeVar("R")
 _PROBE = ("\x00hidden",)
@@ -79,6 +70,17 @@ class SecuredRepository(Generic[R]):
 
     def _deny(self, decision: Decision) -> PermissionDenied:
         return PermissionDenied(decision.reason, user=self._user.id, action=decision.action)
+
+    def _actor(self, actor: str | None, action: Action) -> str:
+        """Return the user's id as the actor; the history never names anyone else."""
+        if actor is not None and actor != self._user.id:
+            raise PermissionDenied(
+                f"{self._user.title} may not record changes as {actor!r}: a secured store "
+                "writes every change as its own user",
+                user=self._user.id,
+                action=action,
+            )
+        return self._user.id
 
     def _require(self, action: Action, target: object) -> Decision:
         return self._policy.require(self._user, action, target, object_type=self._type)
@@ -211,17 +213,22 @@ class SecuredRepository(Generic[R]):
 
     # writes -------------------------------------------------------------------------------
 
-    def add(self, record: R) -> R:
+    def add(self, record: R, *, actor: str | None = None) -> R:
         """Store a new record the user may create.
 
+        Args:
+            record: the new record.
+            actor: None or the user's own id: every change is recorded as the user's.
+
         Raises:
-            PermissionDenied: if no create grant fits the record, or it sets a field the
-                user may not edit.
+            PermissionDenied: if no create grant fits the record, it sets a field the user
+                may not edit, or *actor* names someone else.
         """
+        who = self._actor(actor, Action.CREATE)
         decision = self._policy.check_create(self._user, record, object_type=self._type)
         if not decision:
             raise self._deny(decision)
-        return self._show(self._repository.add(record, actor=self._user.id))
+        return self._show(self._repository.add(record, actor=who))
 
     def _checked_update(self, record: R, action: Action) -> R:
         before = self._repository.get(record.id)  # type: ignore[attr-defined]  # records have ids
@@ -234,35 +241,44 @@ class SecuredRepository(Generic[R]):
         result: R = after
         return result
 
-    def update(self, record: R) -> R:
+    def update(self, record: R, *, actor: str | None = None) -> R:
         """Store a change the user may make; fields hidden from them keep their stored values.
+
+        The update grant's scope and condition are judged on the stored record, so a rep
+        allowed to update open deals may close one, but not edit it once closed.
 
         Raises:
             PermissionDenied: if the user may not update the record, or changed a read-only
-                or hidden field, or its owner without ``assign``.
+                or hidden field, or its owner without ``assign``, or *actor* names someone
+                else.
             ConflictError, NotFound: as the store's ``update`` does.
+            TransitionDenied: for a deal whose stage change its pipeline refuses.
         """
+        who = self._actor(actor, Action.UPDATE)
         after = self._checked_update(record, Action.UPDATE)
-        return self._show(self._repository.update(after, actor=self._user.id))
+        return self._show(self._repository.update(after, actor=who))
 
-    def delete(self, record_id: str) -> None:
+    def delete(self, record_id: str, *, actor: str | None = None) -> None:
         """Delete a record the user may delete.
 
         Raises:
-            PermissionDenied: if the user may not delete it.
+            PermissionDenied: if the user may not delete it, or *actor* names someone else.
             NotFound: if there is no such record.
         """
+        who = self._actor(actor, Action.DELETE)
         self._require(Action.DELETE, self._repository.get(record_id))
-        self._repository.delete(record_id, actor=self._user.id)
+        self._repository.delete(record_id, actor=who)
 
-    def restore(self, record_id: str) -> R:
+    def restore(self, record_id: str, *, actor: str | None = None) -> R:
         """Bring back a deleted record, if the user may delete it (and so undo that).
 
         Raises:
-            PermissionDenied: if the user may not delete the restored record; it stays deleted.
+            PermissionDenied: if the user may not delete the restored record (it stays
+                deleted), or *actor* names someone else.
         """
+        who = self._actor(actor, Action.DELETE)
         with self._store.transaction():
-            record = self._repository.restore(record_id, actor=self._user.id)
+            record = self._repository.restore(record_id, actor=who)
             self._require(Action.DELETE, record)
         return self._show(record)
 
@@ -276,12 +292,13 @@ class SecuredRepository(Generic[R]):
                 f"{len(problems)} record(s) refused: {listed}", user=self._user.id, action=action
             )
 
-    def bulk_update(self, records: Iterable[R]) -> list[R]:
+    def bulk_update(self, records: Iterable[R], *, actor: str | None = None) -> list[R]:
         """Update many records in one transaction, each one allowed ``bulk_update`` and the change.
 
         Raises:
             PermissionDenied: listing the records refused; nothing is stored then.
         """
+        who = self._actor(actor, Action.BULK_UPDATE)
         checked: list[R] = []
         problems: list[str] = []
         for record in records:
@@ -291,15 +308,16 @@ class SecuredRepository(Generic[R]):
                 problems.append(f"{record.id}: {exc.reason}")  # type: ignore[attr-defined]
         self._refuse(Action.BULK_UPDATE, problems)
         with self._store.transaction():
-            stored = [self._repository.update(r, actor=self._user.id) for r in checked]
+            stored = [self._repository.update(r, actor=who) for r in checked]
         return [self._show(r) for r in stored]
 
-    def bulk_delete(self, record_ids: Iterable[str]) -> int:
+    def bulk_delete(self, record_ids: Iterable[str], *, actor: str | None = None) -> int:
         """Delete many records in one transaction, each one allowed ``bulk_delete``.
 
         Raises:
             PermissionDenied: listing the records refused; nothing is deleted then.
         """
+        who = self._actor(actor, Action.BULK_DELETE)
         ids = list(dict.fromkeys(record_ids))
         found = self._repository.get_many(ids)
         problems = [f"{i}: no such record" for i in ids if i not in found]
@@ -312,10 +330,12 @@ class SecuredRepository(Generic[R]):
         self._refuse(Action.BULK_DELETE, problems)
         with self._store.transaction():
             for i in ids:
-                self._repository.delete(i, actor=self._user.id)
+                self._repository.delete(i, actor=who)
         return len(ids)
 
-    def bulk_upsert(self, records: Iterable[R], *, key: str = "id") -> UpsertResult:
+    def bulk_upsert(
+        self, records: Iterable[R], *, key: str = "id", actor: str | None = None
+    ) -> UpsertResult:
         """Import many records, each checked before any is stored.
 
         A new record needs ``import`` and ``create``; an existing one (by id) needs
@@ -325,6 +345,7 @@ class SecuredRepository(Generic[R]):
         Raises:
             PermissionDenied: listing the records refused; nothing is stored then.
         """
+        who = self._actor(actor, Action.IMPORT)
         incoming = list(records)
         problems: list[str] = []
         if key != "id":
@@ -358,108 +379,8 @@ class SecuredRepository(Generic[R]):
             if not decision:
                 problems.append(f"{rid}: {decision.reason}")
         self._refuse(Action.IMPORT, problems)
-        return self._repository.bulk_upsert(ready, key=key, actor=self._user.id)
+        return self._repository.bulk_upsert(ready, key=key, actor=who)
 
 
 class _Nothing(Exception):  # a private signal: the policy lets no row through
     pass
-
-
-class SecuredStore:
-    """A :class:`crmkit.storage.Store` seen by one user through a policy.
-
-    ``SecuredStore(store, policy, user)`` hands out :class:`SecuredRepository` objects in
-    place of the store's repositories; the user is also the actor of every change, for the
-    history. Changing the schema (registering object types or fields) is not done through
-    a secured store.
-
-    Raises:
-        PermissionDenied: if *user* is an id the policy does not know.
-    """
-
-    def __init__(self, store: Store, policy: Policy, user: User | str) -> None:
-        if isinstance(user, str):
-            known = policy.user(user)
-            if known is None:
-                raise PermissionDenied(f"user {user!r} is not in the policy", user=user)
-            user = known
-        self._store = store
-        self._policy = policy
-        self._user = user
-        self._repositories: dict[str, SecuredRepository[Any]] = {}
-
-    @property
-    def user(self) -> User:
-        """The user every call is made as."""
-        return self._user
-
-    def repository(self, kind: str) -> SecuredRepository[Any]:
-        """Return the secured repository of *kind*.
-
-        Raises:
-            ValidationError: if the store knows no such kind.
-        """
-        found = self._repositories.get(kind)
-        if found is None:
-            found = SecuredRepository(
-                self._store.repository(kind), self._policy, self._user, store=self._store
-            )
-            self._repositories[kind] = found
-        return found
-
-    @property
-    def contacts(self) -> SecuredRepository[Contact]:
-        """The people the user may see."""
-        return self.repository("contact")
-
-    @property
-    def companies(self) -> SecuredRepository[Company]:
-        """The organizations the user may see."""
-        return self.repository("company")
-
-    @property
-    def affiliations(self) -> SecuredRepository[Affiliation]:
-        """The links between people and organizations the user may see."""
-        return self.repository("affiliation")
-
-    def objects(self, object_type: str) -> SecuredRepository[CustomRecord]:
-        """Return the secured repository of a registered custom object type."""
-        return self.repository(object_type)
-
-    def transaction(self) -> AbstractContextManager[None]:
-        """Group writes: all of them or none."""
-        return self._store.transaction()
-
-    def history(self, record_id: str) -> list[HistoryEntry]:
-        """Return the record's changes, if the user may read the record.
-
-        Raises:
-            PermissionDenied: if the user may not read the record.
-        """
-        entries = self._store.history(record_id)
-        if entries:
-            self.repository(entries[0].kind).get(record_id)
-        return entries
-
-    def close(self) -> None:
-        """Release the underlying store."""
-        self._store.close()
-
-    def register_object_type(self, object_type: str, fields: Mapping[str, str]) -> None:
-        """Refuse: schema changes are made on the store itself, by whoever administers it.
-
-        Raises:
-            PermissionDenied: always.
-        """
-        raise PermissionDenied(
-            f"{self._user.title} may not change the schema through a secured store",
-            user=self._user.id,
-        )
-
-    def define_fields(self, kind: str, fields: Mapping[str, str]) -> None:
-        """Refuse: schema changes are made on the store itself.
-
-        Raises:
-            PermissionDenied: always.
-        """
-        self.register_object_type(kind, fields)

@@ -1,0 +1,149 @@
+"""A store that enforces a policy for one user on every call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from crmkit.errors import PermissionDenied
+
+from ._model import User
+from ._secured import SecuredRepository
+
+if TYPE_CHECKING:
+    from crmkit.contacts import Affiliation, Company, Contact
+    from crmkit.pipeline import Deal, Pipeline
+    from crmkit.storage import CustomRecord, HistoryEntry, Store
+
+    from ._policy import Policy
+
+__all__ = ["SecuredStore"]
+
+
+class SecuredStore:
+    """A :class:`crmkit.storage.Store` seen by one user through a policy.
+
+    ``SecuredStore(store, policy, user)`` hands out :class:`SecuredRepository` objects in
+    place of the store's repositories and fulfils the ``Store`` protocol, so code written
+    against a store runs unchanged for a user. The user is the actor of every change, for
+    the history. Deals keep their pipeline rules: the store below still enforces them on
+    every write the policy lets through.
+
+    Configuration is not done through a secured store, whoever the user: registering
+    object types or fields and giving the store its pipelines (which decide what every
+    deal write must pass) are made on the store itself, by whoever administers it.
+
+    Raises:
+        PermissionDenied: if *user* is an id the policy does not know.
+    """
+
+    def __init__(self, store: Store, policy: Policy, user: User | str) -> None:
+        if isinstance(user, str):
+            known = policy.user(user)
+            if known is None:
+                raise PermissionDenied(f"user {user!r} is not in the policy", user=user)
+            user = known
+        self._store = store
+        self._policy = policy
+        self._user = user
+        self._repositories: dict[str, SecuredRepository[Any]] = {}
+
+    @property
+    def user(self) -> User:
+        """The user every call is made as."""
+        return self._user
+
+    def repository(self, kind: str) -> SecuredRepository[Any]:
+        """Return the secured repository of *kind*.
+
+        Raises:
+            ValidationError: if the store knows no such kind.
+        """
+        found = self._repositories.get(kind)
+        if found is None:
+            found = SecuredRepository(
+                self._store.repository(kind), self._policy, self._user, store=self._store
+            )
+            self._repositories[kind] = found
+        return found
+
+    @property
+    def contacts(self) -> SecuredRepository[Contact]:
+        """The people the user may see."""
+        return self.repository("contact")
+
+    @property
+    def companies(self) -> SecuredRepository[Company]:
+        """The organizations the user may see."""
+        return self.repository("company")
+
+    @property
+    def affiliations(self) -> SecuredRepository[Affiliation]:
+        """The links between people and organizations the user may see."""
+        return self.repository("affiliation")
+
+    @property
+    def deals(self) -> SecuredRepository[Deal]:
+        """The deals the user may see; every write passes the policy, then the pipeline."""
+        return self.repository("deal")
+
+    def objects(self, object_type: str) -> SecuredRepository[CustomRecord]:
+        """Return the secured repository of a registered custom object type.
+
+        Raises:
+            ValidationError: if no such object type is registered.
+        """
+        self._store.objects(object_type)  # a built-in kind is not a custom object type
+        return self.repository(object_type)
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group writes: all of them or none."""
+        return self._store.transaction()
+
+    def history(self, record_id: str) -> list[HistoryEntry]:
+        """Return the record's changes, if the user may read the record.
+
+        Raises:
+            PermissionDenied: if the user may not read the record.
+        """
+        entries = self._store.history(record_id)
+        if entries:
+            self.repository(entries[0].kind).get(record_id)
+        return entries
+
+    def close(self) -> None:
+        """Release the underlying store."""
+        self._store.close()
+
+    def _refuse(self, what: str) -> NoReturn:
+        raise PermissionDenied(
+            f"{self._user.title} may not {what} through a secured store", user=self._user.id
+        )
+
+    def register_object_type(self, object_type: str, fields: Mapping[str, str]) -> NoReturn:
+        """Refuse: schema changes are made on the store itself, by whoever administers it.
+
+        Raises:
+            PermissionDenied: always.
+        """
+        self._refuse("change the schema")
+
+    def define_fields(self, kind: str, fields: Mapping[str, str]) -> NoReturn:
+        """Refuse: schema changes are made on the store itself.
+
+        Raises:
+            PermissionDenied: always.
+        """
+        self._refuse("change the schema")
+
+    def use_pipelines(self, pipelines: Mapping[str, Pipeline] | Iterable[Pipeline]) -> NoReturn:
+        """Refuse: the pipelines every deal write must pass are set on the store itself.
+
+        A user who could replace them could lift any stage rule for every deal, so this is
+        configuration, like the schema, for whoever administers the store.
+
+        Raises:
+            PermissionDenied: always.
+        """
+        self._refuse("change the pipelines")
