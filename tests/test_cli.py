@@ -128,3 +128,28 @@ def test_python_dash_m_runs() -> None:
 
     assert 0 == done.returncode
     assert "clean" in done.stdout
+
+
+def test_dedupe_lists_groups_from_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Import then dedupe: the rows sharing a phone but not an e-mail come back as a group."""
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "Name,Email,Mobile\n"
+        "Ann Lee,ann@alpha.example,+44 7400 123456\n"
+        "Ann Lee,ann.lee@beta.example,+44 7400 123456\n"
+        "Raj Patel,raj@gamma.example,+44 7400 654321\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'crm.db'}"
+    assert 0 == main(["import", str(source), "--db", db, "-q"])
+    code = main(["dedupe", "--db", db, "-o", str(tmp_path / "groups.csv"), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    with (tmp_path / "groups.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+
+    assert 0 == code
+    assert {"groups": 1, "contacts": 3} == data
+    assert 2 == len(rows)
+    assert "phone number" in rows[0]["explanation"]

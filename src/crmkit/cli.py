@@ -293,7 +293,7 @@ def _undo(args: argparse.Namespace) -> int:
 
 def _dedupe(args: argparse.Namespace) -> int:
     try:
-        from .contacts import find_duplicates  # type: ignore[attr-defined]  # noqa: PLC0415 - loaded only by the command that needs it
+        from .contacts import find_duplicates  # noqa: PLC0415 - loaded only by the command that needs it
     except ImportError as exc:
         raise CrmkitError("duplicate detection is not available in this version") from exc
     store = _store(args.db)
@@ -308,7 +308,9 @@ def _dedupe(args: argparse.Namespace) -> int:
         with TableWriter(args.output, ["group", "score", "kind", "id", "explanation"]) as out:
             for number, group in enumerate(groups, start=1):
                 for record_id in group.ids:
-                    out.write([number, group.score, group.kind, record_id, group.explain()])
+                    out.write(
+                        [number, f"{group.score:.2f}", group.kind, record_id, str(group.explain())]
+                    )
     if args.json:
         print(json.dumps({"groups": len(groups), "contacts": len(contacts)}))
     elif not args.quiet:

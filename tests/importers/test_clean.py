@@ -3,11 +3,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import attrs
 import pytest
 from openpyxl import load_workbook
 
 from crmkit.errors import ConfigError, SourceError
-from crmkit.importers import clean_file, open_source
+from crmkit.importers import Progress, clean_file, open_source
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -117,7 +118,7 @@ def test_parallel_workers_give_the_same_output(fixtures: dict[str, Path], tmp_pa
 
 def test_progress_reaches_the_row_count(fixtures: dict[str, Path], tmp_path: Path) -> None:
     """The progress callback ends at the number of rows read."""
-    seen = []
+    seen: list[Progress] = []
     report = clean_file(fixtures["bundled"], out=tmp_path / "c.csv", progress=seen.append)
 
     assert report.rows_read == seen[-1].rows_done
@@ -132,3 +133,67 @@ def test_bad_inputs(tmp_path: Path) -> None:
         clean_file(tmp_path / "a.csv", out=tmp_path / "c.csv", region="Pakistan")
     with pytest.raises(SourceError, match=r"use \.csv or \.xlsx"):
         clean_file(tmp_path / "a.csv", out=tmp_path / "c.pdf")
+
+
+def _nickname_file(tmp_path: Path) -> Path:
+    source = tmp_path / "nick.csv"
+    source.write_text(
+        "Full Name,E-mail,Company,City\n"
+        "Robert Brown,bob@alpha.example,Acme Ltd,Leeds\n"
+        "Bob Brown,,Acme Ltd,Leeds\n"
+        "Carol White,carol@gamma.example,Initech,York\n",
+        encoding="utf-8",
+    )
+    return source
+
+
+def test_match_rules_find_what_exact_keys_miss(tmp_path: Path) -> None:
+    """A nickname with the same surname, company and city is merged only by the rules."""
+    source = _nickname_file(tmp_path)
+    exact = clean_file(source, out=tmp_path / "a.csv", fuzzy=False)
+    dupes = tmp_path / "d.csv"
+    ruled = clean_file(source, out=tmp_path / "b.csv", duplicates=dupes)
+    groups = _read(dupes)
+
+    assert (0, False) == (exact.duplicate_groups, exact.fuzzy)
+    assert (1, True) == (ruled.duplicate_groups, ruled.fuzzy)
+    assert ["1", "2"] == [g["row"] for g in groups]
+    assert "likely the same" in groups[0]["explanation"]
+    assert "first name" in groups[0]["explanation"]
+    assert ruled.accounted
+    assert exact.accounted
+
+
+def test_stricter_rules_find_fewer(tmp_path: Path) -> None:
+    """Rules with a match threshold no pair reaches leave the rows apart."""
+    from crmkit.contacts._dedupe import MatchRules, Thresholds  # noqa: PLC0415
+
+    rules = attrs.evolve(
+        MatchRules.for_contacts(), thresholds=Thresholds(match=0.995, possible=0.5, core=0.999)
+    )
+    report = clean_file(_nickname_file(tmp_path), out=tmp_path / "c.csv", rules=rules)
+
+    assert 0 == report.duplicate_groups
+    assert 3 == report.created
+
+
+def test_bad_rules_are_config_errors(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """Rules that are not contact MatchRules fail with ConfigError naming the problem."""
+    from crmkit.contacts._dedupe import MatchRules  # noqa: PLC0415
+
+    with pytest.raises(ConfigError, match="expected MatchRules, got dict"):
+        clean_file(fixtures["utf8"], out=tmp_path / "c.csv", rules={"match": 0.9})
+    with pytest.raises(ConfigError, match="needs contact rules, not company rules"):
+        clean_file(fixtures["utf8"], out=tmp_path / "c.csv", rules=MatchRules.for_companies())
+
+
+def test_rows_in_both_kinds_of_group_are_written_once(
+    fixtures: dict[str, Path], tmp_path: Path
+) -> None:
+    """With the rules on, each source row appears in exactly one clean row."""
+    out = tmp_path / "c.csv"
+    report = clean_file(fixtures["bundled"], out=out, fuzzy=True)
+    sources = [n for r in _read(out) for n in r["source_rows"].split("; ")]
+
+    assert len(sources) == len(set(sources))
+    assert report.created + report.merged == len(sources)

@@ -61,3 +61,98 @@ def test_bad_arguments(fixtures: dict[str, Path]) -> None:
         import_file(fixtures["utf8"], MemoryStore(), on_duplicate="x")  # type: ignore[arg-type]
     with pytest.raises(NotFound, match="no import"):
         undo_import(MemoryStore(), "nope")
+
+
+def test_row_to_contact_with_parsed_values_equals_reparsing(fixtures: dict[str, Path]) -> None:
+    """Contacts built from the already-validated objects equal those re-read from text."""
+    from crmkit.importers import map_columns, normalize_row, open_source, row_to_contact  # noqa: PLC0415
+
+    table = open_source(fixtures["bundled"])
+    mapping = map_columns(table.headers)
+    checked = 0
+    for row in table.rows():
+        result = normalize_row(row, mapping)
+        if result.status != "ok":
+            continue
+        fast = row_to_contact(result.values, emails=result.emails, phones=result.phones)
+        slow = row_to_contact(result.values)
+        checked += 1
+
+        assert (slow.emails, slow.phones) == (fast.emails, fast.phones)
+    assert checked > 100
+
+
+def test_merges_are_written_and_counted(tmp_path: Path) -> None:
+    """A row matching an earlier one by e-mail merges its new phone into that contact."""
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "Name,Email,Mobile\nAnn Lee,ann@alpha.example,+44 7400 123456\n"
+        "Ann Lee,ann@alpha.example,+44 7400 999999\n",
+        encoding="utf-8",
+    )
+    store = MemoryStore()
+    report = import_file(source, store, batch_size=1)
+    (contact,) = store.contacts.find()
+
+    assert (1, 1) == (report.created, report.merged)
+    assert ["+447400123456", "+447400999999"] == [p.number.e164 for p in contact.phones]
+
+
+def _two_files(tmp_path: Path) -> tuple[Path, Path]:
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "Name,Email,Mobile,Company,City\n"
+        "Robert Brown,bob@alpha.example,+44 7400 123456,Acme Ltd,Leeds\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "second.csv"
+    # another e-mail: the key (e-mail) finds nothing, the phone and the name tie it
+    second.write_text(
+        "Name,Email,Mobile,Company,City\n"
+        "Bob Brown,robert@beta.example,+44 7400 123456,Acme Ltd,Leeds\n",
+        encoding="utf-8",
+    )
+    return first, second
+
+
+def test_rules_match_rows_to_stored_contacts(tmp_path: Path) -> None:
+    """A row sharing only a phone and a nickname with a stored contact is merged into it."""
+    first, second = _two_files(tmp_path)
+    store = MemoryStore()
+    import_file(first, store)
+    report = import_file(second, store, key="email")
+
+    (contact,) = store.contacts.find()
+
+    assert (0, 1) == (report.created, report.merged)
+    assert ["bob@alpha.example", "robert@beta.example"] == [e.address.value for e in contact.emails]
+
+
+def test_key_alone_when_rules_are_off(tmp_path: Path) -> None:
+    """With fuzzy=False the same row becomes a second contact."""
+    first, second = _two_files(tmp_path)
+    store = MemoryStore()
+    import_file(first, store)
+    report = import_file(second, store, key="email", fuzzy=False)
+
+    assert (1, 0) == (report.created, report.merged)
+    assert 2 == store.contacts.count()
+
+
+def test_bad_rules_for_import(fixtures: dict[str, Path]) -> None:
+    """Rules that are not contact MatchRules fail with a ConfigError."""
+    with pytest.raises(ConfigError, match="expected MatchRules, got str"):
+        import_file(fixtures["utf8"], MemoryStore(), rules="strict")
+
+
+def test_parallel_import_counts_match(fixtures: dict[str, Path]) -> None:
+    """Normalizing in two worker processes imports exactly what one process imports."""
+    one = import_file(fixtures["bundled"], MemoryStore(), workers=1)
+    two = import_file(fixtures["bundled"], MemoryStore(), workers=2)
+
+    assert (one.created, one.merged, one.skipped, one.rejected) == (
+        two.created,
+        two.merged,
+        two.skipped,
+        two.rejected,
+    )

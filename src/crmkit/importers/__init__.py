@@ -7,7 +7,8 @@ look before leaping (:func:`preview`) and write contacts back out (:func:`export
 """
 
 from ._clean import clean_file
-from ._import import import_file, row_to_contact, undo_import
+from ._convert import row_to_contact
+from ._import import import_file, undo_import
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping, ColumnRule, CustomFieldSource, map_columns
 from ._preview import ImportPlan, export, preview

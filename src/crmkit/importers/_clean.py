@@ -8,20 +8,16 @@ second pass reads the spilled rows back in input order, writing each group once,
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
-from attrs import frozen
-
-from crmkit.errors import ConfigError
-
-from ._engine import Coerce, estimate_rows, infer_regions, normalized
+from ._engine import Coerce, estimate_rows, infer_regions, spilled
+from ._fuzzy import FUZZY_LIMIT, check_rules, fuzzy_groups
+from ._groups import Group, Spill, combine, key_groups
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping, CustomFieldSource, map_columns
 from ._report import CleanReport, ProgressCallback, Rejection
@@ -33,18 +29,7 @@ from ._tabular import TableWriter
 __all__ = ["clean_file", "prepare"]
 
 _KEEP_REJECTIONS: Final = 1000
-_MAX_GROUP_KEY: Final = 50
-_KEY_WORDS: Final = {"e": "same e-mail address", "p": "same phone number", "n": "same name at"}
-_KEY_SCORES: Final = {"e": 1.0, "p": 1.0, "n": 0.9}
 _DERIVED: Final = ("first_name", "last_name")
-
-
-@frozen
-class _Group:
-    number: int
-    members: tuple[int, ...]
-    score: float
-    explanation: str
 
 
 def prepare(
@@ -91,6 +76,7 @@ def clean_file(
     region: str | None = None,
     locale: str | None = None,
     rules: object = None,
+    fuzzy: bool | None = None,
     mapping: Mapping[str, str | None] | None = None,
     jalali: bool | None = None,
     schema: CustomFieldSource | None = None,
@@ -114,8 +100,12 @@ def clean_file(
             ``row``, ``column`` and ``reason``; or None.
         region: ISO 3166 region for phone numbers written without a country code.
         locale: babel locale for dates and numbers (``fa_IR`` also means Jalali dates).
-        rules: reserved for match rules; rows match on exact keys (e-mail match key, E.164
-            phone, name and company) until rule-based matching is wired in.
+        rules: the match rules (a ``MatchRules`` for contacts) for finding duplicates
+            beyond the exact keys (e-mail match key, E.164 phone, name and company); the
+            default contact rules when None.
+        fuzzy: whether to run the match rules: by default only for files of up to 100,000
+            usable rows (the rules hold every row's features in memory at once); past that
+            the exact keys alone find duplicates, and ``report.fuzzy`` says which ran.
         mapping: header → field overrides (see :func:`map_columns`).
         jalali: read years 1300-1499 as Jalali years (default: when the locale is Persian).
         schema: custom fields that unmapped columns may feed.
@@ -131,11 +121,10 @@ def clean_file(
 
     Raises:
         SourceError: if the input cannot be read or an output cannot be written.
-        ConfigError: for a bad mapping, region or locale.
+        ConfigError: for a bad mapping, region, locale or match rules.
     """
     started = time.perf_counter()
-    if rules is not None:
-        raise ConfigError("rules", "match rules are not supported by clean_file yet")
+    match_rules = check_rules(rules)
     table, columns, options = prepare(
         path,
         mapping=mapping,
@@ -151,7 +140,7 @@ def clean_file(
     kept: list[Rejection] = []
     outputs = {"clean": str(out)}
     with tempfile.TemporaryDirectory(prefix="crmkit-clean-") as scratch:
-        spill = _Spill(Path(scratch) / "rows.db")
+        spill = Spill(Path(scratch) / "rows.db")
         reject_writer = None
         if rejects is not None:
             reject_writer = TableWriter(rejects, _reject_headers(table.headers))
@@ -159,7 +148,7 @@ def clean_file(
         rows_read = skipped = rejected = 0
         filled: set[str] = set()
         try:
-            results = normalized(
+            chunks = spilled(
                 table,
                 columns,
                 options,
@@ -168,29 +157,33 @@ def clean_file(
                 progress=progress,
                 total=estimate_rows(table),
             )
-            for result in results:
-                rows_read += 1
-                if result.status == "ok":
-                    spill.add(result)
-                    filled.update(result.values)
-                    continue
-                if result.status == "skipped":
-                    skipped += 1
-                    reasons[result.reason] += 1
-                    continue
-                rejected += 1
-                for problem in result.problems:
-                    reasons[_reason_kind(problem.reason)] += 1
-                if len(kept) < _KEEP_REJECTIONS:
-                    first = result.problems[0]
-                    kept.append(Rejection(result.number, first.column, first.value, first.reason))
-                if reject_writer is not None:
-                    reject_writer.write(_reject_row(result))
+            for chunk in chunks:
+                rows_read += chunk.size
+                spill.add_many(chunk.usable)
+                filled.update(chunk.filled)
+                for result in chunk.others:
+                    if result.status == "skipped":
+                        skipped += 1
+                        reasons[result.reason] += 1
+                        continue
+                    rejected += 1
+                    for problem in result.problems:
+                        reasons[_reason_kind(problem.reason)] += 1
+                    if len(kept) < _KEEP_REJECTIONS:
+                        first = result.problems[0]
+                        kept.append(
+                            Rejection(result.number, first.column, first.value, first.reason)
+                        )
+                    if reject_writer is not None:
+                        reject_writer.write(_reject_row(result))
         finally:
             if reject_writer is not None:
                 reject_writer.close()
         spill.commit()
-        groups, common = _find_groups(spill)
+        groups, common = key_groups(spill)
+        fuzzy = fuzzy if fuzzy is not None else spill.count() <= FUZZY_LIMIT
+        if fuzzy:
+            groups = combine(groups, fuzzy_groups(spill.features(), match_rules))
         fields = _output_fields(columns, filled)
         created = _write_clean(spill, groups, fields, out)
         if duplicates is not None:
@@ -212,6 +205,7 @@ def clean_file(
         outputs=outputs,
         seconds=time.perf_counter() - started,
         skipped_keys=common,
+        fuzzy=fuzzy,
     )
 
 
@@ -230,120 +224,6 @@ def _reject_headers(headers: tuple[str, ...]) -> list[str]:
 def _reject_row(result: RowResult) -> list[str]:
     columns = "; ".join(dict.fromkeys(p.column for p in result.problems))
     return [*result.cells, str(result.number), columns, result.summary]
-
-
-class _Spill:
-    """Usable rows and their match keys, on disk."""
-
-    def __init__(self, path: Path) -> None:
-        self.db = sqlite3.connect(path)
-        self.db.executescript(
-            """
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
-            CREATE TABLE rows (number INTEGER PRIMARY KEY, data TEXT NOT NULL);
-            CREATE TABLE keys (key TEXT NOT NULL, number INTEGER NOT NULL);
-            """
-        )
-        self._rows: list[tuple[int, str]] = []
-        self._keys: list[tuple[str, int]] = []
-
-    def add(self, result: RowResult) -> None:
-        self._rows.append((result.number, json.dumps(result.values, ensure_ascii=False)))
-        self._keys.extend((key, result.number) for key in result.keys)
-        if len(self._rows) >= 5000:
-            self._flush()
-
-    def _flush(self) -> None:
-        self.db.executemany("INSERT INTO rows VALUES (?, ?)", self._rows)
-        self.db.executemany("INSERT INTO keys VALUES (?, ?)", self._keys)
-        self._rows.clear()
-        self._keys.clear()
-
-    def commit(self) -> None:
-        self._flush()
-        self.db.execute("CREATE INDEX keys_by_key ON keys (key, number)")
-        self.db.commit()
-
-    def shared_keys(self) -> Iterator[tuple[str, int, str]]:
-        yield from self.db.execute(
-            "SELECT key, count(*), group_concat(number) FROM keys"
-            " GROUP BY key HAVING count(*) > 1 ORDER BY min(number), key"
-        )
-
-    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        for number, data in self.db.execute("SELECT number, data FROM rows ORDER BY number"):
-            yield number, json.loads(data)
-
-    def get(self, numbers: tuple[int, ...]) -> list[tuple[int, dict[str, str]]]:
-        marks = ",".join("?" * len(numbers))
-        found = self.db.execute(
-            f"SELECT number, data FROM rows WHERE number IN ({marks}) ORDER BY number",  # noqa: S608 - only placeholders
-            numbers,
-        )
-        return [(number, json.loads(data)) for number, data in found]
-
-    def close(self) -> None:
-        self.db.close()
-
-
-def _find_groups(spill: _Spill) -> tuple[list[_Group], tuple[tuple[str, int], ...]]:
-    parent: dict[int, int] = {}
-
-    def root(n: int) -> int:
-        while parent.get(n, n) != n:
-            parent[n] = parent.get(parent[n], parent[n])
-            n = parent[n]
-        return n
-
-    links: list[tuple[str, tuple[int, ...]]] = []
-    common: list[tuple[str, int]] = []
-    for key, count, numbers in spill.shared_keys():
-        if count > _MAX_GROUP_KEY:
-            # a switchboard number or a shared inbox would glue unrelated people together
-            common.append((key, count))
-            continue
-        members = tuple(sorted({int(n) for n in numbers.split(",")}))
-        if len(members) < 2:
-            continue
-        links.append((key, members))
-        first = root(members[0])
-        for other in members[1:]:
-            top = root(other)
-            if top != first:
-                parent[max(top, first)] = min(top, first)
-                first = min(top, first)
-    clusters: dict[int, list[int]] = {}
-    for number in parent:
-        clusters.setdefault(root(number), []).append(number)
-    for number in {n for _, members in links for n in members}:
-        clusters.setdefault(root(number), [])
-        if number not in clusters[root(number)]:
-            clusters[root(number)].append(number)
-    why: dict[int, list[tuple[str, tuple[int, ...]]]] = {}
-    for key, members in links:
-        why.setdefault(root(members[0]), []).append((key, members))
-    groups = []
-    for index, top in enumerate(sorted(clusters), start=1):
-        reasons = why.get(top, [])
-        score = min(max(_KEY_SCORES[k[0]] for k, _ in reasons), 1.0) if reasons else 1.0
-        groups.append(_Group(index, tuple(sorted(clusters[top])), score, _explain(reasons)))
-    return groups, tuple(common)
-
-
-def _explain(reasons: list[tuple[str, tuple[int, ...]]]) -> str:
-    by_rows: dict[tuple[int, ...], list[str]] = {}
-    for key, members in reasons:
-        kind, value = key[0], key[2:]
-        if kind == "n":
-            name, _, company = value.partition("|")
-            what = f"same name ({name}) at the same company ({company})"
-        else:
-            what = f"{_KEY_WORDS[kind]} ({value})"
-        by_rows.setdefault(members, []).append(what)
-    return "; ".join(
-        f"rows {', '.join(map(str, rows))}: {', '.join(whats)}" for rows, whats in by_rows.items()
-    )
 
 
 def _output_fields(columns: ColumnMapping, filled: set[str]) -> list[str]:
@@ -372,8 +252,8 @@ def _merge(rows: list[tuple[int, dict[str, str]]]) -> dict[str, str]:
     return merged
 
 
-def _write_clean(spill: _Spill, groups: list[_Group], fields: list[str], out: str | Path) -> int:
-    first_of: dict[int, _Group] = {}
+def _write_clean(spill: Spill, groups: list[Group], fields: list[str], out: str | Path) -> int:
+    first_of: dict[int, Group] = {}
     later: set[int] = set()
     for group in groups:
         first_of[group.members[0]] = group
@@ -398,7 +278,7 @@ _DUPLICATE_HEADERS: Final = (
 )  # fmt: skip
 
 
-def _write_duplicates(spill: _Spill, groups: list[_Group], path: str | Path) -> None:
+def _write_duplicates(spill: Spill, groups: list[Group], path: str | Path) -> None:
     phone: Callable[[dict[str, str]], str] = lambda v: "; ".join(  # noqa: E731
         x for x in (v.get("mobile"), v.get("phone"), v.get("home_phone")) if x
     )

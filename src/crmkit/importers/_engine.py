@@ -8,32 +8,49 @@ in flight at once, so memory stays flat however long the input is.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, NamedTuple, TypeVar
 
-from attrs import evolve
+from crmkit.contacts import Contact
 
+from ._convert import with_contact
+from ._fuzzy import features
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping
 from ._report import Progress, ProgressCallback
-from ._rows import RowResult, _phone, normalize_row
+from ._rows import RowResult, _normalize, _phone
 from ._sources import SourceRow, Table
 
-__all__ = ["estimate_rows", "infer_regions", "normalized"]
+__all__ = [
+    "Spilled",
+    "estimate_rows",
+    "infer_regions",
+    "normalized",
+    "spill_chunk",
+    "spilled",
+    "with_contacts",
+]
 
 _CHUNK: Final = 2000
-_POOL_THRESHOLD: Final = 50_000
+# forking a worker costs a few milliseconds: past a few thousand rows both cores pay off
+_POOL_THRESHOLD: Final = 10_000
 _SAMPLE_ROWS: Final = 2000
 _PHONES: Final = ("mobile", "phone", "home_phone")
 
 Coerce = Callable[[dict[str, str]], dict[str, str]]
+_T = TypeVar("_T")
+Packed = RowResult | tuple[int, dict[str, str], tuple[str, ...], tuple[Any, ...], tuple[Any, ...]]
 
-_state: dict[str, tuple[ColumnMapping, LocaleOptions, Coerce | None]] = {}
+_Args = tuple[ColumnMapping, LocaleOptions, Coerce | None]
+_state: dict[str, _Args] = {}
+_dumps = partial(json.dumps, ensure_ascii=False)
 
 
 def estimate_rows(table: Table) -> int | None:
@@ -73,16 +90,91 @@ def _init(mapping: ColumnMapping, options: LocaleOptions, coerce: Coerce | None)
     _state["args"] = (mapping, options, coerce)
 
 
-def _work(rows: list[SourceRow]) -> list[RowResult]:
-    mapping, options, coerce = _state["args"]
-    return [_slim(normalize_row(r, mapping, options, coerce=coerce)) for r in rows]
+def _in_worker(work: Callable[[_Args, list[SourceRow]], _T], rows: list[SourceRow]) -> _T:
+    # the arguments reach each worker once, through the pool's initializer
+    return work(_state["args"], rows)
 
 
-def _slim(result: RowResult) -> RowResult:
-    # only rejected rows need their original cells (for the rejects output)
+def _packed(args: _Args, rows: list[SourceRow]) -> list[Packed]:
+    mapping, options, coerce = args
+    return [_pack(_normalize(r, mapping, options, coerce, keep_cells=False)) for r in rows]
+
+
+def _pack(result: RowResult) -> Packed:
+    # plain tuples cross the process boundary several times cheaper than attrs instances
     if result.status == "ok":
-        return evolve(result, cells=())
+        return (result.number, result.values, result.keys, result.emails, result.phones)
     return result
+
+
+def with_contacts(
+    table: Table,
+    mapping: ColumnMapping,
+    options: LocaleOptions,
+    *,
+    coerce: Coerce | None = None,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+    total: int | None = None,
+) -> Iterator[tuple[RowResult, Contact | None]]:
+    """Like :func:`normalized`, with the :class:`Contact` of each usable row (else None).
+
+    The contacts are built in this process from the objects validated during
+    normalization (unpickling a contact built in a worker costs as much as building it).
+    A row that makes no valid contact comes back rejected.
+    """
+    rows = normalized(
+        table, mapping, options, coerce=coerce, workers=workers, progress=progress, total=total
+    )
+    return map(with_contact, rows)
+
+
+def _unpack(item: Packed) -> RowResult:
+    if isinstance(item, RowResult):
+        return item
+    number, values, keys, emails, phones = item
+    return RowResult(number, "ok", values, keys, emails=emails, phones=phones)
+
+
+def _spilled(args: _Args, rows: list[SourceRow]) -> Spilled:
+    mapping, options, coerce = args
+    return spill_chunk([_normalize(r, mapping, options, coerce, keep_cells=False) for r in rows])
+
+
+def spill_chunk(results: list[RowResult]) -> Spilled:
+    """Split a chunk of results into what the cleaner stores and what it reports.
+
+    Usable rows become ``(number, values as JSON, keys, features as JSON)`` (the JSON is
+    made where the row was normalized, so a worker process does that work too), the other
+    rows stay whole, and the fields any usable row fills are listed.
+    """
+    usable: list[tuple[int, str, tuple[str, ...], str]] = []
+    others: list[RowResult] = []
+    filled: set[str] = set()
+    for result in results:
+        if result.status == "ok":
+            usable.append((result.number, _dumps(result.values), result.keys, features(result)))
+            filled.update(result.values)
+        else:
+            others.append(result)
+    return Spilled(usable, others, frozenset(filled), len(results))
+
+
+class Spilled(NamedTuple):
+    """A chunk of normalized rows in the form the cleaner stores them.
+
+    Attributes:
+        usable: ``(row number, clean values as JSON, match keys, compact features as
+            JSON)`` of each usable row.
+        others: the skipped and rejected rows.
+        filled: the fields at least one usable row fills.
+        size: rows in the chunk.
+    """
+
+    usable: list[tuple[int, str, tuple[str, ...], str]]
+    others: list[RowResult]
+    filled: frozenset[str]
+    size: int
 
 
 def normalized(
@@ -97,28 +189,56 @@ def normalized(
 ) -> Iterator[RowResult]:
     """Yield the :class:`RowResult` of every row of *table*, in order.
 
+    Usable rows come without their original cells (only rejected rows need them).
+
     Args:
         table: the input.
         mapping: the column mapping.
         options: the locale options.
         coerce: custom field conversion (from a schema), or None.
-        workers: processes to use; by default one per core for inputs of 50,000 rows and
+        workers: processes to use; by default one per core for inputs of 10,000 rows and
             more, else none (the work runs in this process).
         progress: called after each chunk.
         total: the expected number of rows, for the progress estimate.
     """
+    chunks = _run(table, mapping, options, _packed, coerce=coerce, workers=workers, total=total)
+    for chunk in _with_progress(chunks, progress, total, len):
+        yield from map(_unpack, chunk)
+
+
+def spilled(
+    table: Table,
+    mapping: ColumnMapping,
+    options: LocaleOptions,
+    *,
+    coerce: Coerce | None = None,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+    total: int | None = None,
+) -> Iterator[Spilled]:
+    """Like :func:`normalized`, but chunk by chunk in the form the cleaner stores rows."""
+    chunks = _run(table, mapping, options, _spilled, coerce=coerce, workers=workers, total=total)
+    yield from _with_progress(chunks, progress, total, lambda c: c.size)
+
+
+def _run(
+    table: Table,
+    mapping: ColumnMapping,
+    options: LocaleOptions,
+    work: Callable[[_Args, list[SourceRow]], _T],
+    *,
+    coerce: Coerce | None,
+    workers: int | None,
+    total: int | None,
+) -> Iterator[_T]:
     chunks = _chunks(table.rows())
     count = workers if workers is not None else _default_workers(total)
-    results: Iterator[list[RowResult]]
     if count <= 1:
-        results = (
-            [_slim(normalize_row(r, mapping, options, coerce=coerce)) for r in chunk]
-            for chunk in chunks
-        )
-        yield from _with_progress(results, progress, total)
+        args = (mapping, options, coerce)
+        yield from (work(args, chunk) for chunk in chunks)
         return
     with ProcessPoolExecutor(count, initializer=_init, initargs=(mapping, options, coerce)) as pool:
-        yield from _with_progress(_pooled(pool, chunks, count * 3), progress, total)
+        yield from _pooled(pool, chunks, count * 3, work)
 
 
 def _default_workers(total: int | None) -> int:
@@ -134,11 +254,14 @@ def _chunks(rows: Iterator[SourceRow]) -> Iterator[list[SourceRow]]:
 
 
 def _pooled(
-    pool: ProcessPoolExecutor, chunks: Iterator[list[SourceRow]], depth: int
-) -> Iterator[list[RowResult]]:
-    pending: deque[Future[list[RowResult]]] = deque()
+    pool: ProcessPoolExecutor,
+    chunks: Iterator[list[SourceRow]],
+    depth: int,
+    work: Callable[[_Args, list[SourceRow]], _T],
+) -> Iterator[_T]:
+    pending: deque[Future[_T]] = deque()
     for chunk in chunks:
-        pending.append(pool.submit(_work, chunk))
+        pending.append(pool.submit(_in_worker, work, chunk))
         if len(pending) >= depth:
             yield pending.popleft().result()
     while pending:
@@ -146,13 +269,16 @@ def _pooled(
 
 
 def _with_progress(
-    results: Iterator[list[RowResult]], progress: ProgressCallback | None, total: int | None
-) -> Iterator[RowResult]:
+    results: Iterator[_T],
+    progress: ProgressCallback | None,
+    total: int | None,
+    size: Callable[[_T], int],
+) -> Iterator[_T]:
     started = time.perf_counter()
     done = 0
     for chunk in results:
-        yield from chunk
-        done += len(chunk)
+        yield chunk
+        done += size(chunk)
         if progress is not None:
             elapsed = max(time.perf_counter() - started, 1e-9)
             rate = done / elapsed

@@ -14,7 +14,6 @@ import json
 import time
 from collections import Counter
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -22,71 +21,27 @@ import attrs
 
 from crmkit._ids import new_id
 from crmkit.contacts import Contact, amend
-from crmkit.errors import ConfigError, NotFound, ValidationError
-from crmkit.values import Address
+from crmkit.errors import ConfigError, NotFound
 
 from ._clean import _reason_kind, prepare
-from ._engine import Coerce, estimate_rows, normalized
-from ._mapping import CUSTOM_PREFIX, CustomFieldSource
+from ._engine import Coerce, estimate_rows, with_contacts
+from ._fuzzy import check_rules
+from ._mapping import CustomFieldSource
 from ._report import ImportReport, ProgressCallback, Rejection
-from ._rows import Problem, RowResult
+from ._rows import RowResult
 
 if TYPE_CHECKING:  # storage is only needed once an import runs: cleaning works without it
+    from crmkit.contacts._dedupe import MatchRules
     from crmkit.storage import CustomRecord, Store
 
-__all__ = ["import_file", "row_to_contact", "undo_import"]
+__all__ = ["import_file", "undo_import"]
 
 OnDuplicate = Literal["merge", "skip", "update", "create"]
 
 _LOG_TYPE: Final = "crmkit_import_batch"
 _LOG_FIELDS: Final = {"import_id": "text", "created": "text", "updated": "text"}
 _KEYS: Final = {"email": "e:", "phone": "p:"}
-_CUSTOM_FIELDS: Final = ("company", "website", "notes", "owner")
 _KEEP_REJECTIONS: Final = 1000
-
-
-def row_to_contact(values: Mapping[str, str]) -> Contact:
-    """Build a :class:`Contact` from the clean values of a row (see :func:`normalize_row`).
-
-    Company, website, notes and owner go to custom fields of those names, as do the row's
-    own custom fields.
-
-    Raises:
-        ValidationError: if the values do not make a valid contact.
-    """
-    emails = [e for e in values.get("email", "").split("; ") if e]
-    phones: list[dict[str, object]] = []
-    for label, field in (("mobile", "mobile"), ("work", "phone"), ("home", "home_phone")):
-        phones.extend({"number": p, "label": label} for p in values.get(field, "").split("; ") if p)
-    custom: dict[str, object] = {f: values[f] for f in _CUSTOM_FIELDS if values.get(f)}
-    custom.update(
-        {k[len(CUSTOM_PREFIX) :]: v for k, v in values.items() if k.startswith(CUSTOM_PREFIX)}
-    )
-    lines = values["address"].split(", ") if values.get("address") else []
-    address = Address(
-        lines=lines,  # type: ignore[arg-type]  # attrs types the tuple converter loosely
-        city=values.get("city", ""),
-        region=values.get("state", ""),
-        postal_code=values.get("postal_code", ""),
-        country=values.get("country", ""),
-    )
-    birth = values.get("birth_date")
-    return Contact(
-        prefix=values.get("prefix", ""),
-        first_name=values.get("first_name", ""),
-        middle_name=values.get("middle_name", ""),
-        last_name=values.get("last_name", ""),
-        suffix=values.get("suffix", ""),
-        emails=emails,
-        phones=phones,
-        addresses=() if address.is_blank() else (address,),
-        job_title=values.get("job_title", ""),
-        birth_date=date.fromisoformat(birth) if birth else None,
-        tags=[t for t in values.get("tags", "").split("; ") if t],
-        lead_source=values.get("lead_source") or None,
-        lifecycle_stage=values.get("lifecycle_stage") or None,
-        custom=custom,
-    )
 
 
 def _key_of(result: RowResult, prefix: str) -> str | None:
@@ -159,6 +114,8 @@ def import_file(
     batch_size: int = 2000,
     workers: int | None = None,
     progress: ProgressCallback | None = None,
+    rules: object = None,
+    fuzzy: bool = True,
 ) -> ImportReport:
     """Import a contact spreadsheet into *store*.
 
@@ -187,12 +144,16 @@ def import_file(
         batch_size: rows per transaction.
         workers: processes for normalization.
         progress: called with a :class:`Progress` now and then.
+        rules: the match rules (a contact ``MatchRules``) that pair a row no key matched
+            with a stored contact (found through the store's e-mail and phone indexes and
+            scored); the default contact rules when None.
+        fuzzy: False to match by the key alone.
 
     Returns:
         The report, with the ``import_id`` that :func:`undo_import` takes.
 
     Raises:
-        ConfigError: for an unknown *key* or *on_duplicate*, or a bad mapping.
+        ConfigError: for an unknown *key* or *on_duplicate*, a bad mapping or bad rules.
         SourceError: if the input cannot be read.
     """
     if key not in _KEYS:
@@ -204,6 +165,7 @@ def import_file(
         )
     if batch_size < 1:
         raise ConfigError("batch_size", "must be at least 1")
+    match_rules = check_rules(rules)
     started = time.perf_counter()
     table, columns, options = prepare(
         path,
@@ -226,9 +188,10 @@ def import_file(
         dry_run=dry_run,
         actor=actor or f"import:{import_id}",
         import_id=import_id,
+        rules=match_rules if fuzzy else None,
     )
-    batch: list[RowResult] = []
-    results = normalized(
+    batch: list[tuple[RowResult, Contact]] = []
+    results = with_contacts(
         table,
         columns,
         options,
@@ -237,10 +200,10 @@ def import_file(
         progress=progress,
         total=estimate_rows(table),
     )
-    for result in results:
+    for result, contact in results:
         job.rows_read += 1
-        if result.status == "ok":
-            batch.append(result)
+        if contact is not None:
+            batch.append((result, contact))
             if len(batch) >= batch_size:
                 job.flush(batch)
                 batch = []
@@ -276,8 +239,10 @@ class _Job:
         dry_run: bool,
         actor: str,
         import_id: str,
+        rules: MatchRules | None,
     ) -> None:
         self.store = store
+        self.rules = rules
         self.key = key
         self.prefix = _KEYS[key]
         self.on_duplicate = on_duplicate
@@ -303,6 +268,28 @@ class _Job:
                 Rejection(result.number, first.column, first.value, first.reason)
             )
 
+    def _ruled(
+        self, rows: list[tuple[RowResult, Contact]], existing: dict[str, Contact]
+    ) -> dict[str, Contact]:
+        """The stored contact the match rules pair with each row that no key matched."""
+        if self.rules is None:
+            return {}
+        unmatched = [
+            contact
+            for result, contact in rows
+            if (k := self._match_key(result)) is None or k not in existing
+        ]
+        if not unmatched:
+            return {}
+        from crmkit.contacts._dedupe import match_against  # noqa: PLC0415 - loads dedupe
+
+        found: dict[str, Contact] = {}
+        for matches in match_against(unmatched, self.store, self.rules):
+            best = matches.best
+            if best is not None and isinstance(best.record, Contact):
+                found[matches.record.id] = best.record
+        return found
+
     def _match_key(self, result: RowResult) -> str | None:
         for prefix in (self.prefix, *(p for p in _KEYS.values() if p != self.prefix)):
             found = _key_of(result, prefix)
@@ -310,35 +297,28 @@ class _Job:
                 return prefix + found
         return None
 
-    def flush(self, batch: list[RowResult]) -> None:
-        if not batch:
+    def flush(self, rows: list[tuple[RowResult, Contact]]) -> None:
+        if not rows:
             return
         # a row without the chosen key is matched by the other one, so that re-running
         # an import never creates it twice
         existing: dict[str, Contact] = {}
         for kind, prefix in _KEYS.items():
-            keys = {k for r in batch if (k := _key_of(r, prefix)) is not None}
+            keys = {k for r, _ in rows if (k := _key_of(r, prefix)) is not None}
             if keys:
                 for k, found in self.store.contacts.find_by_keys(kind, sorted(keys)).items():
                     if found:
                         existing[prefix + k] = found[0]
+        ruled = self._ruled(rows, existing)
         before: dict[str, Contact] = {}
         created: dict[str, Contact] = {}
         changed: dict[str, Contact] = {}
-        for result in batch:
-            try:
-                contact = row_to_contact(result.values)
-            except ValidationError as exc:
-                self.reject(
-                    attrs.evolve(
-                        result,
-                        status="rejected",
-                        problems=(_problem(exc),),
-                    )
-                )
-                continue
+        for result, contact in rows:
             k = self._match_key(result)
             match = existing.get(k) if k is not None else None
+            if match is None and contact.id in ruled:
+                stored = ruled[contact.id]
+                match = changed.get(stored.id, stored)
             if match is None or self.on_duplicate == "create":
                 created[contact.id] = contact
                 if k is not None:
@@ -361,7 +341,8 @@ class _Job:
             else:
                 before.setdefault(match.id, match)
                 changed[match.id] = new
-            existing[k] = new  # type: ignore[index]  # k is set when match is
+            if k is not None:
+                existing[k] = new
             self.counts["merged" if self.on_duplicate == "merge" else "updated"] += 1
         if self.dry_run:
             return
@@ -369,10 +350,11 @@ class _Job:
         from crmkit.storage import CustomRecord  # noqa: PLC0415 - loads storage
 
         with self.store.transaction():
-            if created:
-                self.store.contacts.bulk_upsert(created.values(), key="id", actor=self.actor)
-            for contact in changed.values():
-                self.store.contacts.update(contact, actor=self.actor)
+            # new and changed contacts go through the bulk path together: one statement per
+            # table for the whole batch rather than one round of statements per contact
+            writes = [*created.values(), *changed.values()]
+            if writes:
+                self.store.contacts.bulk_upsert(writes, key="id", actor=self.actor)
             self.store.objects(_LOG_TYPE).add(
                 CustomRecord(
                     object_type=_LOG_TYPE,
@@ -384,11 +366,6 @@ class _Job:
                 ),
                 actor=self.actor,
             )
-
-
-def _problem(exc: ValidationError) -> Problem:
-
-    return Problem(exc.field or "<row>", str(exc.value), exc.reason)
 
 
 def undo_import(store: Store, import_id: str, *, actor: str | None = None) -> int:

@@ -90,6 +90,7 @@ class CleanReport:
         seconds: wall time.
         skipped_keys: match keys shared by so many rows that they were not used to
             match (a switchboard phone, ``info@`` of a company), with their row counts.
+        fuzzy: whether the match rules ran after the exact keys (see ``clean_file``).
     """
 
     source: str
@@ -106,6 +107,7 @@ class CleanReport:
     seconds: float = 0.0
     skipped_keys: tuple[tuple[str, int], ...] = ()
     updated: int = 0
+    fuzzy: bool = False
 
     @property
     def rows_per_second(self) -> float:
@@ -124,6 +126,7 @@ class CleanReport:
         data["duplicate_groups"] = self.duplicate_groups
         data["outputs"] = dict(self.outputs)
         data["skipped_keys"] = [list(pair) for pair in self.skipped_keys]
+        data["fuzzy"] = self.fuzzy
         return data
 
 

@@ -15,8 +15,14 @@ from typing import Final, Literal
 from attrs import frozen
 from babel import Locale
 
-from crmkit.contacts import company_match_key, normalize_email, normalize_phone, parse_name
-from crmkit.contacts._phone import PhoneNumber
+from crmkit.contacts import (
+    EmailAddress,
+    PhoneNumber,
+    company_match_key,
+    normalize_email,
+    normalize_phone,
+    parse_name,
+)
 from crmkit.errors import InvalidName, InvalidPhone, ValidationError
 
 from ._locale import LocaleOptions
@@ -29,6 +35,7 @@ Status = Literal["ok", "rejected", "skipped"]
 
 _NAME_PARTS: Final = ("prefix", "first_name", "middle_name", "last_name", "suffix")
 _PHONE_FIELDS: Final = ("mobile", "phone", "home_phone")
+_PHONE_FIELDS_SET: Final = frozenset(_PHONE_FIELDS)
 _LIST_SEPARATOR: Final = "; "
 _NO_REGION: Final = "national number with no region given"
 _CACHE: Final = 1 << 16
@@ -65,6 +72,9 @@ class RowResult:
         problems: every problem found (for rejected rows).
         reason: why the row was skipped.
         cells: the original cells.
+        emails: the e-mail addresses of ``values["email"]``, already validated, in order.
+        phones: the phone numbers of the phone fields, already validated, each with its
+            field (``mobile``, ``phone`` or ``home_phone``), in order.
     """
 
     number: int
@@ -74,6 +84,8 @@ class RowResult:
     problems: tuple[Problem, ...] = ()
     reason: str = ""
     cells: tuple[str, ...] = ()
+    emails: tuple[EmailAddress, ...] = ()
+    phones: tuple[tuple[str, PhoneNumber], ...] = ()
 
     @property
     def summary(self) -> str:
@@ -84,12 +96,11 @@ class RowResult:
 
 
 @lru_cache(maxsize=_CACHE)
-def _email(raw: str) -> tuple[str, str] | str:
+def _email(raw: str) -> EmailAddress | str:
     try:
-        found = normalize_email(raw)
+        return normalize_email(raw)
     except ValidationError as exc:
         return f"invalid e-mail: {exc.reason}"
-    return found.value, found.match_key
 
 
 @lru_cache(maxsize=_CACHE)
@@ -201,7 +212,17 @@ def normalize_row(
         The result: ``skipped`` for an empty row, ``rejected`` with every problem found,
         else ``ok`` with the clean values and match keys.
     """
-    opts = options or LocaleOptions()
+    return _normalize(row, mapping, options or LocaleOptions(), coerce, keep_cells=True)
+
+
+def _normalize(
+    row: SourceRow,
+    mapping: ColumnMapping,
+    opts: LocaleOptions,
+    coerce: Callable[[dict[str, str]], dict[str, str]] | None,
+    *,
+    keep_cells: bool,
+) -> RowResult:
     cells = row.cells
     if not any(cell.strip() for cell in cells):
         return RowResult(row.number, "skipped", {}, reason="empty row", cells=cells)
@@ -217,18 +238,22 @@ def normalize_row(
     keys: list[str] = []
     name_key = _names(raw, values, problems)
     emails = _emails(raw, values, keys, problems)
-    hints = _hints(raw, emails)
+    phones: list[tuple[str, PhoneNumber]] = []
+    hints = _hints(raw, emails) if _PHONE_FIELDS_SET.intersection(raw) else ()
     for field in _PHONE_FIELDS:
-        found: list[str] = []
-        for column, text in raw.get(field, ()):
+        if field not in raw:
+            continue
+        found: dict[str, PhoneNumber] = {}
+        for column, text in raw[field]:
             number = _read_phone(text, opts, hints)
             if isinstance(number, str):
                 problems.append(Problem(column, text, f"invalid phone: {number}"))
             else:
-                found.append(str(number))
+                found.setdefault(str(number), number)
                 keys.append("p:" + number.e164)
         if found:
-            values[field] = _LIST_SEPARATOR.join(dict.fromkeys(found))
+            values[field] = _LIST_SEPARATOR.join(found)
+            phones.extend((field, number) for number in found.values())
     company_key = ""
     for field, entries in raw.items():
         if field in values or field in _PHONE_FIELDS or field in {"email", "name"}:
@@ -254,7 +279,15 @@ def normalize_row(
         problems.append(Problem("<row>", "", "a contact needs a name, an e-mail or a phone"))
     if problems:
         return RowResult(row.number, "rejected", values, problems=tuple(problems), cells=cells)
-    return RowResult(row.number, "ok", values, tuple(dict.fromkeys(keys)), cells=cells)
+    return RowResult(
+        row.number,
+        "ok",
+        values,
+        tuple(dict.fromkeys(keys)),
+        cells=cells if keep_cells else (),
+        emails=tuple(emails),
+        phones=tuple(phones),
+    )
 
 
 def _names(
@@ -287,19 +320,19 @@ def _emails(
     values: dict[str, str],
     keys: list[str],
     problems: list[Problem],
-) -> list[str]:
-    found: list[str] = []
+) -> list[EmailAddress]:
+    found: dict[str, EmailAddress] = {}
     for column, text in raw.get("email", ()):
         for piece in _split_list(text):
             result = _email(piece)
             if isinstance(result, str):
                 problems.append(Problem(column, text, result))
                 continue
-            found.append(result[0])
-            keys.append("e:" + result[1])
+            found.setdefault(result.value, result)
+            keys.append("e:" + result.match_key)
     if found:
-        values["email"] = _LIST_SEPARATOR.join(dict.fromkeys(found))
-    return found
+        values["email"] = _LIST_SEPARATOR.join(found)
+    return list(found.values())
 
 
 def _split_list(text: str) -> list[str]:
@@ -310,14 +343,14 @@ def _split_list(text: str) -> list[str]:
     return [text]
 
 
-def _hints(raw: dict[str, list[tuple[str, str]]], emails: list[str]) -> tuple[str, ...]:
+def _hints(raw: dict[str, list[tuple[str, str]]], emails: list[EmailAddress]) -> tuple[str, ...]:
     hints: list[str] = []
     if "country" in raw:
         code = _country_code(raw["country"][0][1])
         if code:
             hints.append(code)
     for email in emails:
-        code = _tld_region(email)
+        code = _tld_region(email.value)
         if code and code not in hints:
             hints.append(code)
     return tuple(hints)

@@ -1,0 +1,111 @@
+"""From a normalized row to a :class:`Contact`, without validating anything twice."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Final
+
+from crmkit.contacts import Contact, EmailAddress, EmailEntry, PhoneEntry, PhoneNumber
+from crmkit.errors import ValidationError
+from crmkit.values import Address
+
+from ._mapping import CUSTOM_PREFIX
+from ._rows import Problem, RowResult
+
+__all__ = ["row_to_contact", "with_contact"]
+
+_CUSTOM_FIELDS: Final = ("company", "website", "notes", "owner")
+_PHONE_LABELS: Final = {"mobile": "mobile", "phone": "work", "home_phone": "home"}
+
+
+def row_to_contact(
+    values: Mapping[str, str],
+    *,
+    emails: Sequence[EmailAddress] | None = None,
+    phones: Sequence[tuple[str, PhoneNumber]] | None = None,
+) -> Contact:
+    """Build a :class:`Contact` from the clean values of a row (see :func:`normalize_row`).
+
+    Company, website, notes and owner go to custom fields of those names, as do the row's
+    own custom fields.
+
+    Args:
+        values: the row's clean values.
+        emails: the row's e-mail addresses already validated (a :class:`RowResult`'s
+            ``emails``); when None they are read again from ``values["email"]``.
+        phones: the row's phone numbers already validated, each with its field (a
+            :class:`RowResult`'s ``phones``); when None they are read again from the
+            phone fields of *values*.
+
+    Raises:
+        ValidationError: if the values do not make a valid contact.
+    """
+    email_entries: list[object]
+    if emails is None:
+        email_entries = [e for e in values.get("email", "").split("; ") if e]
+    else:
+        # already validated: building the entries directly skips validating them again
+        email_entries = [
+            EmailEntry(address=e, primary=index == 0) for index, e in enumerate(emails)
+        ]
+    phone_entries: list[object] = []
+    if phones is None:
+        for field, label in _PHONE_LABELS.items():
+            phone_entries.extend(
+                {"number": p, "label": label} for p in values.get(field, "").split("; ") if p
+            )
+    else:
+        phone_entries = [
+            PhoneEntry(number=number, label=_PHONE_LABELS[field], primary=index == 0)
+            for index, (field, number) in enumerate(phones)
+        ]
+    custom: dict[str, object] = {f: values[f] for f in _CUSTOM_FIELDS if values.get(f)}
+    custom.update(
+        {k[len(CUSTOM_PREFIX) :]: v for k, v in values.items() if k.startswith(CUSTOM_PREFIX)}
+    )
+    lines = values["address"].split(", ") if values.get("address") else []
+    address = Address(
+        lines=lines,  # type: ignore[arg-type]  # attrs types the tuple converter loosely
+        city=values.get("city", ""),
+        region=values.get("state", ""),
+        postal_code=values.get("postal_code", ""),
+        country=values.get("country", ""),
+    )
+    birth = values.get("birth_date")
+    return Contact(
+        prefix=values.get("prefix", ""),
+        first_name=values.get("first_name", ""),
+        middle_name=values.get("middle_name", ""),
+        last_name=values.get("last_name", ""),
+        suffix=values.get("suffix", ""),
+        emails=email_entries,
+        phones=phone_entries,
+        addresses=() if address.is_blank() else (address,),
+        job_title=values.get("job_title", ""),
+        birth_date=date.fromisoformat(birth) if birth else None,
+        tags=[t for t in values.get("tags", "").split("; ") if t],
+        lead_source=values.get("lead_source") or None,
+        lifecycle_stage=values.get("lifecycle_stage") or None,
+        custom=custom,
+    )
+
+
+def with_contact(result: RowResult) -> tuple[RowResult, Contact | None]:
+    """Build the contact of a usable row; a row that makes no valid contact is rejected.
+
+    Returns:
+        The result and its contact, or the result turned ``rejected`` (with the reason) and
+        None.
+    """
+    if result.status != "ok":
+        return result, None
+    try:
+        contact = row_to_contact(result.values, emails=result.emails, phones=result.phones)
+    except ValidationError as exc:
+        problem = Problem(exc.field or "<row>", str(exc.value), exc.reason)
+        rejected = RowResult(
+            result.number, "rejected", result.values, problems=(problem,), cells=result.cells
+        )
+        return rejected, None
+    return result, contact
