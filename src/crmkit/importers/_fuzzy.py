@@ -3,7 +3,7 @@
 Each usable row keeps a compact feature record (its names, e-mails with their match keys,
 phones, company, city and birth date as short JSON) next to its values in the spill, so this
 stage rebuilds light contacts from it without validating anything twice. The stage runs
-the dedupe rules (:func:`crmkit.contacts._dedupe.find_duplicates`) over every usable row at
+the dedupe rules (:func:`crmkit.contacts.find_duplicates`) over every usable row at
 once, so it is kept for files up to :data:`FUZZY_LIMIT` usable rows; past that the exact
 keys alone find duplicates and the report says so.
 """
@@ -15,8 +15,15 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any, Final
 
-from crmkit.contacts import Contact, EmailAddress, EmailEntry, PhoneEntry, PhoneNumber
-from crmkit.contacts._dedupe import MatchRules, find_duplicates
+from crmkit.contacts import (
+    Contact,
+    EmailAddress,
+    EmailEntry,
+    MatchRules,
+    PhoneEntry,
+    PhoneNumber,
+    find_duplicates,
+)
 from crmkit.errors import ConfigError
 from crmkit.values import Address
 

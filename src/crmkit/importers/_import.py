@@ -31,7 +31,7 @@ from ._report import ImportReport, ProgressCallback, Rejection
 from ._rows import RowResult
 
 if TYPE_CHECKING:  # storage is only needed once an import runs: cleaning works without it
-    from crmkit.contacts._dedupe import MatchRules
+    from crmkit.contacts import MatchRules
     from crmkit.storage import CustomRecord, Store
 
 __all__ = ["import_file", "undo_import"]
@@ -281,7 +281,7 @@ class _Job:
         ]
         if not unmatched:
             return {}
-        from crmkit.contacts._dedupe import match_against  # noqa: PLC0415 - loads dedupe
+        from crmkit.contacts import match_against  # noqa: PLC0415 - loads dedupe
 
         found: dict[str, Contact] = {}
         for matches in match_against(unmatched, self.store, self.rules):
