@@ -17,12 +17,12 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.v import transform_error
 
-from .contacts._email import EmailAddress, normalize_email
+from .contacts._email import EmailAddress, _trusted_email, normalize_email
 from .contacts._phone import PhoneNumber, normalize_phone
 from .errors import ConfigError, CrmkitError, ValidationError
 from .values import Money
 
-__all__ = ["converter", "from_dict", "structure_config", "to_dict"]
+__all__ = ["converter", "from_dict", "from_stored", "structure_config", "to_dict"]
 
 T = TypeVar("T")
 
@@ -180,23 +180,41 @@ def _describe_leaf(exc: BaseException, type_: object) -> str:
 _CATTRS_ERRORS = (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError)
 
 
+def _structure(conv: cattrs.Converter, data: Any, cls: type[T]) -> T:
+    try:
+        return conv.structure(data, cls)
+    except _CATTRS_ERRORS as exc:
+        problems = _problems(exc)
+        details = "; ".join(f"{p or '<root>'}: {r}" for p, r in problems)
+        raise ValidationError(data, details, field=problems[0][0] or cls.__name__) from exc
+    except CrmkitError:
+        raise
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ValidationError(data, f"cannot build {cls.__name__}: {exc}") from exc
+
+
 def from_dict(data: Any, cls: type[T]) -> T:
     """Build a *cls* instance from plain data made by :func:`to_dict` (or written by hand).
 
     Raises:
         ValidationError: naming every bad value and where it is (``emails[0].address``).
     """
-    try:
-        return converter.structure(data, cls)
-    except _CATTRS_ERRORS as exc:
-        problems = _problems(exc)
-        path = problems[0][0]
-        details = "; ".join(f"{p or '<root>'}: {r}" for p, r in problems)
-        raise ValidationError(data, details, field=path or cls.__name__) from exc
-    except CrmkitError:
-        raise
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise ValidationError(data, f"cannot build {cls.__name__}: {exc}") from exc
+    return _structure(converter, data, cls)
+
+
+# Data a store wrote was validated when it was written: reading it back skips e-mail
+# validation (the costliest step of loading a contact) but keeps every other check.
+_stored = converter.copy()
+_stored.register_structure_hook(EmailAddress, lambda value, _: _trusted_email(value))
+
+
+def from_stored(data: Any, cls: type[T]) -> T:
+    """Like :func:`from_dict`, for data that :func:`to_dict` wrote (a store's own rows).
+
+    Raises:
+        ValidationError: as :func:`from_dict` does, for data that is not a *cls*.
+    """
+    return _structure(_stored, data, cls)
 
 
 def structure_config(data: Any, cls: type[T], *, using: cattrs.Converter | None = None) -> T:

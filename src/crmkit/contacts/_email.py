@@ -105,6 +105,15 @@ def normalize_email(raw: str) -> EmailAddress:
     return EmailAddress(valid.normalized, _match_key(valid.local_part, valid.domain))
 
 
+def _trusted_email(value: str) -> EmailAddress:
+    """Rebuild an address that :func:`normalize_email` produced earlier (read from a store).
+
+    Skips validation, which costs more than the rest of loading a contact.
+    """
+    local, _, domain = value.rpartition("@")
+    return EmailAddress(value, _match_key(local, domain))
+
+
 def _match_key(local: str, domain: str) -> str:
     local = local.casefold()
     provider = _PROVIDERS.get(domain)

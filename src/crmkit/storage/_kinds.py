@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 from attrs import field, frozen
 
-from crmkit._converter import from_dict, to_dict
+from crmkit._converter import from_stored, to_dict
 from crmkit._ids import new_id
 from crmkit.contacts import Affiliation, Company, Contact, utcnow
 from crmkit.contacts._model import _aware, _custom
@@ -164,7 +164,7 @@ class RecordKind(Generic[R]):
 
     def from_doc(self, doc: Mapping[str, Any]) -> R:
         """Rebuild a record from its stored plain data."""
-        return from_dict(dict(doc), self.record_type)
+        return from_stored(dict(doc), self.record_type)
 
     def sort_value(self, record: R, name: str) -> object:
         """Return the value *record* sorts by for ``order_by=name`` (blank text as "")."""
