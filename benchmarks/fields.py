@@ -2,11 +2,16 @@
 
 The schema has 10 formula fields, 5 visibility/required conditions and 5 validation rules.
 Goal: at least 20,000 records/second on a 2-core machine.
+
+Both wall-clock and CPU time (``time.process_time``) are measured: on a machine shared with
+other jobs the wall figure drops with the load, the CPU figure much less. The load average
+seen at the start and end is printed next to them.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 from datetime import date, timedelta
@@ -141,7 +146,8 @@ def main() -> None:
     schema = build_schema()
     records = make_records(count, args.seed)
     now = date(2026, 11, 22)
-    started = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    started, cpu_started = time.perf_counter(), time.process_time()
     issues = 0
     errors = 0
     for record in records:
@@ -149,15 +155,21 @@ def main() -> None:
         issues += len(checked.issues)
         errors += len(checked.computed.errors)
     elapsed = time.perf_counter() - started
-    rate = count / elapsed
+    cpu = time.process_time() - cpu_started
+    load_after = os.getloadavg()[0]
     print(f"schema: 30 fields (10 formulas, 5 conditions, 5 rules); {count:,} records")
     print(
         "work per record: Schema.check = compute 10 formulas + validate (types, conditions, rules)"
     )
     print(f"issues found: {issues:,}; formula errors: {errors:,}")
-    print(f"elapsed: {elapsed:.2f} s")
-    verdict = "meets" if rate >= GOAL else "MISSES"
-    print(f"records/second: {rate:,.0f}   goal: >= {GOAL:,}   ({verdict} the goal)")
+    print(f"load average (1 min): {load_before:.2f} at start, {load_after:.2f} at end")
+    for what, seconds in (("wall", elapsed), ("CPU", cpu)):
+        rate = count / seconds
+        verdict = "meets" if rate >= GOAL else "MISSES"
+        print(
+            f"{what:>4}: {seconds:.2f} s = {rate:,.0f} records/second   "
+            f"goal: >= {GOAL:,}   ({verdict} the goal)"
+        )
 
 
 if __name__ == "__main__":

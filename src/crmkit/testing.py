@@ -23,8 +23,14 @@ from .values import Address, Money
 __all__ = ["addresses", "affiliations", "companies", "contacts", "emails", "money", "phones"]
 
 _CURRENCIES = ("EUR", "USD", "GBP", "IRR", "PKR", "INR", "JPY")
-# Prefixes of numbers valid in their regions, and how many digits follow each
-_PHONE_PATTERNS = (("+1212555", 4), ("+447911", 6), ("+49151", 8), ("+98912", 7), ("+92300", 7))
+# Prefixes under which every 4-digit ending is a valid mobile number (checked exhaustively)
+_PHONE_PATTERNS = (
+    ("+1201555", 4),
+    ("+44740012", 4),
+    ("+491512345", 4),
+    ("+98912345", 4),
+    ("+92301234", 4),
+)
 _WORDS = st.sampled_from(
     ["John", "Mary", "Ali", "Zahra", "Imran", "Ayesha", "Müller", "O'Neil", "علی", "رضایی",
      "زهرا", "عمران", "خان", "Smith", "Ng", "Dubois"]

@@ -149,6 +149,15 @@ class Money:
             )
         )
 
+    @classmethod
+    def _of_valid(cls, amount: Decimal, currency: str) -> Money:
+        # Arithmetic results: both parts are already valid, so skip the converters (they
+        # showed up at 13% of the custom-fields benchmark).
+        money = cls.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
+
     def _same(self, other: Money, op: str) -> None:
         if self.currency != other.currency:
             raise InvalidMoney(
@@ -159,24 +168,24 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "+")
-        return Money(self.amount + other.amount, self.currency)
+        return Money._of_valid(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: object) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "-")
-        return Money(self.amount - other.amount, self.currency)
+        return Money._of_valid(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money._of_valid(-self.amount, self.currency)
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount), self.currency)
+        return Money._of_valid(abs(self.amount), self.currency)
 
     def __mul__(self, factor: object) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, int | Decimal):
             return NotImplemented
-        return Money(self.amount * factor, self.currency)
+        return Money._of_valid(self.amount * factor, self.currency)
 
     __rmul__ = __mul__
 
@@ -194,7 +203,7 @@ class Money:
             return NotImplemented
         if not other:
             raise InvalidMoney(other, "division by zero")
-        return Money(self.amount / other, self.currency)
+        return Money._of_valid(self.amount / other, self.currency)
 
     def _compare(self, other: object, op: str) -> Money | None:
         if not isinstance(other, Money):

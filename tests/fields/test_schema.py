@@ -57,10 +57,10 @@ def field_defs(draw: st.DrawFn, name: str) -> FieldDef:
         options = NumberOptions(precision=draw(st.integers(4, 20)), scale=draw(st.integers(0, 3)))
         default = draw(
             st.one_of(st.none(), st.just(Decimal("1.5")) if options.scale else st.just(Decimal(2)))
-        )  # type: ignore[union-attr]
+        )
     elif kind == "money":
         options = MoneyOptions(currency=draw(st.sampled_from(["EUR", "IRR", "PKR"])))
-        default = draw(st.one_of(st.none(), st.just(Money.of("10.25", options.currency))))  # type: ignore[attr-defined]
+        default = draw(st.one_of(st.none(), st.just(Money.of("10.25", options.currency))))
     elif kind in ("picklist", "multipicklist"):
         values = draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, unique=True))
         labels = draw(st.booleans())
@@ -311,7 +311,7 @@ def test_bad_schema_arguments() -> None:
     with pytest.raises(ConfigError, match=r"^object_type: expected an object type name"):
         Schema("bad type", [])
     with pytest.raises(ConfigError, match=r"^fields\[0\]: expected a FieldDef"):
-        Schema("deal", [{"name": "x"}])  # type: ignore[list-item]
+        Schema("deal", [{"name": "x"}])
     with pytest.raises(ConfigError, match=r"^max_depth: expected an integer"):
         Schema("deal", [], max_depth=-1)
 

@@ -5,10 +5,10 @@ then coerces, validates, computes and lays out records. See ``docs/custom-fields
 """
 
 from ._compute import Computed
-from ._definitions import (
+from ._definitions import FieldDef, FieldKind, Section, ValidationRule
+from ._layout import Layout, LayoutField, LayoutSection
+from ._options import (
     Choice,
-    FieldDef,
-    FieldKind,
     FieldOptions,
     FormulaOptions,
     MoneyOptions,
@@ -16,11 +16,8 @@ from ._definitions import (
     PhoneOptions,
     PicklistOptions,
     ReferenceOptions,
-    Section,
     TextOptions,
-    ValidationRule,
 )
-from ._layout import Layout, LayoutField, LayoutSection
 from ._references import Lookup
 from ._schema import Schema
 from ._validation import Checked, Issue

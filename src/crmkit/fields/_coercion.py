@@ -19,13 +19,8 @@ from crmkit.contacts import normalize_email, normalize_phone
 from crmkit.errors import InvalidMoney, ValidationError
 from crmkit.values import Money
 
-from ._definitions import (
-    FieldDef,
-    FieldKind,
-    MoneyOptions,
-    PhoneOptions,
-    PicklistOptions,
-)
+from ._definitions import FieldDef, FieldKind
+from ._options import MoneyOptions, PhoneOptions, PicklistOptions
 
 __all__ = ["Coerce", "coercer", "parse_bool", "parse_locale"]
 

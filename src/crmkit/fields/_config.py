@@ -8,30 +8,31 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.errors import ClassValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
-from cattrs.v import transform_error
 
+from crmkit._converter import converter, structure_config
 from crmkit.errors import ConfigError, CrmkitError
 from crmkit.values import Money
 
 from ._definitions import (
     DEFAULT_OPTIONS,
-    Choice,
     FieldDef,
     FieldKind,
+    Section,
+    ValidationRule,
+    field_kind,
+    options_class,
+)
+from ._options import (
+    Choice,
     FormulaOptions,
     MoneyOptions,
     NumberOptions,
     PhoneOptions,
     PicklistOptions,
     ReferenceOptions,
-    Section,
     TextOptions,
-    ValidationRule,
-    field_kind,
-    options_class,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +42,8 @@ __all__ = ["schema_parts", "schema_to_dict", "value_from_json", "value_to_json"]
 
 T = TypeVar("T")
 
-_conv = cattrs.Converter(forbid_extra_keys=True)
+# crmkit's converter, with the stricter hooks of field schemas (no int for a str, ...)
+_conv = converter.copy()
 
 
 def _strict(kind: type[T], word: str) -> Callable[[object, object], T]:
@@ -132,6 +134,44 @@ for _cls in (
     _conv.register_unstructure_hook(
         _cls, make_dict_unstructure_fn(_cls, _conv, _cattrs_omit_if_default=True)
     )
+
+
+def _own_checks(cls: type[T]) -> Callable[[object, object], T]:
+    """Structure *cls*, letting the class's own check name its attribute (``scale``).
+
+    cattrs reports an error of the constructor without a path; the ConfigError raised by
+    ``__attrs_post_init__`` already has the right one, so it is raised as is.
+    """
+    structure_fn = make_dict_structure_fn(cls, _conv, _cattrs_forbid_extra_keys=True)
+
+    def structure(value: Any, _: object) -> T:
+        try:
+            return structure_fn(value, cls)
+        except ClassValidationError as exc:
+            own = [
+                e
+                for e in exc.exceptions
+                if isinstance(e, ConfigError) and not getattr(e, "__notes__", None)
+            ]
+            if own:
+                raise own[0] from exc
+            raise
+
+    return structure
+
+
+for _cls in (
+    TextOptions,
+    NumberOptions,
+    MoneyOptions,
+    PhoneOptions,
+    PicklistOptions,
+    ReferenceOptions,
+    FormulaOptions,
+    Section,
+    ValidationRule,
+):
+    _conv.register_structure_hook(_cls, _own_checks(_cls))
 
 _TEXTUAL = {
     FieldKind.TEXT,
@@ -273,36 +313,11 @@ def _field_in(path: str, data: object) -> FieldDef:
         raise _at(path, exc) from exc.__cause__
 
 
-def _leaf(exc: BaseException, _: object) -> str:
-    if isinstance(exc, CrmkitError):
-        return str(getattr(exc, "reason", None) or exc)
-    if isinstance(exc, KeyError):
-        return "required field missing"
-    if isinstance(exc, ForbiddenExtraKeysError):
-        return f"unknown field(s): {', '.join(sorted(exc.extra_fields))}"
-    return f"{type(exc).__name__}: {exc}"
-
-
 def _structure(data: object, cls: Any, path: str) -> Any:
     try:
-        return _conv.structure(data, cls)
+        return structure_config(data, cls, using=_conv)
     except ConfigError as exc:
         raise _at(path, exc) from exc.__cause__
-    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as exc:
-        # a class's own check (in __attrs_post_init__) already names its attribute
-        own = [
-            e
-            for e in getattr(exc, "exceptions", ())
-            if isinstance(e, ConfigError) and not getattr(e, "__notes__", None)
-        ]
-        if own:
-            raise _at(path, own[0]) from exc
-        message = next(iter(transform_error(exc, path="$", format_exception=_leaf)))
-        reason, _, where = message.rpartition(" @ ")
-        inner = where.removeprefix("$").removeprefix(".")
-        raise _at(path, ConfigError(inner, reason)) from exc
-    except (CrmkitError, TypeError, ValueError, AttributeError) as exc:
-        raise ConfigError(path, str(exc)) from exc
 
 
 def _items(data: Mapping[str, Any], key: str) -> list[tuple[str, Any]]:

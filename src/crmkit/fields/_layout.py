@@ -7,8 +7,10 @@ from datetime import date, datetime
 
 from attrs import frozen
 
-from ._compute import Plan, compute, truth
-from ._definitions import Choice, FieldDef, FieldKind, PicklistOptions, Section
+from ._compute import compute, truth
+from ._definitions import FieldDef, FieldKind, Section
+from ._options import Choice, PicklistOptions
+from ._plan import Plan
 from ._references import Lookup, record_values
 
 __all__ = ["Layout", "LayoutField", "LayoutSection", "layout"]

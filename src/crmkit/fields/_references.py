@@ -10,7 +10,8 @@ import attrs
 from crmkit.errors import ConfigError, FormulaError
 from crmkit.expr import FieldType, Reference
 
-from ._definitions import FieldDef, FieldKind, ReferenceOptions
+from ._definitions import FieldDef, FieldKind
+from ._options import ReferenceOptions
 
 if TYPE_CHECKING:
     from ._schema import Schema

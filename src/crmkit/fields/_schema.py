@@ -15,25 +15,20 @@ from crmkit.errors import (
     NotFound,
     ValidationError,
 )
-from crmkit.expr import FieldType, Function, Reference, rename_field
+from crmkit.expr import FieldType, Function, Reference
 
+from ._checks import check_value, is_blank
 from ._coercion import coercer, parse_locale
-from ._compute import Computed, Plan, build_plan, compute
+from ._compute import Computed, compute
 from ._config import schema_parts, schema_to_dict
-from ._definitions import (
-    FieldDef,
-    FormulaOptions,
-    PicklistOptions,
-    Section,
-    ValidationRule,
-)
+from ._definitions import FieldDef, Section, ValidationRule
+from ._editing import dependents, renamed_parts, without_field
 from ._layout import Layout, layout
+from ._plan import Plan, build_plan
 from ._references import Lookup, record_values
-from ._validation import Checked, Issue, check_value, is_blank, validate, validate_batch
+from ._validation import Checked, Issue, build_steps, validate, validate_batch
 
 __all__ = ["Schema"]
-
-_NAME_ATTRS = ("default_expr", "required_when", "visible_when", "read_only_when")
 
 
 def _object_type(value: object) -> str:
@@ -134,6 +129,7 @@ class Schema:
                 problem = check(f.default, {})
                 if problem is not None:
                     raise ConfigError(f"fields[{i}].default", problem[1])
+        build_steps(plan, plan.checks)
         object.__setattr__(self, "_plan", plan)
 
     @classmethod
@@ -355,19 +351,7 @@ class Schema:
             NotFound: if the schema has no such field.
         """
         self.field(name)
-        out = [
-            label
-            for label, expression in self._plan.expressions.items()
-            if not label.startswith(f"fields.{name}.")
-            and any(ref.split(".", 1)[0] == name for ref in expression.references)
-        ]
-        out.extend(
-            f"fields.{f.name}.controlled_by"
-            for f in self.fields
-            if isinstance(f.options, PicklistOptions) and f.options.controlled_by == name
-        )
-        out.extend(f"rules.{r.name}.field" for r in self.rules if r.field == name)
-        return tuple(out)
+        return dependents(self._plan.expressions, self.fields, self.rules, name)
 
     def add_field(self, definition: FieldDef, *, section: str | None = None) -> Schema:
         """Return a schema with *definition* added (at the end of *section* when given).
@@ -398,13 +382,7 @@ class Schema:
             raise ConfigError(
                 self._path(name), f"cannot remove {name!r}: used by {', '.join(used)}"
             )
-        return self._evolve(
-            fields=tuple(f for f in self.fields if f.name != name),
-            sections=tuple(
-                attrs.evolve(s, fields=tuple(n for n in s.fields if n != name))
-                for s in self.sections
-            ),
-        )
+        return self._evolve(**without_field(self.fields, self.sections, name))
 
     def rename_field(self, old: str, new: str, *, rewrite: bool = False) -> Schema:
         """Return a schema where the field *old* is called *new*.
@@ -428,47 +406,8 @@ class Schema:
                 self._path(old),
                 f"cannot rename {old!r}: used by {', '.join(used)} (pass rewrite=True)",
             )
-        return self._evolve(
-            fields=tuple(self._renamed(f, old, new) for f in self.fields),
-            sections=tuple(
-                attrs.evolve(
-                    s,
-                    fields=tuple(new if n == old else n for n in s.fields),
-                    visible_when=self._rewrite(
-                        f"sections.{s.name}.visible_when", s.visible_when, old, new
-                    ),
-                )
-                for s in self.sections
-            ),
-            rules=tuple(
-                attrs.evolve(
-                    r,
-                    field=new if r.field == old else r.field,
-                    error_when=self._rewrite(f"rules.{r.name}.error_when", r.error_when, old, new),
-                )
-                for r in self.rules
-            ),
-        )
-
-    def _renamed(self, f: FieldDef, old: str, new: str) -> FieldDef:
-        changes: dict[str, Any] = {"name": new} if f.name == old else {}
-        for attr in _NAME_ATTRS:
-            changes[attr] = self._rewrite(f"fields.{f.name}.{attr}", getattr(f, attr), old, new)
-        options = f.options
-        if isinstance(options, FormulaOptions):
-            source = self._rewrite(f"fields.{f.name}.formula", options.expression, old, new)
-            changes["options"] = attrs.evolve(options, expression=source)
-        elif isinstance(options, PicklistOptions) and options.controlled_by == old:
-            changes["options"] = attrs.evolve(options, controlled_by=new)
-        return attrs.evolve(f, **changes)
-
-    def _rewrite(self, label: str, source: str | None, old: str, new: str) -> Any:
-        expression = self._plan.expressions.get(label)
-        if source is None or expression is None:
-            return source
-        if not any(ref.split(".", 1)[0] == old for ref in expression.references):
-            return source
-        return rename_field(source, old, new)
+        parts = (self.fields, self.sections, self.rules)
+        return self._evolve(**renamed_parts(self._plan.expressions, parts, old, new))
 
     def _path(self, name: str) -> str:
         index = [f.name for f in self.fields].index(name)

@@ -1,35 +1,28 @@
-"""Checking records against a schema: types, required fields, choices, uniqueness and rules."""
+"""Checking records against a schema: types, required fields, choices, uniqueness and rules.
+
+The per-record path runs over what the schema compiled once (see :func:`build_steps`): a flat
+list of the typed-in fields with their value checks, and the few section conditions that can
+decide whether a blank field is required.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from decimal import Decimal
-from functools import lru_cache
-from urllib.parse import urlsplit
 
 from attrs import field, frozen
 
-from crmkit.contacts import normalize_email, normalize_phone
 from crmkit.errors import CrmkitError, FormulaError
-from crmkit.values import Money
 
-from ._compute import Computed, Plan, compute, truth
-from ._definitions import (
-    FieldDef,
-    FieldKind,
-    MoneyOptions,
-    NumberOptions,
-    PhoneOptions,
-    PicklistOptions,
-    TextOptions,
-)
+from ._checks import Check, is_blank
+from ._compute import Computed, as_formula_error, compute, truth
+from ._plan import Plan
 from ._references import Lookup, record_values
 
-__all__ = ["Checked", "Issue", "check_value", "is_blank", "validate", "validate_batch"]
+__all__ = ["Checked", "Issue", "build_steps", "validate", "validate_batch"]
 
-Check = Callable[[object, Mapping[str, object]], "tuple[str, str] | None"]
+_NO_SECTIONS: frozenset[str] = frozenset()
 
 
 @frozen
@@ -51,196 +44,6 @@ class Issue:
     message: str
     rule: str | None = None
     index: int | None = None
-
-
-def is_blank(value: object) -> bool:
-    """Return True for None, blank text and empty collections."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, tuple | list | frozenset | set):
-        return not value
-    return False
-
-
-def _text(options: TextOptions) -> Check:
-    limit = options.max_length
-
-    def check(value: object, _: Mapping[str, object]) -> tuple[str, str] | None:
-        if not isinstance(value, str):
-            return "fields.type", f"expected text, not {type(value).__name__}"
-        if limit is not None and len(value) > limit:
-            return "fields.too_long", f"{len(value)} characters; at most {limit} allowed"
-        return None
-
-    return check
-
-
-def _digits(value: Decimal, precision: int, scale: int) -> tuple[str, str] | None:
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > scale:
-        normalized = value.normalize().as_tuple().exponent
-        if isinstance(normalized, int) and -normalized > scale:
-            return "fields.precision", f"more than {scale} decimal place(s)"
-    whole = abs(value).to_integral_value(rounding="ROUND_DOWN")
-    if whole and len(str(whole)) > precision - scale:
-        return "fields.precision", f"more than {precision - scale} digit(s) before the point"
-    return None
-
-
-def _number(options: NumberOptions) -> Check:
-    precision, scale = options.precision, options.scale
-    low, high = options.min_value, options.max_value
-
-    def check(value: object, _: Mapping[str, object]) -> tuple[str, str] | None:
-        if isinstance(value, Decimal) and value.is_finite():
-            number = value
-        elif isinstance(value, int) and not isinstance(value, bool):
-            number = Decimal(value)
-        else:
-            return "fields.type", f"expected an int or a Decimal, not {type(value).__name__}"
-        if low is not None and number < low:
-            return "fields.range", f"{number} is less than {low}"
-        if high is not None and number > high:
-            return "fields.range", f"{number} is more than {high}"
-        return _digits(number, precision, scale)
-
-    return check
-
-
-def _money(options: MoneyOptions) -> Check:
-    def check(value: object, _: Mapping[str, object]) -> tuple[str, str] | None:
-        if not isinstance(value, Money):
-            return "fields.type", f"expected Money, not {type(value).__name__}"
-        if value.currency != options.currency:
-            return "fields.type", f"expected an amount in {options.currency}, not {value.currency}"
-        return _digits(value.amount, 38, options.scale)
-
-    return check
-
-
-def _exact(kind: type | tuple[type, ...], word: str) -> Check:
-    def check(value: object, _: Mapping[str, object]) -> tuple[str, str] | None:
-        if isinstance(value, kind):
-            return None
-        return "fields.type", f"expected {word}, not {type(value).__name__}"
-
-    return check
-
-
-def _date(value: object, _: Mapping[str, object]) -> tuple[str, str] | None:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return None
-    return "fields.type", f"expected a date, not {type(value).__name__}"
-
-
-def _datetime(value: object, _: Mapping[str, object]) -> tuple[str, str] | None:
-    if not isinstance(value, datetime):
-        return "fields.type", f"expected a datetime, not {type(value).__name__}"
-    if value.utcoffset() is None:
-        return "fields.type", "expected a timezone-aware datetime"
-    return None
-
-
-@lru_cache(maxsize=4096)
-def _email_problem(value: str) -> str | None:
-    try:
-        normalized = normalize_email(value)
-    except CrmkitError as exc:
-        return getattr(exc, "reason", str(exc))
-    return None if normalized.value == value else f"not normalized (use {normalized.value!r})"
-
-
-@lru_cache(maxsize=4096)
-def _phone_problem(value: str, region: str | None) -> str | None:
-    try:
-        normalized = str(normalize_phone(value, region))
-    except CrmkitError as exc:
-        return getattr(exc, "reason", str(exc))
-    return None if normalized == value else f"not in E.164 form (use {normalized!r})"
-
-
-def _email(value: object, _: Mapping[str, object]) -> tuple[str, str] | None:
-    if not isinstance(value, str):
-        return "fields.type", f"expected an e-mail address, not {type(value).__name__}"
-    problem = _email_problem(value)
-    return None if problem is None else ("fields.type", problem)
-
-
-def _phone(options: PhoneOptions) -> Check:
-    def check(value: object, _: Mapping[str, object]) -> tuple[str, str] | None:
-        if not isinstance(value, str):
-            return "fields.type", f"expected a phone number, not {type(value).__name__}"
-        problem = _phone_problem(value, options.region)
-        return None if problem is None else ("fields.type", problem)
-
-    return check
-
-
-def _url(value: object, _: Mapping[str, object]) -> tuple[str, str] | None:
-    if not isinstance(value, str):
-        return "fields.type", f"expected a URL, not {type(value).__name__}"
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "fields.type", "expected an http or https URL"
-    return None
-
-
-def _picklist(options: PicklistOptions, multi: bool) -> Check:
-    values = frozenset(c.value for c in options.choices)
-    control = options.controlled_by
-
-    def one(value: object, full: Mapping[str, object]) -> tuple[str, str] | None:
-        if not isinstance(value, str):
-            return "fields.type", f"expected a choice, not {type(value).__name__}"
-        if control is not None:
-            allowed = {c.value for c in options.allowed(full.get(control))}
-            if value not in allowed and (options.restricted or value in values):
-                shown = full.get(control)
-                return "fields.choice", f"{value!r} is not a choice when {control} is {shown!r}"
-        elif options.restricted and value not in values:
-            return "fields.choice", f"{value!r} is not one of the choices"
-        return None
-
-    if not multi:
-        return one
-
-    def many(value: object, full: Mapping[str, object]) -> tuple[str, str] | None:
-        if not isinstance(value, tuple | list | frozenset | set):
-            return "fields.type", f"expected a tuple of choices, not {type(value).__name__}"
-        for item in value:
-            problem = one(item, full)
-            if problem is not None:
-                return problem
-        return None
-
-    return many
-
-
-def check_value(f: FieldDef) -> Check | None:
-    """Return the type and constraint check for a field that is typed in, or None."""
-    options = f.options
-    kind = f.type
-    if isinstance(options, TextOptions):
-        return _text(options)
-    if isinstance(options, NumberOptions):
-        return _number(options)
-    if isinstance(options, MoneyOptions):
-        return _money(options)
-    if isinstance(options, PhoneOptions):
-        return _phone(options)
-    if isinstance(options, PicklistOptions):
-        return _picklist(options, kind is FieldKind.MULTIPICKLIST)
-    simple: dict[FieldKind, Check] = {
-        FieldKind.BOOL: _exact(bool, "TRUE or FALSE"),
-        FieldKind.DATE: _date,
-        FieldKind.DATETIME: _datetime,
-        FieldKind.EMAIL: _email,
-        FieldKind.URL: _url,
-        FieldKind.REFERENCE: _exact(str, "a record id"),
-    }
-    return simple.get(kind)
 
 
 def _add(issues: list[Issue], name: str | None, result: bool | FormulaError) -> bool:
@@ -268,6 +71,59 @@ class Checked:
         return not self.issues
 
 
+def build_steps(plan: Plan, checks: Iterable[tuple[str, Check]]) -> None:
+    """Store in *plan* the per-record steps of validation for the typed-in fields' *checks*.
+
+    Each step is ``(name, check, may_be_required)``. Only sections holding a field that may
+    be required get their condition evaluated per record: no other section's visibility
+    changes what validation reports.
+    """
+    steps = []
+    gating: set[str] = set()
+    for name, check in checks:
+        f = plan.by_name[name]
+        may_be_required = f.required or name in plan.required_when
+        steps.append((name, check, may_be_required))
+        section = plan.section_of.get(name)
+        if may_be_required and section in plan.section_visible:
+            gating.add(section)
+    plan.steps = steps
+    plan.gating_sections = [(s, e) for s, e in plan.section_visible.items() if s in gating]
+
+
+def _hidden(
+    plan: Plan, full: Mapping[str, object], issues: list[Issue], now: datetime | date | None
+) -> set[str]:
+    hidden = set()
+    for section, expression in plan.gating_sections:
+        if not _add(issues, None, truth(expression, full, now=now)):
+            hidden.add(section)
+    return hidden
+
+
+def _required(
+    plan: Plan,
+    name: str,
+    full: Mapping[str, object],
+    *,
+    hidden: frozenset[str] | set[str],
+    issues: list[Issue],
+    now: datetime | date | None,
+) -> None:
+    """Add a ``fields.required`` issue if the blank field *name* is required here."""
+    if plan.section_of.get(name) in hidden:
+        return
+    visible = plan.visible.get(name)
+    if visible is not None and not _add(issues, name, truth(visible, full, now=now)):
+        return
+    f = plan.by_name[name]
+    condition = plan.required_when.get(name)
+    if f.required or (
+        condition is not None and _add(issues, name, truth(condition, full, now=now))
+    ):
+        issues.append(Issue(name, "fields.required", f"{f.label_for()} is required"))
+
+
 def validate(
     plan: Plan,
     record: object,
@@ -279,34 +135,22 @@ def validate(
     """Compute and check *record* (see :meth:`Schema.validate`)."""
     values = record_values(record)
     full, computed = compute(plan, values, lookup=lookup, now=now)
-    issues = [Issue(n, "fields.evaluation", str(e)) for n, e in computed.errors.items()]
-    hidden = set()
-    for section, expression in plan.section_visible.items():
-        if not _add(issues, None, truth(expression, full, now=now)):
-            hidden.add(section)
+    errors = computed.errors
+    issues = [Issue(n, "fields.evaluation", str(e)) for n, e in errors.items()] if errors else []
+    hidden = _hidden(plan, full, issues, now) if plan.gating_sections else _NO_SECTIONS
     prior = None
     if previous is not None:
         prior, _ = compute(plan, record_values(previous), lookup=lookup, now=now)
-    for name, check in plan.checks:
-        value = values.get(name)
-        if value is None or is_blank(value):
-            f = plan.by_name[name]
-            if not (f.required or name in plan.required_when):
-                continue
-            if plan.section_of.get(name) in hidden:
-                continue
-            visible = plan.visible.get(name)
-            if visible is not None and not _add(issues, name, truth(visible, full, now=now)):
-                continue
-            condition = plan.required_when.get(name)
-            if f.required or (
-                condition is not None and _add(issues, name, truth(condition, full, now=now))
-            ):
-                issues.append(Issue(name, "fields.required", f"{f.label_for()} is required"))
-            continue
-        problem = check(value, full)
-        if problem is not None:
-            issues.append(Issue(name, problem[0], problem[1]))
+    get = values.get
+    for name, check, may_be_required in plan.steps:
+        value = get(name)
+        if may_be_required and (value is None or is_blank(value)):
+            _required(plan, name, full, hidden=hidden, issues=issues, now=now)
+        elif value is not None:
+            problem = check(value, full)
+            # a blank value of a field that cannot be required is simply left empty
+            if problem is not None and (may_be_required or not is_blank(value)):
+                issues.append(Issue(name, problem[0], problem[1]))
     if prior is not None:
         for name, expression in plan.read_only.items():
             if values.get(name) != prior.get(name) and _add(
@@ -314,7 +158,14 @@ def validate(
             ):
                 issues.append(Issue(name, "fields.read_only", f"{name} cannot be changed now"))
     for rule, expression in plan.rules:
-        if _add(issues, rule.field, truth(expression, full, previous=prior, now=now)):
+        try:
+            failed = expression.evaluate(full, previous=prior, now=now) is True
+        except CrmkitError as exc:
+            issues.append(
+                Issue(rule.field, "fields.evaluation", str(as_formula_error(expression, exc)))
+            )
+            continue
+        if failed:
             issues.append(Issue(rule.field, "fields.rule", rule.message, rule=rule.name))
     return Checked(computed, issues)
 
