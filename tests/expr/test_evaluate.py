@@ -314,3 +314,45 @@ def test_generated_arithmetic_matches_decimal(
 def test_generated_division_matches_decimal(a: Decimal, b: Decimal) -> None:
     """Division matches Decimal division in the default context."""
     assert a / b == compile("a / b", {"a": "number", "b": "number"}).evaluate({"a": a, "b": b})
+
+
+@pytest.mark.parametrize(
+    ("source", "record", "expected"),
+    [
+        ("ISBLANK(price)", {"price": Money.of(1, "EUR")}, False),
+        ("NOT(ISBLANK(price))", {"price": None}, False),
+        ("NOT(ISBLANK(close_date))", {"close_date": datetime(2024, 1, 1, tzinfo=UTC)}, True),
+        ("ISBLANK(name)", {"name": ""}, True),
+        ("NOT(ISBLANK(name))", {"name": "x"}, True),
+        ("ISBLANK(tags)", {"tags": []}, True),
+        ("ISBLANK(amount)", {}, False),
+        ("price > 10", {"price": Money.of(11, "EUR")}, True),
+        ("close_date < DATE(2024, 2, 1)", {"close_date": datetime(2024, 1, 9, tzinfo=UTC)}, True),
+        ("created - NOW() < 0", {"created": datetime(2024, 1, 2, tzinfo=UTC)}, True),
+        ("active", {"active": 1}, True),
+    ],
+)
+def test_fast_reads_agree_with_conversion(
+    source: str, record: dict[str, Any], expected: Any
+) -> None:
+    """Fields of every type read alike whether their value needs converting or not."""
+    blanks = source == "ISBLANK(amount)"
+
+    assert expected == ev(source, record, blanks_as_zero=blanks)
+
+
+@pytest.mark.parametrize(
+    ("source", "value", "message"),
+    [
+        ("ISBLANK(price)", 12, "field 'price' holds a int, not Money"),
+        ("NOT(ISBLANK(close_date))", "2024-01-01", "field 'close_date' holds a str, not a date"),
+        ("NOT(ISBLANK(name))", 3, "field 'name' holds a int, not text"),
+        ("price > 10", "a lot", "field 'price' holds a str, not Money"),
+    ],
+)
+def test_fast_reads_still_report_wrong_types(source: str, value: object, message: str) -> None:
+    """A value of the wrong type raises FormulaError naming the field, on the fast paths too."""
+    field = next(name for name in FIELDS if name in source)
+
+    with pytest.raises(FormulaError, match=message):
+        ev(source, {field: value})

@@ -66,6 +66,7 @@ def test_history_must_chain() -> None:
         ("close_date", datetime(2024, 1, 1, tzinfo=UTC), "expected a date"),
         ("created_at", datetime(2024, 1, 1), "timezone-aware"),
         ("version", 0, "positive integer"),
+        ("stage_kind", "closed", r"expected a stage kind \(open, won, lost\) or None"),
         ("custom", {"": 1}, "non-empty text"),
     ],
 )

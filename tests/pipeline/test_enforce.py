@@ -27,6 +27,7 @@ def test_stage_set_by_hand_is_refused(sales: Pipeline) -> None:
     recorded = attrs.evolve(
         deal,
         stage_id="closed_won",
+        stage_kind="won",
         history=[
             *deal.history,
             attrs.evolve(deal.history[0], from_stage="prospecting", to_stage="closed_won"),

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pipeline_seeds import seeds_config
 
 from crmkit.errors import TransitionDenied, ValidationError
-from crmkit.pipeline import Deal, Pipeline, ProblemKind, run_actions
+from crmkit.pipeline import Deal, Pipeline, ProblemKind, StageKind, run_actions
 from crmkit.values import Money
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
@@ -262,3 +262,54 @@ def _with_amount(deal: Deal) -> Deal:
 
 def _lost(deal: Deal, reason: str) -> Deal:
     return attrs.evolve(deal, lost_reason=reason)
+
+
+def test_stage_kind_follows_the_stage(sales: Pipeline) -> None:
+    """new_deal, move and transfer set stage_kind to the kind of the stage entered."""
+    config = sales.to_dict()
+    config["id"] = "renewals"
+    config["stages"][0]["kind"] = "won"  # the spec: a transfer takes the target stage's kind
+    config["stages"][0]["probability"] = 1
+    renewals = Pipeline.from_dict(config, actions=sales.actions)
+    deal = _deal(sales, amount=Money.of(1, "EUR"))
+
+    qualified = sales.move(deal, "qualification", actor="ana", at=T0)[0]
+    lost = sales.move(qualified, "closed_lost", actor="ana", at=T0, reason="price")[0]
+    moved = sales.transfer(deal, renewals, {"prospecting": "prospecting"}, actor="ana", at=T0)[0]
+
+    assert StageKind.OPEN == deal.stage_kind == qualified.stage_kind
+    assert StageKind.LOST == lost.stage_kind
+    assert StageKind.WON == moved.stage_kind
+
+
+def test_new_deal_refuses_a_given_stage_kind(sales: Pipeline) -> None:
+    """stage_kind is derived from the stage, so new_deal does not take it."""
+    with pytest.raises(ValidationError, match="is derived from the stage"):
+        sales.new_deal(title="Acme", at=T0, stage_kind="won")
+
+
+def test_guard_on_a_money_field_reports_a_wrong_value(sales: Pipeline) -> None:
+    """A guard reading a field that holds the wrong type is a guard error, as before."""
+    deal = _deal(sales)
+    broken = attrs.evolve(deal)
+    object.__setattr__(broken, "amount", 12)  # bypasses the converter on purpose
+
+    check = sales.check_move(broken, "qualification")
+
+    assert ProblemKind.GUARD_ERROR == check.problems[0].kind
+    assert "field 'amount' holds a int, not Money" in check.reasons[0]
+
+
+def test_move_reports_a_guard_that_cannot_be_checked() -> None:
+    """A guard failing to evaluate refuses the move with the reason, like check_move."""
+    guard = {"expression": "10 / (version - 1) > 1", "message": "Needs an update"}
+    pipeline = Pipeline.from_dict(
+        {"id": "p", "stages": [{"id": "a"}, {"id": "b", "guards": [guard]}]}
+    )
+    deal = pipeline.new_deal(title="Acme", at=T0)
+
+    with pytest.raises(TransitionDenied, match="cannot be checked: division by zero") as denied:
+        pipeline.move(deal, "b", actor="ana", at=T0)
+
+    assert list(pipeline.check_move(deal, "b").reasons) == list(denied.value.reasons)
+    assert "b" == pipeline.move(attrs.evolve(deal, version=3), "b", actor="ana", at=T0)[0].stage_id

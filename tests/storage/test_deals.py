@@ -10,7 +10,8 @@ import attrs
 import pytest
 
 from crmkit.errors import ConfigError, TransitionDenied, ValidationError
-from crmkit.pipeline import Deal, Pipeline, Pipelines
+from crmkit.expr import compile
+from crmkit.pipeline import Deal, Pipeline, Pipelines, StageKind, deal_field_types
 from crmkit.storage import Store, UpsertResult
 from crmkit.values import Money
 
@@ -246,3 +247,43 @@ def test_deal_is_not_a_custom_object_type(store: Store) -> None:
     """Registering a custom object type named like a built-in kind raises ConfigError."""
     with pytest.raises(ConfigError, match="'deal' is a built-in record kind"):
         store.register_object_type("deal", {"amount": "money"})
+
+
+def test_stage_kind_filters_the_same_on_every_backend(deals_store: Store, sales: Pipeline) -> None:
+    """stage_kind filters by the kind of the stage, as evaluating on the deal does."""
+    amount = Money.of(500, "EUR")
+    start = sales.new_deal(title="Open", amount=amount, at=T0)
+    won = sales.move(
+        sales.new_deal(title="Won", amount=amount, at=T0), "closed_won", actor="ana", at=T0
+    )[0]
+    lost = sales.move(
+        sales.new_deal(title="Lost", amount=amount, at=T0),
+        "closed_lost",
+        actor="ana",
+        at=T0,
+        reason="price",
+    )[0]
+    deals_store.deals.bulk_upsert([start, won, lost])
+    condition = compile("stage_kind = 'open' OR stage_kind = 'won'", deal_field_types(sales))
+
+    found = {d.id for d in deals_store.deals.find("stage_kind = 'open' OR stage_kind = 'won'")}
+    evaluated = {d.id for d in (start, won, lost) if condition.evaluate(d) is True}
+
+    assert {start.id, won.id} == found == evaluated
+    assert {lost.id} == {d.id for d in deals_store.deals.find("stage_kind = 'lost'")}
+    assert StageKind.WON == deals_store.deals.get(won.id).stage_kind
+
+
+def test_contradicting_stage_kind_is_refused(deals_store: Store, sales: Pipeline) -> None:
+    """A deal written with a stage kind that is not its stage's is refused."""
+    deal = sales.new_deal(title="Acme", at=T0)
+
+    with pytest.raises(TransitionDenied, match="stage_kind 'won' contradicts stage 'prospecting'"):
+        deals_store.deals.add(attrs.evolve(deal, stage_kind="won"))
+    deals_store.deals.add(deal)
+    with pytest.raises(TransitionDenied, match="stage_kind 'lost' contradicts"):
+        deals_store.deals.update(attrs.evolve(deal, stage_kind="lost"))
+    with pytest.raises(TransitionDenied, match="stage_kind 'open' contradicts stage 'closed_won'"):
+        deals_store.deals.update(_forged(deal, "closed_won"))
+
+    assert StageKind.OPEN == deals_store.deals.get(deal.id).stage_kind

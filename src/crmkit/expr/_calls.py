@@ -6,7 +6,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from ._ast import Call, Literal, Node
+from ._ast import Call, Field, Literal, Node
 from ._checker import NUMERIC, TEXTUAL, Checked, Ty
 from ._functions import text_of
 from ._runtime import Fault
@@ -30,6 +30,7 @@ class CallCompiler:
     """The ``call_<name>`` methods of the compiler, one per special function."""
 
     checked: Checked
+    blanks_as_zero: bool
 
     def compile(self, node: Node) -> Fn:
         """Compile any node (provided by the compiler)."""
@@ -51,6 +52,10 @@ class CallCompiler:
         """Return the parts of a plain one-name field read (provided by the compiler)."""
         raise NotImplementedError
 
+    def field_parts(self, node: Field) -> tuple[str, type, Callable[[Any], Any]]:
+        """Return a one-name field's name, fast class and converting read (from the compiler)."""
+        raise NotImplementedError
+
     def call_if(self, node: Call) -> Fn:
         test, yes, no = (self.compile(arg) for arg in node.args)
         return lambda r, c: yes(r, c) if test(r, c) else no(r, c)
@@ -70,7 +75,12 @@ class CallCompiler:
         return lambda r, c: any(part(r, c) is True for part in parts)
 
     def call_not(self, node: Call) -> Fn:
-        inner = self.compile(node.args[0])
+        arg = node.args[0]
+        if isinstance(arg, Call) and arg.name == "ISBLANK":
+            fused = self.field_blank(arg.args[0], negate=True)
+            if fused is not None:
+                return fused
+        inner = self.compile(arg)
         return lambda r, c: inner(r, c) is not True
 
     def call_case(self, node: Call) -> Fn:
@@ -161,7 +171,43 @@ class CallCompiler:
             return lambda v: not v
         return lambda v: v is None
 
+    def field_blank(self, node: Node, *, negate: bool) -> Fn | None:
+        """``ISBLANK(field)`` (or its negation) in one closure, for a one-name field."""
+        if not isinstance(node, Field) or len(node.path) != 1:
+            return None
+        ty = self.ty(node)
+        if self.blanks_as_zero and ty in NUMERIC:
+            return None  # a blank reads as zero, which is not blank
+        name, fast, slow = self.field_parts(node)
+        if ty in TEXTUAL:
+
+            def text_blank(r: Any, c: Any) -> bool:
+                v = r.get(name)
+                if v is None:
+                    return not negate
+                if v.__class__ is not fast:
+                    v = slow(v)
+                return (v == "") is not negate
+
+            return text_blank
+        if ty == FieldType.MULTIPICKLIST:
+            return None
+        # any other converted value is never blank; converting still reports a wrong type
+
+        def value_blank(r: Any, c: Any) -> bool:
+            v = r.get(name)
+            if v is None:
+                return not negate
+            if v.__class__ is not fast:
+                slow(v)
+            return negate
+
+        return value_blank
+
     def call_isblank(self, node: Call) -> Fn:
+        fused = self.field_blank(node.args[0], negate=False)
+        if fused is not None:
+            return fused
         inner = self.compile(node.args[0])
         blank = self.is_blank(node.args[0])
         return lambda r, c: blank(inner(r, c))

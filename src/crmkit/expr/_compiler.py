@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
+
+from crmkit.values import Money
 
 from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._calls import CallCompiler, Fn, located
@@ -38,6 +41,20 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
     "*": operator.mul,
 }
 _DATES = (FieldType.DATE, FieldType.DATETIME)
+# Per type, the class a record value of that type usually has and that its converter
+# returns unchanged: a value of exactly this class skips the converter. (A datetime in a
+# date field, a Decimal subclass, a set for a multi-picklist... take the converter.)
+_FAST: dict[FieldType, type] = {
+    FieldType.NUMBER: Decimal,
+    FieldType.PERCENT: Decimal,
+    FieldType.TEXT: str,
+    FieldType.PICKLIST: str,
+    FieldType.MONEY: Money,
+    FieldType.DATE: date,
+    FieldType.DATETIME: datetime,
+    FieldType.BOOL: bool,
+}
+_NEVER = type(None)  # no non-blank value has this class, so every value is converted
 
 
 def _const(value: object) -> Fn:
@@ -84,11 +101,12 @@ class _Compiler(CallCompiler):
         pos = node.pos
         leaf = node.path[-1]
         blank: object = _ZERO if self.blanks_as_zero and ty in NUMERIC else None
-        fast: type = Decimal if ty in NUMERIC else str if ty in TEXTUAL else type(None)
+        fast = _FAST.get(ty, _NEVER)
+        dotted = node.dotted
 
         def slow(v: object) -> Any:
             try:
-                return convert(v, node.dotted)
+                return convert(v, dotted)
             except Fault as fault:
                 raise located(fault, pos, None) from None
 
@@ -126,12 +144,14 @@ class _Compiler(CallCompiler):
         if not isinstance(node, Field) or len(node.path) != 1:
             return None
         ty = self.ty(node)
-        if ty in NUMERIC and not self.blanks_as_zero:
-            fast: type = Decimal
-        elif ty in TEXTUAL:
-            fast = str
-        else:
+        if not (ty in TEXTUAL or (ty in NUMERIC and not self.blanks_as_zero)):
             return None
+        return self.field_parts(node)
+
+    def field_parts(self, node: Field) -> tuple[str, type, Callable[[Any], Any]]:
+        """For a one-name field: its name, its fast class and its converting read."""
+        ty = cast(FieldType, self.ty(node))
+        fast = _FAST.get(ty, _NEVER)
         convert = CONVERTERS[ty]
         pos, dotted = node.pos, node.dotted
 
@@ -146,15 +166,27 @@ class _Compiler(CallCompiler):
     # -- operators -----------------------------------------------------------------------
     def amount_of(self, node: Node, other: Node) -> Fn:
         """Compile *node*, reading a Money's amount when compared with a plain number."""
-        fn = self.compile(node)
         if self.ty(node) == FieldType.MONEY and self.ty(other) in NUMERIC:
+            if isinstance(node, Field) and len(node.path) == 1:
+                name, fast, slow = self.field_parts(node)
+
+                def field_amount(r: Any, c: Any) -> Any:
+                    v = r.get(name)
+                    if v.__class__ is not fast:
+                        if v is None:
+                            return None
+                        v = slow(v)
+                    return v.amount
+
+                return field_amount
+            fn = self.compile(node)
 
             def amount(r: Any, c: Any) -> Any:
                 v = fn(r, c)
                 return None if v is None else v.amount
 
             return amount
-        return fn
+        return self.compile(node)
 
     def binary(self, node: Binary) -> Fn:
         op = node.op

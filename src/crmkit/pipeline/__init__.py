@@ -16,6 +16,7 @@ from ._config import (
 from ._deal import Deal, DealContact, StageChange
 from ._enforce import enforce_move
 from ._events import MoveCheck, MoveProblem, ProblemKind, StageChanged
+from ._fields import deal_field_types
 from ._leads import LeadConversion, convert_lead
 from ._pipeline import Pipeline
 from ._pipelines import Pipelines
@@ -44,6 +45,7 @@ __all__ = [
     "TimeRule",
     "Transitions",
     "convert_lead",
+    "deal_field_types",
     "enforce_move",
     "run_actions",
 ]

@@ -8,11 +8,13 @@ from decimal import Decimal
 from crmkit.errors import ConfigError, FormulaError
 from crmkit.expr import Expression, FieldType
 from crmkit.expr import compile as compile_expression
+from crmkit.expr._calls import Fn
+from crmkit.expr._expression import plain_evaluator
 
 from ._actions import Action
 from ._config import ForecastCategory, PipelineConfig, Stage, StageKind, TimeRule
 
-__all__ = ["DEAL_FIELDS", "CompiledStage", "compile_stages"]
+__all__ = ["DEAL_FIELDS", "CompiledGuard", "CompiledStage", "compile_stages"]
 
 
 DEAL_FIELDS: dict[str, str] = {
@@ -20,6 +22,7 @@ DEAL_FIELDS: dict[str, str] = {
     "title": "text",
     "pipeline_id": "text",
     "stage_id": "picklist",
+    "stage_kind": "picklist",
     "amount": "money",
     "close_date": "date",
     "company_id": "text",
@@ -41,11 +44,17 @@ _ONE = Decimal(1)
 _ZERO = Decimal(0)
 _RECORD_FIELDS = frozenset(DEAL_FIELDS) | {"contacts"}
 
+CompiledGuard = tuple[Expression, str, tuple[str, ...], bool, Fn | None]
+"""A guard ready to run: expression, message, fields read, whether it reads the deal's own
+fields only (so it evaluates on the deal's ``__dict__``), and the plain-dict closure of such
+a guard when it does not read the clock."""
+
 
 class CompiledStage:
     """A stage ready for moves: its checks compiled, its allowed targets precomputed."""
 
     __slots__ = (
+        "change_template",
         "checks_fields",
         "config",
         "custom_required",
@@ -57,6 +66,7 @@ class CompiledStage:
         "on_enter",
         "on_exit",
         "open_index",
+        "plain_guards",
         "probability",
         "record_required",
         "targets",
@@ -74,13 +84,28 @@ class CompiledStage:
         self.forecast_category = config.forecast_category or _DEFAULT_CATEGORY[config.kind]
         self.record_required: tuple[str, ...] = ()
         self.custom_required: tuple[str, ...] = ()
-        self.guards: tuple[tuple[Expression, str, tuple[str, ...], bool], ...] = ()
+        self.guards: tuple[CompiledGuard, ...] = ()
+        # the guards' plain-dict closures, when every guard has one (set by compile_stages)
+        self.plain_guards: tuple[Fn, ...] | None = ()
         self.targets: frozenset[str] = frozenset()
         self.on_enter: tuple[str, ...] = config.on_enter
         self.on_exit: tuple[str, ...] = config.on_exit
         self.timers: tuple[TimeRule, ...] = config.timers
         # whether entering checks required fields or a lost reason (set by compile_stages)
         self.checks_fields = config.kind is StageKind.LOST
+        # The history entry of a move into this stage with what every such move shares; a
+        # move copies it and fills in the rest (the keys in StageChange's field order).
+        self.change_template: dict[str, object] = {
+            "to_stage": config.id,
+            "at": None,
+            "pipeline_id": None,
+            "from_stage": None,
+            "from_pipeline_id": None,
+            "actor": None,
+            "amount": None,
+            "probability": self.probability,
+            "reason": None,
+        }
 
 
 def _identifier(path: str, value: object) -> str:
@@ -132,7 +157,7 @@ def _check_stage(path: str, stage: Stage) -> None:
 
 def _compile_guards(
     path: str, stage: Stage, fields: Mapping[str, str]
-) -> tuple[tuple[Expression, str, tuple[str, ...], bool], ...]:
+) -> tuple[CompiledGuard, ...]:
     compiled = []
     for j, guard in enumerate(stage.guards):
         where = f"{path}.guards[{j}]"
@@ -151,7 +176,8 @@ def _compile_guards(
         # A guard that reads only the deal's own fields can evaluate against the deal's
         # __dict__ (a plain dict, the expression's fastest input) instead of a record view.
         direct = all(name in DEAL_FIELDS for name in references)
-        compiled.append((expression, guard.message, references, direct))
+        plain = plain_evaluator(expression) if direct else None
+        compiled.append((expression, guard.message, references, direct, plain))
     return tuple(compiled)
 
 
@@ -219,6 +245,7 @@ def compile_stages(
         if stage.id in stages:
             raise ConfigError(f"{path}.id", f"stage id {stage.id!r} is used twice")
         compiled = CompiledStage(stage, i, open_index)
+        compiled.change_template["pipeline_id"] = config.id
         if stage.kind is StageKind.OPEN:
             open_index += 1
         for k, name in enumerate(stage.required):
@@ -228,6 +255,8 @@ def compile_stages(
         compiled.custom_required = tuple(n for n in stage.required if n not in _RECORD_FIELDS)
         compiled.checks_fields = bool(stage.required) or stage.kind is StageKind.LOST
         compiled.guards = _compile_guards(path, stage, fields)
+        plain = tuple(g[4] for g in compiled.guards if g[4] is not None)
+        compiled.plain_guards = plain if len(plain) == len(compiled.guards) else None
         _check_actions(path, stage, actions)
         stages[stage.id] = compiled
     if open_index == 0:

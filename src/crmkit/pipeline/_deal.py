@@ -15,9 +15,12 @@ from crmkit.contacts._model import _aware, _check_version, _custom, _optional_te
 from crmkit.errors import ValidationError
 from crmkit.values import Money
 
+from ._config import StageKind
+
 __all__ = ["Deal", "DealContact", "StageChange", "replace"]
 
 _ZERO = Decimal(0)
+_KINDS = {kind.value: kind for kind in StageKind}
 _R = TypeVar("_R")
 
 
@@ -38,6 +41,15 @@ def _money(value: object) -> Money | None:
     if value is None or isinstance(value, Money):
         return value
     raise ValidationError(value, "expected Money or None", field="amount")
+
+
+def _stage_kind(value: object) -> StageKind | None:
+    if value is None or isinstance(value, StageKind):
+        return value
+    if isinstance(value, str) and value in _KINDS:
+        return _KINDS[value]
+    known = ", ".join(_KINDS)
+    raise ValidationError(value, f"expected a stage kind ({known}) or None", field="stage_kind")
 
 
 def _close_date(value: object) -> date | None:
@@ -133,6 +145,11 @@ class Deal:
         title: what is being sold, to whom.
         pipeline_id: the pipeline the deal runs in.
         stage_id: the stage it is in now.
+        stage_kind: the kind of that stage (``open``, ``won`` or ``lost``), derived from the
+            pipeline: :meth:`Pipeline.new_deal`, :meth:`Pipeline.move` and
+            :meth:`Pipeline.transfer` set it, and a store refuses a deal whose kind
+            contradicts its stage. None for a deal built by hand that has not moved yet.
+            Filters and conditions say ``stage_kind = 'open'`` and survive stage renames.
         amount: what the deal is worth, when known.
         close_date: when it is expected to close.
         company_id: the company buying, when known.
@@ -152,6 +169,7 @@ class Deal:
     title: str = field(converter=_title)
     pipeline_id: str = field(converter=_record_id)
     stage_id: str = field(converter=_record_id)
+    stage_kind: StageKind | None = field(default=None, converter=_stage_kind)
     amount: Money | None = field(default=None, converter=_money)
     close_date: date | None = field(default=None, converter=_close_date)
     company_id: str | None = None

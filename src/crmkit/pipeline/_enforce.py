@@ -35,7 +35,9 @@ def enforce_move(
     - a write that keeps the stage must keep the history as it was;
     - a write that changes the stage must append exactly one history entry for that move,
       and the move must pass :meth:`Pipeline.check_move` (or, into another pipeline, the
-      target stage's entry checks).
+      target stage's entry checks);
+    - a deal's ``stage_kind``, when set on a new deal, on a move or by the write, must be
+      the kind of its stage (a kind already stored is kept as it is when the stage stays).
 
     Args:
         before: the stored deal, or None for a new one.
@@ -56,6 +58,7 @@ def enforce_move(
         check = pipeline.check_entry(after, now=when)
         if not check.allowed:
             _deny(None, after, list(check.reasons), problems=check.problems)
+        _check_kind(None, after, pipeline)
         return
     old, new = before.history, after.history
     moved = before.stage_id != after.stage_id or before.pipeline_id != after.pipeline_id
@@ -65,6 +68,9 @@ def enforce_move(
         stage = pipeline._compiled(after.stage_id)
         if stage is not None and stage.kind is StageKind.LOST and not after.lost_reason:
             _deny(before, after, ["lost_reason is required while the deal is lost"])
+        # a kind written before the pipeline changed a stage's kind may stay as it is
+        if after.stage_kind != before.stage_kind:
+            _check_kind(before, after, pipeline)
         return
     last = new[-1]
     if (
@@ -89,3 +95,19 @@ def enforce_move(
         found = pipeline._problems(subject, after.stage_id, None, when)
     if found:
         _deny(before, after, [p.message for p in found], problems=tuple(found))
+    _check_kind(before, after, pipeline)
+
+
+def _check_kind(before: Deal | None, after: Deal, pipeline: Pipeline) -> None:
+    """Refuse a stage kind that contradicts the deal's stage (None, not derived yet, passes)."""
+    stage = pipeline._compiled(after.stage_id)
+    if after.stage_kind is None or stage is None or after.stage_kind is stage.kind:
+        return
+    _deny(
+        before,
+        after,
+        [
+            f"stage_kind {after.stage_kind.value!r} contradicts stage {after.stage_id!r}, "
+            f"a {stage.kind.value} stage (moves through Pipeline.move set it)"
+        ],
+    )

@@ -25,6 +25,7 @@ __all__ = ["Pipeline"]
 _LOST = StageKind.LOST
 _NO_ACTIONS: Mapping[str, Action] = {}
 _now = datetime.now
+_FAILED = object()
 _new = object.__new__
 # Setting an instance's __dict__ through the class's own descriptor skips the attribute
 # lookup object.__setattr__ makes; records are built this way on the hot path of a move.
@@ -203,9 +204,16 @@ class Pipeline:
             problems.append(MoveProblem(ProblemKind.TRANSITION, message, ("stage_id",)))
         if target.checks_fields:
             self._field_problems(deal, target, problems)
-        for expression, message, fields, direct in target.guards:
+        for expression, message, fields, direct, plain in target.guards:
+            met: object = _FAILED
+            if plain is not None:
+                try:
+                    met = plain(deal.__dict__, None)
+                except Exception:  # evaluated again below, which raises the FormulaError
+                    met = _FAILED
             try:
-                met = expression.evaluate(deal.__dict__ if direct else deal, now=now)
+                if met is _FAILED:
+                    met = expression.evaluate(deal.__dict__ if direct else deal, now=now)
             except FormulaError as exc:
                 text = f"{message} ({', '.join(fields)}: cannot be checked: {exc.reason})"
                 problems.append(MoveProblem(ProblemKind.GUARD_ERROR, text, fields))
@@ -328,48 +336,61 @@ class Pipeline:
             self._when(deal, when)
         stages = self._stages
         source = stages.get(deal.stage_id)
-        subject = deal
-        if reason is not None:
-            subject = self._subject(deal, to_stage, reason)
-        found = self._problems(subject, to_stage, source, when)
-        if found:
-            raise TransitionDenied(
-                deal.stage_id, to_stage, [p.message for p in found], problems=tuple(found)
-            )
-        # _apply inlined for the common case of a move within the pipeline
-        target = stages[to_stage]
-        change = _new(StageChange)
-        _set_change(
-            change,
-            {
-                "to_stage": to_stage,
-                "at": when,
-                "pipeline_id": self._id,
-                "from_stage": subject.stage_id,
-                "from_pipeline_id": None,
-                "actor": actor,
-                "amount": subject.amount,
-                "probability": target.probability,
-                "reason": reason,
-            },
+        subject = deal if reason is None else self._subject(deal, to_stage, reason)
+        target = stages.get(to_stage)
+        guards = (
+            target.plain_guards
+            if target is not None
+            and source is not None
+            and to_stage in source.targets
+            and not target.checks_fields
+            else None
         )
+        # Fast path: every guard certainly holds. Otherwise the full checks below list
+        # every problem (guards are pure: evaluating one again gives the same result).
+        passed = guards is not None
+        if guards:
+            values = subject.__dict__
+            try:
+                for guard in guards:
+                    if guard(values, None) is not True:
+                        passed = False
+                        break
+            except Exception:  # the full checks report it as a guard error
+                passed = False
+        if not passed or target is None:
+            found = self._problems(subject, to_stage, source, when)
+            if found:
+                raise TransitionDenied(
+                    deal.stage_id, to_stage, [p.message for p in found], problems=tuple(found)
+                )
+            target = stages[to_stage]
+        # _apply inlined for the common case of a move within the pipeline
+        entry = target.change_template.copy()
+        entry["at"] = when
+        entry["from_stage"] = subject.stage_id
+        entry["actor"] = actor
+        entry["amount"] = subject.amount
+        entry["reason"] = reason
+        change = _new(StageChange)
+        _set_change(change, entry)
         values = subject.__dict__.copy()
         values["stage_id"] = to_stage
-        values["history"] = (*subject.history, change)
+        values["stage_kind"] = target.kind
+        # concatenation: twice as fast as unpacking into a new tuple, on every move
+        values["history"] = subject.history + (change,)  # noqa: RUF005
         values["updated_at"] = when
         if target.kind is not _LOST and subject.lost_reason is not None:
             values["lost_reason"] = None
         moved = _new(Deal)
         _set_deal(moved, values)
-        exits = source.on_exit if source is not None else ()
-        on_enter = target.on_enter
         event = _new(StageChanged)
         _set_event(
             event,
             {
                 "deal_id": subject.id,
                 "change": change,
-                "actions": exits + on_enter if exits or on_enter else (),
+                "actions": (source.on_exit if source is not None else ()) + target.on_enter,
             },
         )
         return moved, event
@@ -442,9 +463,16 @@ class Pipeline:
             TransitionDenied: if the stage's entry checks fail.
             ValidationError: for a bad field value.
         """
+        if "stage_kind" in fields:
+            raise ValidationError(
+                fields["stage_kind"],
+                "is derived from the stage; do not give it",
+                field="stage_kind",
+            )
         when = utcnow() if at is None else _aware(at)
         stage_id = stage if stage is not None else self._config.stages[0].id
-        probability = self._stages[stage_id].probability if stage_id in self._stages else 0
+        compiled = self._stages.get(stage_id)
+        probability = compiled.probability if compiled is not None else 0
         first = {
             "to_stage": stage_id,
             "at": when,
@@ -457,6 +485,7 @@ class Pipeline:
             title=title,
             pipeline_id=self._id,
             stage_id=stage_id,
+            stage_kind=compiled.kind if compiled is not None else None,
             created_at=when,
             updated_at=when,
             history=[first],
@@ -518,7 +547,8 @@ class Pipeline:
         )
         values = deal.__dict__.copy()
         values["stage_id"] = to_stage
-        values["history"] = (*deal.history, change)
+        values["stage_kind"] = target.kind
+        values["history"] = deal.history + (change,)  # noqa: RUF005  (as in move)
         values["updated_at"] = when
         if from_pipeline_id is not None:
             values["pipeline_id"] = pipeline_id
