@@ -582,6 +582,14 @@ class Person:
     """The truth about one person: the values every copy derives from."""
 
     __slots__ = ("city", "company", "culture", "dob", "email", "first", "last", "phone")
+    city: Address | None
+    company: str | None
+    culture: str
+    dob: date | None
+    email: str | None
+    first: str
+    last: str
+    phone: PhoneNumber | None
 
     def __init__(self, **values: Any) -> None:
         for k, v in values.items():
@@ -601,7 +609,7 @@ def _fast_contact(**values: Any) -> Contact:
         elif a.default is attrs.NOTHING:
             raise TypeError(a.name)
         elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
-            value = a.default.factory()
+            value = a.default.factory()  # type: ignore[union-attr]
         else:
             value = a.default
         object.__setattr__(contact, a.name, value)
@@ -658,10 +666,10 @@ class Generator:
             if has_dob
             else None
         )
-        city = city if rng.random() < 0.9 else None
+        kept = city if rng.random() < 0.9 else None
         return Person(
             culture=culture, first=first, last=last, email=email, phone=phone,
-            company=company, city=city, dob=dob,
+            company=company, city=kept, dob=dob,
         )  # fmt: skip
 
     def copy(self, p: Person, original: bool) -> dict[str, Any]:
@@ -744,7 +752,7 @@ class Generator:
 
     def _contact(self, v: dict[str, Any], number: int, fast: bool) -> Contact:
         cid = f"C{number:09d}"
-        emails = ()
+        emails: tuple[EmailEntry, ...] = ()
         if v["email"] is not None:
             name, _, domain = v["email"].partition("@")
             domain = domain.lower()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -28,12 +29,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _dedupe_data import generate, true_pairs
+from crmkit.contacts._dedupe._batch import score_pairs
 from crmkit.contacts._dedupe._blocking import candidate_pairs
 from crmkit.contacts._dedupe._cluster import cluster
 from crmkit.contacts._dedupe._find import _groups, prepare
 from crmkit.contacts._dedupe._gc import gc_paused
 from crmkit.contacts._dedupe._rules import MatchRules
-from crmkit.contacts._dedupe._scoring import plan, points_of, score_pair, score_pairs
+from crmkit.contacts._dedupe._scoring import plan, points_of, score_pair
 
 GOALS = {
     "pairwise_f1": 0.97,
@@ -51,7 +53,24 @@ def _prf(found: set[int], truth: set[int]) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def run_one(size: int, seed: int) -> dict[str, float]:
+_GENERATED = ("first_name", "last_name", "email", "phone", "company", "city", "birth_date")
+
+
+def _indistinguishable(table: Any, truth: list[int]) -> set[int]:
+    """Pairs (as ``low * n + high``) of different people with every field the same."""
+    n = len(truth)
+    columns = [table.columns[name] for name in _GENERATED]
+    alike: dict[tuple[Any, ...], list[int]] = {}
+    for row, values in enumerate(zip(*columns, strict=True)):
+        alike.setdefault(values, []).append(row)
+    out: set[int] = set()
+    for rows in alike.values():
+        for x, a in enumerate(rows):
+            out.update(a * n + b for b in rows[x + 1 :] if truth[a] != truth[b])
+    return out
+
+
+def run_one(size: int, seed: int) -> dict[str, Any]:
     """Generate *size* contacts, deduplicate them, and measure."""
     t0 = time.perf_counter()
     records, truth = generate(size, seed)
@@ -63,9 +82,12 @@ def run_one(size: int, seed: int) -> dict[str, float]:
 
 def _measure(
     records: list[Any], truth: list[int], rules: MatchRules, size: int, generated: float
-) -> dict[str, float]:
+) -> dict[str, Any]:
     n = len(records)
     times: dict[str, float] = {}
+    # CPU seconds as well as wall seconds: other jobs on a shared machine stretch the wall
+    # clock far more than the CPU time the run itself takes
+    cpu = time.process_time()
 
     t = time.perf_counter()
     table = prepare(records, rules)
@@ -91,9 +113,10 @@ def _measure(
     )
     times["clustering"] = time.perf_counter() - t
     t = time.perf_counter()
-    groups = _groups(table, found, rules, None)
+    groups = _groups(table, found, rules, None, steps)
     times["groups"] = time.perf_counter() - t
     total = sum(times.values())
+    cpu = time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     real = {a * n + b for a, b in true_pairs(truth)}
@@ -102,7 +125,7 @@ def _measure(
     predicted = {i * n + j for i, j, p in zip(left, right, points, strict=True) if p >= steps.match}
     pairwise = _prf(predicted, real)
     row = {r: k for k, r in enumerate(table.ids)}
-    clustered_pairs = set()
+    clustered_pairs: set[int] = set()
     largest = 0
     for g in groups:
         if g.kind != "match":
@@ -113,12 +136,17 @@ def _measure(
             rows[x] * n + rows[y] for x in range(len(rows)) for y in range(x + 1, len(rows))
         )
     clustered = _prf(clustered_pairs, real)
+    # pairs of different people whose every generated field is the same: no method can
+    # tell them apart, so they are also reported left out (the raw figures stay the headline)
+    alike = _indistinguishable(table, truth)
     skipped = sum(k.skipped_records for k in report.keys)
     return {
         "size": size,
         "generated_s": generated,
         **{f"{k}_s": v for k, v in times.items()},
         "total_s": total,
+        "cpu_s": cpu,
+        "load_average": os.getloadavg()[0],
         "records_per_s": size / total,
         "candidate_pairs": report.candidate_pairs,
         "true_pairs": len(real),
@@ -129,15 +157,24 @@ def _measure(
         "clustered_p": clustered[0],
         "clustered_r": clustered[1],
         "clustered_f1": clustered[2],
+        "indistinguishable": len(alike),
+        "indistinguishable_predicted": len(predicted & alike),
+        **{f"pairwise_{k}_x": v for k, v in zip("prf", _prf(predicted - alike, real), strict=True)},
+        **{
+            f"clustered_{k}_x": v
+            for k, v in zip("prf", _prf(clustered_pairs - alike, real), strict=True)
+        },
         "largest_group": largest,
         "match_groups": sum(1 for g in groups if g.kind == "match"),
         "possible_groups": sum(1 for g in groups if g.kind == "possible"),
         "skipped_block_records": skipped,
+        "key_names": [k.name for k in report.keys],
+        **{f"key_{k.name}": k.pairs for k in report.keys},
         "peak_mb": peak_mb,
     }
 
 
-def show(m: dict[str, float]) -> None:
+def show(m: dict[str, Any]) -> None:
     """Print one size's figures with the goals next to them."""
     size = int(m["size"])
     print(f"\n== {size:,} contacts (generation {m['generated_s']:.1f} s, not counted) ==")
@@ -151,7 +188,8 @@ def show(m: dict[str, float]) -> None:
     goal_s = GOALS["seconds_1m"] * size / 1_000_000
     print(
         f"  total {m['total_s']:.1f} s (goal at this size, linear from 30 s per 1M:"
-        f" {goal_s:.1f} s), {m['records_per_s']:,.0f} records/s"
+        f" {goal_s:.1f} s), {m['records_per_s']:,.0f} records/s; CPU {m['cpu_s']:.1f} s;"
+        f" load average {m['load_average']:.2f} at the end"
     )
     print(
         f"  blocking: {int(m['candidate_pairs']):,} candidate pairs,"
@@ -165,6 +203,17 @@ def show(m: dict[str, float]) -> None:
     print(
         f"  clustered  P {m['clustered_p']:.4f} R {m['clustered_r']:.4f}"
         f" F1 {m['clustered_f1']:.4f} (goal >= {GOALS['clustered_f1']})"
+    )
+    print(
+        f"  {int(m['indistinguishable']):,} pairs of different people are identical in every"
+        f" generated field ({int(m['indistinguishable_predicted']):,} of them called matches);"
+        f" left out: pairwise P {m['pairwise_p_x']:.4f} R {m['pairwise_r_x']:.4f}"
+        f" F1 {m['pairwise_f_x']:.4f}, clustered P {m['clustered_p_x']:.4f}"
+        f" R {m['clustered_r_x']:.4f} F1 {m['clustered_f_x']:.4f}"
+    )
+    print(
+        "  keys: "
+        + ", ".join(f"{name} {int(m['key_' + name]):,}" for name in m.get("key_names", []))
     )
     print(
         f"  groups: {int(m['match_groups']):,} match, {int(m['possible_groups']):,} possible;"

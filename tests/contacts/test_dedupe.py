@@ -8,7 +8,7 @@ from array import array
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmkit.contacts import Company, Contact
@@ -20,12 +20,14 @@ from crmkit.contacts._dedupe import (
     Thresholds,
     find_duplicates,
 )
+from crmkit.contacts._dedupe._batch import score_pairs
+from crmkit.contacts._dedupe._blocking import candidate_pairs
 from crmkit.contacts._dedupe._cluster import cluster
 from crmkit.contacts._dedupe._compare import comparer, nickname_of
 from crmkit.contacts._dedupe._find import prepare
 from crmkit.contacts._dedupe._gc import gc_paused
 from crmkit.contacts._dedupe._nicknames import canonical_first_names
-from crmkit.contacts._dedupe._scoring import plan
+from crmkit.contacts._dedupe._scoring import plan, score_pair
 from crmkit.errors import ConfigError, ValidationError
 from crmkit.values import Address
 
@@ -203,7 +205,9 @@ def test_chain_of_strong_links_stays_together() -> None:
     assert [(0, 1, 2)] == [c.rows for c in found if c.kind == "match"]
 
 
-def _edges(edges: list[tuple[int, int, float]]) -> tuple[object, object, object]:
+def _edges(
+    edges: list[tuple[int, int, float]],
+) -> tuple[array[int], array[int], array[float]]:
     return (
         array("q", [e[0] for e in edges]),
         array("q", [e[1] for e in edges]),
@@ -326,3 +330,162 @@ def test_default_groups_stay_within_twenty_records() -> None:
 
     assert rules.max_group is not None
     assert rules.max_group <= 20
+
+
+def _people_named(first: str, last: str, count: int, city: str) -> list[Contact]:
+    return [
+        _person(first, last, id=f"{last}{k:03d}", addresses=[Address(city=city)])
+        for k in range(count)
+    ]
+
+
+def test_full_name_counts_take_either_order() -> None:
+    """Records share a full-name count whether the names are entered straight or swapped."""
+    people = [_person("Ann", "Lee"), _person("Lee", "Ann"), _person("Ann", "Smith")]
+    people.append(_person("Bob", ""))
+    table = prepare(people, MatchRules.for_contacts())
+
+    assert [2, 2, 1, 0] == table.name_counts
+
+
+def test_common_full_name_and_city_alone_is_not_a_match() -> None:
+    """Forty records sharing a full name and a city, and nothing else, are never matches."""
+    people = _people_named("John", "Smith", 40, "Boston")
+
+    groups = find_duplicates(people)
+
+    assert [] == groups.matches
+
+
+def test_rare_full_name_and_city_is_a_match() -> None:
+    """Two records alone in sharing a full name, in one city, are a match."""
+    people = _people_named("Kelwood", "Jorbyfield", 2, "Boston")
+    people += [_person(f"P{k}", f"Q{k}", addresses=[Address(city="Boston")]) for k in range(30)]
+
+    groups = find_duplicates(people)
+
+    assert [("Jorbyfield000", "Jorbyfield001")] == [g.ids for g in groups.matches]
+
+
+def test_explain_gives_the_points_the_run_scored_with() -> None:
+    """A group's explanation judges rarity among all records searched: it adds up to the score."""
+    crowd = _people_named("John", "Smith", 30, "Boston")
+    a = _person("John", "Smith", id="a", emails=["js@example.com"])
+    b = _person("John", "Smith", id="b", emails=["JS@example.com"])
+
+    (group,) = find_duplicates([*crowd, a, b]).matches
+    pair = group.explain().pairs[0]
+    full = {f.field: f for f in pair.fields}["name"]
+
+    assert ("a", "b") == group.ids
+    assert abs(group.score - pair.score) < 1e-12
+    assert abs(pair.points - (pair.prior + sum(f.points for f in pair.fields))) < 1e-9
+    assert "32 records carry it" in full.note
+    assert full.points < 0
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["Ann", "Bob", "Cy"]), st.sampled_from(["", "Oslo", "Rome"])),
+        max_size=25,
+    )
+)
+def test_candidate_pairs_are_the_pairs_sharing_a_key_value(rows: list[tuple[str, str]]) -> None:
+    """Blocking proposes exactly the pairs that share a key value in a block not too large."""
+    rules = MatchRules(
+        fields=(FieldRule(field="city"),),
+        blocking=(
+            BlockingKey(name="city", fields=("city",), max_block=4),
+            BlockingKey(name="name+city", fields=("first_name", "city")),
+        ),
+    )
+    people = [
+        _person(first, "X", addresses=[Address(city=city)] if city else []) for first, city in rows
+    ]
+    expected = set()
+    for key in (lambda p: (p[1],), lambda p: p):
+        blocks: dict[tuple[str, ...], list[int]] = {}
+        for row, values in enumerate(rows):
+            if values[1]:
+                blocks.setdefault(key(values), []).append(row)
+        for members in blocks.values():
+            if len(members) <= (4 if len(key(("a", "b"))) == 1 else 50):
+                expected |= {(a, b) for a in members for b in members if a < b}
+    n = len(people)
+
+    codes, report = candidate_pairs(prepare(people, rules), rules)
+
+    assert expected == {divmod(code, n) for code in codes}
+    assert len(expected) == report.candidate_pairs
+
+
+def test_records_with_several_emails_block_on_each() -> None:
+    """A record with two e-mails is a candidate with a record sharing either of them."""
+    people = [
+        _person("A", "B", emails=["one@x.com", "two@x.com"]),
+        _person("C", "D", emails=["two@x.com"]),
+        _person("E", "F", emails=["one@x.com", "ONE@x.com"]),
+    ]
+    rules = MatchRules.for_contacts()
+
+    codes, _ = candidate_pairs(prepare(people, rules), rules)
+
+    assert {(0, 1), (0, 2)} == {divmod(code, 3) for code in codes}
+
+
+_NAMES = ["Ann", "Anne", "Bob", "Robert", "Lee", "Smith", "Smyth", ""]
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_NAMES),
+            st.sampled_from(_NAMES),
+            st.sampled_from(["", "a@x.com", "b@x.com"]),
+            st.sampled_from(["", "Oslo", "Rome"]),
+            st.sampled_from([None, date(1980, 3, 4), date(1980, 4, 3)]),
+        ),
+        min_size=2,
+        max_size=14,
+    )
+)
+def test_batch_scores_equal_pair_scores(rows: list[tuple[str, str, str, str, date | None]]) -> None:
+    """Scoring all pairs at once gives each pair the points scoring it alone gives."""
+    people = [
+        _person(
+            first or "x",
+            last,
+            emails=[email] if email else [],
+            addresses=[Address(city=city)] if city else [],
+            birth_date=born,
+        )
+        for first, last, email, city, born in rows
+    ]
+    rules = MatchRules.for_contacts()
+    steps = plan(rules, prepare(people, rules))
+    n = len(people)
+    codes = [i * n + j for i in range(n) for j in range(i + 1, n)]
+
+    left, right, points = score_pairs(steps, codes, n)
+    kept = {(i, j): p for i, j, p in zip(left, right, points, strict=True)}
+
+    for code in codes:
+        i, j = divmod(code, n)
+        alone = score_pair(steps, i, j)
+        if (i, j) in kept:
+            assert abs(alone - kept[(i, j)]) < 1e-9
+        else:
+            assert alone < steps.possible
+
+
+def test_company_lists_are_read_whole() -> None:
+    """A contact listing two companies compares on each of them, as a contact with one does."""
+    people = [
+        _person("Ann", "Lee", custom={"company": ["Acme Ltd", "Beta GmbH"]}),
+        _person("Ann", "Lee", custom={"company": "ACME Inc."}),
+    ]
+
+    table = prepare(people, MatchRules.for_contacts())
+
+    assert [("acme", "beta"), "acme"] == table.columns["company"]

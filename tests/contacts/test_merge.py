@@ -87,12 +87,17 @@ def test_survivorship_rules() -> None:
     frequent = merge([a, b, c], MergeStrategy(fields={"first_name": Survivorship.MOST_FREQUENT}))
     newest = merge([a, b, c], MergeStrategy(master="b", fields={"job_title": Survivorship.NEWEST}))
 
-    assert "c" == result.record.id
-    assert "Smith" == result.record.last_name
-    assert "Albert" == result.record.first_name
-    assert "VP" == result.record.job_title
-    assert "Al" == frequent.record.first_name
-    assert "VP" == newest.record.job_title
+    survivor, most, latest = result.record, frequent.record, newest.record
+    assert isinstance(survivor, Contact)
+    assert isinstance(most, Contact)
+    assert isinstance(latest, Contact)
+
+    assert "c" == survivor.id
+    assert "Smith" == survivor.last_name
+    assert "Albert" == survivor.first_name
+    assert "VP" == survivor.job_title
+    assert "Al" == most.first_name
+    assert "VP" == latest.job_title
     assert _at(0) == result.record.created_at
     assert _at(9) == result.record.updated_at
 

@@ -1,16 +1,21 @@
 """Blocking: which pairs of records are worth scoring at all.
 
 Each blocking key maps a record to zero or more key values; records sharing a value form a
-block, and every pair inside a block is a candidate. Pairs are encoded as one integer
-(``low * n + high``) in an :class:`array.array`, so millions of them cost 8 bytes each and
-the union over keys is one sort, not a set of tuples.
+block, and every pair inside a block is a candidate. Key values are turned into integers
+once per field and transform, so a block is a run of equal integers after one sort; only
+records whose value is shared by 2 to ``max_block`` records (counted in C by a Counter) are
+sorted at all. Pairs are encoded as one integer (``low * n + high``) in an
+:class:`array.array`: millions of them cost 8 bytes each and the union over keys is one
+sort, not a set of tuples.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator
-from itertools import product
+from collections import Counter
+from collections.abc import Callable
+from itertools import compress, count, product
+from typing import Any
 
 import jellyfish
 from attrs import frozen
@@ -18,7 +23,14 @@ from attrs import frozen
 from ._features import Table
 from ._rules import BlockingKey, MatchRules
 
-__all__ = ["BlockingReport", "KeyReport", "candidate_pairs", "key_fields"]
+__all__ = [
+    "BlockingReport",
+    "KeyReport",
+    "candidate_pairs",
+    "key_codes",
+    "key_fields",
+    "transform_of",
+]
 
 
 @frozen(kw_only=True)
@@ -72,127 +84,182 @@ def _metaphone(text: str) -> str:
     return " ".join(jellyfish.metaphone(w) for w in text.split())
 
 
-def _part(transform: str) -> Callable[[str], str]:
-    if transform == "first_letter":
+def transform_of(name: str) -> Callable[[str], str]:
+    """Return the function a blocking transform applies to one text value."""
+    if name == "first_letter":
         return lambda s: s[:1]
-    if transform == "prefix4":
+    if name == "prefix4":
         return lambda s: s[:4]
-    if transform == "sorted_words":
-        return lambda s: " ".join(sorted(s.split()))
-    if transform == "phonetic":
-        cache: dict[str, str] = {}
-
-        def sound(s: str) -> str:
-            found = cache.get(s)
-            if found is None:
-                found = cache[s] = _metaphone(s)
-            return found
-
-        return sound
+    if name == "sorted_words":
+        return lambda s: " ".join(sorted(s.split())) if " " in s else s
+    if name == "phonetic":
+        return _metaphone
     return lambda s: s
 
 
-def _values(value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, tuple):
-        return tuple(str(v) for v in value)
-    return (str(value),)
+class _Codes:
+    """One field under one transform as integers: ``str(keys[code])`` is the key text."""
 
+    __slots__ = ("keys", "multi", "per_row")
 
-def _key_values(table: Table, key: BlockingKey) -> Iterator[tuple[int, str]]:
-    columns = [table.columns[name] for name in key.fields]
-    parts = [_part(key.transform(i)) for i in range(len(key.fields))]
-    if len(columns) == 1:
-        (column,), (part,) = columns, parts
-        for row, value in enumerate(column):
+    def __init__(self, column: list[object], transform: Callable[[str], str] | None) -> None:
+        # *transform* None: the value itself is the key (no text to build per record).
+        # Names and cities repeat a great deal: work once per distinct value, and let C
+        # hash the column and map it back to codes.
+        self.multi = False
+        distinct: dict[object, Any] = dict.fromkeys(column, -1)
+        if transform is None and not any(v.__class__ is tuple for v in distinct):
+            # e-mails and phones are nearly all distinct: number them in C, in place
+            numbered = dict(zip(distinct, count(), strict=False))
+            if None in numbered:
+                numbered[None] = -1
+            self.per_row = list(map(numbered.__getitem__, column))
+            self.keys: list[object] = list(numbered)
+            return
+        texts: dict[object, int] = {}
+        setdefault = texts.setdefault
+
+        def code(value: object) -> int:
+            text: object = value
+            if transform is not None:
+                text = transform(value if isinstance(value, str) else str(value))
+            return setdefault(text, len(texts)) if text else -1
+
+        for value in distinct:
             if value is None:
                 continue
             if isinstance(value, tuple):
-                for v in dict.fromkeys(part(str(x)) for x in value):
-                    if v:
-                        yield row, v
+                codes = tuple(dict.fromkeys(c for c in map(code, value) if c >= 0))
+                if len(codes) > 1:
+                    self.multi = True
+                    distinct[value] = codes
+                elif codes:
+                    distinct[value] = codes[0]
             else:
-                v = part(value if isinstance(value, str) else str(value))
-                if v:
-                    yield row, v
-        return
-    plain: list[Callable[[str], str] | None] = [
-        None if key.transform(i) == "exact" else p for i, p in enumerate(parts)
-    ]
-    for row, values in enumerate(zip(*columns, strict=True)):
-        if None in values:
-            continue
-        if any(isinstance(v, tuple) for v in values):
-            pieces = []
-            for value, part in zip(values, parts, strict=True):
-                found = tuple(p for p in dict.fromkeys(part(v) for v in _values(value)) if p)
-                if not found:
-                    break
-                pieces.append(found)
-            else:
-                for combo in product(*pieces):
-                    yield row, "\x1f".join(combo)
-            continue
-        texts = []
-        for value, transform in zip(values, plain, strict=True):
-            word = value if isinstance(value, str) else str(value)
-            if transform is not None:
-                word = transform(word)
-            if not word:
-                break
-            texts.append(word)
-        else:
-            yield row, "\x1f".join(texts)
+                distinct[value] = code(value)
+        self.per_row = list(map(distinct.__getitem__, column))
+        self.keys = list(texts)
 
 
-def _blocks(table: Table, key: BlockingKey) -> tuple[list[list[int]], list[tuple[str, int]]]:
-    first: dict[str, int] = {}
-    shared: dict[str, list[int]] = {}
-    for row, value in _key_values(table, key):
-        seen = first.setdefault(value, row)
-        if seen != row:
-            rows = shared.get(value)
-            if rows is None:
-                shared[value] = [seen, row]
-            elif rows[-1] != row:
-                rows.append(row)
-    kept: list[list[int]] = []
-    skipped: list[tuple[str, int]] = []
-    for value, rows in shared.items():
-        if len(rows) > key.max_block:
-            skipped.append((value.replace("\x1f", " + "), len(rows)))
-        else:
-            kept.append(rows)
-    skipped.sort(key=lambda s: (-s[1], s[0]))
-    return kept, skipped
+def _field_codes(table: Table, name: str, transform: str) -> _Codes:
+    cache = table.cache
+    found = cache.get((name, transform))
+    if not isinstance(found, _Codes):
+        function = None if transform == "exact" else transform_of(transform)
+        found = cache[(name, transform)] = _Codes(table.columns[name], function)
+    return found
+
+
+def key_codes(
+    table: Table, key: BlockingKey
+) -> tuple[list[int] | None, list[int], Callable[[int], str]]:
+    """Return (rows, codes, decode) of *key*: one integer per key value of a record.
+
+    ``rows`` is None when ``codes`` holds one value per record (``-1``: no value);
+    otherwise ``rows[k]`` is the record of ``codes[k]``. ``decode`` turns a code into text.
+    """
+    fields = [_field_codes(table, f, key.transform(i)) for i, f in enumerate(key.fields)]
+    if len(fields) == 1 and not fields[0].multi:
+        keys = fields[0].keys
+        return None, fields[0].per_row, lambda code: str(keys[code])
+    sizes = [len(f.keys) or 1 for f in fields]
+    if not any(f.multi for f in fields):
+        codes = fields[0].per_row
+        for f, size in zip(fields[1:], sizes[1:], strict=True):
+            codes = [
+                a * size + b if a >= 0 and b >= 0 else -1
+                for a, b in zip(codes, f.per_row, strict=True)
+            ]
+        return None, codes, _decoder(fields, sizes)
+    rows: list[int] = []
+    flat: list[int] = []
+    for row, values in enumerate(zip(*(f.per_row for f in fields), strict=True)):
+        if -1 in values:
+            continue
+        options = [v if isinstance(v, tuple) else (v,) for v in values]
+        for combo in product(*options):
+            code = 0
+            for c, size in zip(combo, sizes, strict=True):
+                code = code * size + c
+            rows.append(row)
+            flat.append(code)
+    return rows, flat, _decoder(fields, sizes)
+
+
+def _decoder(fields: list[_Codes], sizes: list[int]) -> Callable[[int], str]:
+    def decode(code: int) -> str:
+        parts = []
+        for f, size in zip(reversed(fields), reversed(sizes), strict=True):
+            code, part = divmod(code, size)
+            parts.append(str(f.keys[part]))
+        return " + ".join(reversed(parts))
+
+    return decode
+
+
+def _emit(
+    order: list[int], codes: list[int], rows: list[int] | None, n: int, out: array[int]
+) -> int:
+    """Append the pairs of every run of equal codes in *order*; return the number of runs."""
+    add = out.append
+    blocks = 0
+    size = len(order)
+    start = 0
+    while start < size:
+        code = codes[order[start]]
+        end = start + 1
+        while end < size and codes[order[end]] == code:
+            end += 1
+        run = order[start:end] if rows is None else sorted({rows[k] for k in order[start:end]})
+        start = end
+        if len(run) < 2:
+            continue
+        blocks += 1
+        if len(run) == 2:
+            add(run[0] * n + run[1])
+            continue
+        for x in range(len(run) - 1):
+            base = run[x] * n
+            out.extend([base + r for r in run[x + 1 :]])
+    return blocks
 
 
 def candidate_pairs(table: Table, rules: MatchRules) -> tuple[array[int], BlockingReport]:
     """Return the distinct candidate pairs, sorted, as ``low * n + high``, and the report."""
     n = len(table)
     codes: array[int] = array("q")
-    add = codes.append
     reports = []
     for key in rules.blocking:
-        blocks, skipped = _blocks(table, key)
+        rows, keyed, decode = key_codes(table, key)
+        if rows is None:
+            counts = Counter(keyed)
+        else:
+            counts = Counter(dict.fromkeys(keyed, 0))
+            for c in {(r, c) for r, c in zip(rows, keyed, strict=True)}:
+                counts[c[1]] += 1
+        counts.pop(-1, None)
+        limit = key.max_block
+        skipped = sorted(
+            ((decode(c), size) for c, size in counts.items() if size > limit),
+            key=lambda s: (-s[1], s[0]),
+        )
+        shared = {c for c, size in counts.items() if 1 < size <= limit}
+        # which entries to sort, picked in C: most values are held by one record only
+        wanted = list(compress(range(len(keyed)), map(shared.__contains__, keyed)))
+        wanted.sort(key=keyed.__getitem__)
         before = len(codes)
-        for rows in blocks:
-            rows.sort()
-            size = len(rows)
-            for x in range(size - 1):
-                base = rows[x] * n
-                for y in range(x + 1, size):
-                    add(base + rows[y])
+        blocks = _emit(wanted, keyed, rows, n, codes)
         reports.append(
             KeyReport(
                 name=key.name,
-                blocks=len(blocks),
+                blocks=blocks,
                 pairs=len(codes) - before,
                 skipped=tuple(skipped[:20]),
                 skipped_records=sum(s for _, s in skipped),
             )
         )
+    # the key codes hold an int object per record and key: free them before scoring
+    table.cache.clear()
     unique: array[int] = array("q", sorted(set(codes)))
     del codes
     return unique, BlockingReport(records=n, keys=tuple(reports), candidate_pairs=len(unique))

