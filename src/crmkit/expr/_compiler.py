@@ -216,6 +216,8 @@ class _Compiler(CallCompiler):
             name, fast, slow = parts
             lit = node.right.value
 
+            # Kept apart from field_with_literal: a shared factory costs a free variable
+            # (the blank value) on every evaluation, measured ~5% slower.
             def field_vs_literal(r: Any, c: Any) -> bool:
                 v = r.get(name)
                 if v.__class__ is not fast:
@@ -242,6 +244,8 @@ class _Compiler(CallCompiler):
     def arithmetic(self, node: Binary, left: Fn, right: Fn) -> Fn:
         op, pos = node.op, node.pos
         lt, rt = self.ty(node.left), self.ty(node.right)
+        # The closures below repeat their blank checks inline: a shared wrapper would add a
+        # call (or a free variable for the blank value) to every evaluation.
         if op == "/":
 
             def divide(r: Any, c: Any) -> Any:

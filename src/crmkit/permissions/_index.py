@@ -7,21 +7,20 @@ so a check is a few dictionary lookups and one comparison of the record's owner.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import attrs
 
 from crmkit.errors import ConfigError, FormulaError
-from crmkit.expr import MAX_SOURCE, Expression, compile
+from crmkit.expr import Expression, compile
 
 from ._decision import Decision, Filter
-from ._model import ACCESS_RANK, Access, Grant, Role, Scope, User
-from ._text import action_phrase, owner_clause, plural, requirement
+from ._filters import entry_filter
+from ._model import ACCESS_RANK, OWNER_FIELD, Access, Grant, Role, Scope, User
+from ._text import action_phrase, plural, requirement
 
-__all__ = ["OWNER_FIELD", "Access", "Index", "Rule", "UserView", "object_type_of", "owner_of"]
-
-OWNER_FIELD = "owner_id"
-"""The record field every scope is judged by."""
+__all__ = ["Access", "Index", "Rule", "UserView", "object_type_of", "owner_of"]
 
 _SCOPE_ORDER = {Scope.ALL: 0, Scope.SUBORDINATES: 1, Scope.TEAM: 2, Scope.OWN: 3}
 _TYPE_NAMES: dict[type, str] = {}
@@ -113,8 +112,54 @@ class UserView:
         self.fields: dict[str, dict[str, Access]] = {}
 
 
+_Keyed = TypeVar("_Keyed", Role, User)
+
+
 def _fail(path: str, reason: str) -> ConfigError:
     return ConfigError(path, reason)
+
+
+def _by_key(
+    items: tuple[_Keyed, ...],
+    kind: type[_Keyed],
+    path: str,
+    *,
+    key: str,
+    needs: str,
+    twice: str,
+    check: Callable[[int, _Keyed], None] | None = None,
+) -> dict[str, _Keyed]:
+    """Index roles or users by their *key* field, refusing a wrong type, a blank or a repeat.
+
+    *check*, when given, runs on each item as it is indexed, so problems are reported in
+    list order whatever their kind.
+    """
+    noun = kind.__name__.lower()
+    by_key: dict[str, _Keyed] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, kind):
+            raise _fail(f"{path}[{i}]", f"expected a {kind.__name__}, not {item!r}")
+        value: str = getattr(item, key)
+        if not value:
+            raise _fail(f"{path}[{i}].{key}", f"a {noun} needs {needs}")
+        if value in by_key:
+            raise _fail(f"{path}[{i}].{key}", f"{noun} {value!r} {twice}")
+        if check is not None:
+            check(i, item)
+        by_key[value] = item
+    return by_key
+
+
+def _cycle(start: str, first: str | None, next_of: Callable[[str], str | None]) -> str | None:
+    """Follow a chain (parents, managers) from *start*; return it as text if it loops back."""
+    seen = [start]
+    current = first
+    while current is not None:
+        if current in seen:
+            return " -> ".join([*seen, current])
+        seen.append(current)
+        current = next_of(current)
+    return None
 
 
 class Index:
@@ -151,26 +196,15 @@ class Index:
 
     @staticmethod
     def _roles(roles: tuple[Role, ...]) -> dict[str, Role]:
-        by_name: dict[str, Role] = {}
-        for i, role in enumerate(roles):
-            if not isinstance(role, Role):
-                raise _fail(f"roles[{i}]", f"expected a Role, not {role!r}")
-            if not role.name:
-                raise _fail(f"roles[{i}].name", "a role needs a name")
-            if role.name in by_name:
-                raise _fail(f"roles[{i}].name", f"role {role.name!r} is defined twice")
-            by_name[role.name] = role
+        by_name = _by_key(
+            roles, Role, "roles", key="name", needs="a name", twice="is defined twice"
+        )
         for i, role in enumerate(roles):
             if role.parent is not None and role.parent not in by_name:
                 raise _fail(f"roles[{i}].parent", f"unknown role {role.parent!r}")
-            seen = [role.name]
-            parent = role.parent
-            while parent is not None:
-                if parent in seen:
-                    chain = " -> ".join([*seen, parent])
-                    raise _fail(f"roles[{i}].parent", f"the role hierarchy has a cycle: {chain}")
-                seen.append(parent)
-                parent = by_name[parent].parent
+            chain = _cycle(role.name, role.parent, lambda name: by_name[name].parent)
+            if chain:
+                raise _fail(f"roles[{i}].parent", f"the role hierarchy has a cycle: {chain}")
         return by_name
 
     def _closure(self) -> dict[str, frozenset[str]]:
@@ -232,31 +266,28 @@ class Index:
             rules[rule.field] = rule.access
 
     def _users(self, users: tuple[User, ...]) -> dict[str, User]:
-        by_id: dict[str, User] = {}
-        for i, user in enumerate(users):
-            if not isinstance(user, User):
-                raise _fail(f"users[{i}]", f"expected a User, not {user!r}")
-            if not user.id:
-                raise _fail(f"users[{i}].id", "a user needs an id")
-            if user.id in by_id:
-                raise _fail(f"users[{i}].id", f"user {user.id!r} is listed twice")
+        def known_roles(i: int, user: User) -> None:
             for k, name in enumerate(user.roles):
                 if name not in self.roles:
                     raise _fail(f"users[{i}].roles[{k}]", f"unknown role {name!r}")
-            by_id[user.id] = user
+
+        by_id = _by_key(
+            users,
+            User,
+            "users",
+            key="id",
+            needs="an id",
+            twice="is listed twice",
+            check=known_roles,
+        )
         for i, user in enumerate(users):
             if user.manager is None:
                 continue
             if user.manager not in by_id:
                 raise _fail(f"users[{i}].manager", f"unknown user {user.manager!r}")
-            seen = [user.id]
-            manager: str | None = user.manager
-            while manager is not None:
-                if manager in seen:
-                    chain = " -> ".join([*seen, manager])
-                    raise _fail(f"users[{i}].manager", f"the reporting line has a cycle: {chain}")
-                seen.append(manager)
-                manager = by_id[manager].manager
+            chain = _cycle(user.id, user.manager, lambda uid: by_id[uid].manager)
+            if chain:
+                raise _fail(f"users[{i}].manager", f"the reporting line has a cycle: {chain}")
         return by_id
 
     # per user -----------------------------------------------------------------------------
@@ -383,49 +414,5 @@ class Index:
             ConfigError: if the filter names more owners than an expression can hold.
         """
         if entry.filter is None:
-            found = _build_filter(entry)
-            if found.source is not None and len(found.source) > MAX_SOURCE:
-                raise self._too_long(view, entry, len(found.source))
-            entry.filter = found
+            entry.filter = entry_filter(entry, view.user, self.users)
         return entry.filter
-
-    def _too_long(self, view: UserView, entry: Entry, length: int) -> ConfigError:
-        owners: set[str] = set()
-        for rule in entry.rules:
-            owners |= rule.owners or set()
-        ids = list(self.users)
-        user = view.user
-        path = f"users[{ids.index(user.id)}]" if user.id in ids else "users"
-        summary = entry.summary
-        things = plural(summary.object_type)
-        return _fail(
-            path,
-            f"the filter for {user.title} to {action_phrase(summary.action)} {things} names "
-            f"{len(owners):,} owners and would be {length:,} characters long, past the "
-            f"{MAX_SOURCE:,} an expression may have; give this user scope 'all' for "
-            f"{things}, or smaller teams",
-        )
-
-
-def _build_filter(entry: Entry) -> Filter:
-    if not entry.rules:
-        return Filter.NONE
-    if entry.everything is not None:
-        return Filter.ALL
-    owners: set[str] = set()
-    for rule in entry.rules:
-        if rule.condition is None and rule.owners is not None:
-            owners |= rule.owners
-    # (text, whether it must be wrapped before joining with OR)
-    clauses = [(owner_clause(owners, OWNER_FIELD), False)] if owners else []
-    for rule in entry.rules:
-        if rule.condition is None or (rule.owners is not None and rule.owners <= owners):
-            continue  # unconditional, or reaching no record the owner clause does not
-        cond = f"({rule.condition.source})"
-        if rule.owners is None:
-            clauses.append((cond, False))
-        else:
-            clauses.append((f"{owner_clause(rule.owners, OWNER_FIELD)} AND {cond}", True))
-    if len(clauses) == 1:
-        return Filter.where(clauses[0][0])
-    return Filter.where(" OR ".join(f"({text})" if wrap else text for text, wrap in clauses))

@@ -8,7 +8,10 @@ from collections.abc import Iterable
 import attrs
 from attrs import frozen
 
-__all__ = ["Access", "Action", "FieldRule", "Grant", "Role", "Scope", "User"]
+__all__ = ["OWNER_FIELD", "Access", "Action", "FieldRule", "Grant", "Role", "Scope", "User"]
+
+OWNER_FIELD = "owner_id"
+"""The record field every scope is judged by."""
 
 
 class Action(enum.StrEnum):

@@ -229,9 +229,7 @@ class Policy:
             ValidationError: as :meth:`check` does.
         """
         decision = self.check(user, action, target, object_type=object_type)
-        if not decision.allowed:
-            raise PermissionDenied(decision.reason, user=_user_id(user), action=decision.action)
-        return decision
+        return _granted(decision, user, decision.action)
 
     def explain(
         self, user: User | str, target: object, *, object_type: str | None = None
@@ -348,9 +346,7 @@ class Policy:
             PermissionDenied: with the reason, naming the read-only or hidden fields.
         """
         decision = self.check_update(user, before, after, object_type=object_type)
-        if not decision.allowed:
-            raise PermissionDenied(decision.reason, user=_user_id(user), action=Action.UPDATE)
-        return decision
+        return _granted(decision, user, Action.UPDATE)
 
     def check_create(
         self, user: User | str, record: Any, *, object_type: str | None = None
@@ -396,3 +392,10 @@ class Policy:
 
 def _user_id(user: User | str) -> str:
     return user if isinstance(user, str) else user.id
+
+
+def _granted(decision: Decision, user: User | str, action: str) -> Decision:
+    """Return *decision* if it allows; else raise PermissionDenied with its reason."""
+    if not decision.allowed:
+        raise PermissionDenied(decision.reason, user=_user_id(user), action=action)
+    return decision

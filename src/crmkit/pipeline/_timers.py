@@ -7,11 +7,13 @@ from datetime import UTC, datetime, time, timedelta
 
 from attrs import frozen
 
+from crmkit.contacts._model import _aware
+
 from ._compile import CompiledStage
 from ._config import TimeRule
 from ._deal import Deal
 
-__all__ = ["DueAction", "RottingDeal", "due_actions", "rotting_deals"]
+__all__ = ["DueAction", "PipelineTimeRules", "RottingDeal", "due_actions", "rotting_deals"]
 
 
 @frozen
@@ -123,3 +125,30 @@ def due_actions(
             out.append(DueAction(deal, rule.action, deal.stage_id, due_at, rule))
     out.sort(key=lambda d: (d.due_at, d.deal.id, d.action))
     return out
+
+
+class PipelineTimeRules:
+    """The time rules of a :class:`Pipeline`: rotting deals and actions falling due."""
+
+    __slots__ = ()
+
+    _id: str
+    _stages: dict[str, CompiledStage]
+
+    def rotting(self, deals: Iterable[Deal], now: datetime) -> list[RottingDeal]:
+        """List this pipeline's deals idle in their stage longer than its ``rot_after``.
+
+        Deals of other pipelines and deals in stages without ``rot_after`` are skipped.
+        """
+        return rotting_deals(self._id, self._stages, deals, _aware(now))
+
+    def due(
+        self, deals: Iterable[Deal], now: datetime, *, since: datetime | None = None
+    ) -> list[DueAction]:
+        """List the time-triggered actions due for this pipeline's deals at *now*.
+
+        Pure: a host scheduler runs them. With *since* (the previous run), only actions
+        that fell due after it are listed, so a periodic run lists each action once.
+        """
+        start = None if since is None else _aware(since)
+        return due_actions(self._id, self._stages, deals, _aware(now), start)

@@ -1,0 +1,309 @@
+"""Making moves: a deal changes stage, moves to another pipeline, or is created in one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from crmkit.contacts._model import _aware, utcnow
+from crmkit.errors import TransitionDenied, ValidationError
+
+from ._checks import PipelineChecks
+from ._config import PipelineConfig, StageKind
+from ._deal import Deal, StageChange, replace
+from ._events import StageChanged
+
+if TYPE_CHECKING:
+    from ._pipeline import Pipeline
+
+__all__ = ["PipelineMoves"]
+
+_LOST = StageKind.LOST
+_now = datetime.now
+_new = object.__new__
+# Setting an instance's __dict__ through the class's own descriptor skips the attribute
+# lookup object.__setattr__ makes; records are built this way on the hot path of a move.
+_set_deal = Deal.__dict__["__dict__"].__set__
+_set_change = StageChange.__dict__["__dict__"].__set__
+_set_event = StageChanged.__dict__["__dict__"].__set__
+
+
+class PipelineMoves(PipelineChecks):
+    """The moves of a :class:`Pipeline`: each one checked, then recorded in the history."""
+
+    __slots__ = ()
+
+    _config: PipelineConfig
+
+    def move(
+        self,
+        deal: Deal,
+        to_stage: str,
+        *,
+        actor: str | None,
+        at: datetime | None = None,
+        reason: str | None = None,
+    ) -> tuple[Deal, StageChanged]:
+        """Move *deal* to *to_stage*, returning the moved deal and the event.
+
+        Nothing is stored and no action runs: store the deal, then hand the event to
+        :meth:`run_actions`. Entering a lost stage takes the lost reason from *reason* (or the
+        deal's ``lost_reason``); leaving a lost stage clears it.
+
+        Args:
+            deal: a deal of this pipeline.
+            to_stage: the stage id to move to.
+            actor: who moves the deal, for the history.
+            at: when the move happens (the clock for guards too); now if None.
+            reason: why; recorded in the history, and the lost reason for a lost stage.
+
+        Raises:
+            TransitionDenied: carrying every reason, when :meth:`check_move` refuses the move.
+            ValidationError: if *deal* is not of this pipeline, or *at* is naive or earlier
+                than the deal's last stage change.
+        """
+        # _own, _when and _subject inlined: this is the hot path of every move
+        if deal.__class__ is not Deal or deal.pipeline_id != self._id:
+            self._own(deal)
+        if at is None:
+            when = _now(UTC)
+        elif at.__class__ is datetime and at.tzinfo is UTC:
+            when = at
+        else:
+            when = _aware(at)
+        if when < deal.history[-1].at:
+            self._when(deal, when)
+        stages = self._stages
+        source = stages.get(deal.stage_id)
+        subject = deal if reason is None else self._subject(deal, to_stage, reason)
+        target = stages.get(to_stage)
+        guards = (
+            target.plain_guards
+            if target is not None
+            and source is not None
+            and to_stage in source.targets
+            and not target.checks_fields
+            else None
+        )
+        # Fast path: every guard certainly holds. Otherwise the full checks below list
+        # every problem (guards are pure: evaluating one again gives the same result).
+        passed = guards is not None
+        if guards:
+            values = subject.__dict__
+            try:
+                for guard in guards:
+                    if guard(values, None) is not True:
+                        passed = False
+                        break
+            except Exception:  # the full checks report it as a guard error
+                passed = False
+        if not passed or target is None:
+            found = self._problems(subject, to_stage, source, when)
+            if found:
+                raise TransitionDenied(
+                    deal.stage_id, to_stage, [p.message for p in found], problems=tuple(found)
+                )
+            target = stages[to_stage]
+        # _apply inlined for the common case of a move within the pipeline
+        entry = target.change_template.copy()
+        entry["at"] = when
+        entry["from_stage"] = subject.stage_id
+        entry["actor"] = actor
+        entry["amount"] = subject.amount
+        entry["reason"] = reason
+        change = _new(StageChange)
+        _set_change(change, entry)
+        values = subject.__dict__.copy()
+        values["stage_id"] = to_stage
+        values["stage_kind"] = target.kind
+        # concatenation: twice as fast as unpacking into a new tuple, on every move
+        values["history"] = subject.history + (change,)  # noqa: RUF005
+        values["updated_at"] = when
+        if target.kind is not _LOST and subject.lost_reason is not None:
+            values["lost_reason"] = None
+        moved = _new(Deal)
+        _set_deal(moved, values)
+        event = _new(StageChanged)
+        _set_event(
+            event,
+            {
+                "deal_id": subject.id,
+                "change": change,
+                "actions": (source.on_exit if source is not None else ()) + target.on_enter,
+            },
+        )
+        return moved, event
+
+    def transfer(
+        self,
+        deal: Deal,
+        target: Pipeline,
+        stage_map: Mapping[str, str],
+        *,
+        actor: str | None,
+        at: datetime | None = None,
+        reason: str | None = None,
+    ) -> tuple[Deal, StageChanged]:
+        """Move *deal* from this pipeline into *target*, mapping its stage explicitly.
+
+        The target stage is ``stage_map[deal.stage_id]``; its entry checks in *target* must
+        pass (transition rules do not apply across pipelines).
+
+        Raises:
+            TransitionDenied: if the map has no entry for the deal's stage, or the target
+                stage's checks fail.
+            ValidationError: as for :meth:`move`, or if *target* is this pipeline.
+        """
+        self._own(deal)
+        if target._id == self._id:
+            raise ValidationError(target, "expected another Pipeline", field="target")
+        when = self._when(deal, at)
+        to_stage = stage_map.get(deal.stage_id)
+        if to_stage is None:
+            message = f"the stage map has no entry for stage {deal.stage_id!r}"
+            raise TransitionDenied(deal.stage_id, "", [message], target_pipeline=target._id)
+        subject = target._subject(deal, to_stage, reason)
+        found = target._problems(subject, to_stage, None, when)
+        if found:
+            reasons = [p.message for p in found]
+            raise TransitionDenied(deal.stage_id, to_stage, reasons, problems=tuple(found))
+        source = self._stages.get(deal.stage_id)
+        exits = source.on_exit if source is not None else ()
+        return target._apply(
+            subject,
+            to_stage,
+            actor=actor,
+            when=when,
+            reason=reason,
+            pipeline_id=target._id,
+            from_pipeline_id=self._id,
+            exits=exits,
+        )
+
+    def new_deal(
+        self,
+        *,
+        title: str,
+        stage: str | None = None,
+        actor: str | None = None,
+        at: datetime | None = None,
+        **fields: Any,
+    ) -> Deal:
+        """Create a deal in this pipeline, in *stage* (by default the first stage).
+
+        Args:
+            title: what is being sold, to whom.
+            stage: the stage id to start in.
+            actor: who creates it, for the history.
+            at: when (the deal's ``created_at``); now if None.
+            **fields: any other :class:`Deal` field.
+
+        Raises:
+            TransitionDenied: if the stage's entry checks fail.
+            ValidationError: for a bad field value.
+        """
+        if "stage_kind" in fields:
+            raise ValidationError(
+                fields["stage_kind"],
+                "is derived from the stage; do not give it",
+                field="stage_kind",
+            )
+        when = utcnow() if at is None else _aware(at)
+        stage_id = stage if stage is not None else self._config.stages[0].id
+        compiled = self._stages.get(stage_id)
+        probability = compiled.probability if compiled is not None else 0
+        first = {
+            "to_stage": stage_id,
+            "at": when,
+            "pipeline_id": self._id,
+            "actor": actor,
+            "amount": fields.get("amount"),
+            "probability": probability,
+        }
+        deal = Deal(
+            title=title,
+            pipeline_id=self._id,
+            stage_id=stage_id,
+            stage_kind=compiled.kind if compiled is not None else None,
+            created_at=when,
+            updated_at=when,
+            history=[first],
+            **fields,
+        )
+        self.check_entry(deal, now=when).raise_if_denied()
+        return deal
+
+    def _when(self, deal: Deal, at: datetime | None) -> datetime:
+        if at is None:
+            when = utcnow()
+        elif at.__class__ is datetime and at.tzinfo is UTC:
+            when = at
+        else:
+            when = _aware(at)
+        entered = deal.history[-1].at
+        if when < entered:
+            raise ValidationError(
+                when, f"earlier than the deal's last stage change ({entered})", field="at"
+            )
+        return when
+
+    def _subject(self, deal: Deal, to_stage: str, reason: str | None) -> Deal:
+        """The deal as its checks see it: a lost reason given with the move is applied."""
+        target = self._stages.get(to_stage)
+        if reason and target is not None and target.kind is _LOST and reason != deal.lost_reason:
+            return replace(deal, {"lost_reason": " ".join(reason.split()) or None})
+        return deal
+
+    def _apply(
+        self,
+        deal: Deal,
+        to_stage: str,
+        *,
+        actor: str | None,
+        when: datetime,
+        reason: str | None,
+        pipeline_id: str,
+        from_pipeline_id: str | None,
+        exits: tuple[str, ...],
+    ) -> tuple[Deal, StageChanged]:
+        # The hot path of every move: values are final (checked above or built here), so the
+        # records are assembled directly instead of through their converting __init__.
+        target = self._stages[to_stage]
+        change = _new(StageChange)
+        _set_change(
+            change,
+            {
+                "to_stage": to_stage,
+                "at": when,
+                "pipeline_id": pipeline_id,
+                "from_stage": deal.stage_id,
+                "from_pipeline_id": from_pipeline_id,
+                "actor": actor,
+                "amount": deal.amount,
+                "probability": target.probability,
+                "reason": reason,
+            },
+        )
+        values = deal.__dict__.copy()
+        values["stage_id"] = to_stage
+        values["stage_kind"] = target.kind
+        values["history"] = deal.history + (change,)  # noqa: RUF005  (as in move)
+        values["updated_at"] = when
+        if from_pipeline_id is not None:
+            values["pipeline_id"] = pipeline_id
+        if target.kind is not _LOST and deal.lost_reason is not None:
+            values["lost_reason"] = None
+        moved = _new(Deal)
+        _set_deal(moved, values)
+        on_enter = target.on_enter
+        event = _new(StageChanged)
+        _set_event(
+            event,
+            {
+                "deal_id": deal.id,
+                "change": change,
+                "actions": exits + on_enter if exits or on_enter else (),
+            },
+        )
+        return moved, event
