@@ -140,3 +140,44 @@ def test_address_blank() -> None:
     assert Address().is_blank()
     assert not Address(city="Lahore").is_blank()
     assert ("1 Main St",) == Address(lines=["1 Main St"]).lines
+
+
+@pytest.mark.parametrize(
+    ("operation", "message"),
+    [
+        (lambda m: m + 1, "money \\+ needs Money of the same currency, not int"),
+        (lambda m: 1 + m, "money \\+ needs Money of the same currency, not int"),
+        (lambda m: m - Decimal(1), "money - needs Money of the same currency, not Decimal"),
+        (lambda m: m * m, "money can only be multiplied by an int or a Decimal"),
+        (lambda m: m * 1.5, "money can only be multiplied by an int or a Decimal"),
+        (lambda m: m / "2", "money can only be divided by a number or by Money"),
+        (lambda m: m < 3, "money < needs Money of the same currency, not int"),
+    ],
+)
+def test_arithmetic_with_other_types_raises(operation: object, message: str) -> None:
+    """Mixing Money with plain numbers or other types raises InvalidMoney, not TypeError."""
+    with pytest.raises(InvalidMoney, match=message):
+        operation(Money.of(5, "EUR"))  # type: ignore[operator]
+
+
+def test_sum_starts_from_zero_money() -> None:
+    """sum() of Money works when it starts from Money.zero; from 0 it is refused."""
+    items = [Money.of(1, "EUR"), Money.of("2.5", "EUR")]
+
+    assert Money.of("3.5", "EUR") == sum(items, Money.zero("EUR"))
+    with pytest.raises(InvalidMoney, match="not int"):
+        sum(items)
+
+
+def test_huge_amounts_are_refused() -> None:
+    """An amount past 30 digits is refused before arithmetic on it gets expensive."""
+    with pytest.raises(InvalidMoney, match="amount out of range"):
+        Money.of("1e1000000", "EUR")
+
+
+def test_parse_refuses_a_symbol_of_another_currency() -> None:
+    """A symbol that names one currency cannot be read as another; a shared one can."""
+    with pytest.raises(InvalidMoney, match="currency EUR does not match USD"):
+        Money.parse("€5", locale="en_US", currency="USD")
+
+    assert Money.of(5, "CAD") == Money.parse("$5", locale="en_US", currency="CAD")

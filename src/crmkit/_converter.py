@@ -165,6 +165,8 @@ def _problems(exc: Exception) -> list[tuple[str, str]]:
 
 
 def _describe_leaf(exc: BaseException, type_: object) -> str:
+    if isinstance(exc, ValidationError):
+        return str(exc)  # names the bad value: "invalid email 'nope': ..."
     if isinstance(exc, CrmkitError):
         return getattr(exc, "reason", None) or str(exc)
     if isinstance(exc, KeyError):

@@ -27,6 +27,7 @@ SQLAlchemy) are translated where they enter, with the original kept as ``__cause
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -52,6 +53,12 @@ class CrmkitError(Exception):
     """Base of every error crmkit raises on purpose."""
 
     code: ClassVar[str] = "crmkit.error"
+
+
+# A message shows the offending value, but never a whole record or a page of text.
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 80
+_SHORT.maxlevel = 2
 
 
 def _where(row: int | None, column: str | None) -> str:
@@ -95,7 +102,8 @@ class ValidationError(CrmkitError, ValueError):
 
     def _message(self) -> str:
         label = f"{self.kind} for {self.field!r}" if self.field else self.kind
-        return f"invalid {label} {self.value!r}: {self.reason}{_where(self.row, self.column)}"
+        shown = _SHORT.repr(self.value)
+        return f"invalid {label} {shown}: {self.reason}{_where(self.row, self.column)}"
 
     def at(
         self, *, row: int | None = None, column: str | None = None, field: str | None = None

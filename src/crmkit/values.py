@@ -40,6 +40,10 @@ _SYMBOL_ALIASES = {
     "Rs": "INR",
     "Rs.": "INR",
 }
+# Symbols several currencies share: with one of these, a currency given to parse() decides.
+_SHARED_SYMBOLS = frozenset({"$", "Rs", "Rs.", "₨", "¥", "kr", "﷼"})
+# No real amount needs more: this keeps arithmetic on hostile input (1E+1000000) cheap.
+_MAX_DIGITS = 30
 _TERRITORY_SYMBOLS = {("Rs", "PK"): "PKR", ("Rs.", "PK"): "PKR", ("Rs", "LK"): "LKR"}
 _NUMBER_CHARS = re.compile(r"[\d\s.,'\u066b\u066c\u00a0\u202f\u2019()+\-\u2212]+")
 _BIDI_MARKS = str.maketrans("", "", "\u200e\u200f\u061c\u202a\u202b\u202c")
@@ -66,6 +70,8 @@ def _to_decimal(amount: object) -> Decimal:
         raise InvalidMoney(amount, "not a number") from exc
     if not value.is_finite():
         raise InvalidMoney(amount, "amount must be finite")
+    if value and value.adjusted() > _MAX_DIGITS:
+        raise InvalidMoney(amount, f"amount out of range (more than {_MAX_DIGITS} digits)")
     return value
 
 
@@ -127,7 +133,7 @@ class Money:
             raise InvalidMoney(text, f"unknown currency {marker!r}")
         if currency is not None:
             wanted = _check_currency(currency)
-            if found is not None and found != wanted and marker.upper() == found:
+            if found is not None and found != wanted and marker not in _SHARED_SYMBOLS:
                 raise InvalidMoney(text, f"currency {found} does not match {wanted}")
             found = wanted
         if found is None:
@@ -164,16 +170,23 @@ class Money:
                 f"{self} {op} {other}", "cannot combine different currencies", field="currency"
             )
 
-    def __add__(self, other: object) -> Money:
+    def _money(self, other: object, op: str) -> Money:
         if not isinstance(other, Money):
-            return NotImplemented
-        self._same(other, "+")
+            raise InvalidMoney(
+                other, f"money {op} needs Money of the same currency, not {type(other).__name__}"
+            )
+        self._same(other, op)
+        return other
+
+    def __add__(self, other: object) -> Money:
+        other = self._money(other, "+")
         return Money._of_valid(self.amount + other.amount, self.currency)
 
+    def __radd__(self, other: object) -> Money:
+        return self._money(other, "+") + self
+
     def __sub__(self, other: object) -> Money:
-        if not isinstance(other, Money):
-            return NotImplemented
-        self._same(other, "-")
+        other = self._money(other, "-")
         return Money._of_valid(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> Money:
@@ -184,7 +197,7 @@ class Money:
 
     def __mul__(self, factor: object) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, int | Decimal):
-            return NotImplemented
+            raise InvalidMoney(factor, "money can only be multiplied by an int or a Decimal")
         return Money._of_valid(self.amount * factor, self.currency)
 
     __rmul__ = __mul__
@@ -200,32 +213,22 @@ class Money:
                 raise InvalidMoney(other, "division by zero")
             return self.amount / other.amount
         if isinstance(other, bool) or not isinstance(other, int | Decimal):
-            return NotImplemented
+            raise InvalidMoney(other, "money can only be divided by a number or by Money")
         if not other:
             raise InvalidMoney(other, "division by zero")
         return Money._of_valid(self.amount / other, self.currency)
 
-    def _compare(self, other: object, op: str) -> Money | None:
-        if not isinstance(other, Money):
-            return None
-        self._same(other, op)
-        return other
-
     def __lt__(self, other: object) -> bool:
-        o = self._compare(other, "<")
-        return NotImplemented if o is None else self.amount < o.amount
+        return self.amount < self._money(other, "<").amount
 
     def __le__(self, other: object) -> bool:
-        o = self._compare(other, "<=")
-        return NotImplemented if o is None else self.amount <= o.amount
+        return self.amount <= self._money(other, "<=").amount
 
     def __gt__(self, other: object) -> bool:
-        o = self._compare(other, ">")
-        return NotImplemented if o is None else self.amount > o.amount
+        return self.amount > self._money(other, ">").amount
 
     def __ge__(self, other: object) -> bool:
-        o = self._compare(other, ">=")
-        return NotImplemented if o is None else self.amount >= o.amount
+        return self.amount >= self._money(other, ">=").amount
 
     def __bool__(self) -> bool:
         return bool(self.amount)

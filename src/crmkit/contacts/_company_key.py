@@ -61,6 +61,8 @@ def company_match_key(name: str) -> str:
     Raises:
         InvalidName: when *name* is empty or has no letters or digits.
     """
+    if not isinstance(name, str):
+        raise InvalidName(name, "expected text")
     words = _words(name)
     if not words:
         raise InvalidName(name, "empty" if not name.strip() else "no letters or digits")

@@ -90,6 +90,8 @@ def normalize_email(raw: str) -> EmailAddress:
         InvalidEmail: when what remains is not a valid address; the reason is
             email-validator's explanation.
     """
+    if not isinstance(raw, str):
+        raise InvalidEmail(raw, "expected text")
     text = raw.strip(_WRAPPING)
     if "<" in text:
         # a display name: ``John Doe <john@example.com>``
@@ -142,6 +144,8 @@ def normalize_domain(url_or_email: str) -> str:
         ValidationError: when the text names no valid, globally reachable domain (a single
             word such as ``localhost``, an IP address, an empty string).
     """
+    if not isinstance(url_or_email, str):
+        raise ValidationError(url_or_email, "expected text", field="domain")
     text = url_or_email.strip(_WRAPPING)
     if "@" in text and "/" not in text:
         host = text.rpartition("@")[2]

@@ -215,9 +215,7 @@ class Contact:
 
     def __attrs_post_init__(self) -> None:
         if not (self.first_name or self.last_name or self.emails or self.phones):
-            raise InvalidName(
-                self.id, "a contact needs a name, an e-mail or a phone", field="contact"
-            )
+            raise InvalidName("", "a contact needs a name, an e-mail or a phone", field="contact")
 
     @classmethod
     def create(
@@ -242,6 +240,10 @@ class Contact:
         Raises:
             InvalidName, InvalidEmail, InvalidPhone: for the first bad value.
         """
+        known = {a.name for a in attrs.fields(cls)}
+        unknown = sorted(set(fields) - known)
+        if unknown:
+            raise ValidationError(unknown, "Contact has no such field(s)", field=unknown[0])
         if name is not None:
             parsed = parse_name(name)
             fields.setdefault("prefix", parsed.prefix)

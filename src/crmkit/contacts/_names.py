@@ -72,6 +72,8 @@ def name_match_key(text: str) -> str:
     Returns:
         The key; empty when *text* has no letters or digits.
     """
+    if not isinstance(text, str):
+        raise InvalidName(text, "expected text")
     return " ".join(_NOT_WORD.sub(" ", _fold(text)).split())
 
 
@@ -158,6 +160,8 @@ def parse_name(raw: str) -> PersonName:
     Raises:
         InvalidName: when *raw* is empty or has no letters.
     """
+    if not isinstance(raw, str):
+        raise InvalidName(raw, "expected text")
     text = " ".join(unicodedata.normalize("NFKC", raw).split())
     if not text:
         raise InvalidName(raw, "empty")

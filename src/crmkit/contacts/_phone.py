@@ -175,6 +175,8 @@ def normalize_phone(raw: str, region: str | None = None) -> PhoneNumber:
             ``national number with no region given``, ``unknown country calling code``,
             ``not a valid number for region XX``, ``unknown region 'XX'``).
     """
+    if not isinstance(raw, str):
+        raise InvalidPhone(raw, "expected text")
     if region:
         region_code: str | None = region.upper()
         if region_code not in _REGIONS:
