@@ -7,6 +7,7 @@ import json
 from array import array
 from datetime import date
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from crmkit.contacts._dedupe import (
     MatchRules,
     Thresholds,
     find_duplicates,
+    match_against,
 )
 from crmkit.contacts._dedupe._batch import score_pairs
 from crmkit.contacts._dedupe._blocking import candidate_pairs
@@ -29,6 +31,7 @@ from crmkit.contacts._dedupe._gc import gc_paused
 from crmkit.contacts._dedupe._nicknames import canonical_first_names
 from crmkit.contacts._dedupe._scoring import plan, score_pair
 from crmkit.errors import ConfigError, ValidationError
+from crmkit.storage import MemoryStore
 from crmkit.values import Address
 
 
@@ -489,3 +492,68 @@ def test_company_lists_are_read_whole() -> None:
     table = prepare(people, MatchRules.for_contacts())
 
     assert [("acme", "beta"), "acme"] == table.columns["company"]
+
+
+def test_find_duplicates_refuses_what_is_not_a_list_of_records() -> None:
+    """None, a number, a single record and non-mapping company names are validation errors."""
+    for bad in (None, 5, _person("A", "B")):
+        with pytest.raises(
+            ValidationError, match=r"'records'.*expected a list of contacts or of companies"
+        ):
+            find_duplicates(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"'companies'.*\(a mapping\) or None"):
+        find_duplicates([_person("A", "B")], companies=5)  # type: ignore[arg-type]
+
+
+def test_match_against_refuses_bad_arguments() -> None:
+    """A non-store, non-record input, wrong rules or company names are crmkit errors."""
+    store = MemoryStore()
+    bob = _person("Bob", "Smith", emails=["bob@x.com"])
+    for bad_store in (None, 5, [bob]):
+        with pytest.raises(ConfigError, match=r"^store: expected a crmkit Store, got "):
+            match_against([bob], bad_store)
+    with pytest.raises(
+        ValidationError, match=r"'new_records'.*expected a list of contacts or of companies"
+    ):
+        match_against(None, store)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected a Contact or a Company"):
+        match_against([{"first_name": "Bob"}], store)  # type: ignore[list-item]
+    with pytest.raises(ConfigError, match=r"^rules: expected MatchRules, got str$"):
+        match_against([bob], store, "x")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="the rules are for companys"):
+        match_against([bob], store, MatchRules.for_companies())
+    with pytest.raises(ValidationError, match=r"'companies'.*\(a mapping\) or None"):
+        match_against([bob], store, companies=["Acme"])  # type: ignore[arg-type]
+
+
+def test_default_rules_refuse_bad_changes() -> None:
+    """The default rules changed with a bad value raise ConfigError naming what is wrong."""
+    rules = MatchRules.for_contacts()
+    with pytest.raises(ConfigError, match=r"^kind: expected 'contact' or 'company', got 'deal'$"):
+        attrs.evolve(rules, kind="deal")
+    with pytest.raises(
+        ConfigError, match=r"^blocking: match rules need at least one blocking key$"
+    ):
+        attrs.evolve(rules, blocking=[])
+    with pytest.raises(ConfigError, match=r"^max_group: must be an integer of at least 2, got 1$"):
+        attrs.evolve(rules, max_group=1)
+
+
+def test_from_dict_refuses_bad_data_with_its_path() -> None:
+    """Data from to_dict edited into bad shapes is refused with the path of the bad value."""
+    raw = MatchRules.for_contacts().to_dict()
+    cases: list[tuple[object, str]] = [
+        (None, r"^<root>: expected an object, got NoneType$"),
+        ([raw], r"^<root>: expected an object, got list$"),
+        ({**raw, "colour": "red"}, r"^colour: unknown field$"),
+        ({k: v for k, v in raw.items() if k != "fields"}, r"^fields: required field missing$"),
+        ({**raw, "blocking": "email"}, r"^blocking: expected a list, got str$"),
+        ({**raw, "fields": [5]}, r"^fields\[0\]: expected an object, got int$"),
+        ({**raw, "thresholds": {"match": 2}}, r"^thresholds\.match: a probability strictly"),
+        ({**raw, "prior": "low"}, r"^prior: expected a finite number, got 'low'$"),
+        ({**raw, "kind": 3}, r"^kind: expected text, got 3$"),
+        ({**raw, "swapped_names": "yes"}, r"^swapped_names: expected true or false, got 'yes'$"),
+    ]
+    for data, message in cases:
+        with pytest.raises(ConfigError, match=message):
+            MatchRules.from_dict(data)

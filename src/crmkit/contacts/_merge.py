@@ -6,7 +6,7 @@ phones not chosen as primary stay on the survivor as secondary entries.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, TypeAlias
 
@@ -24,6 +24,7 @@ __all__ = [
     "MergeResult",
     "MergeStrategy",
     "Survivorship",
+    "check_strategy",
     "merge",
 ]
 
@@ -72,7 +73,8 @@ class MergeStrategy:
             or a :data:`Chooser` callable.
 
     Raises:
-        ConfigError: for a rule that is neither.
+        ConfigError: for a master that is not an id, *fields* that is not a mapping, or a
+            rule that is neither a Survivorship nor a callable.
     """
 
     master: str | None = None
@@ -80,6 +82,12 @@ class MergeStrategy:
     fields: Mapping[str, Survivorship | Chooser] = field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
+        if self.master is not None and not isinstance(self.master, str):
+            raise ConfigError("master", f"expected a record id or None, got {self.master!r}")
+        if not isinstance(self.fields, Mapping):
+            raise ConfigError(
+                "fields", f"expected rules by field name, got {type(self.fields).__name__}"
+            )
         if not isinstance(self.default, Survivorship):
             raise ConfigError("default", f"expected a Survivorship, got {self.default!r}")
         for name, rule in self.fields.items():
@@ -265,7 +273,13 @@ def _choose(
     return v, r
 
 
-def _check(records: Sequence[object]) -> list[Record]:
+def _check(records: object) -> list[Record]:
+    if isinstance(records, str | bytes | Contact | Company) or not isinstance(records, Iterable):
+        raise ValidationError(
+            type(records).__name__,
+            "expected a list of contacts or of companies",
+            field="records",
+        )
     listed = list(records)
     if not listed:
         raise ValidationError([], "nothing to merge", field="records")
@@ -279,11 +293,24 @@ def _check(records: Sequence[object]) -> list[Record]:
         raise ValidationError(
             "contacts and companies", "cannot merge different kinds", field="records"
         )
-    ids = [r.id for r in listed]  # type: ignore[attr-defined]
+    ids = [r.id for r in listed]
     if len(set(ids)) != len(ids):
         twice = sorted({i for i in ids if ids.count(i) > 1})
         raise ValidationError(twice[0], "the same record is listed twice", field="records")
-    return listed  # type: ignore[return-value]
+    return listed
+
+
+def check_strategy(strategy: object) -> MergeStrategy:
+    """Return *strategy*, or the default strategy for None.
+
+    Raises:
+        ConfigError: if *strategy* is neither None nor a :class:`MergeStrategy`.
+    """
+    if strategy is None:
+        return MergeStrategy()
+    if not isinstance(strategy, MergeStrategy):
+        raise ConfigError("strategy", f"expected a MergeStrategy, got {type(strategy).__name__}")
+    return strategy
 
 
 def merge(records: Sequence[Record], strategy: MergeStrategy | None = None) -> MergeResult:
@@ -298,12 +325,13 @@ def merge(records: Sequence[Record], strategy: MergeStrategy | None = None) -> M
         strategy: the master and the per-field rules; :class:`MergeStrategy` defaults.
 
     Raises:
-        ValidationError: for no records, a mix of kinds, or a record listed twice.
-        ConfigError: for a master that is not among the records, or a strategy field the
-            records do not have.
+        ValidationError: for *records* that is not a list of contacts or of companies, no
+            records, a mix of kinds, or a record listed twice.
+        ConfigError: for a *strategy* that is not a :class:`MergeStrategy`, a master that is
+            not among the records, or a strategy field the records do not have.
     """
     listed = _check(records)
-    strategy = strategy or MergeStrategy()
+    strategy = check_strategy(strategy)
     cls = type(listed[0])
     declared = {a.name for a in attrs.fields(cls)}
     for name in strategy.fields:

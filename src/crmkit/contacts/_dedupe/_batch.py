@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._compare import Similarity
-from ._rules import Comparator
+from ._field_rule import Comparator
 from ._scoring import Plan, RulePlan
 
 __all__ = ["score_pairs"]

@@ -11,8 +11,8 @@ import jellyfish
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
+from ._field_rule import Comparator, FieldRule
 from ._nicknames import canonical_first_names
-from ._rules import Comparator, FieldRule
 
 __all__ = ["Similarity", "comparer", "date_swapped", "nickname_of"]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ._rules import BlockingKey, Comparator, FieldRule, MatchRules, Thresholds
+from ._field_rule import Comparator, FieldRule
+from ._rules import BlockingKey, MatchRules, Thresholds
 
 __all__ = ["company_rules", "contact_rules"]
 

@@ -10,7 +10,8 @@ from attrs import frozen
 
 from ._compare import date_swapped, nickname_of
 from ._features import Record, Table, prepare
-from ._rules import Blank, Comparator, FieldRule, MatchRules
+from ._field_rule import Blank, Comparator, FieldRule
+from ._rules import MatchRules
 from ._scoring import Plan, RulePlan, plan, points_of, probability, swapped
 
 __all__ = ["Explanation", "FieldComparison", "PairExplanation", "explain_pair"]

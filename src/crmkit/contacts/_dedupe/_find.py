@@ -11,6 +11,7 @@ from attrs import field, frozen
 from crmkit.contacts._model import Company, Contact
 from crmkit.errors import ConfigError, ValidationError
 
+from ._arguments import check_companies, listed_records
 from ._batch import score_pairs
 from ._blocking import BlockingReport, candidate_pairs
 from ._cluster import Cluster, cluster
@@ -204,11 +205,13 @@ def find_duplicates(
         what blocking did, including key values skipped for being shared by too many records.
 
     Raises:
-        ValidationError: for records that are not all contacts or all companies, or for
-            two records with one id.
-        ConfigError: for rules that do not fit the records.
+        ValidationError: for *records* that is not a collection of records (None, a single
+            record), records that are not all contacts or all companies, two records with
+            one id, or *companies* that is not a mapping.
+        ConfigError: for rules that are not :class:`MatchRules` or do not fit the records.
     """
-    listed = records if isinstance(records, list | tuple) else list(records)
+    listed = listed_records(records)
+    check_companies(companies)
     rules = rules_for(listed, rules)
     with gc_paused():
         return _find(listed, rules, companies)

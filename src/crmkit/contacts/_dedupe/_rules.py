@@ -1,16 +1,13 @@
-"""Match rules: what to compare, how, how much each field counts, and how to block.
+"""Match rules: which fields to compare, how to block, thresholds, and conversion to data.
 
-A score is built the Fellegi-Sunter way: every compared field adds *points* (a log2 Bayes
-factor) for or against the two records being the same, the points are summed with a prior,
-and the sum becomes a probability. A field rule gives its points either directly
-(``agree``/``disagree``) or through the classic ``m``/``u`` probabilities.
+A score is built the Fellegi-Sunter way: every compared field (a :class:`FieldRule`) adds
+points for or against the two records being the same, the points are summed with a prior,
+and the sum becomes a probability.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
-from enum import StrEnum
 from functools import cache
 from typing import Any, TypeVar
 
@@ -19,172 +16,10 @@ from attrs import field, frozen
 
 from crmkit.errors import ConfigError
 
-__all__ = [
-    "Blank",
-    "BlockingKey",
-    "Comparator",
-    "FieldRule",
-    "MatchRules",
-    "Thresholds",
-]
+from ._checks import check_finite, is_count, is_text
+from ._field_rule import FieldRule
 
-
-class Comparator(StrEnum):
-    """How two values of a field are compared; each gives a similarity from 0 to 1."""
-
-    EXACT = "exact"
-    """Equal after normalization (case, spacing and letter variants do not count)."""
-    EMAIL = "email"
-    """Any e-mail address in common by match key (case, dots and plus-tags ignored)."""
-    PHONE = "phone"
-    """Any phone number in common in E.164 form."""
-    JARO_WINKLER = "jaro_winkler"
-    """Jaro-Winkler similarity: forgiving of typos, rewards a common beginning."""
-    LEVENSHTEIN = "levenshtein"
-    """Edit-distance similarity: share of characters that need no change."""
-    TOKEN_SET = "token_set"  # noqa: S105 - a comparator name, not a secret
-    """Word-set overlap: word order and extra words do not count."""
-    PHONETIC = "phonetic"
-    """Same sound (Metaphone, then NYSIIS): Smith and Smyth agree."""
-    FIRST_NAME = "first_name"
-    """Nickname-aware first names (Bob = Robert), then Jaro-Winkler."""
-    NAME = "name"
-    """Names after letter-variant unification (Arabic-script ي/ی, ك/ک), then Jaro-Winkler."""
-    DATE = "date"
-    """Equal dates; a day/month swap or a date within ``tolerance`` days counts as close."""
-    NUMBER = "number"
-    """Numbers within ``tolerance`` of each other agree; up to twice it, partly."""
-
-
-class Blank(StrEnum):
-    """How a field that is blank on either record counts."""
-
-    IGNORE = "ignore"
-    """No points either way (the default: a missing value says nothing)."""
-    DISAGREE = "disagree"
-    """Counts as a disagreement (use when the field is always filled in)."""
-
-
-_FUZZY = {
-    Comparator.JARO_WINKLER,
-    Comparator.LEVENSHTEIN,
-    Comparator.TOKEN_SET,
-    Comparator.FIRST_NAME,
-    Comparator.NAME,
-}
-
-
-def _finite(name: str, value: object) -> None:
-    # rules may come from hand-written data: check what the annotations only promise
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ConfigError(name, f"expected a finite number, got {value!r}")
-
-
-def _text(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 2
-
-
-def _check_rule(rule: FieldRule) -> None:
-    if not _text(rule.field):
-        raise ConfigError("field", "a field rule needs a field name")
-    for name in ("agree", "disagree", "floor", "tolerance"):
-        _finite(name, getattr(rule, name))
-    if rule.agree < 0:
-        raise ConfigError("agree", f"agreement points must not be negative, got {rule.agree}")
-    if rule.disagree > 0:
-        raise ConfigError(
-            "disagree", f"disagreement points must not be positive, got {rule.disagree}"
-        )
-    if not 0 <= rule.floor < 1:
-        raise ConfigError("floor", f"must be at least 0 and below 1, got {rule.floor}")
-    if rule.tolerance < 0:
-        raise ConfigError("tolerance", f"must not be negative, got {rule.tolerance}")
-    if (rule.m is None) != (rule.u is None):
-        raise ConfigError("m" if rule.m is None else "u", "give both m and u, or neither")
-    if rule.m is not None and rule.u is not None:
-        for name, value in (("m", rule.m), ("u", rule.u)):
-            _finite(name, value)
-            if not 0 < value < 1:
-                raise ConfigError(name, f"a probability strictly between 0 and 1, got {value}")
-        if rule.m <= rule.u:
-            raise ConfigError("m", f"m ({rule.m}) must be above u ({rule.u}) to count as evidence")
-
-
-@frozen(kw_only=True)
-class FieldRule:
-    """How one field is compared and how much it counts.
-
-    Attributes:
-        field: the field: ``email``, ``phone``, ``first_name``, ``last_name``, ``name``,
-            ``company``, ``city``, ``country``, ``postal_code``, ``birth_date``, ``domain``,
-            ``company_key``, any other attribute of the record, or a custom field
-            (``custom.<name>`` or just ``<name>``).
-        comparator: how values are compared (:class:`Comparator`).
-        agree: points added when the values are the same (similarity 1).
-        disagree: points (zero or negative) when they clearly differ (similarity at or
-            below *floor*); between *floor* and 1 the points move in a straight line.
-        m: instead of *agree*/*disagree*: the share of true duplicate pairs whose values
-            agree; with *u*, ``agree = log2(m/u)`` and ``disagree = log2((1-m)/(1-u))``.
-        u: the share of unrelated pairs whose values agree by chance.
-        floor: similarity at or below which the values count as different.
-        blank: how a blank value on either side counts (:class:`Blank`).
-        tolerance: for ``number``, the difference that still agrees; for ``date``, days.
-        condition: an expression; the rule counts only for pairs where it is true on both
-            records (``NOT(ISBLANK(birth_date))``).
-        label: words for explanations (``"e-mail address"``); the field name by default.
-        frequency: adjust the agreement points by how common the shared value is in the
-            records compared: two records both named "Vanlinjor" are stronger evidence
-            than two named "Smith" (up to 2 points more, or most of *agree* less).
-    """
-
-    field: str
-    comparator: Comparator = Comparator.EXACT
-    agree: float = 1.0
-    disagree: float = 0.0
-    m: float | None = None
-    u: float | None = None
-    floor: float = 0.0
-    blank: Blank = Blank.IGNORE
-    tolerance: float = 0.0
-    condition: str | None = None
-    label: str | None = None
-    frequency: bool = False
-
-    def __attrs_post_init__(self) -> None:
-        _check_rule(self)
-
-    @property
-    def agree_points(self) -> float:
-        """Points when the values are the same."""
-        if self.m is not None and self.u is not None:
-            return math.log2(self.m / self.u)
-        return self.agree
-
-    @property
-    def disagree_points(self) -> float:
-        """Points when the values clearly differ."""
-        if self.m is not None and self.u is not None:
-            return math.log2((1 - self.m) / (1 - self.u))
-        return self.disagree
-
-    @property
-    def title(self) -> str:
-        """The label shown in explanations."""
-        return self.label or self.field.removeprefix("custom.").replace("_", " ")
-
-    def points(self, similarity: float) -> float:
-        """Return the points this rule gives for *similarity* (0 to 1)."""
-        agree, disagree = self.agree_points, self.disagree_points
-        if similarity >= 1.0:
-            return agree
-        if similarity <= self.floor:
-            return disagree
-        share = (similarity - self.floor) / (1.0 - self.floor)
-        return disagree + (agree - disagree) * share
+__all__ = ["BlockingKey", "MatchRules", "Thresholds"]
 
 
 def _strs(values: Iterable[str]) -> tuple[str, ...]:
@@ -203,12 +38,12 @@ _TRANSFORMS = ("exact", "first_letter", "phonetic", "sorted_words", "prefix4")
 
 
 def _check_key(key: BlockingKey) -> None:
-    if not _text(key.name):
+    if not is_text(key.name):
         raise ConfigError("name", "a blocking key needs a name")
     if not key.fields:
         raise ConfigError("fields", "a blocking key needs at least one field")
     for i, name in enumerate(key.fields):
-        if not _text(name):
+        if not is_text(name):
             raise ConfigError(f"fields[{i}]", "expected a field name")
     if len(key.transforms) not in (0, len(key.fields)):
         raise ConfigError(
@@ -220,7 +55,7 @@ def _check_key(key: BlockingKey) -> None:
             raise ConfigError(
                 f"transforms[{i}]", f"unknown transform {name!r}; use one of {_TRANSFORMS}"
             )
-    if not _count(key.max_block):
+    if not is_count(key.max_block):
         raise ConfigError("max_block", f"must be an integer of at least 2, got {key.max_block!r}")
 
 
@@ -273,7 +108,7 @@ class Thresholds:
     def __attrs_post_init__(self) -> None:
         for name in ("match", "possible", "core"):
             value = getattr(self, name)
-            _finite(name, value)
+            check_finite(name, value)
             if not 0 < value < 1:
                 raise ConfigError(name, f"a probability strictly between 0 and 1, got {value}")
         if self.possible > self.match:
@@ -291,12 +126,12 @@ def _check_rules(rules: MatchRules) -> None:
         raise ConfigError("fields", "match rules need at least one field rule")
     if not rules.blocking:
         raise ConfigError("blocking", "match rules need at least one blocking key")
-    _finite("prior", rules.prior)
+    check_finite("prior", rules.prior)
     names = [k.name for k in rules.blocking]
     for i, name in enumerate(names):
         if name in names[:i]:
             raise ConfigError(f"blocking[{i}].name", f"duplicate blocking key name {name!r}")
-    if rules.max_group is not None and not _count(rules.max_group):
+    if rules.max_group is not None and not is_count(rules.max_group):
         raise ConfigError("max_group", f"must be an integer of at least 2, got {rules.max_group!r}")
     from crmkit.contacts._dedupe._scoring import (  # noqa: PLC0415 - _scoring imports this module
         compile_condition,
@@ -378,7 +213,7 @@ class MatchRules:
             values["thresholds"] = _part("thresholds", data["thresholds"], Thresholds)
         for name in ("prior",):
             if name in values:
-                _finite(name, values[name])
+                check_finite(name, values[name])
         for name in ("kind",):
             if name in values and not isinstance(values[name], str):
                 raise ConfigError(name, f"expected text, got {values[name]!r}")
@@ -415,6 +250,8 @@ def _part(path: str, data: Any, cls: type[_T]) -> _T:
         structure_config,
     )
 
+    if not isinstance(data, Mapping):
+        raise ConfigError(path, f"expected an object, got {type(data).__name__}")
     _converter()
     try:
         return structure_config(data, cls)

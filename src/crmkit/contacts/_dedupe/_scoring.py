@@ -10,7 +10,8 @@ from crmkit.errors import ConfigError, FormulaError
 
 from ._compare import Similarity, comparer
 from ._features import Table
-from ._rules import Blank, FieldRule, MatchRules
+from ._field_rule import Blank, FieldRule
+from ._rules import MatchRules
 
 __all__ = [
     "Plan",

@@ -7,6 +7,7 @@ from typing import Any
 
 from attrs import frozen
 
+from ._arguments import check_companies, check_store, listed_records
 from ._features import Record
 from ._find import prepare, rules_for
 from ._rules import MatchRules
@@ -82,10 +83,14 @@ def match_against(
         One :class:`RecordMatches` per incoming record, in input order.
 
     Raises:
-        ValidationError: for records that are not all contacts or all companies.
-        ConfigError: for rules that do not fit the records.
+        ValidationError: for *new_records* that is not a collection of records, records
+            that are not all contacts or all companies, or *companies* not a mapping.
+        ConfigError: for a *store* that is not a store (path ``store``), or rules that are
+            not :class:`MatchRules` or do not fit the records.
     """
-    incoming = list(new_records)
+    incoming = listed_records(new_records, "new_records")
+    check_store(store, "contacts", "companies")
+    check_companies(companies)
     rules = rules_for(incoming, rules)
     repository = store.contacts if rules.kind == "contact" else store.companies
     wanted: dict[str, set[str]] = {}
