@@ -73,7 +73,7 @@ def test_type_errors(source: str, message: str) -> None:
 
 def test_error_points_at_the_offending_node() -> None:
     """The caret sits under the misspelt name."""
-    with pytest.raises(FormulaError) as info:
+    with pytest.raises(FormulaError, match="unknown field 'amout'") as info:
         compile("amount + amout", FIELDS)
 
     assert info.value.column == 10

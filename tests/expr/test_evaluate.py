@@ -8,10 +8,11 @@ from typing import Any
 
 import attrs
 import pytest
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmkit.errors import FormulaError
+from crmkit.errors import ConfigError, FormulaError, ValidationError
 from crmkit.expr import Function, Reference, compile
 from crmkit.values import Money
 
@@ -141,13 +142,14 @@ def test_mixed_currencies_raise_formula_error() -> None:
 
 def test_date_arithmetic() -> None:
     """Date ± days gives a date (whole days); date - date gives days."""
-    record = {"close_date": date(2026, 1, 30), "created": datetime(2026, 1, 1, 12)}
+    created = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    record = {"close_date": date(2026, 1, 30), "created": created}
 
     assert date(2026, 2, 2) == ev("close_date + 3", record)
     assert date(2026, 1, 29) == ev("close_date - 1.9", record)
     assert Decimal(29) == ev("close_date - DATE(2026, 1, 1)", record)
-    assert datetime(2026, 1, 2, 0) == ev("created + 0.5", record)
-    assert Decimal("0.5") == ev("created - NOW()", record, now=datetime(2026, 1, 1))
+    assert datetime(2026, 1, 2, 0, tzinfo=UTC) == ev("created + 0.5", record)
+    assert Decimal("0.5") == ev("created - NOW()", record, now=datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def test_related_records() -> None:
@@ -259,9 +261,54 @@ def test_evaluate_refuses_objects_that_are_not_records() -> None:
 
 
 def test_naive_and_aware_datetimes_do_not_leak_type_errors() -> None:
-    """Comparing a naive datetime with NOW() (aware) is a FormulaError."""
-    with pytest.raises(FormulaError, match="compare"):
+    """Comparing a naive datetime with NOW() (aware) is a FormulaError that says so."""
+    with pytest.raises(FormulaError, match="cannot compare a datetime without a time zone") as info:
         ev("created < NOW()", {"created": datetime(2026, 1, 1)})
+
+    assert "can't compare" not in str(info.value)
+    assert "<" == info.value.function
+
+
+def test_naive_minus_aware_datetime_is_a_formula_error() -> None:
+    """Subtracting NOW() (aware) from a naive datetime field is a FormulaError naming `-`."""
+    with pytest.raises(FormulaError, match="cannot subtract a datetime without a time zone"):
+        ev("created - NOW()", {"created": datetime(2026, 1, 1)})
+
+
+def test_aware_datetime_field_compares_with_now() -> None:
+    """An aware datetime field compares with NOW() by instant."""
+    now = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    earlier = {"created": datetime(2026, 1, 1, 11, tzinfo=UTC)}
+
+    assert ev("created < NOW()", earlier, now=now) is True
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 1, 1), datetime(2026, 1, 1, 12, 30)])
+def test_naive_now_is_refused(now: datetime) -> None:
+    """evaluate(now=<naive datetime>) raises ValidationError, even if NOW() is unused."""
+    for source in ("NOW()", "amount"):
+        with pytest.raises(ValidationError, match="now must be timezone-aware"):
+            compile(source, FIELDS).evaluate({}, now=now)
+
+
+def test_now_of_the_wrong_type_is_refused() -> None:
+    """evaluate(now=<text>) raises ValidationError."""
+    with pytest.raises(ValidationError, match="now must be a datetime or a date"):
+        compile("NOW()", FIELDS).evaluate({}, now="2026-01-01")  # type: ignore[arg-type]
+
+
+def test_date_now_is_midnight_utc() -> None:
+    """A date given as `now` stands for its midnight in UTC, so NOW() is aware."""
+    assert datetime(2026, 11, 22, tzinfo=UTC) == ev("NOW()", now=date(2026, 11, 22))
+
+
+def test_naive_now_is_refused_by_to_sql() -> None:
+    """to_sql(now=<naive datetime>) raises ValidationError too."""
+    deals = sa.table("deals", sa.column("close_date"))
+    expr = compile("close_date < TODAY()", FIELDS)
+
+    with pytest.raises(ValidationError, match="now must be timezone-aware"):
+        expr.to_sql({"close_date": deals.c.close_date}, now=datetime(2026, 1, 1))
 
 
 def test_host_function_is_called_with_formula_values() -> None:
@@ -356,3 +403,56 @@ def test_fast_reads_still_report_wrong_types(source: str, value: object, message
 
     with pytest.raises(FormulaError, match=message):
         ev(source, {field: value})
+
+
+@pytest.mark.parametrize(
+    ("source", "record", "expected"),
+    [
+        ("amount / qty", {"amount": 6, "qty": 0}, None),
+        ("amount / qty", {"amount": 6, "qty": 4}, Decimal("1.5")),
+        ("ISBLANK(amount / qty)", {"amount": 6, "qty": 0}, True),
+        ("amount / qty > 1", {"amount": 6, "qty": 0}, False),
+        ("NOT(amount / qty > 1)", {"amount": 6, "qty": 0}, True),
+        ("price / qty", {"price": Money.of("6", "EUR"), "qty": 0}, None),
+        ("price / price", {"price": Money.of("0", "EUR")}, None),
+    ],
+)
+def test_division_by_zero_can_be_blank(
+    source: str, record: dict[str, Any], expected: object
+) -> None:
+    """With division_by_zero="blank", `/` by zero is blank and blank rules apply after."""
+    expr = compile(source, FIELDS, division_by_zero="blank")
+
+    assert expected == expr.evaluate(record)
+
+
+def test_division_by_zero_raises_by_default() -> None:
+    """By default `/` by zero is a FormulaError naming `/`."""
+    expr = compile("amount / qty", FIELDS)
+
+    assert "raise" == expr.division_by_zero
+    with pytest.raises(FormulaError, match="division by zero") as info:
+        expr.evaluate({"amount": 1, "qty": 0})
+    assert "/" == info.value.function
+
+
+def test_with_division_by_zero_switches_the_mode() -> None:
+    """with_division_by_zero gives the same formula with the other division rule."""
+    raising = compile("amount / qty", FIELDS)
+    blank = raising.with_division_by_zero("blank")
+
+    assert None is blank.evaluate({"amount": 1, "qty": 0})
+    assert "blank" == blank.division_by_zero
+    assert raising.source == blank.source
+    assert raising is raising.with_division_by_zero("raise")
+    with pytest.raises(FormulaError, match="division by zero"):
+        raising.evaluate({"amount": 1, "qty": 0})
+
+
+@pytest.mark.parametrize("mode", ["ignore", None, 0])
+def test_bad_division_mode_is_a_config_error(mode: Any) -> None:
+    """An unknown division_by_zero is a ConfigError naming the option."""
+    with pytest.raises(ConfigError, match=r"division_by_zero.*expected 'raise' or 'blank'"):
+        compile("amount / qty", FIELDS, division_by_zero=mode)
+    with pytest.raises(ConfigError, match=r"division_by_zero.*expected 'raise' or 'blank'"):
+        compile("amount / qty", FIELDS).with_division_by_zero(mode)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -10,7 +10,7 @@ from fields_example import make_deal_schema
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmkit.errors import ConfigError, InvalidRecord, ValidationError
+from crmkit.errors import InvalidRecord, NotFound, ValidationError
 from crmkit.fields import (
     FieldDef,
     FormulaOptions,
@@ -51,9 +51,17 @@ def test_computing_twice_gives_the_same_values(amount: int, rate: int) -> None:
         ],
     )
     record = {"amount": Decimal(amount), "rate": Decimal(rate)}
+    first = schema.compute(record)
 
-    assert schema.compute(record) == schema.compute(record)
-    assert Decimal(amount) * rate / 100 == schema.compute(record).values["c"]
+    assert first == schema.compute(record)
+    assert Decimal(amount) * rate / 100 == first.values["c"]
+    if rate:
+        # d = (amount * rate / 100) / rate, which is amount / 100 up to Decimal rounding
+        assert abs(Decimal(amount) / 100 - first.values["d"]) <= Decimal("1e-18") * amount  # type: ignore[operator]
+        assert first.ok
+    else:
+        assert {"d"} == set(first.errors)
+        assert "division by zero" in str(first.errors["d"])
 
 
 def test_evaluation_error_is_reported_per_field() -> None:
@@ -231,11 +239,52 @@ def test_coerce_bad_arguments(deal_schema: Schema) -> None:
         deal_schema.coerce({}, locale="xx_NOPE")
 
 
-def test_record_must_be_a_mapping_or_record(deal_schema: Schema) -> None:
-    """validate, compute and layout refuse a record of another kind."""
-    for call in (deal_schema.validate, deal_schema.compute, deal_schema.layout):
-        with pytest.raises(ConfigError, match="expected a mapping or a crmkit record"):
-            call(42)
+@pytest.mark.parametrize("record", [None, 42, "amount=5", ["amount"]])
+@pytest.mark.parametrize("method", ["validate", "check", "compute", "layout", "apply_defaults"])
+def test_record_must_be_a_mapping_or_record(
+    deal_schema: Schema, method: str, record: object
+) -> None:
+    """validate, check, compute, layout and apply_defaults refuse None and other non-records."""
+    call = getattr(deal_schema, method)
+    kind = type(record).__name__
+
+    with pytest.raises(
+        ValidationError, match=f"expected a mapping or a crmkit record, not {kind}"
+    ) as info:
+        call(record)
+
+    assert "record" == info.value.field
+
+
+@pytest.mark.parametrize("records", [None, 42, "abc", {"amount": 1}])
+def test_validate_batch_needs_an_iterable_of_records(deal_schema: Schema, records: object) -> None:
+    """validate_batch refuses None, a number, text and a single mapping."""
+    with pytest.raises(ValidationError, match="expected an iterable of records"):
+        deal_schema.validate_batch(records)  # type: ignore[arg-type]
+
+
+def test_validate_batch_refuses_a_bad_record_inside(deal_schema: Schema) -> None:
+    """A None among the records of a batch is a ValidationError, not an empty record."""
+    with pytest.raises(
+        ValidationError, match="expected a mapping or a crmkit record, not NoneType"
+    ):
+        deal_schema.validate_batch([_deal(), None])
+
+
+@pytest.mark.parametrize("method", ["validate", "compute", "layout", "apply_defaults"])
+def test_naive_now_is_refused(deal_schema: Schema, method: str) -> None:
+    """A naive datetime as `now` is a ValidationError, not a per-field formula error."""
+    with pytest.raises(ValidationError, match="now must be timezone-aware"):
+        getattr(deal_schema, method)(_deal(), now=datetime(2026, 1, 1))
+    with pytest.raises(ValidationError, match="now must be timezone-aware"):
+        deal_schema.validate_batch([_deal()], now=datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("name", ["nope", 42, None, ["amount"]])
+def test_dependents_of_an_unknown_field(deal_schema: Schema, name: object) -> None:
+    """dependents() of a name the schema lacks raises NotFound naming it."""
+    with pytest.raises(NotFound, match=f"no deal field with id {name!r}".replace("[", r"\[")):
+        deal_schema.dependents(name)  # type: ignore[arg-type]
 
 
 def test_layout_flags_and_labels(deal_schema: Schema) -> None:

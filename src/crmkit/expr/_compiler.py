@@ -20,7 +20,7 @@ from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._calls import CallCompiler, Fn, located
 from ._checker import NUMERIC, TEXTUAL, Checked, Ty
 from ._functions import BUILTINS, Function, power
-from ._runtime import CONVERTERS, Fault, as_getter, days_between, plus_days
+from ._runtime import CONVERTERS, NAIVE_MIX, Fault, as_getter, days_between, plus_days
 from ._types import FieldType
 
 __all__ = ["compile_tree"]
@@ -61,13 +61,30 @@ def _const(value: object) -> Fn:
     return lambda r, c: value
 
 
+def _aware_only(test: Callable[[Any, Any], bool], op: str, pos: int) -> Callable[[Any, Any], bool]:
+    """Wrap a datetime comparison so that mixing naive and aware values faults clearly."""
+
+    def checked(a: Any, b: Any) -> bool:
+        try:
+            return test(a, b)
+        except TypeError:
+            raise Fault(NAIVE_MIX.format("compare"), function=op, pos=pos) from None
+
+    return checked
+
+
 class _Compiler(CallCompiler):
     def __init__(
-        self, checked: Checked, blanks_as_zero: bool, functions: Mapping[str, Function]
+        self,
+        checked: Checked,
+        blanks_as_zero: bool,
+        functions: Mapping[str, Function],
+        blank_division: bool,
     ) -> None:
         self.checked = checked
         self.blanks_as_zero = blanks_as_zero
         self.functions = functions
+        self.blank_division = blank_division
 
     def ty(self, node: Node) -> Ty:
         return self.checked.types[id(node)]
@@ -229,6 +246,8 @@ class _Compiler(CallCompiler):
             return field_vs_literal
         left = self.amount_of(node.left, node.right)
         right = self.amount_of(node.right, node.left)
+        if self.ty(node.left) == FieldType.DATETIME or self.ty(node.right) == FieldType.DATETIME:
+            test = _aware_only(test, node.op, node.pos)
 
         def compare(r: Any, c: Any) -> bool:
             a = left(r, c)
@@ -246,6 +265,18 @@ class _Compiler(CallCompiler):
         lt, rt = self.ty(node.left), self.ty(node.right)
         # The closures below repeat their blank checks inline: a shared wrapper would add a
         # call (or a free variable for the blank value) to every evaluation.
+        if op == "/" and self.blank_division:
+
+            def divide_or_blank(r: Any, c: Any) -> Any:
+                a = left(r, c)
+                if a is None:
+                    return None
+                b = right(r, c)
+                if not b:  # blank or zero: SQL's ``a / NULLIF(b, 0)``
+                    return None
+                return a / b
+
+            return divide_or_blank
         if op == "/":
 
             def divide(r: Any, c: Any) -> Any:
@@ -308,7 +339,9 @@ class _Compiler(CallCompiler):
         pos = node.pos
         lt, rt = self.ty(node.left), self.ty(node.right)
         if node.op == "-" and lt in _DATES and rt in _DATES:
-            combine: Callable[[Any, Any], Any] = days_between
+
+            def combine(a: Any, b: Any) -> Any:
+                return days_between(a, b, pos)
         elif node.op == "-":
 
             def combine(a: Any, b: Any) -> Any:
@@ -388,7 +421,14 @@ class _Compiler(CallCompiler):
 
 
 def compile_tree(
-    checked: Checked, *, blanks_as_zero: bool, functions: Mapping[str, Function]
+    checked: Checked,
+    *,
+    blanks_as_zero: bool,
+    functions: Mapping[str, Function],
+    blank_division: bool = False,
 ) -> Fn:
-    """Compile a checked tree to one closure ``fn(record_getter, context)``."""
-    return _Compiler(checked, blanks_as_zero, functions).compile(checked.root)
+    """Compile a checked tree to one closure ``fn(record_getter, context)``.
+
+    With *blank_division*, ``/`` by zero gives blank instead of raising.
+    """
+    return _Compiler(checked, blanks_as_zero, functions, blank_division).compile(checked.root)

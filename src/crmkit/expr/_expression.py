@@ -6,7 +6,7 @@ import decimal
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from crmkit.errors import ConfigError, FormulaError, ValidationError
 
@@ -18,7 +18,7 @@ from ._functions import BUILTINS, Function
 from ._location import error_at
 from ._parser import parse
 from ._printer import to_source
-from ._runtime import Context, Fault, as_getter, record_id
+from ._runtime import Context, Fault, as_getter, clock, record_id
 from ._sql import to_sql
 from ._types import FieldSpec, FieldType, Reference, normalize_fields
 
@@ -29,6 +29,10 @@ __all__ = ["Expression", "compile", "references", "rename_field"]
 
 _SQL_CACHE_SIZE = 8
 """SQL clauses kept per expression, one per distinct set of columns (tables, aliases)."""
+
+DivisionByZero = Literal["raise", "blank"]
+"""What ``/`` by zero gives in :meth:`Expression.evaluate`: a FormulaError, or blank."""
+_DIVISION_MODES = ("raise", "blank")
 
 
 class Expression:
@@ -42,6 +46,8 @@ class Expression:
         references: the field paths the formula reads (``{"amount", "company.industry"}``).
         result_type: the type of the formula's value.
         blanks_as_zero: whether blank number fields read as zero.
+        division_by_zero: ``"raise"`` (a FormulaError) or ``"blank"``: what ``/`` by zero
+            gives in :meth:`evaluate`. In SQL it is always blank (see :meth:`to_sql`).
     """
 
     __slots__ = (
@@ -51,7 +57,9 @@ class Expression:
         "_sql_cache",
         "_sql_paths",
         "_uses_context",
+        "_variant",
         "blanks_as_zero",
+        "division_by_zero",
         "references",
         "result_type",
         "source",
@@ -65,17 +73,20 @@ class Expression:
         *,
         blanks_as_zero: bool,
         functions: Mapping[str, Function],
+        division_by_zero: DivisionByZero = "raise",
     ) -> None:
         self.source = source
         self.references: frozenset[str] = frozenset(checked.references)
         self.result_type: FieldType = checked.result
         self.blanks_as_zero = blanks_as_zero
+        self.division_by_zero: DivisionByZero = division_by_zero
         self._checked = checked
         self._fn = fn
         self._uses_context = checked.uses_context
         self._functions = functions
         self._sql_paths: tuple[str, ...] | None = None  # set by the first to_sql
         self._sql_cache: dict[tuple[int, ...], tuple[tuple[object, ...], ColumnElement[Any]]] = {}
+        self._variant: Expression | None = None  # the other division_by_zero, once built
 
     def __str__(self) -> str:
         return to_source(self._checked.root)
@@ -97,7 +108,8 @@ class Expression:
                 instance: declared fields are read, other names come from its ``custom``).
                 Related records are nested mappings or records under the reference's name.
             previous: the record before the change, for ``ISCHANGED`` and ``PRIORVALUE``.
-            now: the clock for ``TODAY()`` and ``NOW()``; defaults to the current UTC time.
+            now: the clock for ``TODAY()`` and ``NOW()``, a timezone-aware datetime or a
+                date (its midnight in UTC); defaults to the current UTC time.
 
         Returns:
             The value: ``Decimal`` for numbers, ``Money``, ``str``, ``bool``, ``date``,
@@ -105,9 +117,13 @@ class Expression:
 
         Raises:
             FormulaError: naming the formula, the function and the record's id when known,
-                for division by zero, a value that cannot be converted, a field holding a
-                value of the wrong type, or a result beyond the limits.
+                for division by zero (unless compiled with ``division_by_zero="blank"``), a
+                value that cannot be converted, a field holding a value of the wrong type,
+                a naive datetime met with an aware one, or a result beyond the limits.
+            ValidationError: if *now* is a naive datetime or not a date at all.
         """
+        if now is not None:
+            now = clock(now)
         if record.__class__ is not dict:
             try:
                 record = as_getter(record)
@@ -132,6 +148,36 @@ class Expression:
                 reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
             raise FormulaError(reason, source=self.source, record_id=record_id(record)) from exc
 
+    def with_division_by_zero(self, mode: DivisionByZero) -> Expression:
+        """Return this formula with ``/`` by zero giving *mode* (``"raise"`` or ``"blank"``).
+
+        Raises:
+            ConfigError: for any other *mode*.
+        """
+        if mode not in _DIVISION_MODES:
+            raise ConfigError("division_by_zero", f"expected 'raise' or 'blank', not {mode!r}")
+        if mode == self.division_by_zero:
+            return self
+        if self._variant is not None:
+            return self._variant
+        fn = compile_tree(
+            self._checked,
+            blanks_as_zero=self.blanks_as_zero,
+            functions=self._functions,
+            blank_division=mode == "blank",
+        )
+        variant = Expression(
+            self.source,
+            self._checked,
+            fn,
+            blanks_as_zero=self.blanks_as_zero,
+            functions=self._functions,
+            division_by_zero=mode,
+        )
+        variant._variant = self
+        self._variant = variant  # a benign race: two threads build equal variants
+        return variant
+
     def to_sql(
         self, columns: Mapping[str, ColumnElement[Any]], *, now: datetime | date | None = None
     ) -> ColumnElement[Any]:
@@ -140,8 +186,12 @@ class Expression:
         Args:
             columns: maps each field path the formula uses to a SQLAlchemy column
                 expression (a money field maps to its numeric amount column).
-            now: the clock for ``TODAY()``/``NOW()``, bound as a parameter; defaults to
-                the current UTC time.
+            now: the clock for ``TODAY()``/``NOW()``, bound as a parameter: a
+                timezone-aware datetime or a date; defaults to the current UTC time.
+
+        SQL has no per-row error, so ``a / b`` compiles to ``a / NULLIF(b, 0)``: a division
+        by zero is blank in the database whatever :attr:`division_by_zero` says. Compile
+        with ``division_by_zero="blank"`` for :meth:`evaluate` to give the same answer.
 
         Compiling again with the same column objects returns the clause already built
         (unless the formula reads the clock), so a store filtering with one expression pays
@@ -150,7 +200,10 @@ class Expression:
         Raises:
             FormulaError: naming the function or operator that has no SQL form, or a field
                 missing from *columns*.
+            ValidationError: if *now* is a naive datetime or not a date at all.
         """
+        if now is not None:
+            now = clock(now)
         if self._uses_context or not isinstance(columns, Mapping):
             # the clock is bound into the SQL, so each call builds its own
             return self._build_sql(columns, now)
@@ -214,12 +267,28 @@ def _function_table(functions: Sequence[Function] | None) -> tuple[Function, ...
 
 @lru_cache(maxsize=1024)
 def _compile_cached(
-    source: str, fields: Reference, blanks_as_zero: bool, functions: tuple[Function, ...]
+    source: str,
+    fields: Reference,
+    blanks_as_zero: bool,
+    functions: tuple[Function, ...],
+    division_by_zero: DivisionByZero,
 ) -> Expression:
     table = {fn.name: fn for fn in functions}
     checked = check(source, parse(source), fields, table)
-    fn = compile_tree(checked, blanks_as_zero=blanks_as_zero, functions=table)
-    return Expression(source, checked, fn, blanks_as_zero=blanks_as_zero, functions=table)
+    fn = compile_tree(
+        checked,
+        blanks_as_zero=blanks_as_zero,
+        functions=table,
+        blank_division=division_by_zero == "blank",
+    )
+    return Expression(
+        source,
+        checked,
+        fn,
+        blanks_as_zero=blanks_as_zero,
+        functions=table,
+        division_by_zero=division_by_zero,
+    )
 
 
 def compile(  # the name the language's users expect; shadowing is module-local
@@ -228,6 +297,7 @@ def compile(  # the name the language's users expect; shadowing is module-local
     *,
     blanks_as_zero: bool = False,
     functions: Sequence[Function] | None = None,
+    division_by_zero: DivisionByZero = "raise",
 ) -> Expression:
     """Parse, type-check and compile a formula.
 
@@ -241,14 +311,23 @@ def compile(  # the name the language's users expect; shadowing is module-local
             record's fields.
         blanks_as_zero: read blank number and percent fields as zero.
         functions: host functions the formula may call.
+        division_by_zero: ``"raise"`` (the default) makes ``/`` by zero a FormulaError in
+            :meth:`Expression.evaluate`; ``"blank"`` makes it blank, as it is in SQL (store
+            filters are compiled this way, so every backend gives the same answer).
 
     Raises:
         FormulaError: with line, column and a caret excerpt, for a formula that does not
             parse or type-check (with a "did you mean" hint for a misspelt name).
-        ConfigError: if *fields* or *functions* are malformed.
+        ConfigError: if *fields*, *functions* or *division_by_zero* are malformed.
     """
+    if division_by_zero not in _DIVISION_MODES:
+        raise ConfigError(
+            "division_by_zero", f"expected 'raise' or 'blank', not {division_by_zero!r}"
+        )
     root = normalize_fields(fields)
-    return _compile_cached(source, root, bool(blanks_as_zero), _function_table(functions))
+    return _compile_cached(
+        source, root, bool(blanks_as_zero), _function_table(functions), division_by_zero
+    )
 
 
 def _rename(node: Node, old: tuple[str, ...], new: tuple[str, ...]) -> Node:

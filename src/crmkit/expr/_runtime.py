@@ -10,15 +10,18 @@ from typing import Any
 
 import attrs
 
+from crmkit.errors import ValidationError
 from crmkit.values import Money
 
 from ._types import FieldType
 
 __all__ = [
     "CONVERTERS",
+    "NAIVE_MIX",
     "Context",
     "Fault",
     "as_getter",
+    "clock",
     "days_between",
     "plus_days",
     "record_id",
@@ -42,12 +45,27 @@ class Context:
 
     def __init__(self, previous: object, now: datetime | date | None) -> None:
         self.previous = None if previous is None else as_getter(previous)
-        if now is None:
-            now = datetime.now(UTC)
-        elif not isinstance(now, datetime):
-            now = datetime(now.year, now.month, now.day)
-        self.now: datetime = now
-        self.today: date = now.date()
+        self.now: datetime = clock(now)
+        self.today: date = self.now.date()
+
+
+def clock(now: object) -> datetime:
+    """Return the evaluation clock for *now*: the current UTC time, or *now* checked.
+
+    A date stands for its midnight in UTC.
+
+    Raises:
+        ValidationError: for a naive datetime or anything but a datetime or date.
+    """
+    if now is None:
+        return datetime.now(UTC)
+    if isinstance(now, datetime):
+        if now.utcoffset() is None:
+            raise ValidationError(now, "now must be timezone-aware", field="now")
+        return now
+    if isinstance(now, date):
+        return datetime(now.year, now.month, now.day, tzinfo=UTC)
+    raise ValidationError(now, "now must be a datetime or a date", field="now")
 
 
 class _RecordView:
@@ -175,6 +193,12 @@ CONVERTERS: dict[FieldType, Callable[[Any, str], Any]] = {
 }
 """Per type: turn a raw record value (never None) into the formula's value, or fault."""
 
+NAIVE_MIX = (
+    "cannot {} a datetime without a time zone and one with a time zone "
+    "(datetime values must be timezone-aware)"
+)
+"""The fault for Python's "can't compare offset-naive and offset-aware datetimes"."""
+
 _DAY = timedelta(days=1)
 _MICROS_PER_DAY = Decimal(86_400_000_000)
 
@@ -189,9 +213,12 @@ def plus_days(when: date, days: Decimal, pos: int) -> date:
         raise Fault("date out of range", pos=pos) from None
 
 
-def days_between(later: date, earlier: date) -> Decimal:
+def days_between(later: date, earlier: date, pos: int) -> Decimal:
     """Return ``later - earlier`` in days (fractional for datetimes)."""
-    delta = later - earlier
+    try:
+        delta = later - earlier
+    except TypeError:  # a naive and an aware datetime
+        raise Fault(NAIVE_MIX.format("subtract"), function="-", pos=pos) from None
     if isinstance(later, datetime):
         return Decimal(delta // timedelta(microseconds=1)) / _MICROS_PER_DAY
     return Decimal(delta // _DAY)

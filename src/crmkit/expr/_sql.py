@@ -258,7 +258,10 @@ class _Sql:
         if op == "*":
             return sa.type_coerce(left * right, _NUMBER)
         if op == "/":
-            return sa.type_coerce(left / right, _NUMBER)
+            # SQL has no per-row error (PostgreSQL aborts the query, SQLite gives NULL):
+            # a zero divisor makes the quotient blank on every database.
+            divisor = sa.func.nullif(right, self.literal(Decimal(0)), type_=right.type)
+            return sa.type_coerce(left / divisor, _NUMBER)
         raise self.unsupported(node, f"'{op}'")
 
     def date_arithmetic(self, node: Binary, left: _Col, right: _Col) -> _Col:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from crmkit.errors import ConfigError, FormulaError
+from crmkit.errors import FormulaError, ValidationError
 from crmkit.expr import FieldType, Reference
 
 from ._definitions import FieldDef, FieldKind
@@ -144,7 +144,8 @@ class ResolvedRecord(Mapping[str, object]):
                     f"reading the {self._target} {self._id!r} needs a lookup (pass lookup=...)"
                 )
             found = self._lookup(self._target, self._id)
-            self._record = record_values(found)
+            # a lookup that finds nothing leaves the related fields blank
+            self._record = {} if found is None else record_values(found)
         return self._record
 
     def __getitem__(self, name: str) -> object:
@@ -172,10 +173,8 @@ def record_values(record: object) -> Mapping[str, object]:
     """Return a record's values as a mapping: a mapping as is, a crmkit record flattened.
 
     Raises:
-        ConfigError: for anything else.
+        ValidationError: for anything else, None included.
     """
-    if record is None:
-        return {}
     if isinstance(record, Mapping):
         return record
     cls = type(record)
@@ -188,4 +187,7 @@ def record_values(record: object) -> Mapping[str, object]:
             if a.name != "custom":
                 values[a.name] = getattr(record, a.name)
         return values
-    raise ConfigError("record", f"expected a mapping or a crmkit record, not {record!r}")
+    shown = type(record).__name__
+    raise ValidationError(
+        record, f"expected a mapping or a crmkit record, not {shown}", field="record"
+    )

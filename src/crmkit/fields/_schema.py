@@ -31,6 +31,12 @@ from ._validation import Checked, Issue, build_steps, validate, validate_batch
 __all__ = ["Schema"]
 
 
+def _check_now(now: object) -> None:
+    # checked up front: per-field error collection would otherwise report it on every formula
+    if isinstance(now, datetime) and now.utcoffset() is None:
+        raise ValidationError(now, "now must be timezone-aware", field="now")
+
+
 def _object_type(value: object) -> str:
     if not isinstance(value, str) or not value.isidentifier():
         raise ConfigError("object_type", f"expected an object type name, not {value!r}")
@@ -163,7 +169,8 @@ class Schema:
         Raises:
             NotFound: if the schema has no such field.
         """
-        found = self._plan.by_name.get(name)
+        # a non-text name (even an unhashable one) is simply not found
+        found = self._plan.by_name.get(name) if isinstance(name, str) else None  # type: ignore[redundant-expr]
         if found is None:
             raise NotFound(f"{self.object_type} field", name)
         return found
@@ -189,6 +196,10 @@ class Schema:
         ``de_DE``; Solar Hijri dates and Persian digits in ``fa_IR``), checkboxes from yes/no
         words of several languages (``yes``, ``1``, ``بله``, ``ہاں``...), picklists from a
         choice's value, label or translated label. Blank values become None.
+
+        A datetime written without an offset (``2024-01-02T10:00:00``) is read as UTC, so
+        every stored datetime is timezone-aware; write the offset (``+01:00``) for any
+        other zone.
 
         Raises:
             InvalidRecord: holding a :class:`~crmkit.errors.ValidationError` per bad field
@@ -225,7 +236,10 @@ class Schema:
 
         Raises:
             FormulaError: if a ``default_expr`` cannot be evaluated for this record.
+            ValidationError: if *record* is neither a mapping nor a crmkit record (None
+                included), or *now* is a naive datetime.
         """
+        _check_now(now)
         values = dict(record_values(record))
         for f in self.fields:
             if not is_blank(values.get(f.name)):
@@ -257,8 +271,10 @@ class Schema:
             now: the clock for ``TODAY()`` and ``NOW()``.
 
         Raises:
-            ConfigError: if *record* is neither a mapping nor a crmkit record.
+            ValidationError: if *record* is neither a mapping nor a crmkit record (None
+                included), or *now* is a naive datetime.
         """
+        _check_now(now)
         return compute(self._plan, record_values(record), lookup=lookup, now=now)[1]
 
     def validate(
@@ -278,8 +294,10 @@ class Schema:
         *previous*).
 
         Raises:
-            ConfigError: if *record* is neither a mapping nor a crmkit record.
+            ValidationError: if *record* is neither a mapping nor a crmkit record (None
+                included), or *now* is a naive datetime.
         """
+        _check_now(now)
         return validate(self._plan, record, previous=previous, lookup=lookup, now=now).issues
 
     def check(
@@ -296,8 +314,10 @@ class Schema:
         formulas twice.
 
         Raises:
-            ConfigError: if *record* is neither a mapping nor a crmkit record.
+            ValidationError: if *record* is neither a mapping nor a crmkit record (None
+                included), or *now* is a naive datetime.
         """
+        _check_now(now)
         return validate(self._plan, record, previous=previous, lookup=lookup, now=now)
 
     def validate_batch(
@@ -315,8 +335,12 @@ class Schema:
             later one.
 
         Raises:
-            ConfigError: if a record is neither a mapping nor a crmkit record.
+            ValidationError: if *records* is not an iterable of records, a record is neither
+                a mapping nor a crmkit record, or *now* is a naive datetime.
         """
+        if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
+            raise ValidationError(records, "expected an iterable of records", field="records")
+        _check_now(now)
         return validate_batch(self._plan, records, lookup=lookup, now=now)
 
     def layout(
@@ -333,9 +357,11 @@ class Schema:
         choices open for this record; labels are in *locale* when translated.
 
         Raises:
-            ConfigError: if *record* is neither a mapping nor a crmkit record, or *locale*
-                is not a locale.
+            ValidationError: if *record* is neither a mapping nor a crmkit record (None
+                included), or *now* is a naive datetime.
+            ConfigError: if *locale* is not a locale.
         """
+        _check_now(now)
         return layout(
             self._plan, self.fields, self.sections, record, locale=locale, lookup=lookup, now=now
         )

@@ -6,8 +6,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from crmkit.errors import ConfigError, ValidationError
-from crmkit.expr import Expression
+from crmkit.errors import ConfigError, FormulaError, ValidationError
+from crmkit.expr import Expression, FieldType
 from crmkit.expr import compile as compile_expression
 
 from ._deals import DEAL
@@ -94,12 +94,26 @@ class Registry:
     def compile(self, kind: RecordKind[Any], where: object) -> Expression | None:
         """Return *where* as an Expression for *kind* (None for no filter).
 
+        A filter is a TRUE/FALSE formula, and a division by zero in it is blank (so the
+        row does not match unless the formula says otherwise, as in ``ISBLANK(a / b)``):
+        SQL cannot raise per row, and every backend must select the same records.
+
         Raises:
-            FormulaError: if the text does not compile against the kind's fields.
+            FormulaError: if the text does not compile against the kind's fields, or the
+                formula's value is not TRUE or FALSE.
             ValidationError: if *where* is neither text, an Expression nor None.
         """
-        if where is None or isinstance(where, Expression):
-            return where
-        if not isinstance(where, str):
+        if where is None:
+            return None
+        if isinstance(where, Expression):
+            expression = where
+        elif isinstance(where, str):
+            expression = compile_expression(where, self.fields(kind), division_by_zero="blank")
+        else:
             raise ValidationError(where, "expected a filter expression or text", field="where")
-        return compile_expression(where, self.fields(kind))
+        if expression.result_type is not FieldType.BOOL:
+            raise FormulaError(
+                f"a filter must be TRUE or FALSE, not {expression.result_type.value}",
+                source=expression.source,
+            )
+        return expression.with_division_by_zero("blank")
