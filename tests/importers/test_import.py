@@ -156,3 +156,20 @@ def test_parallel_import_counts_match(fixtures: dict[str, Path]) -> None:
         two.skipped,
         two.rejected,
     )
+
+
+def test_rules_find_a_stored_contact_by_a_later_email(tmp_path: Path) -> None:
+    """A row whose second e-mail is a stored contact's first is merged into that contact."""
+    first = tmp_path / "first.csv"
+    first.write_text("Name,Email\nAnn Lee,ann@alpha.example\n", encoding="utf-8")
+    second = tmp_path / "second.csv"
+    second.write_text(
+        'Name,Email\nAnn Lee,"ann@beta.example; ann@alpha.example"\n', encoding="utf-8"
+    )
+    store = MemoryStore()
+    import_file(first, store)
+    report = import_file(second, store)
+    (contact,) = store.contacts.find()
+
+    assert (0, 1) == (report.created, report.merged)
+    assert ["ann@alpha.example", "ann@beta.example"] == [e.address.value for e in contact.emails]

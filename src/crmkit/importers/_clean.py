@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
+from ._collector import fewer_collections
 from ._engine import Coerce, estimate_rows, infer_regions, spilled
 from ._fuzzy import FUZZY_LIMIT, check_rules, fuzzy_groups
 from ._groups import Group, Spill, combine, key_groups
@@ -123,6 +124,48 @@ def clean_file(
         SourceError: if the input cannot be read or an output cannot be written.
         ConfigError: for a bad mapping, region, locale or match rules.
     """
+    with fewer_collections():
+        return _clean(
+            path,
+            out=out,
+            duplicates=duplicates,
+            rejects=rejects,
+            region=region,
+            locale=locale,
+            rules=rules,
+            fuzzy=fuzzy,
+            mapping=mapping,
+            jalali=jalali,
+            schema=schema,
+            coerce=coerce,
+            sheet=sheet,
+            encoding=encoding,
+            delimiter=delimiter,
+            workers=workers,
+            progress=progress,
+        )
+
+
+def _clean(
+    path: str | Path,
+    *,
+    out: str | Path,
+    duplicates: str | Path | None,
+    rejects: str | Path | None,
+    region: str | None,
+    locale: str | None,
+    rules: object,
+    fuzzy: bool | None,
+    mapping: Mapping[str, str | None] | None,
+    jalali: bool | None,
+    schema: CustomFieldSource | None,
+    coerce: Coerce | None,
+    sheet: str | int | None,
+    encoding: str | None,
+    delimiter: str | None,
+    workers: int | None,
+    progress: ProgressCallback | None,
+) -> CleanReport:
     started = time.perf_counter()
     match_rules = check_rules(rules)
     table, columns, options = prepare(

@@ -24,6 +24,7 @@ from crmkit.contacts import Contact, amend
 from crmkit.errors import ConfigError, NotFound
 
 from ._clean import _reason_kind, prepare
+from ._collector import fewer_collections
 from ._engine import Coerce, estimate_rows, with_contacts
 from ._fuzzy import check_rules
 from ._mapping import CustomFieldSource
@@ -41,11 +42,8 @@ OnDuplicate = Literal["merge", "skip", "update", "create"]
 _LOG_TYPE: Final = "crmkit_import_batch"
 _LOG_FIELDS: Final = {"import_id": "text", "created": "text", "updated": "text"}
 _KEYS: Final = {"email": "e:", "phone": "p:"}
+_PREFIXES: Final = frozenset(_KEYS.values())
 _KEEP_REJECTIONS: Final = 1000
-
-
-def _key_of(result: RowResult, prefix: str) -> str | None:
-    return next((k[len(prefix) :] for k in result.keys if k.startswith(prefix)), None)
 
 
 def _merged(old: Contact, new: Contact) -> Contact:
@@ -191,27 +189,28 @@ def import_file(
         rules=match_rules if fuzzy else None,
     )
     batch: list[tuple[RowResult, Contact]] = []
-    results = with_contacts(
-        table,
-        columns,
-        options,
-        coerce=coerce,
-        workers=workers,
-        progress=progress,
-        total=estimate_rows(table),
-    )
-    for result, contact in results:
-        job.rows_read += 1
-        if contact is not None:
-            batch.append((result, contact))
-            if len(batch) >= batch_size:
-                job.flush(batch)
-                batch = []
-        elif result.status == "skipped":
-            job.skip(result.reason)
-        else:
-            job.reject(result)
-    job.flush(batch)
+    with fewer_collections():
+        results = with_contacts(
+            table,
+            columns,
+            options,
+            coerce=coerce,
+            workers=workers,
+            progress=progress,
+            total=estimate_rows(table),
+        )
+        for result, contact in results:
+            job.rows_read += 1
+            if contact is not None:
+                batch.append((result, contact))
+                if len(batch) >= batch_size:
+                    job.flush(batch)
+                    batch = []
+            elif result.status == "skipped":
+                job.skip(result.reason)
+            else:
+                job.reject(result)
+        job.flush(batch)
     return ImportReport(
         import_id=import_id,
         source=table.name,
@@ -269,15 +268,24 @@ class _Job:
             )
 
     def _ruled(
-        self, rows: list[tuple[RowResult, Contact]], existing: dict[str, Contact]
+        self,
+        rows: list[tuple[RowResult, Contact]],
+        firsts: list[str | None],
+        existing: dict[str, Contact],
+        hits: set[str],
     ) -> dict[str, Contact]:
-        """The stored contact the match rules pair with each row that no key matched."""
+        """The stored contact the match rules pair with each row that no key matched.
+
+        The rules score the stored contacts sharing an e-mail or a phone with the row; the
+        batch's own lookup already found every such key, so a row none of whose keys is
+        stored has no candidate and is not looked up again.
+        """
         if self.rules is None:
             return {}
         unmatched = [
             contact
-            for result, contact in rows
-            if (k := self._match_key(result)) is None or k not in existing
+            for (result, contact), k in zip(rows, firsts, strict=True)
+            if (k is None or k not in existing) and any(key in hits for key in result.keys)
         ]
         if not unmatched:
             return {}
@@ -290,31 +298,36 @@ class _Job:
                 found[matches.record.id] = best.record
         return found
 
-    def _match_key(self, result: RowResult) -> str | None:
-        for prefix in (self.prefix, *(p for p in _KEYS.values() if p != self.prefix)):
-            found = _key_of(result, prefix)
-            if found is not None:
-                return prefix + found
-        return None
+    def _match_key(self, keys: tuple[str, ...]) -> str | None:
+        """The row's key of the chosen type, else its first key of the other type."""
+        other: str | None = None
+        for k in keys:
+            if k.startswith(self.prefix):
+                return k
+            if other is None and k[:2] in _PREFIXES:
+                other = k
+        return other
 
     def flush(self, rows: list[tuple[RowResult, Contact]]) -> None:
         if not rows:
             return
-        # a row without the chosen key is matched by the other one, so that re-running
-        # an import never creates it twice
+        # every e-mail and phone key of the batch, in one lookup per key type: a row without
+        # the chosen key is matched by the other one (so that re-running an import never
+        # creates it twice), and the match rules take their candidates from the same lookup
         existing: dict[str, Contact] = {}
         for kind, prefix in _KEYS.items():
-            keys = {k for r, _ in rows if (k := _key_of(r, prefix)) is not None}
-            if keys:
-                for k, found in self.store.contacts.find_by_keys(kind, sorted(keys)).items():
+            wanted = {k[2:] for r, _ in rows for k in r.keys if k.startswith(prefix)}
+            if wanted:
+                for key, found in self.store.contacts.find_by_keys(kind, sorted(wanted)).items():
                     if found:
-                        existing[prefix + k] = found[0]
-        ruled = self._ruled(rows, existing)
+                        existing[prefix + key] = found[0]
+        hits = set(existing)
+        firsts = [self._match_key(result.keys) for result, _ in rows]
+        ruled = self._ruled(rows, firsts, existing, hits)
         before: dict[str, Contact] = {}
         created: dict[str, Contact] = {}
         changed: dict[str, Contact] = {}
-        for result, contact in rows:
-            k = self._match_key(result)
+        for (_, contact), k in zip(rows, firsts, strict=True):
             match = existing.get(k) if k is not None else None
             if match is None and contact.id in ruled:
                 stored = ruled[contact.id]

@@ -10,8 +10,9 @@ its ``ON CONFLICT`` semantics; history rows, which never conflict, are copied st
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -126,9 +127,15 @@ class SqliteWriter:
     ) -> None:
         quote = dialect.identifier_preparer.quote
         self._columns = list(columns)
-        self._processors = [
+        processors = [
             table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in columns
         ]
+        self._converted = [(i, p) for i, p in enumerate(processors) if p is not None]
+        # itemgetter of one name returns the bare value: wrap it so that every row is a tuple
+        getter = operator.itemgetter(*columns)
+        self._pick: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
+            getter if len(self._columns) > 1 else lambda row: (getter(row),)
+        )
         names = ", ".join(quote(n) for n in columns)
         marks = ", ".join("?" for _ in columns)
         sql = f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({names}) "
@@ -152,11 +159,22 @@ class SqliteWriter:
         """
         if not rows:
             return
-        pairs = list(zip(self._columns, self._processors, strict=True))
-        values = [
-            tuple(row[n] if p is None or row[n] is None else p(row[n]) for n, p in pairs)
-            for row in rows
-        ]
+        pick = self._pick
+        converted = self._converted
+        values: list[Sequence[Any]]
+        if not converted:
+            values = [pick(row) for row in rows]
+        else:
+            # only the few columns with a bind processor (timestamps, JSON) are touched
+            values = []
+            append = values.append
+            for row in rows:
+                items = list(pick(row))
+                for index, process in converted:
+                    value = items[index]
+                    if value is not None:
+                        items[index] = process(value)
+                append(items)
         raw: Any = connection.connection.driver_connection
         cursor = raw.cursor()
         try:
