@@ -81,9 +81,12 @@ def _money(value: object, _: object = None) -> Money:
     raise ValidationError(value, "expected {'amount': ..., 'currency': ...}")
 
 
+_JSON_SCALARS = (bool, int, str, float)
+
+
 def _tag(value: object) -> object:
     """Unstructure one custom value into JSON-native data, tagging what JSON cannot say."""
-    if value is None or isinstance(value, bool | int | str | float):
+    if value is None or isinstance(value, _JSON_SCALARS):
         return value
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
