@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmkit.errors import ConfigError, PermissionDenied, ValidationError
+from crmkit.errors import ConfigError, FormulaError, PermissionDenied, ValidationError
 from crmkit.expr import MAX_SOURCE
 from crmkit.expr import compile as compile_expr
 from crmkit.permissions import (
@@ -673,3 +673,79 @@ def test_diff_names_each_change() -> None:
 def test_diff_of_equal_policies_is_empty() -> None:
     """A policy does not differ from itself."""
     assert _policy().diff(_policy()) == ()
+
+
+def test_check_update_refuses_a_change_of_id() -> None:
+    """An after with another id is another record, refused with a reason naming both ids."""
+    before = Deal("d1", "ali")
+
+    decision = _policy().check_update("ali", before, attrs.evolve(before, id="d2"))
+
+    assert not decision.allowed
+    assert "an update may not change a deal's id ('d1' to 'd2')" == decision.reason
+    with pytest.raises(PermissionDenied, match="may not change a deal's id"):
+        _policy().require_update("ali", before, attrs.evolve(before, id="d2"))
+
+
+def test_check_update_names_a_wrong_record_by_type_and_id() -> None:
+    """A mismatched after is named by its type and id, not by its whole content."""
+    before = Deal("d1", "ali", margin=99)
+    other = User(id="u9")
+
+    with pytest.raises(ValidationError, match="\"User 'u9'\": expected the new version of a deal"):
+        _policy().check_update("ali", before, other)
+    with pytest.raises(
+        ValidationError, match="\"dict 'x'\": expected the new version of a deal"
+    ) as caught:
+        _policy().check_update("ali", before, {"id": "x", "secret": "s3cret"})
+
+    assert "s3cret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("user", "record", "message"),
+    [
+        ("ali", None, "cannot tell the object type of a NoneType"),
+        ("ali", {"id": "d9", "owner_id": "ali"}, "\"dict 'd9'\": cannot tell the object type"),
+        (None, Deal("d", "ali"), "expected a User or a user id"),
+    ],
+)
+def test_check_create_refuses_bad_arguments(user: Any, record: Any, message: str) -> None:
+    """check_create raises ValidationError for a record of unknown type or a bad user."""
+    with pytest.raises(ValidationError, match=message):
+        _policy().check_create(user, record)
+
+
+def test_field_access_refuses_bad_arguments() -> None:
+    """field_access needs an object type (text) and a user or user id."""
+    with pytest.raises(ValidationError, match="expected an object type"):
+        _policy().field_access("ali", None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected an object type"):
+        _policy().field_access("ali", "")
+    with pytest.raises(ValidationError, match="expected a User or a user id"):
+        _policy().field_access(5, "deal")  # type: ignore[arg-type]
+
+
+def test_user_refuses_an_id_that_is_not_text() -> None:
+    """Policy.user looks users up by id text; anything else is a ValidationError."""
+    assert _policy().user("nobody") is None
+    with pytest.raises(ValidationError, match=r"expected a user id \(text\)"):
+        _policy().user(5)  # type: ignore[arg-type]
+
+
+def test_diff_refuses_what_is_not_a_policy() -> None:
+    """Policy.diff compares with another Policy only."""
+    with pytest.raises(ValidationError, match="expected a Policy to compare with"):
+        _policy().diff(_policy().to_dict())  # type: ignore[arg-type]
+
+
+def test_and_where_keeps_the_policy_clause_closed() -> None:
+    """A caller's where is one whole expression: it cannot widen the policy's filter."""
+    narrowed = Filter.where("owner_id = 'ali'").and_where("amount  >  5")
+
+    assert "(owner_id = 'ali') AND (amount > 5)" == narrowed.source
+    with pytest.raises(FormulaError, match="expected an operator or the end of the formula"):
+        Filter.where("owner_id = 'ali'").and_where("TRUE) OR (TRUE")
+    with pytest.raises(ValidationError, match=r"expected a filter expression \(text\)"):
+        Filter.ALL.and_where(5)  # type: ignore[arg-type]
+    assert Filter.NONE == Filter.NONE.and_where("amount > 5")

@@ -8,16 +8,30 @@ import attrs
 import pytest
 
 from crmkit.permissions import Access, Action, Filter, Policy
-from crmkit.pipeline import Deal
+from crmkit.pipeline import Deal, Pipeline, deal_field_types
 from crmkit.storage import CustomRecord
 from crmkit.values import Money
 
-# a deal carries its stage id; the funnel's open stages stand for "the deal is open"
-IS_OPEN = "IN(stage_id, 'prospecting', 'qualification', 'quote', 'negotiation')"
+FUNNEL = Pipeline.from_dict(
+    {
+        "id": "sales",
+        "fields": {"discount": "number", "margin": "number", "notes": "text"},
+        "stages": [
+            {"id": "prospecting", "probability": "0.1"},
+            {"id": "qualification", "probability": "0.2"},
+            {"id": "quote", "probability": "0.5"},
+            {"id": "negotiation", "probability": "0.8"},
+            {"id": "closed_won", "kind": "won"},
+            {"id": "closed_lost", "kind": "lost"},
+        ],
+    }
+)
+# the pipeline sets each deal's stage_kind from its stage (new_deal, move)
+IS_OPEN = "stage_kind = 'open'"
 SALES = {
     "version": 1,
     "schemas": {
-        "deal": {"stage_id": "picklist", "amount": "money", "discount": "number"},
+        "deal": deal_field_types(FUNNEL),
         "contract": {"status": "text"},
     },
     "roles": [
@@ -120,14 +134,14 @@ def sales() -> Policy:
 
 
 def deal(owner: str, stage: str = "quote", **custom: Any) -> Deal:
-    """A deal of the funnel owned by *owner*, in *stage*, with custom field values."""
-    return Deal(
+    """A deal of the funnel owned by *owner*, created in *stage*, with custom field values."""
+    return FUNNEL.new_deal(
         id=f"deal-{owner}",
         title=f"{owner}'s deal",
-        pipeline_id="sales",
-        stage_id=stage,
+        stage=stage,
         owner_id=owner,
         amount=Money.of(1000, "EUR"),
+        lost_reason="price" if stage == "closed_lost" else None,
         custom=custom,
     )
 

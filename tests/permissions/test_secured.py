@@ -9,9 +9,16 @@ from pathlib import Path
 import attrs
 import pytest
 
-from crmkit.errors import PermissionDenied, TransitionDenied, ValidationError
+from crmkit.errors import (
+    ConflictError,
+    FormulaError,
+    PermissionDenied,
+    TransitionDenied,
+    ValidationError,
+)
+from crmkit.importers import import_file
 from crmkit.permissions import Policy, SecuredStore
-from crmkit.pipeline import Deal, Pipeline, StageChange
+from crmkit.pipeline import Deal, Pipeline, StageChange, deal_field_types
 from crmkit.storage import CustomRecord, MemoryStore, SqlStore, Store
 from crmkit.values import Money
 
@@ -29,12 +36,12 @@ FUNNEL = Pipeline.from_dict(
         ],
     }
 )
-# deals carry their stage id, not the stage's kind: "open" is the list of open stages
-IS_OPEN = "IN(stage_id, 'prospecting', 'qualification', 'quote', 'negotiation')"
+# new_deal and move set a deal's stage_kind from its stage, so "open" is one comparison
+IS_OPEN = "stage_kind = 'open'"
 POLICY = Policy.from_dict(
     {
         "schemas": {
-            "deal": {"stage_id": "picklist", "amount": "money"},
+            "deal": deal_field_types(FUNNEL),
             "contract": {"status": "text"},
         },
         "roles": [
@@ -101,11 +108,10 @@ def _backend(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
 
 
 def _deal(i: int, owner: str, stage: str = "prospecting") -> Deal:
-    return Deal(
+    return FUNNEL.new_deal(
         id=f"d{i:02}",
         title=f"Deal {i}",
-        pipeline_id="sales",
-        stage_id=stage,
+        stage=stage,
         owner_id=owner,
         amount=Money.of(i, "EUR"),
         custom={"margin": 7},
@@ -217,7 +223,7 @@ def test_update_of_a_closed_deal_is_refused(store: Store) -> None:
     """A won deal is not open, so the rep's update grant does not reach it."""
     ali = SecuredStore(store, POLICY, "ali").deals
 
-    with pytest.raises(PermissionDenied, match=r"IN\(stage_id, .*\) does not hold for this deal"):
+    with pytest.raises(PermissionDenied, match="stage_kind = 'open' does not hold for this deal"):
         ali.update(attrs.evolve(ali.get("d00"), title="Reopened?"))
 
 
@@ -244,7 +250,7 @@ def test_add_and_delete(store: Store) -> None:
     """Reps create their own deals; only the manager deletes, within the team."""
     ali = SecuredStore(store, POLICY, "ali").deals
     max_ = SecuredStore(store, POLICY, "max").deals
-    new = Deal(id="new", title="New", pipeline_id="sales", stage_id="prospecting", owner_id="ali")
+    new = FUNNEL.new_deal(id="new", title="New", owner_id="ali")
 
     ali.add(new)
     with pytest.raises(PermissionDenied, match="belongs to Bea"):
@@ -379,3 +385,120 @@ def test_contacts_without_grants_show_nothing(store: Store) -> None:
     assert contacts.kind == "contact"
     assert list(contacts.find()) == []
     assert contacts.count() == 0
+
+
+def test_restore_checks_permission_before_revealing_state(store: Store) -> None:
+    """Restoring a live deal the user may not delete is PermissionDenied, never 'not deleted'."""
+    ali = SecuredStore(store, POLICY, "ali").deals
+    max_ = SecuredStore(store, POLICY, "max").deals
+
+    with pytest.raises(PermissionDenied, match="no role of Ali"):
+        ali.restore("d01")
+    with pytest.raises(PermissionDenied, match="belongs to Cem"):
+        max_.restore("d02")
+    with pytest.raises(ConflictError, match="not deleted"):
+        max_.restore("d01")  # Max may delete Bea's deal, so may learn it is live
+
+
+def test_no_grant_on_the_type_is_refused_before_the_lookup(store: Store) -> None:
+    """A user with no read or delete grant on deals learns nothing about which ids exist."""
+    lev = SecuredStore(store, POLICY, "lev").deals
+
+    with pytest.raises(PermissionDenied, match="no role of Lev"):
+        lev.get("no-such-deal")
+    with pytest.raises(PermissionDenied, match="no role of Lev"):
+        lev.delete("no-such-deal")
+    with pytest.raises(PermissionDenied, match="no role of Lev"):
+        lev.restore("no-such-deal")
+
+
+def test_a_where_cannot_widen_the_policy_filter(store: Store) -> None:
+    """Text closing the policy's parenthesis is not a filter, so no other owner's row leaks."""
+    ali = SecuredStore(store, POLICY, "ali").deals
+
+    with pytest.raises(FormulaError, match="expected an operator or the end of the formula"):
+        ali.count("TRUE) OR (TRUE")
+    with pytest.raises(FormulaError, match="expected an operator or the end of the formula"):
+        ali.find("TRUE) OR (TRUE")
+
+    assert 10 == ali.count("TRUE")
+
+
+def test_get_many_and_export_refuse_bad_arguments(store: Store) -> None:
+    """get_many needs ids; export needs a filter and a page size, checked at the call."""
+    max_ = SecuredStore(store, POLICY, "max").deals
+
+    with pytest.raises(ValidationError, match="expected an iterable of record ids"):
+        max_.get_many(None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected an iterable of record ids"):
+        max_.get_many("d01")
+    with pytest.raises(ValidationError, match=r"expected a record id \(text\)"):
+        max_.get_many([1])  # type: ignore[list-item]
+    with pytest.raises(ValidationError, match="expected a filter: text, an Expression or None"):
+        max_.export(5)
+    with pytest.raises(ValidationError, match="expected a page size of at least 1"):
+        max_.export(page_size=0)
+
+    assert ["d01"] == list(max_.get_many(["d01", "d02"]))
+
+
+IMPORTERS = Policy.from_dict(
+    {
+        "roles": [
+            {
+                "name": "importer",
+                "grants": [
+                    {
+                        "object": "contact",
+                        "actions": ["read", "create", "update", "import"],
+                        "scope": "all",
+                    }
+                ],
+            },
+            {
+                "name": "reader",
+                "grants": [{"object": "contact", "actions": ["read"], "scope": "all"}],
+            },
+        ],
+        "users": [{"id": "ida", "roles": ["importer"]}, {"id": "ray", "roles": ["reader"]}],
+    }
+)
+
+
+def test_a_user_who_may_import_imports_through_a_secured_store(
+    store: Store, tmp_path: Path
+) -> None:
+    """import_file works through SecuredStore for import; without it, PermissionDenied."""
+    path = tmp_path / "people.csv"
+    path.write_text("name,email\nJo Lee,jo@example.com\nSam Ray,sam@example.com\n")
+
+    report = import_file(path, SecuredStore(store, IMPORTERS, "ida"), actor="ida")
+    with pytest.raises(PermissionDenied, match="may not change the schema"):
+        import_file(path, SecuredStore(store, IMPORTERS, "ray"), actor="ray")
+
+    assert 2 == report.created
+    assert 2 == store.contacts.count()
+    assert {"ida"} == {e.actor for c in store.contacts.find() for e in store.history(c.id)}
+
+
+def test_only_the_import_log_may_be_registered(store: Store) -> None:
+    """An importer may register the import log with its own fields, and nothing else."""
+    ida = SecuredStore(store, IMPORTERS, "ida")
+    ray = SecuredStore(store, IMPORTERS, "ray")
+    fields = {"import_id": "text", "created": "text", "updated": "text"}
+
+    with pytest.raises(PermissionDenied, match="may not change the schema"):
+        ida.register_object_type("crmkit_import_batch", {**fields, "extra": "text"})
+    with pytest.raises(PermissionDenied, match="may not change the schema"):
+        ida.register_object_type("invoice", fields)
+    with pytest.raises(PermissionDenied, match="may not change the schema"):
+        ray.register_object_type("crmkit_import_batch", fields)
+    log = ida.register_object_type("crmkit_import_batch", fields)
+    with pytest.raises(PermissionDenied, match="only crmkit_import_batch records"):
+        log.add(CustomRecord(object_type="contract", custom={"status": "x"}))
+    stored = log.add(CustomRecord(object_type="crmkit_import_batch", custom={"import_id": "i1"}))
+    with pytest.raises(PermissionDenied, match="no role of ida"):
+        log.get(stored.id)
+
+    assert 0 == log.count()
+    assert 1 == store.objects("crmkit_import_batch").count()

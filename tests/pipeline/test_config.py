@@ -175,3 +175,34 @@ def test_unparsable_text_is_a_config_error() -> None:
     """Text that is not YAML raises ConfigError."""
     with pytest.raises(ConfigError, match="not valid YAML"):
         Pipeline.from_yaml("stages: [")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (None, "expected JSON text, not NoneType"),
+        ("{", "not valid JSON"),
+        ("[]", "expected a mapping, not list"),
+        ('{"id": "s", "stages": [{"id": "a", "probability": "x"}]}', r"stages\[0\]\.probability"),
+    ],
+)
+def test_bad_json_for_one_pipeline(text: Any, message: str) -> None:
+    """Pipeline.from_json refuses what is not a pipeline's JSON, saying where."""
+    with pytest.raises(ConfigError, match=message):
+        Pipeline.from_json(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (None, "expected JSON text, not NoneType"),
+        ("{", "not valid JSON"),
+        ("[]", "expected a mapping with one key, 'pipelines'"),
+        ('{"pipelines": []}', "expected a non-empty list of pipelines"),
+        ('{"pipelines": [{"id": "s", "stages": 5}]}', r"pipelines\[0\]\.stages"),
+    ],
+)
+def test_bad_json_for_several_pipelines(text: Any, message: str) -> None:
+    """Pipelines.from_json refuses bad text or content, naming the path."""
+    with pytest.raises(ConfigError, match=message):
+        Pipelines.from_json(text)

@@ -6,19 +6,28 @@ import attrs
 import pytest
 
 from crmkit.errors import TransitionDenied
-from crmkit.pipeline import Pipeline, Pipelines, enforce_move
+from crmkit.pipeline import Pipeline, Pipelines, StageKind, enforce_move
+from crmkit.storage import MemoryStore
 from crmkit.values import Money
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def test_a_proper_move_passes(sales: Pipeline) -> None:
-    """A write made by Pipeline.move passes enforcement."""
+    """A move made by Pipeline.move passes enforcement, and the store keeps it."""
     deal = sales.new_deal(title="Acme", at=T0, amount=Money.of(1, "EUR"))
     moved, _ = sales.move(deal, "qualification", actor="ana", at=T0)
+    store = MemoryStore()
+    store.use_pipelines([sales])
 
-    enforce_move(None, deal, Pipelines([sales]))
+    enforce_move(None, deal, Pipelines([sales]))  # raises TransitionDenied when refused
     enforce_move(deal, moved, Pipelines([sales]))
+    store.deals.add(deal)
+    store.deals.update(moved)
+
+    stored = store.deals.get(deal.id)
+    assert ("qualification", StageKind.OPEN) == (stored.stage_id, stored.stage_kind)
+    assert ["prospecting", "qualification"] == [c.to_stage for c in stored.history]
 
 
 def test_stage_set_by_hand_is_refused(sales: Pipeline) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import attrs
 import pytest
@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 from pipeline_seeds import seeds_config
 
 from crmkit.errors import TransitionDenied, ValidationError
-from crmkit.pipeline import Deal, Pipeline, ProblemKind, StageKind, run_actions
+from crmkit.pipeline import (
+    Deal,
+    MoveCheck,
+    MoveProblem,
+    Pipeline,
+    ProblemKind,
+    StageKind,
+    run_actions,
+)
 from crmkit.values import Money
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
@@ -73,7 +81,9 @@ def test_lost_needs_a_reason(sales: Pipeline) -> None:
     assert ("price", None) == (lost.lost_reason, reopened.lost_reason)
 
 
-def test_actions_are_named_in_the_event_and_run_after(sales: Pipeline, calls: list) -> None:
+def test_actions_are_named_in_the_event_and_run_after(
+    sales: Pipeline, calls: list[tuple[str, str]]
+) -> None:
     """The event lists exit then enter actions; run_actions runs them in order."""
     deal = _deal(sales, amount=Money.of(1, "EUR"), close_date=date(2024, 4, 1))
 
@@ -313,3 +323,110 @@ def test_move_reports_a_guard_that_cannot_be_checked() -> None:
 
     assert list(pipeline.check_move(deal, "b").reasons) == list(denied.value.reasons)
     assert "b" == pipeline.move(attrs.evolve(deal, version=3), "b", actor="ana", at=T0)[0].stage_id
+
+
+NAIVE = datetime(2024, 3, 1, 9, 0)
+
+
+def test_checks_refuse_a_naive_clock(sales: Pipeline) -> None:
+    """check_move, check_entry and available_moves refuse a naive now, as move does."""
+    deal = _deal(sales, amount=Money.of(1, "EUR"))
+
+    with pytest.raises(ValidationError, match="timestamps must be timezone-aware"):
+        sales.check_move(deal, "qualification", now=NAIVE)
+    with pytest.raises(ValidationError, match="timestamps must be timezone-aware"):
+        sales.check_entry(deal, now=NAIVE)
+    with pytest.raises(ValidationError, match="timestamps must be timezone-aware"):
+        sales.available_moves(deal, now=NAIVE)
+    with pytest.raises(ValidationError, match="timestamps must be timezone-aware"):
+        sales.move(deal, "qualification", actor=None, at=NAIVE)
+
+
+def test_checks_accept_an_aware_clock_in_any_zone(sales: Pipeline) -> None:
+    """An aware now in another zone is the same instant as in UTC, so the verdict is equal."""
+    deal = _deal(sales, amount=Money.of(1, "EUR"), close_date=date(2024, 3, 2))
+    east = (T0 + timedelta(hours=12)).astimezone(timezone(timedelta(hours=5)))
+
+    assert sales.check_move(deal, "quote", now=T0 + timedelta(hours=12)) == sales.check_move(
+        deal, "quote", now=east
+    )
+
+
+def test_check_move_refuses_a_stage_that_is_not_text(sales: Pipeline) -> None:
+    """A stage id that is not text is a ValidationError, not a TypeError."""
+    with pytest.raises(ValidationError, match="expected a stage id"):
+        sales.check_move(_deal(sales), ["quote"], now=T0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("deals", "message"),
+    [
+        (None, "expected an iterable of Deal records"),
+        ("prospecting", "expected an iterable of Deal records"),
+        ([{"stage_id": "quote"}], "expected a Deal in the deals given"),
+    ],
+)
+def test_time_rules_refuse_what_is_not_deals(sales: Pipeline, deals: object, message: str) -> None:
+    """Rotting and due raise ValidationError for anything but an iterable of deals."""
+    with pytest.raises(ValidationError, match=message):
+        sales.rotting(deals, T0)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=message):
+        sales.due(deals, T0)  # type: ignore[arg-type]
+
+
+def test_time_rules_refuse_a_naive_clock(sales: Pipeline) -> None:
+    """Rotting and due refuse naive datetimes."""
+    with pytest.raises(ValidationError, match="timestamps must be timezone-aware"):
+        sales.rotting([], NAIVE)
+    with pytest.raises(ValidationError, match="timestamps must be timezone-aware"):
+        sales.due([], T0, since=NAIVE)
+
+
+@pytest.mark.parametrize(
+    ("stage_id", "message"),
+    [
+        ("won", "no stage in pipeline 'sales'"),
+        (None, r"expected a stage id \(text\)"),
+        (["quote"], r"expected a stage id \(text\)"),
+    ],
+)
+def test_stage_and_probability_refuse_unknown_stages(
+    sales: Pipeline, stage_id: object, message: str
+) -> None:
+    """Pipeline.stage and Pipeline.probability raise ValidationError for a bad stage id."""
+    with pytest.raises(ValidationError, match=message):
+        sales.stage(stage_id)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=message):
+        sales.probability(stage_id)  # type: ignore[arg-type]
+
+
+def test_run_actions_refuses_bad_arguments(sales: Pipeline) -> None:
+    """Both run_actions forms refuse a non-deal, non-event or non-mapping before running any."""
+    deal = _deal(sales, amount=Money.of(1, "EUR"))
+    moved, event = sales.move(deal, "qualification", actor=None, at=T0)
+
+    with pytest.raises(ValidationError, match="expected a Deal"):
+        sales.run_actions(None, event)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected a StageChanged"):
+        sales.run_actions(moved, None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected a mapping of action names"):
+        run_actions(moved, event, ["send_quote"])  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected a StageChanged"):
+        run_actions(moved, moved, {})  # type: ignore[arg-type]
+
+
+def test_raise_if_denied_refuses_a_hand_built_problem() -> None:
+    """A MoveCheck holding something other than MoveProblem raises ValidationError."""
+    check = MoveCheck("d1", "prospecting", "quote", ("amount missing",))  # type: ignore[arg-type]
+
+    with pytest.raises(ValidationError, match="expected a MoveProblem"):
+        check.raise_if_denied()
+
+
+def test_raise_if_denied_carries_the_reasons() -> None:
+    """A refused check raises TransitionDenied with its problems' messages; an allowed one not."""
+    problem = MoveProblem(ProblemKind.REQUIRED, "amount is required", ("amount",))
+
+    with pytest.raises(TransitionDenied, match="amount is required"):
+        MoveCheck("d1", "prospecting", "quote", (problem,)).raise_if_denied()
+    MoveCheck("d1", "prospecting", "quote").raise_if_denied()  # allowed: nothing raised

@@ -7,9 +7,14 @@ from typing import ClassVar
 
 from attrs import frozen
 
+from crmkit.errors import ValidationError
+from crmkit.expr import rename_field
+
 from ._model import Access, Action, Grant
 
 __all__ = ["Decision", "Explanation", "Filter", "FilterKind"]
+
+_NO_FIELD = ("\x00no field",)
 
 
 @frozen
@@ -123,12 +128,29 @@ class Filter:
         return self.kind is FilterKind.NONE
 
     def and_where(self, where: str | None) -> Filter:
-        """Return this filter narrowed by the caller's own *where* expression (None: no change)."""
-        if where is None or self.kind is FilterKind.NONE:
+        """Return this filter narrowed by the caller's own *where* expression (None: no change).
+
+        *where* must be one whole expression: it is parsed and printed canonically before
+        it is joined, so text such as ``TRUE) OR (TRUE`` cannot close the policy's
+        parenthesis and widen the filter.
+
+        Raises:
+            ValidationError: if *where* is not text.
+            FormulaError: if *where* is not one expression.
+        """
+        if where is None:
             return self
+        if not isinstance(where, str):
+            raise ValidationError(
+                type(where).__name__, "expected a filter expression (text)", field="where"
+            )
+        if self.kind is FilterKind.NONE:
+            return self
+        # renaming a field no formula can name changes nothing but prints canonically
+        whole = rename_field(where, _NO_FIELD, _NO_FIELD)
         if self.kind is FilterKind.ALL:
-            return Filter.where(where)
-        return Filter.where(f"({self.source}) AND ({where})")
+            return Filter.where(whole)
+        return Filter.where(f"({self.source}) AND ({whole})")
 
 
 Filter.ALL = Filter(FilterKind.ALL)

@@ -49,7 +49,7 @@ def _target(target: object, object_type: str | None) -> tuple[str, object]:
     name = object_type or object_type_of(target)
     if name is None:
         raise ValidationError(
-            target,
+            _named(target),
             f"cannot tell the object type of a {type(target).__name__}; pass object_type=",
             field="target",
         )
@@ -106,7 +106,15 @@ class Policy:
         return policy_to_dict(self)
 
     def diff(self, other: Policy) -> tuple[Any, ...]:
-        """Return the changes that turn this policy into *other* (see :class:`Change`)."""
+        """Return the changes that turn this policy into *other* (see :class:`Change`).
+
+        Raises:
+            ValidationError: if *other* is not a Policy.
+        """
+        if not isinstance(other, Policy):
+            raise ValidationError(
+                type(other).__name__, "expected a Policy to compare with", field="other"
+            )
         from ._diff import diff_policies  # noqa: PLC0415  # the differ imports Policy
 
         return diff_policies(self, other)
@@ -114,7 +122,13 @@ class Policy:
     # checks -----------------------------------------------------------------------------
 
     def user(self, user_id: str) -> User | None:
-        """Return the user with id *user_id*, or None when the policy has none."""
+        """Return the user with id *user_id*, or None when the policy has none.
+
+        Raises:
+            ValidationError: if *user_id* is not text.
+        """
+        if user_id.__class__ is not str:
+            raise ValidationError(user_id, "expected a user id (text)", field="user_id")
         return self._index.users.get(user_id)
 
     def check(
@@ -252,7 +266,15 @@ class Policy:
 
         Fields not listed are editable. An unknown user gets an empty mapping (and may do
         nothing anyway).
+
+        Raises:
+            ValidationError: if *object_type* is not text, or *user* is neither a User nor
+                a user id.
         """
+        if object_type.__class__ is not str or not object_type:
+            raise ValidationError(object_type, "expected an object type", field="object_type")
+        if not isinstance(user, str | User):
+            raise ValidationError(user, "expected a User or a user id", field="user")
         view = self._view(user)
         if view is None:
             return {}
@@ -316,6 +338,9 @@ class Policy:
         Allowed when the user may update *before*, every changed field is editable for them,
         and, when the owner changes, the user may also ``assign`` the record.
 
+        An *after* with another id is not a change of *before* but of another record, and
+        is refused with that reason (a store would write it over the wrong record).
+
         Raises:
             ValidationError: if *before* and *after* are different kinds of record, or as
                 :meth:`check` does.
@@ -323,7 +348,17 @@ class Policy:
         decision = self.check(user, Action.UPDATE, before, object_type=object_type)
         otype = decision.object_type
         if (object_type or object_type_of(after)) != otype:
-            raise ValidationError(after, f"expected the new version of a {otype}", field="after")
+            raise ValidationError(
+                _named(after), f"expected the new version of a {otype}", field="after"
+            )
+        old_id, new_id = _id_of(before), _id_of(after)
+        if old_id != new_id:
+            return Decision(
+                False,
+                f"an update may not change a {otype}'s id ({old_id!r} to {new_id!r})",
+                Action.UPDATE,
+                otype,
+            )
         if not decision.allowed:
             return decision
         view = self._known(user)
@@ -388,6 +423,20 @@ class Policy:
             self._stranger(user, str(action), object_type)
             return Filter.NONE
         return self._index.filter_of(view, self._index.entry(view, object_type, _action(action)))
+
+
+def _id_of(record: object) -> object:
+    """The record's id: the ``id`` key of a mapping, else its ``id`` attribute (None if none)."""
+    if isinstance(record, Mapping):
+        return record.get("id")
+    return getattr(record, "id", None)
+
+
+def _named(record: object) -> str:
+    """Name *record* in a message by its type and id, never by its whole content."""
+    found = _id_of(record)
+    kind = type(record).__name__
+    return kind if found is None else f"{kind} {found!r}"
 
 
 def _user_id(user: User | str) -> str:

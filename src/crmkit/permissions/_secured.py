@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from crmkit.errors import PermissionDenied
+from crmkit.errors import PermissionDenied, ValidationError
 from crmkit.expr import rename_field
 
 from ._model import Access, Action, User
@@ -30,7 +30,21 @@ def _source(where: object) -> str | None:
     source = getattr(where, "source", None)
     if isinstance(source, str):
         return source
-    return str(where)
+    raise ValidationError(
+        type(where).__name__, "expected a filter: text, an Expression or None", field="where"
+    )
+
+
+def _ids(record_ids: object) -> list[str]:
+    if not isinstance(record_ids, Iterable) or isinstance(record_ids, str | bytes | Mapping):
+        raise ValidationError(
+            type(record_ids).__name__, "expected an iterable of record ids", field="record_ids"
+        )
+    ids = list(record_ids)
+    for i in ids:
+        if i.__class__ is not str:
+            raise ValidationError(i, "expected a record id (text)", field="record_ids")
+    return ids
 
 
 def _page(records: tuple[Any, ...], next_after: str | None = None) -> Page[Any]:
@@ -85,6 +99,16 @@ class SecuredRepository(Generic[R]):
     def _require(self, action: Action, target: object) -> Decision:
         return self._policy.require(self._user, action, target, object_type=self._type)
 
+    def _require_some(self, action: Action) -> None:
+        """Refuse at once when no grant gives *action* on any record of the type.
+
+        Checked before a record is looked up, so a user who may not touch the type at all
+        learns nothing about which ids exist or what state they are in.
+        """
+        decision = self._policy.check(self._user, action, self._type)
+        if not decision:
+            raise self._deny(decision)
+
     def _hidden(self) -> frozenset[str]:
         access = self._policy.field_access(self._user, self._type)
         return frozenset(n for n, a in access.items() if a is Access.HIDDEN)
@@ -118,13 +142,18 @@ class SecuredRepository(Generic[R]):
             NotFound: if there is none.
             PermissionDenied: if the user may not read it.
         """
+        self._require_some(Action.READ)
         record = self._repository.get(record_id)
         self._require(Action.READ, record)
         return self._show(record)
 
     def get_many(self, record_ids: Iterable[str]) -> dict[str, R]:
-        """Return the readable records with these ids, redacted; the rest are left out."""
-        found = self._repository.get_many(record_ids)
+        """Return the readable records with these ids, redacted; the rest are left out.
+
+        Raises:
+            ValidationError: if *record_ids* is not an iterable of ids (text).
+        """
+        found = self._repository.get_many(_ids(record_ids))
         check = self._policy.check
         return {
             i: self._show(r)
@@ -195,11 +224,19 @@ class SecuredRepository(Generic[R]):
 
         Raises:
             PermissionDenied: if *where* uses a hidden field.
+            ValidationError: for a *where* that is not a filter, or a *page_size* out of
+                range; raised at the call, before anything is read.
         """
+        size: object = page_size  # checked: callers may pass anything
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValidationError(size, "expected a page size of at least 1", field="page_size")
         try:
             source = self._where(Action.EXPORT, where)
         except _Nothing:
-            return
+            return iter(())
+        return self._export(source, order_by, page_size)
+
+    def _export(self, source: str | None, order_by: str, page_size: int) -> Iterator[R]:
         after = None
         while True:
             page = self._repository.find(source, order_by=order_by, limit=page_size, after=after)
@@ -266,18 +303,29 @@ class SecuredRepository(Generic[R]):
             NotFound: if there is no such record.
         """
         who = self._actor(actor, Action.DELETE)
+        self._require_some(Action.DELETE)
         self._require(Action.DELETE, self._repository.get(record_id))
         self._repository.delete(record_id, actor=who)
 
     def restore(self, record_id: str, *, actor: str | None = None) -> R:
         """Bring back a deleted record, if the user may delete it (and so undo that).
 
+        The permission is checked before the store says anything about the record: a user
+        who may not delete it gets ``PermissionDenied``, never "is not deleted".
+
         Raises:
-            PermissionDenied: if the user may not delete the restored record (it stays
+            PermissionDenied: if the user may not delete the record (a deleted one stays
                 deleted), or *actor* names someone else.
+            ConflictError: if the record is not deleted (and the user may delete it).
+            NotFound: if there is no such record.
         """
         who = self._actor(actor, Action.DELETE)
+        self._require_some(Action.DELETE)
         with self._store.transaction():
+            live = self._repository.get_many([record_id]).get(record_id)
+            if live is not None:
+                # judged before the store's restore, whose "is not deleted" would tell
+                self._require(Action.DELETE, live)
             record = self._repository.restore(record_id, actor=who)
             self._require(Action.DELETE, record)
         return self._show(record)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from crmkit.errors import PermissionDenied
 
-from ._model import User
+from ._model import Action, User
 from ._secured import SecuredRepository
 
 if TYPE_CHECKING:
@@ -19,6 +19,37 @@ if TYPE_CHECKING:
     from ._policy import Policy
 
 __all__ = ["SecuredStore"]
+
+# crmkit.importers.import_file records each batch it writes in this object type of the store
+# it imports into (so that undo_import can find it); the name and fields are the importer's.
+_IMPORT_LOG = "crmkit_import_batch"
+_IMPORT_LOG_FIELDS = {"import_id": "text", "created": "text", "updated": "text"}
+
+
+class _ImportLog(SecuredRepository["CustomRecord"]):
+    """The import log seen by a user who may import contacts: they may add entries to it.
+
+    Reading, changing and deleting entries go through the policy as for any object type,
+    which grants nothing on it unless the administrator says so: an entry holds the
+    contacts as they were before the import, hidden fields included.
+    """
+
+    def add(self, record: CustomRecord, *, actor: str | None = None) -> CustomRecord:
+        """Store one entry of the log, recorded as the user's.
+
+        Raises:
+            PermissionDenied: if the record is not of the import log's type, or *actor*
+                names someone else.
+        """
+        who = self._actor(actor, Action.IMPORT)
+        if getattr(record, "object_type", None) != _IMPORT_LOG:
+            raise PermissionDenied(
+                f"only {_IMPORT_LOG} records are written to the import log",
+                user=self._user.id,
+                action=Action.IMPORT,
+            )
+        self._repository.add(record, actor=who)
+        return record
 
 
 class SecuredStore:
@@ -95,6 +126,14 @@ class SecuredStore:
             ValidationError: if no such object type is registered.
         """
         self._store.objects(object_type)  # a built-in kind is not a custom object type
+        if object_type == _IMPORT_LOG and self._may_import():
+            found = self._repositories.get(_IMPORT_LOG)
+            if not isinstance(found, _ImportLog):
+                found = _ImportLog(
+                    self._store.objects(_IMPORT_LOG), self._policy, self._user, store=self._store
+                )
+                self._repositories[_IMPORT_LOG] = found
+            return found
         return self.repository(object_type)
 
     def transaction(self) -> AbstractContextManager[None]:
@@ -121,13 +160,28 @@ class SecuredStore:
             f"{self._user.title} may not {what} through a secured store", user=self._user.id
         )
 
-    def register_object_type(self, object_type: str, fields: Mapping[str, str]) -> NoReturn:
+    def _may_import(self) -> bool:
+        return bool(self._policy.check(self._user, Action.IMPORT, "contact"))
+
+    def register_object_type(
+        self, object_type: str, fields: Mapping[str, str]
+    ) -> SecuredRepository[CustomRecord]:
         """Refuse: schema changes are made on the store itself, by whoever administers it.
 
+        One exception keeps imports working through a secured store: a user who may
+        ``import`` contacts may register crmkit's own import log (the type
+        :func:`crmkit.importers.import_file` keeps its batches in), with exactly its
+        fields, and then add entries to it; nothing else of the schema.
+
         Raises:
-            PermissionDenied: always.
+            PermissionDenied: for any other type or fields, or a user without ``import``.
         """
-        self._refuse("change the schema")
+        wanted: object = fields  # checked: any mapping may come in through the protocol
+        allowed = object_type == _IMPORT_LOG and self._may_import()
+        if not allowed or not isinstance(wanted, Mapping) or dict(wanted) != _IMPORT_LOG_FIELDS:
+            self._refuse("change the schema")
+        self._store.register_object_type(object_type, fields)
+        return self.objects(object_type)
 
     def define_fields(self, kind: str, fields: Mapping[str, str]) -> NoReturn:
         """Refuse: schema changes are made on the store itself.

@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 
 from attrs import frozen
 
+from crmkit.errors import ValidationError
+
 from ._deal import Deal
 from ._events import StageChanged
 
@@ -48,7 +50,19 @@ def run_actions(
     Returns:
         One :class:`ActionFailure` per action that raised or is not registered, in order;
         empty when every action ran.
+
+    Raises:
+        ValidationError: if *deal* is not a Deal, *event* not a StageChanged, or *actions*
+            not a mapping; nothing runs then.
     """
+    if not isinstance(deal, Deal):
+        raise ValidationError(type(deal).__name__, "expected a Deal", field="deal")
+    if not isinstance(event, StageChanged):
+        raise ValidationError(type(event).__name__, "expected a StageChanged", field="event")
+    if not isinstance(actions, Mapping):
+        raise ValidationError(
+            type(actions).__name__, "expected a mapping of action names", field="actions"
+        )
     failures = []
     for name in event.actions:
         action = actions.get(name)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
+from crmkit.contacts._model import _aware
 from crmkit.errors import FormulaError, ValidationError
 
 from ._compile import CompiledStage
@@ -103,6 +104,12 @@ class PipelineChecks:
             message = f"lost_reason is required to enter lost stage {to_stage!r}"
             problems.append(MoveProblem(ProblemKind.LOST_REASON, message, ("lost_reason",)))
 
+    def _clock(self, now: datetime | None) -> datetime | None:
+        """Return *now* in UTC, refusing a naive clock as :meth:`move` does."""
+        if now is None or (now.__class__ is datetime and now.tzinfo is UTC):
+            return now
+        return _aware(now)
+
     def _compiled(self, stage_id: str) -> CompiledStage | None:
         return self._stages.get(stage_id)
 
@@ -118,11 +125,14 @@ class PipelineChecks:
             now: the clock for ``TODAY()`` and ``NOW()`` in guards; the current time if None.
 
         Raises:
-            ValidationError: if *deal* is not a deal of this pipeline.
+            ValidationError: if *deal* is not a deal of this pipeline, *to_stage* is not
+                text, or *now* is naive ("timestamps must be timezone-aware").
         """
         self._own(deal)
+        if to_stage.__class__ is not str:
+            raise ValidationError(to_stage, "expected a stage id (text)", field="to_stage")
         source = self._stages.get(deal.stage_id)
-        found = self._problems(deal, to_stage, source, now)
+        found = self._problems(deal, to_stage, source, self._clock(now))
         return MoveCheck(deal.id, deal.stage_id, to_stage, tuple(found))
 
     def check_entry(self, deal: Deal, *, now: datetime | None = None) -> MoveCheck:
@@ -132,10 +142,10 @@ class PipelineChecks:
         transition rules do not apply.
 
         Raises:
-            ValidationError: if *deal* is not a deal of this pipeline.
+            ValidationError: if *deal* is not a deal of this pipeline, or *now* is naive.
         """
         self._own(deal)
-        found = self._problems(deal, deal.stage_id, None, now)
+        found = self._problems(deal, deal.stage_id, None, self._clock(now))
         return MoveCheck(deal.id, "", deal.stage_id, tuple(found))
 
     def available_moves(self, deal: Deal, *, now: datetime | None = None) -> tuple[MoveCheck, ...]:
@@ -146,9 +156,10 @@ class PipelineChecks:
             where the deal can move now, the others carry their reasons.
 
         Raises:
-            ValidationError: if *deal* is not a deal of this pipeline.
+            ValidationError: if *deal* is not a deal of this pipeline, or *now* is naive.
         """
         self._own(deal)
+        now = self._clock(now)
         source = self._stages.get(deal.stage_id)
         return tuple(
             MoveCheck(deal.id, deal.stage_id, sid, tuple(self._problems(deal, sid, source, now)))

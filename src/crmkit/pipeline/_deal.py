@@ -17,7 +17,7 @@ from crmkit.values import Money
 
 from ._config import StageKind
 
-__all__ = ["Deal", "DealContact", "StageChange", "replace"]
+__all__ = ["Deal", "DealContact", "StageChange", "deals_arg", "not_a_deal", "replace"]
 
 _ZERO = Decimal(0)
 _KINDS = {kind.value: kind for kind in StageKind}
@@ -234,3 +234,27 @@ def replace(record: _R, changes: dict[str, Any]) -> _R:
     values.update(changes)
     object.__setattr__(new, "__dict__", values)
     return new
+
+
+def deals_arg(deals: object, name: str = "deals") -> Iterable[Any]:
+    """Return *deals* if it can be iterated over (text cannot), for a loop that checks items.
+
+    Raises:
+        ValidationError: naming *name*, if *deals* is not an iterable of deals.
+    """
+    if not isinstance(deals, Iterable) or isinstance(deals, str | bytes | Mapping):
+        raise ValidationError(
+            type(deals).__name__, "expected an iterable of Deal records", field=name
+        )
+    return deals
+
+
+def not_a_deal(value: object) -> Deal:
+    """Return *value* if it is a Deal (a subclass); called when its class is not Deal itself.
+
+    Raises:
+        ValidationError: naming the value's type, if it is not a Deal.
+    """
+    if isinstance(value, Deal):
+        return value
+    raise ValidationError(type(value).__name__, "expected a Deal in the deals given", field="deals")

@@ -6,7 +6,7 @@ import enum
 
 from attrs import frozen
 
-from crmkit.errors import TransitionDenied
+from crmkit.errors import TransitionDenied, ValidationError
 
 from ._deal import StageChange
 
@@ -82,8 +82,14 @@ class MoveCheck:
 
         Raises:
             TransitionDenied: carrying :attr:`reasons`, with the problems in ``details``.
+            ValidationError: if a problem is not a :class:`MoveProblem` (a hand-built check).
         """
         if self.problems:
+            for problem in self.problems:
+                if not isinstance(problem, MoveProblem):
+                    raise ValidationError(
+                        type(problem).__name__, "expected a MoveProblem", field="problems"
+                    )
             raise TransitionDenied(
                 self.from_stage, self.to_stage, self.reasons, problems=self.problems
             )

@@ -126,8 +126,10 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
         """Return the stage with *stage_id*.
 
         Raises:
-            ValidationError: if the pipeline has no such stage.
+            ValidationError: if *stage_id* is not text, or the pipeline has no such stage.
         """
+        if stage_id.__class__ is not str:
+            raise ValidationError(stage_id, "expected a stage id (text)", field="stage_id")
         stage = self._by_id.get(stage_id)
         if stage is None:
             raise ValidationError(stage_id, f"no stage in pipeline {self._id!r}", field="stage_id")
@@ -137,7 +139,7 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
         """Return the probability of winning a deal in *stage_id*, a Decimal from 0 to 1.
 
         Raises:
-            ValidationError: if the pipeline has no such stage.
+            ValidationError: if *stage_id* is not text, or the pipeline has no such stage.
         """
         self.stage(stage_id)
         return self._stages[stage_id].probability
@@ -154,5 +156,9 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
         return hash(self._hash)
 
     def run_actions(self, deal: Deal, event: StageChanged) -> tuple[ActionFailure, ...]:
-        """Run the event's actions with this pipeline's registry; see :func:`run_actions`."""
+        """Run the event's actions with this pipeline's registry; see :func:`run_actions`.
+
+        Raises:
+            ValidationError: if *deal* is not a Deal or *event* is not a StageChanged.
+        """
         return run_actions(deal, event, self._actions)

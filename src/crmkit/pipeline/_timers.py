@@ -11,7 +11,7 @@ from crmkit.contacts._model import _aware
 
 from ._compile import CompiledStage
 from ._config import TimeRule
-from ._deal import Deal
+from ._deal import Deal, deals_arg, not_a_deal
 
 __all__ = ["DueAction", "PipelineTimeRules", "RottingDeal", "due_actions", "rotting_deals"]
 
@@ -74,7 +74,9 @@ def rotting_deals(
 ) -> list[RottingDeal]:
     """Return the deals of *pipeline_id* idle longer than their stage's ``rot_after``."""
     out = []
-    for deal in deals:
+    for deal in deals_arg(deals):
+        if deal.__class__ is not Deal:
+            not_a_deal(deal)
         if deal.pipeline_id != pipeline_id:
             continue
         stage = stages.get(deal.stage_id)
@@ -110,7 +112,9 @@ def due_actions(
     the deal entered the stage falls due on entry.
     """
     out = []
-    for deal in deals:
+    for deal in deals_arg(deals):
+        if deal.__class__ is not Deal:
+            not_a_deal(deal)
         if deal.pipeline_id != pipeline_id:
             continue
         stage = stages.get(deal.stage_id)
@@ -139,6 +143,10 @@ class PipelineTimeRules:
         """List this pipeline's deals idle in their stage longer than its ``rot_after``.
 
         Deals of other pipelines and deals in stages without ``rot_after`` are skipped.
+
+        Raises:
+            ValidationError: if *deals* is not an iterable of deals, or *now* is not a
+                timezone-aware datetime.
         """
         return rotting_deals(self._id, self._stages, deals, _aware(now))
 
@@ -149,6 +157,10 @@ class PipelineTimeRules:
 
         Pure: a host scheduler runs them. With *since* (the previous run), only actions
         that fell due after it are listed, so a periodic run lists each action once.
+
+        Raises:
+            ValidationError: if *deals* is not an iterable of deals, or *now* or *since* is
+                not a timezone-aware datetime.
         """
         start = None if since is None else _aware(since)
         return due_actions(self._id, self._stages, deals, _aware(now), start)

@@ -99,10 +99,10 @@ def test_counts_match_naive_counts(paths: list[list[str]]) -> None:
     for path in paths:
         deal = _walk(pipeline, [])
         at = T0
-        for stage in path:
+        for step in path:
             at += timedelta(hours=5)
             try:
-                deal, _ = pipeline.move(deal, stage, actor="u", at=at, reason="price")
+                deal, _ = pipeline.move(deal, step, actor="u", at=at, reason="price")
             except TransitionDenied:
                 continue
         deals.append(deal)
@@ -122,3 +122,54 @@ def test_counts_match_naive_counts(paths: list[list[str]]) -> None:
             assert sum(f >= rank for f in furthest) == stage.reached
     assert sum(d.stage_id == "closed_won" for d in deals) == report.won
     assert Decimal(0) <= Decimal(str(report.win_rate or 0)) <= 1
+
+
+@pytest.mark.parametrize(
+    ("deals", "message"),
+    [
+        (None, "expected an iterable of Deal records"),
+        ("deals", "expected an iterable of Deal records"),
+        ([{"pipeline_id": "sales", "stage_id": "quote"}], "expected a Deal in the deals given"),
+    ],
+)
+def test_analytics_refuse_what_is_not_deals(deals: object, message: str) -> None:
+    """funnel, funnels and funnel_by raise ValidationError for anything but deals."""
+    pipeline = _pipeline()
+
+    with pytest.raises(ValidationError, match=message):
+        funnel(deals, pipeline)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=message):
+        funnels(deals, {"sales": pipeline})  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=message):
+        funnel_by(deals, pipeline, "owner")  # type: ignore[arg-type]
+
+
+def test_funnels_refuses_what_is_not_pipelines_by_id() -> None:
+    """Funnels needs a mapping of pipelines; a list or a mapping of other things is refused."""
+    pipeline = _pipeline()
+
+    with pytest.raises(ValidationError, match="expected a mapping of pipelines by id"):
+        funnels([], [pipeline])  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected a Pipeline"):
+        funnels([], {"sales": "sales"})  # type: ignore[dict-item]
+
+
+def test_rows_by_group_refuses_bad_reports() -> None:
+    """rows_by_group needs reports by group and a known part."""
+    report = funnel([], _pipeline())
+
+    with pytest.raises(ValidationError, match="expected a mapping of FunnelReport by group"):
+        rows_by_group([report])  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected a FunnelReport for group 'ana'"):
+        rows_by_group({"ana": {"deals": 1}})  # type: ignore[dict-item]
+    with pytest.raises(ValidationError, match="unknown part"):
+        rows_by_group({"ana": report}, "colour")  # type: ignore[arg-type]
+
+
+def test_report_stage_refuses_an_unknown_stage() -> None:
+    """FunnelReport.stage raises ValidationError listing the report's stages."""
+    report = funnel([], _pipeline())
+
+    assert "quote" == report.stage("quote").stage_id
+    with pytest.raises(ValidationError, match=r"no such stage in the report \(stages: prospecting"):
+        report.stage("won")

@@ -1,7 +1,8 @@
-"""Funnel analytics over any iterable of deals: conversion, win rate, sizes, cycle, forecast."""
+"""Funnel analytics over any iterable of deals or a store query: conversion, win rate, forecast."""
 
 from ._funnel import GroupBy, funnel, funnel_by, funnels
 from ._report import ForecastLine, FunnelReport, Part, SizeStats, StageFunnel, rows_by_group
+from ._source import deals_of
 
 __all__ = [
     "ForecastLine",
@@ -10,6 +11,7 @@ __all__ = [
     "Part",
     "SizeStats",
     "StageFunnel",
+    "deals_of",
     "funnel",
     "funnel_by",
     "funnels",

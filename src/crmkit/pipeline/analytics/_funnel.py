@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from crmkit.errors import ValidationError
 from crmkit.pipeline._config import StageKind
-from crmkit.pipeline._deal import Deal
+from crmkit.pipeline._deal import Deal, deals_arg, not_a_deal
 from crmkit.pipeline._pipeline import Pipeline
 from crmkit.values import Money
 
@@ -249,15 +249,19 @@ def _mean(total: float, count: int) -> float | None:
 def funnel(deals: Iterable[Deal], pipeline: Pipeline) -> FunnelReport:
     """Compute a pipeline's funnel figures in one pass over *deals*.
 
-    Deals of other pipelines are skipped, so *deals* may be a whole store's. History
-    entries in other pipelines (before a transfer) are ignored.
+    Deals of other pipelines are skipped, so *deals* may be a whole store's
+    (:func:`deals_of` streams them page by page). History entries in other pipelines
+    (before a transfer) are ignored.
 
     Raises:
-        ValidationError: if *pipeline* is not a :class:`~crmkit.pipeline.Pipeline`.
+        ValidationError: if *pipeline* is not a :class:`~crmkit.pipeline.Pipeline`, or
+            *deals* is not an iterable of deals.
     """
     acc = _Funnel(_checked(pipeline))
     add = acc.add
-    for deal in deals:
+    for deal in deals_arg(deals):
+        if deal.__class__ is not Deal:
+            not_a_deal(deal)
         add(deal)
     return acc.report()
 
@@ -268,9 +272,20 @@ def funnels(deals: Iterable[Deal], pipelines: Mapping[str, Pipeline]) -> dict[st
     Returns:
         A report per pipeline id, in the order of *pipelines*; deals of pipelines not in
         *pipelines* are skipped.
+
+    Raises:
+        ValidationError: if *pipelines* is not a mapping of pipelines (a
+            :class:`~crmkit.pipeline.Pipelines` is one), or *deals* is not an iterable of
+            deals.
     """
+    if not isinstance(pipelines, Mapping):
+        raise ValidationError(
+            type(pipelines).__name__, "expected a mapping of pipelines by id", field="pipelines"
+        )
     accs = {pid: _Funnel(_checked(p)) for pid, p in pipelines.items()}
-    for deal in deals:
+    for deal in deals_arg(deals):
+        if deal.__class__ is not Deal:
+            not_a_deal(deal)
         acc = accs.get(deal.pipeline_id)
         if acc is not None:
             acc.add(deal)
@@ -320,13 +335,16 @@ def funnel_by(deals: Iterable[Deal], pipeline: Pipeline, by: GroupBy) -> dict[st
         A report per group, groups sorted.
 
     Raises:
-        ValidationError: for an unknown *by*.
+        ValidationError: for an unknown *by*, a *pipeline* that is not a Pipeline, or
+            *deals* that are not an iterable of deals.
     """
     key = by if callable(by) else _period(by)
     checked = _checked(pipeline)
     pid = checked.id
     accs: dict[str, _Funnel] = {}
-    for deal in deals:
+    for deal in deals_arg(deals):
+        if deal.__class__ is not Deal:
+            not_a_deal(deal)
         if deal.pipeline_id != pid:
             continue
         group = key(deal)

@@ -134,12 +134,15 @@ class FunnelReport:
         """Return the figures of *stage_id*.
 
         Raises:
-            KeyError: if the report has no such stage.
+            ValidationError: if the report has no such stage.
         """
         for stage in self.stages:
             if stage.stage_id == stage_id:
                 return stage
-        raise KeyError(stage_id)
+        known = ", ".join(s.stage_id for s in self.stages)
+        raise ValidationError(
+            stage_id, f"no such stage in the report (stages: {known})", field="stage_id"
+        )
 
     def to_rows(
         self, part: Part = "stages", *, locale: str | None = None
@@ -238,9 +241,18 @@ def rows_by_group(
     """Return the *part* rows of several reports in one table, with a column naming the group.
 
     Raises:
-        ValidationError: for an unknown *part*.
+        ValidationError: for an unknown *part*, or *reports* that is not a mapping of
+            reports (as :func:`funnel_by` and :func:`funnels` return).
     """
+    if not isinstance(reports, Mapping):
+        raise ValidationError(
+            type(reports).__name__, "expected a mapping of FunnelReport by group", field="reports"
+        )
     rows: list[dict[str, object]] = []
     for key, report in reports.items():
+        if not isinstance(report, FunnelReport):
+            raise ValidationError(
+                type(report).__name__, f"expected a FunnelReport for group {key!r}", field="reports"
+            )
         rows.extend({column: key, **row} for row in report.to_rows(part, locale=locale))
     return rows
