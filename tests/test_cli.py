@@ -90,6 +90,20 @@ def test_map_option_overrides(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         (["clean", "x.csv"], "required: -o/--output"),
         (["clean", "{examples}/contacts.csv", "-o", "c.csv", "--map", "oops"], "--map takes"),
         (["clean", "{examples}/contacts.csv", "-o", "c.csv", "--region", "XYZ"], "two-letter"),
+        (
+            ["clean", "{examples}/contacts.csv", "-o", "c.csv", "--region", "XX"],
+            "crmkit: --region: unknown region 'XX'",
+        ),
+        (
+            ["clean", "{examples}/contacts.csv", "-o", "{examples}/contacts.csv"],
+            "crmkit: -o/--output: ",
+        ),
+        (["clean", "{examples}/contacts.csv", "-o", "c.csv", "--rejects", "c.csv"], "--rejects: "),
+        (["export", "--db", "sqlite:///nothing-here.db", "-o", "e.csv"], "no database at"),
+        (["dedupe", "--db", "sqlite:///nothing-here.db"], "no database at"),
+        (["export", "--db", "sqlite:////no/such/dir/x.db", "-o", "e.csv"], "no database at"),
+        (["import", "{examples}/contacts.csv", "--db", "sqlite:////no/such/dir/x.db"], "crmkit: "),
+        (["export", "--db", "not a url", "-o", "e.csv"], "--db: not a database URL"),
         (["frobnicate"], "invalid choice"),
     ],
 )
@@ -108,7 +122,9 @@ def test_errors_are_one_line_and_nonzero(
     assert 2 == code
     assert message in err
     assert 1 == len(err.splitlines())
+    assert err.startswith("crmkit: ")
     assert "Traceback" not in err
+    assert not (tmp_path / "nothing-here.db").exists()
 
 
 @pytest.mark.parametrize("command", ["clean", "import", "dedupe", "export", "undo-import"])
@@ -153,3 +169,64 @@ def test_dedupe_lists_groups_from_the_store(
     assert {"groups": 1, "contacts": 3} == data
     assert 2 == len(rows)
     assert "phone number" in rows[0]["explanation"]
+
+
+def test_export_to_an_unknown_format_speaks_of_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Export -o e.pdf says it cannot write a .pdf, in one line, and writes nothing."""
+    source = tmp_path / "in.csv"
+    source.write_text("Name,Email\nAnn Lee,ann@alpha.example\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'crm.db'}"
+    assert 0 == main(["import", str(source), "--db", db, "-q"])
+    code = main(["export", "--db", db, "-o", str(tmp_path / "e.pdf")])
+    err = capsys.readouterr().err.strip()
+
+    assert 2 == code
+    assert "-o/--output: cannot write" in err
+    assert "unknown format '.pdf'" in err
+    assert 1 == len(err.splitlines())
+    assert not (tmp_path / "e.pdf").exists()
+
+
+def test_import_rejects_option_writes_the_rejected_rows(tmp_path: Path) -> None:
+    """Crmkit import --rejects writes each rejected row with its cells and reason."""
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "Name,Email,Mobile\nAnn Lee,ann@alpha.example,+44 7400 123456\nBad Row,nope@,12\n",
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "r.csv"
+    db = f"sqlite:///{tmp_path / 'crm.db'}"
+    code = main(["import", str(source), "--db", db, "--rejects", str(rejects), "-q"])
+    with rejects.open(encoding="utf-8-sig") as fh:
+        (row,) = list(csv.DictReader(fh))
+
+    assert 0 == code
+    assert ("Bad Row", "nope@", "12", "2") == (row["Name"], row["Email"], row["Mobile"], row["row"])
+    assert "invalid e-mail" in row["reason"]
+
+
+def test_unexpected_errors_are_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An error with a multi-line message (a database driver's) still prints one line."""
+    from crmkit import cli  # noqa: PLC0415
+
+    class DriverError(Exception):
+        pass
+
+    class WrappedError(Exception):
+        def __init__(self) -> None:
+            super().__init__("(driver) disk I/O error\n[SQL: INSERT ...]\n(Background: ...)")
+            self.orig = DriverError("disk I/O error\nmore detail")
+
+    def boom(args: object) -> int:
+        raise WrappedError
+
+    monkeypatch.setitem(cli._COMMANDS, "export", boom)
+    code = main(["export", "-o", str(tmp_path / "e.csv")])
+    err = capsys.readouterr().err
+
+    assert 0 != code
+    assert "crmkit: database error: disk I/O error\n" == err

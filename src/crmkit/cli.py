@@ -1,7 +1,8 @@
 """The ``crmkit`` command line: clean, import, dedupe, export and undo-import.
 
-Every error a user can cause (a missing file, a bad option, an unreadable spreadsheet) ends
-in one line on stderr and exit code 2 (1 for a failure while working), never a traceback.
+Every error ends in one line on stderr, ``crmkit: <what went wrong>``, and a non-zero exit
+code: 2 for what a user can cause (a missing file, a bad option, an unreadable spreadsheet,
+a database that cannot be opened), 1 for a failure while working. Never a traceback.
 """
 
 from __future__ import annotations
@@ -10,18 +11,55 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import Any, Final, NoReturn
 
-from crmkit.errors import CrmkitError
+from crmkit.errors import ConfigError, CrmkitError
 
 __all__ = ["main"]
 
 DEFAULT_DB = "sqlite:///crm.db"
 
+# the library names an argument by its parameter; a command-line user knows the option
+_OPTIONS: Final = {
+    "out": "-o/--output",
+    "path": "-o/--output",
+    "duplicates": "--duplicates",
+    "rejects": "--rejects",
+    "region": "--region",
+    "locale": "--locale",
+    "columns": "--columns",
+    "where": "--where",
+    "key": "--key",
+}
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"crmkit: error: {message}\n")
+        self.exit(2, f"crmkit: {_first_line(message)}\n")
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else "failed"
+
+
+def _message(exc: BaseException) -> str:
+    """What to tell the user about *exc*, in one line."""
+    if isinstance(exc, ConfigError):
+        option = _OPTIONS.get(exc.path)
+        if option is not None:
+            return f"{option}: {_first_line(exc.reason)}"
+    if isinstance(exc, OSError):
+        return _first_line(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
+    # a database driver's error (through SQLAlchemy) carries the driver's own message,
+    # without the statement and the link SQLAlchemy adds on further lines
+    original = getattr(exc, "orig", None)
+    if isinstance(original, BaseException) and str(original).strip():
+        return f"database error: {_first_line(str(original))}"
+    if isinstance(exc, CrmkitError):
+        return _first_line(str(exc))
+    return f"failed: {type(exc).__name__}: {_first_line(str(exc))}"
 
 
 def _mapping(items: Sequence[str]) -> dict[str, str | None]:
@@ -91,6 +129,9 @@ def _build() -> argparse.ArgumentParser:
     )
     imp.add_argument("--dry-run", action="store_true", help="report, but write nothing")
     imp.add_argument("--actor", help="who is importing (for the history)")
+    imp.add_argument(
+        "--rejects", help="write the rows that could not be used, with the reason (.csv/.xlsx)"
+    )
     _reading(imp)
     _common(imp)
 
@@ -208,6 +249,9 @@ def _clean(args: argparse.Namespace) -> int:
     elif not args.quiet:
         rows = _counts(report)
         rows.insert(-1, ("duplicate groups", f"{report.duplicate_groups:,}"))
+        if report.values_not_kept:
+            where = " (see the duplicates file)" if "duplicates" in report.outputs else ""
+            rows.insert(-1, ("values not kept", f"{report.values_not_kept:,}{where}"))
         rows += [(role, path) for role, path in report.outputs.items()]
         ignored = ", ".join(c for c, _ in report.mapping.ignored)
         if ignored:
@@ -216,16 +260,42 @@ def _clean(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store(url: str) -> Any:
+def _store(url: str, *, create: bool = False) -> Any:
+    """Open the store at *url*; unless *create*, an SQLite file must already exist.
+
+    A command that only reads (export, dedupe, undo-import) would otherwise create an empty
+    database at a mistyped path and report that it found nothing.
+    """
+    if not create:
+        missing = _missing_sqlite_file(url)
+        if missing is not None:
+            raise CrmkitError(f"no database at {missing} (import into it first, or check --db)")
     from .storage import open_store  # noqa: PLC0415 - loaded only by the command that needs it
 
     return open_store(url)
 
 
+def _missing_sqlite_file(url: str) -> str | None:
+    """The file an SQLite *url* names when it does not exist, else None."""
+    from sqlalchemy.engine import make_url  # noqa: PLC0415 - loaded only by the command that needs it
+    from sqlalchemy.exc import ArgumentError  # noqa: PLC0415 - loaded only by the command that needs it
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise CrmkitError(f"--db: not a database URL: {url!r}") from exc
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        return None  # an SQLite URI with its own options: the driver decides
+    return None if Path(database).is_file() else database
+
+
 def _import(args: argparse.Namespace) -> int:
     from .importers import import_file  # noqa: PLC0415 - loaded only by the command that needs it
 
-    store = _store(args.db)
+    store = _store(args.db, create=True)
     bar, update = _progress(args)
     try:
         if bar is not None:
@@ -244,6 +314,7 @@ def _import(args: argparse.Namespace) -> int:
             encoding=args.encoding,
             delimiter=args.delimiter,
             progress=update,
+            rejects=args.rejects,
         )
     finally:
         if bar is not None:
@@ -254,6 +325,8 @@ def _import(args: argparse.Namespace) -> int:
     elif not args.quiet:
         rows = _counts(report)
         rows.append(("import id", report.import_id + (" (dry run)" if report.dry_run else "")))
+        if args.rejects:
+            rows.append(("rejects", args.rejects))
         _summary(f"crmkit import {args.input}", rows, args)
     return 0
 
@@ -350,15 +423,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(stop.code or 0)
     try:
         return _COMMANDS[args.command](args)
-    except CrmkitError as exc:
-        print(f"crmkit: error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"crmkit: error: {exc.strerror or exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("crmkit: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # the last guard: one line, never a traceback
-        print(f"crmkit: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+        print(f"crmkit: {_message(exc)}", file=sys.stderr)
+        user_caused = isinstance(exc, CrmkitError | OSError) or hasattr(exc, "orig")
+        return 2 if user_caused else 1

@@ -7,8 +7,9 @@ import attrs
 import pytest
 from openpyxl import load_workbook
 
+from crmkit.contacts import Contact
 from crmkit.errors import ConfigError, SourceError
-from crmkit.importers import Progress, clean_file, open_source
+from crmkit.importers import Progress, clean_file, import_file, open_source
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -131,7 +132,7 @@ def test_bad_inputs(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("Name,Phone\nA,1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="two-letter"):
         clean_file(tmp_path / "a.csv", out=tmp_path / "c.csv", region="Pakistan")
-    with pytest.raises(SourceError, match=r"use \.csv or \.xlsx"):
+    with pytest.raises(ConfigError, match=r"^out: cannot write .*c\.pdf: unknown format '\.pdf'"):
         clean_file(tmp_path / "a.csv", out=tmp_path / "c.pdf")
 
 
@@ -197,3 +198,152 @@ def test_rows_in_both_kinds_of_group_are_written_once(
 
     assert len(sources) == len(set(sources))
     assert report.created + report.merged == len(sources)
+
+
+@pytest.mark.parametrize(
+    ("option", "same_as"),
+    [("out", "input"), ("rejects", "input"), ("duplicates", "input"), ("rejects", "out")],
+)
+def test_refuses_to_overwrite_the_input_or_another_output(
+    tmp_path: Path, option: str, same_as: str
+) -> None:
+    """An output naming the input (or another output) is a ConfigError; nothing is written."""
+    source = tmp_path / "a.csv"
+    source.write_text("Name,Email\nAnn Lee,ann@x.example\n", encoding="utf-8")
+    before = source.read_bytes()
+    paths: dict[str, Path] = {"out": tmp_path / "clean.csv"}
+    paths[option] = source if same_as == "input" else tmp_path / "sub" / ".." / "clean.csv"
+    what = "the input" if same_as == "input" else "the out output"
+
+    with pytest.raises(ConfigError, match=rf"^{option}: .* would overwrite {what}$"):
+        clean_file(source, **paths)  # type: ignore[arg-type]
+    assert before == source.read_bytes()
+    assert ["a.csv"] == sorted(p.name for p in tmp_path.iterdir())
+
+
+def _dupes_file(tmp_path: Path) -> Path:
+    source = tmp_path / "dupes.csv"
+    source.write_text(
+        "Name,Email,Mobile,Job Title,City\n"
+        "Dee One,john@acme.example,+44 7400 123456,CTO,Paris\n"
+        "Dee One,JOHN@acme.example,+447400123456,CEO,Lyon\n"
+        'Dee One,"JOHN@acme.example; dee@other.example",+44 7400 999999,,Paris\n',
+        encoding="utf-8",
+    )
+    return source
+
+
+def test_merging_loses_no_value(tmp_path: Path) -> None:
+    """Values a merged row does not keep are listed under "not kept" in the duplicates file."""
+    out, dupes = tmp_path / "c.csv", tmp_path / "d.csv"
+    report = clean_file(_dupes_file(tmp_path), out=out, duplicates=dupes, fuzzy=False)
+    (row,) = _read(out)
+    groups = _read(dupes)
+
+    assert ("CTO", "Paris") == (row["job_title"], row["city"])
+    assert ["", "job_title=CEO; city=Lyon", ""] == [g["not kept"] for g in groups]
+    assert 2 == report.values_not_kept
+    assert report.accounted
+
+
+def test_merged_emails_and_phones_are_deduplicated_by_key(tmp_path: Path) -> None:
+    """john@ and JOHN@ are one address, and one number in two spellings is one phone."""
+    out = tmp_path / "c.csv"
+    clean_file(_dupes_file(tmp_path), out=out, fuzzy=False)
+    (row,) = _read(out)
+
+    assert ["john@acme.example", "dee@other.example"] == [row["email"], row["email_2"]]
+    assert ["+447400123456", "+447400999999"] == [row["mobile"], row["mobile_2"]]
+    assert "3" not in [row.get("email_3"), row.get("mobile_3")]
+    assert not any(";" in row[k] for k in ("email", "email_2", "mobile", "mobile_2"))
+
+
+@pytest.mark.parametrize("name", ["utf8", "xlsx", "jsonl", "ragged", "bundled", "bundled_fa"])
+def test_clean_output_imports_as_the_same_contacts(
+    fixtures: dict[str, Path], tmp_path: Path, name: str
+) -> None:
+    """Importing the clean file gives one contact per clean row, same e-mails and phones."""
+    from crmkit.contacts import normalize_email  # noqa: PLC0415
+    from crmkit.storage import MemoryStore  # noqa: PLC0415
+
+    out = tmp_path / "clean.csv"
+    clean_file(fixtures[name], out=out)
+    rows = _read(out)
+    store = MemoryStore()
+    report = import_file(out, store, fuzzy=False)
+    contacts = list(store.contacts.find(limit=10_000))
+
+    def expected(row: dict[str, str]) -> tuple[frozenset[str], frozenset[str], str]:
+        emails = {
+            normalize_email(v).match_key for k, v in row.items() if k.startswith("email") and v
+        }
+        phones = {v for k, v in row.items() if "phone" in k or k.startswith("mobile") if v}
+        return frozenset(emails), frozenset(phones), row["name"]
+
+    def actual(contact: Contact) -> tuple[frozenset[str], frozenset[str], str]:
+        emails = frozenset(e.address.match_key for e in contact.emails)
+        return emails, frozenset(p.number.e164 for p in contact.phones), contact.full_name
+
+    assert (0, len(rows), len(rows)) == (report.rejected, report.created, len(contacts))
+    assert sorted(map(repr, map(expected, rows))) == sorted(map(repr, map(actual, contacts)))
+    assert report.accounted
+
+
+def test_rejects_keep_extra_cells_of_ragged_rows(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """A row longer than the header keeps its surplus cells under extra_1, extra_2."""
+    rejects = tmp_path / "r.csv"
+    clean_file(fixtures["ragged"], out=tmp_path / "c.csv", rejects=rejects)
+    (bad,) = _read(rejects)
+
+    assert ("Too Many", "extra", "cells") == (bad["Full Name"], bad["extra_1"], bad["extra_2"])
+    assert "row has 7 cells but the header has 5" in bad["reason"]
+
+
+def test_a_bad_json_line_is_a_rejected_row(tmp_path: Path) -> None:
+    """One line that is not JSON is rejected with its row number; the others are cleaned."""
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"Name": "Ann Lee", "Email": "ann@x.example"}\n'
+        "{not json\n"
+        '{"Name": "Raj Patel", "Email": "raj@x.example"}\n',
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "r.csv"
+    report = clean_file(source, out=tmp_path / "c.csv", rejects=rejects)
+    (bad,) = _read(rejects)
+
+    assert (3, 2, 1) == (report.rows_read, report.created, report.rejected)
+    assert ("2", "{not json") == (bad["row"], bad["extra_1"])
+    assert "line 2 is not JSON" in bad["reason"]
+    assert report.accounted
+
+
+def test_an_abort_leaves_no_output(
+    fixtures: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the clean fails part way, no output file (and no temporary file) is left."""
+    from crmkit.importers import _clean  # noqa: PLC0415
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise SourceError("disk", "full")
+
+    monkeypatch.setattr(_clean, "_fold_groups", broken)
+    folder = tmp_path / "out"
+
+    with pytest.raises(SourceError, match="cannot read disk: full"):
+        clean_file(
+            fixtures["utf8"],
+            out=folder / "c.csv",
+            rejects=folder / "r.csv",
+            duplicates=folder / "d.csv",
+        )
+    assert not folder.exists() or [] == list(folder.iterdir())
+
+
+def test_unknown_region_is_a_config_error_up_front(
+    fixtures: dict[str, Path], tmp_path: Path
+) -> None:
+    """region="XX" is refused before anything is read or written."""
+    with pytest.raises(ConfigError, match=r"^region: unknown region 'XX'"):
+        clean_file(fixtures["utf8"], out=tmp_path / "c.csv", region="XX")
+    assert not (tmp_path / "c.csv").exists()

@@ -173,3 +173,32 @@ def test_rules_find_a_stored_contact_by_a_later_email(tmp_path: Path) -> None:
 
     assert (0, 1) == (report.created, report.merged)
     assert ["ann@alpha.example", "ann@beta.example"] == [e.address.value for e in contact.emails]
+
+
+def test_rejects_file_keeps_every_cell(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """import_file(rejects=...) writes each rejected row's cells, row, column and reason."""
+    import csv  # noqa: PLC0415
+
+    rejects = tmp_path / "r.csv"
+    report = import_file(fixtures["ragged"], MemoryStore(), rejects=rejects)
+    with rejects.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+
+    assert report.rejected == len(rows)
+    assert ("Too Many", "extra", "cells", "2") == (
+        rows[0]["Full Name"],
+        rows[0]["extra_1"],
+        rows[0]["extra_2"],
+        rows[0]["row"],
+    )
+    assert report.accounted
+
+
+def test_import_bad_region_store_and_rejects(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """A bad region, store or rejects path is a ConfigError naming it, before any work."""
+    with pytest.raises(ConfigError, match=r"^region: unknown region 'XX'"):
+        import_file(fixtures["utf8"], MemoryStore(), region="XX")
+    with pytest.raises(ConfigError, match=r"^store: expected a crmkit Store, got NoneType"):
+        import_file(fixtures["utf8"], None)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"^rejects: .* would overwrite the input"):
+        import_file(fixtures["utf8"], MemoryStore(), rejects=fixtures["utf8"])

@@ -89,7 +89,7 @@ def test_one_shot_iterator_cannot_be_read_twice() -> None:
         (None, ".csv", "no such file"),
         (b"", ".csv", "empty"),
         (b"a,b\n", ".doc", "unknown file type"),
-        (b"not json\n", ".jsonl", "not JSON"),
+        (b"not json\n", ".jsonl", "holds no JSON objects"),
         (b"not a workbook", ".xlsx", "not a readable spreadsheet"),
     ],
 )

@@ -1,31 +1,35 @@
 """``clean_file``: a messy spreadsheet in; a clean file, a duplicates report and rejects out.
 
-Two passes keep memory flat. The first normalizes every row, writes rejected rows straight
-to the rejects output, and spills usable rows and their match keys to a temporary SQLite
-file. Duplicates are then found from the keys alone (SQLite groups them on disk), and the
-second pass reads the spilled rows back in input order, writing each group once, merged.
+Two passes keep memory flat. The first normalizes every row, spools rejected rows, and
+spills usable rows and their match keys to a temporary SQLite file. Duplicates are then
+found from the keys alone (SQLite groups them on disk), each group is folded into one row
+(the values it does not keep go to the duplicates report), and the second pass reads the
+spilled rows back in input order, writing each group once. Every output is written under a
+temporary name and renamed into place only when all of them are complete.
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
 from ._collector import fewer_collections
-from ._engine import Coerce, estimate_rows, infer_regions, spilled
+from ._engine import Coerce, Spilled, estimate_rows, infer_regions, spilled
+from ._fold import fold, split_columns, split_values, widths
 from ._fuzzy import FUZZY_LIMIT, check_rules, fuzzy_groups
 from ._groups import Group, Spill, combine, key_groups
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping, CustomFieldSource, map_columns
+from ._rejects import RejectsSpool
 from ._report import CleanReport, ProgressCallback, Rejection
-from ._rows import RowResult
 from ._sources import Table, open_source
-from ._synonyms import FIELDS, MULTI_FIELDS
-from ._tabular import TableWriter
+from ._synonyms import FIELDS
+from ._tabular import TableWriter, check_outputs
 
 __all__ = ["clean_file", "prepare"]
 
@@ -54,13 +58,14 @@ def prepare(
         SourceError: if the source cannot be read.
         ConfigError: for a bad mapping override, region or locale.
     """
+    # options first: a bad region or locale is reported before the file is opened
+    options = LocaleOptions(region=region, locale=locale, jalali=jalali)
     table = (
         source
         if isinstance(source, Table)
         else open_source(source, sheet=sheet, encoding=encoding, delimiter=delimiter)
     )
     columns = map_columns(table.headers, mapping, schema=schema)
-    options = LocaleOptions(region=region, locale=locale, jalali=jalali)
     if options.phone_region is None and table.format != "records":
         options = LocaleOptions(
             locale=locale, jalali=jalali, fallback_regions=infer_regions(table, columns)
@@ -93,12 +98,17 @@ def clean_file(
     Args:
         path: a CSV, XLSX or JSON-lines file.
         out: the clean file (``.csv`` or ``.xlsx``): one row per contact, duplicates merged,
-            phones in E.164, e-mails normalized, names split, plus ``source_rows`` naming
-            the input rows it came from.
-        duplicates: where to write the duplicate groups (group, score, row, the explanation
-            in words, and the main values of each row), or None.
-        rejects: where to write the rows that could not be used: every original cell, plus
-            ``row``, ``column`` and ``reason``; or None.
+            phones in E.164, e-mails normalized, names split, each e-mail and phone in a
+            column of its own (``email``, ``email_2``, ``mobile``, ``mobile_2``...), plus
+            ``source_rows`` naming the input rows it came from. :func:`import_file` reads
+            it back as the same contacts.
+        duplicates: where to write the duplicate groups (group, score, row, the main values
+            of each row, the values of the row the merged row does not keep as
+            ``field=value`` pairs under ``not kept``, and the explanation in words), or
+            None.
+        rejects: where to write the rows that could not be used: every original cell
+            (cells past the last header under ``extra_1``, ``extra_2``...), plus ``row``,
+            ``column`` and ``reason``; or None.
         region: ISO 3166 region for phone numbers written without a country code.
         locale: babel locale for dates and numbers (``fa_IR`` also means Jalali dates).
         rules: the match rules (a ``MatchRules`` for contacts) for finding duplicates
@@ -121,9 +131,13 @@ def clean_file(
         The report; its counts add up to the rows read.
 
     Raises:
-        SourceError: if the input cannot be read or an output cannot be written.
-        ConfigError: for a bad mapping, region, locale or match rules.
+        SourceError: if the input cannot be read or an output cannot be written (then no
+            output is left half written).
+        ConfigError: for a bad mapping, region, locale or match rules, an output that is
+            not .csv or .xlsx, or an output that is the input or another output (checked
+            before anything is read or written; the error names the option).
     """
+    check_outputs(path, {"out": out, "duplicates": duplicates, "rejects": rejects})
     with fewer_collections():
         return _clean(
             path,
@@ -179,17 +193,12 @@ def _clean(
         encoding=encoding,
         delimiter=delimiter,
     )
-    reasons: Counter[str] = Counter()
-    kept: list[Rejection] = []
+    tally = _Tally()
     outputs = {"clean": str(out)}
+    written: list[TableWriter] = []
     with tempfile.TemporaryDirectory(prefix="crmkit-clean-") as scratch:
         spill = Spill(Path(scratch) / "rows.db")
-        reject_writer = None
-        if rejects is not None:
-            reject_writer = TableWriter(rejects, _reject_headers(table.headers))
-            outputs["rejects"] = str(rejects)
-        rows_read = skipped = rejected = 0
-        filled: set[str] = set()
+        spool = RejectsSpool(Path(scratch), table.headers) if rejects is not None else None
         try:
             chunks = spilled(
                 table,
@@ -201,72 +210,91 @@ def _clean(
                 total=estimate_rows(table),
             )
             for chunk in chunks:
-                rows_read += chunk.size
                 spill.add_many(chunk.usable)
-                filled.update(chunk.filled)
-                for result in chunk.others:
-                    if result.status == "skipped":
-                        skipped += 1
-                        reasons[result.reason] += 1
-                        continue
-                    rejected += 1
-                    for problem in result.problems:
-                        reasons[_reason_kind(problem.reason)] += 1
-                    if len(kept) < _KEEP_REJECTIONS:
-                        first = result.problems[0]
-                        kept.append(
-                            Rejection(result.number, first.column, first.value, first.reason)
-                        )
-                    if reject_writer is not None:
-                        reject_writer.write(_reject_row(result))
+                tally.take(chunk, spool)
+            spill.commit()
+            groups, common = key_groups(spill)
+            fuzzy = fuzzy if fuzzy is not None else spill.count() <= FUZZY_LIMIT
+            if fuzzy:
+                groups = combine(groups, fuzzy_groups(spill.features(), match_rules))
+            dupes = None
+            if duplicates is not None:
+                dupes = TableWriter(duplicates, _DUPLICATE_HEADERS, option="duplicates")
+                written.append(dupes)
+                outputs["duplicates"] = str(duplicates)
+            not_kept = _fold_groups(spill, groups, dupes, tally.counts)
+            fields = _output_fields(columns, tally.filled)
+            clean = _write_clean(spill, fields, tally.counts, out)
+            written.append(clean)
+            if spool is not None and rejects is not None:
+                written.append(spool.write(rejects))
+                outputs["rejects"] = str(rejects)
+            for writer in written:
+                writer.finish()
+        except BaseException:
+            for writer in written:
+                writer.discard()
+            raise
         finally:
-            if reject_writer is not None:
-                reject_writer.close()
-        spill.commit()
-        groups, common = key_groups(spill)
-        fuzzy = fuzzy if fuzzy is not None else spill.count() <= FUZZY_LIMIT
-        if fuzzy:
-            groups = combine(groups, fuzzy_groups(spill.features(), match_rules))
-        fields = _output_fields(columns, filled)
-        created = _write_clean(spill, groups, fields, out)
-        if duplicates is not None:
-            _write_duplicates(spill, groups, duplicates)
-            outputs["duplicates"] = str(duplicates)
-        spill.close()
+            spill.close()
+            if spool is not None:
+                spool.close()
+    for writer in written:
+        writer.publish()
     merged = sum(len(g.members) - 1 for g in groups)
     return CleanReport(
         source=table.name,
-        rows_read=rows_read,
-        created=created,
+        rows_read=tally.rows_read,
+        created=clean.rows,
         merged=merged,
-        skipped=skipped,
-        rejected=rejected,
+        skipped=tally.skipped,
+        rejected=tally.rejected,
         duplicate_groups=len(groups),
-        reasons=dict(reasons.most_common()),
-        rejections=tuple(kept),
+        reasons=dict(tally.reasons.most_common()),
+        rejections=tuple(tally.kept),
         mapping=columns,
         outputs=outputs,
         seconds=time.perf_counter() - started,
         skipped_keys=common,
         fuzzy=fuzzy,
+        values_not_kept=not_kept,
     )
+
+
+class _Tally:
+    """What the first pass counted: rows by outcome, reasons, and the clean file's shape."""
+
+    def __init__(self) -> None:
+        self.rows_read = self.skipped = self.rejected = 0
+        self.reasons: Counter[str] = Counter()
+        self.kept: list[Rejection] = []
+        self.filled: set[str] = set()
+        self.counts: dict[str, int] = {}
+
+    def take(self, chunk: Spilled, spool: RejectsSpool | None) -> None:
+        self.rows_read += chunk.size
+        self.filled.update(chunk.filled)
+        for field, count in chunk.widths.items():
+            self.counts[field] = max(self.counts.get(field, 0), count)
+        for result in chunk.others:
+            if result.status == "skipped":
+                self.skipped += 1
+                self.reasons[result.reason] += 1
+                continue
+            self.rejected += 1
+            for problem in result.problems:
+                self.reasons[_reason_kind(problem.reason)] += 1
+            if len(self.kept) < _KEEP_REJECTIONS:
+                first = result.problems[0]
+                self.kept.append(Rejection(result.number, first.column, first.value, first.reason))
+            if spool is not None:
+                spool.add(result)
 
 
 def _reason_kind(reason: str) -> str:
     # counts group by the kind of problem, not by each value's details
     head = reason.split(":", 1)[0]
     return head if head.startswith("invalid") else reason
-
-
-def _reject_headers(headers: tuple[str, ...]) -> list[str]:
-    extra = ["row", "column", "reason"]
-    taken = set(headers)
-    return [*headers, *(f"crmkit_{name}" if name in taken else name for name in extra)]
-
-
-def _reject_row(result: RowResult) -> list[str]:
-    columns = "; ".join(dict.fromkeys(p.column for p in result.problems))
-    return [*result.cells, str(result.number), columns, result.summary]
 
 
 def _output_fields(columns: ColumnMapping, filled: set[str]) -> list[str]:
@@ -280,64 +308,62 @@ def _output_fields(columns: ColumnMapping, filled: set[str]) -> list[str]:
     return [*wanted, *custom]
 
 
-def _merge(rows: list[tuple[int, dict[str, str]]]) -> dict[str, str]:
-    """Fold duplicate rows into one: the first non-empty value; lists are united."""
-    merged: dict[str, str] = {}
-    for _, values in rows:
-        for field, value in values.items():
-            if not value:
-                continue
-            if field in MULTI_FIELDS and field in merged:
-                items = dict.fromkeys([*merged[field].split("; "), *value.split("; ")])
-                merged[field] = "; ".join(items)
-            else:
-                merged.setdefault(field, value)
-    return merged
-
-
-def _write_clean(spill: Spill, groups: list[Group], fields: list[str], out: str | Path) -> int:
-    first_of: dict[int, Group] = {}
-    later: set[int] = set()
-    for group in groups:
-        first_of[group.members[0]] = group
-        later.update(group.members[1:])
-    headers = [f.removeprefix(CUSTOM_PREFIX) for f in fields] + ["source_rows"]
-    with TableWriter(out, headers) as writer:
-        for number, values in spill.rows():
-            if number in later:
-                continue
-            found = first_of.get(number)
-            if found is None:
-                row, sources = values, str(number)
-            else:
-                row = _merge(spill.get(found.members))
-                sources = "; ".join(map(str, found.members))
-            writer.write([*(row.get(f, "") for f in fields), sources])
-        return writer.rows
-
-
 _DUPLICATE_HEADERS: Final = (
-    "group", "score", "row", "kept", "name", "email", "phone", "company", "explanation",
+    "group", "score", "row", "kept", "name", "email", "phone", "company", "not kept",
+    "explanation",
 )  # fmt: skip
 
 
-def _write_duplicates(spill: Spill, groups: list[Group], path: str | Path) -> None:
-    phone: Callable[[dict[str, str]], str] = lambda v: "; ".join(  # noqa: E731
-        x for x in (v.get("mobile"), v.get("phone"), v.get("home_phone")) if x
-    )
-    with TableWriter(path, _DUPLICATE_HEADERS) as writer:
-        for group in groups:
-            for index, (number, values) in enumerate(spill.get(group.members)):
-                writer.write(
-                    [
-                        group.number,
-                        f"{group.score:.2f}",
-                        number,
-                        "yes" if index == 0 else "merged",
-                        values.get("name", ""),
-                        values.get("email", ""),
-                        phone(values),
-                        values.get("company", ""),
-                        group.explanation,
-                    ]
-                )
+def _phones(values: dict[str, str]) -> str:
+    return "; ".join(x for x in (values.get(f) for f in ("mobile", "phone", "home_phone")) if x)
+
+
+def _fold_groups(
+    spill: Spill, groups: list[Group], dupes: TableWriter | None, counts: dict[str, int]
+) -> int:
+    """Fold each group into one row (stored in the spill); report every row of each group.
+
+    Returns:
+        How many values of merged rows the folded rows do not keep (each one is listed in
+        the duplicates report).
+    """
+    not_kept = 0
+    for group in groups:
+        members = spill.get(group.members)
+        values, lost = fold(members)
+        widths(values, counts)
+        spill.add_merged(group, json.dumps(values, ensure_ascii=False))
+        not_kept += sum(map(len, lost))
+        if dupes is None:
+            continue
+        for index, ((number, row), dropped) in enumerate(zip(members, lost, strict=True)):
+            dupes.write(
+                [
+                    group.number,
+                    f"{group.score:.2f}",
+                    number,
+                    "yes" if index == 0 else "merged",
+                    row.get("name", ""),
+                    row.get("email", ""),
+                    _phones(row),
+                    row.get("company", ""),
+                    "; ".join(dropped),
+                    group.explanation,
+                ]
+            )
+    return not_kept
+
+
+def _write_clean(
+    spill: Spill, fields: list[str], counts: dict[str, int], out: str | Path
+) -> TableWriter:
+    columns = split_columns(fields, counts)
+    writer = TableWriter(out, [c[0] for c in columns] + ["source_rows"], option="out")
+    try:
+        for values, sources in spill.output_rows():
+            writer.write([*split_values(values, columns), sources])
+        writer.finish()
+    except BaseException:
+        writer.discard()
+        raise
+    return writer

@@ -39,8 +39,15 @@ def row_to_contact(
             phone fields of *values*.
 
     Raises:
-        ValidationError: if the values do not make a valid contact.
+        ValidationError: if the values do not make a valid contact (or are not a mapping
+            of text).
     """
+    given: object = values  # callers are not type-checked: check what really came
+    if not isinstance(given, Mapping):
+        raise ValidationError(given, "expected a mapping of field values", field="values")
+    bad = [k for k, v in given.items() if not isinstance(k, str) or not isinstance(v, str)]
+    if bad:
+        raise ValidationError(given[bad[0]], "expected text", field=str(bad[0]))
     email_entries: list[object]
     if emails is None:
         email_entries = [e for e in values.get("email", "").split("; ") if e]
@@ -72,7 +79,13 @@ def row_to_contact(
         postal_code=values.get("postal_code", ""),
         country=values.get("country", ""),
     )
-    birth = values.get("birth_date")
+    birth_text = values.get("birth_date")
+    try:
+        birth = date.fromisoformat(birth_text) if birth_text else None
+    except ValueError as exc:
+        raise ValidationError(
+            birth_text, "not an ISO date (expected e.g. 2024-08-02)", field="birth_date"
+        ) from exc
     return Contact(
         prefix=values.get("prefix", ""),
         first_name=values.get("first_name", ""),
@@ -83,7 +96,7 @@ def row_to_contact(
         phones=phone_entries,
         addresses=() if address.is_blank() else (address,),
         job_title=values.get("job_title", ""),
-        birth_date=date.fromisoformat(birth) if birth else None,
+        birth_date=birth,
         tags=[t for t in values.get("tags", "").split("; ") if t],
         lead_source=values.get("lead_source") or None,
         lifecycle_stage=values.get("lifecycle_stage") or None,

@@ -21,6 +21,7 @@ from typing import Any, Final, NamedTuple, TypeVar
 from crmkit.contacts import Contact
 
 from ._convert import with_contact
+from ._fold import widths
 from ._fuzzy import features
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping
@@ -100,6 +101,11 @@ def _packed(args: _Args, rows: list[SourceRow]) -> list[Packed]:
     return [_pack(_normalize(r, mapping, options, coerce, keep_cells=False)) for r in rows]
 
 
+def _packed_with_cells(args: _Args, rows: list[SourceRow]) -> list[RowResult]:
+    mapping, options, coerce = args
+    return [_normalize(r, mapping, options, coerce, keep_cells=True) for r in rows]
+
+
 def _pack(result: RowResult) -> Packed:
     # plain tuples cross the process boundary several times cheaper than attrs instances
     if result.status == "ok":
@@ -116,15 +122,24 @@ def with_contacts(
     workers: int | None = None,
     progress: ProgressCallback | None = None,
     total: int | None = None,
+    keep_cells: bool = False,
 ) -> Iterator[tuple[RowResult, Contact | None]]:
     """Like :func:`normalized`, with the :class:`Contact` of each usable row (else None).
 
     The contacts are built in this process from the objects validated during
     normalization (unpickling a contact built in a worker costs as much as building it).
-    A row that makes no valid contact comes back rejected.
+    A row that makes no valid contact comes back rejected (with its cells when
+    *keep_cells*).
     """
     rows = normalized(
-        table, mapping, options, coerce=coerce, workers=workers, progress=progress, total=total
+        table,
+        mapping,
+        options,
+        coerce=coerce,
+        workers=workers,
+        progress=progress,
+        total=total,
+        keep_cells=keep_cells,
     )
     return map(with_contact, rows)
 
@@ -146,18 +161,21 @@ def spill_chunk(results: list[RowResult]) -> Spilled:
 
     Usable rows become ``(number, values as JSON, keys, features as JSON)`` (the JSON is
     made where the row was normalized, so a worker process does that work too), the other
-    rows stay whole, and the fields any usable row fills are listed.
+    rows stay whole, and the fields any usable row fills are listed, with the most values
+    a row has in each e-mail and phone field.
     """
     usable: list[tuple[int, str, tuple[str, ...], str]] = []
     others: list[RowResult] = []
     filled: set[str] = set()
+    counts: dict[str, int] = {}
     for result in results:
         if result.status == "ok":
             usable.append((result.number, _dumps(result.values), result.keys, features(result)))
             filled.update(result.values)
+            widths(result.values, counts)
         else:
             others.append(result)
-    return Spilled(usable, others, frozenset(filled), len(results))
+    return Spilled(usable, others, frozenset(filled), len(results), counts)
 
 
 class Spilled(NamedTuple):
@@ -169,12 +187,14 @@ class Spilled(NamedTuple):
         others: the skipped and rejected rows.
         filled: the fields at least one usable row fills.
         size: rows in the chunk.
+        widths: the most values one usable row has in each e-mail and phone field.
     """
 
     usable: list[tuple[int, str, tuple[str, ...], str]]
     others: list[RowResult]
     filled: frozenset[str]
     size: int
+    widths: dict[str, int]
 
 
 def normalized(
@@ -186,10 +206,12 @@ def normalized(
     workers: int | None = None,
     progress: ProgressCallback | None = None,
     total: int | None = None,
+    keep_cells: bool = False,
 ) -> Iterator[RowResult]:
     """Yield the :class:`RowResult` of every row of *table*, in order.
 
-    Usable rows come without their original cells (only rejected rows need them).
+    Usable rows come without their original cells (only rejected rows need them) unless
+    *keep_cells*.
 
     Args:
         table: the input.
@@ -200,7 +222,15 @@ def normalized(
             more, else none (the work runs in this process).
         progress: called after each chunk.
         total: the expected number of rows, for the progress estimate.
+        keep_cells: keep the original cells of usable rows too.
     """
+    if keep_cells:
+        whole = _run(
+            table, mapping, options, _packed_with_cells, coerce=coerce, workers=workers, total=total
+        )
+        for rows in _with_progress(whole, progress, total, len):
+            yield from rows
+        return
     chunks = _run(table, mapping, options, _packed, coerce=coerce, workers=workers, total=total)
     for chunk in _with_progress(chunks, progress, total, len):
         yield from map(_unpack, chunk)

@@ -55,6 +55,10 @@ class Spill:
                 number INTEGER PRIMARY KEY, data TEXT NOT NULL, features TEXT NOT NULL
             );
             CREATE TABLE keys (key TEXT NOT NULL, number INTEGER NOT NULL);
+            CREATE TABLE merged (
+                number INTEGER PRIMARY KEY, data TEXT NOT NULL, sources TEXT NOT NULL
+            );
+            CREATE TABLE folded (number INTEGER PRIMARY KEY);
             """
         )
         self._rows: list[tuple[int, str, str]] = []
@@ -93,8 +97,26 @@ class Spill:
         yield from self.db.execute("SELECT number, features FROM rows ORDER BY number")
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """Every usable row's number and values, in row order."""
         for number, data in self.db.execute("SELECT number, data FROM rows ORDER BY number"):
             yield number, json.loads(data)
+
+    def add_merged(self, group: Group, data: str) -> None:
+        """Store a group's folded row (as JSON) in place of its first row; drop the others."""
+        sources = "; ".join(map(str, group.members))
+        self.db.execute("INSERT INTO merged VALUES (?, ?, ?)", (group.members[0], data, sources))
+        self.db.executemany("INSERT INTO folded VALUES (?)", [(n,) for n in group.members[1:]])
+
+    def output_rows(self) -> Iterator[tuple[dict[str, str], str]]:
+        """The clean rows in row order: each row or its group's folded row, with its sources."""
+        found = self.db.execute(
+            "SELECT r.number, coalesce(m.data, r.data), m.sources FROM rows r"
+            " LEFT JOIN merged m ON m.number = r.number"
+            " LEFT JOIN folded f ON f.number = r.number"
+            " WHERE f.number IS NULL ORDER BY r.number"
+        )
+        for number, data, sources in found:
+            yield json.loads(data), sources or str(number)
 
     def get(self, numbers: tuple[int, ...]) -> list[tuple[int, dict[str, str]]]:
         marks = ",".join("?" * len(numbers))

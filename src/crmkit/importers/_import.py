@@ -11,6 +11,7 @@ way is finished by running it again.
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -28,8 +29,10 @@ from ._collector import fewer_collections
 from ._engine import Coerce, estimate_rows, with_contacts
 from ._fuzzy import check_rules
 from ._mapping import CustomFieldSource
+from ._rejects import RejectsSpool
 from ._report import ImportReport, ProgressCallback, Rejection
 from ._rows import RowResult
+from ._tabular import check_outputs
 
 if TYPE_CHECKING:  # storage is only needed once an import runs: cleaning works without it
     from crmkit.contacts import MatchRules
@@ -114,6 +117,7 @@ def import_file(
     progress: ProgressCallback | None = None,
     rules: object = None,
     fuzzy: bool = True,
+    rejects: str | Path | None = None,
 ) -> ImportReport:
     """Import a contact spreadsheet into *store*.
 
@@ -146,14 +150,22 @@ def import_file(
             with a stored contact (found through the store's e-mail and phone indexes and
             scored); the default contact rules when None.
         fuzzy: False to match by the key alone.
+        rejects: where to write the rows that could not be used (``.csv`` or ``.xlsx``),
+            as :func:`clean_file` writes them: every original cell, plus ``row``,
+            ``column`` and ``reason``; written when the import ends, also for a dry run.
 
     Returns:
         The report, with the ``import_id`` that :func:`undo_import` takes.
 
     Raises:
-        ConfigError: for an unknown *key* or *on_duplicate*, a bad mapping or bad rules.
-        SourceError: if the input cannot be read.
+        ConfigError: for an unknown *key* or *on_duplicate*, a bad mapping, region, locale
+            or rules, or a *rejects* file that is not .csv or .xlsx or is the input.
+        SourceError: if the input cannot be read or the rejects file cannot be written.
     """
+    given: object = store  # callers are not type-checked: check what really came
+    if given is None or not hasattr(given, "contacts"):
+        raise ConfigError("store", f"expected a crmkit Store, got {type(store).__name__}")
+    check_outputs(path, {"rejects": rejects})
     if key not in _KEYS:
         raise ConfigError("key", f"unknown key {key!r} (expected one of: email, phone)")
     if on_duplicate not in ("merge", "skip", "update", "create"):
@@ -189,7 +201,9 @@ def import_file(
         rules=match_rules if fuzzy else None,
     )
     batch: list[tuple[RowResult, Contact]] = []
-    with fewer_collections():
+    with fewer_collections(), tempfile.TemporaryDirectory(prefix="crmkit-import-") as scratch:
+        if rejects is not None:
+            job.spool = RejectsSpool(Path(scratch), table.headers)
         results = with_contacts(
             table,
             columns,
@@ -198,6 +212,7 @@ def import_file(
             workers=workers,
             progress=progress,
             total=estimate_rows(table),
+            keep_cells=rejects is not None,
         )
         for result, contact in results:
             job.rows_read += 1
@@ -211,6 +226,9 @@ def import_file(
             else:
                 job.reject(result)
         job.flush(batch)
+        if job.spool is not None and rejects is not None:
+            job.spool.write(rejects).publish()
+            job.spool.close()
     return ImportReport(
         import_id=import_id,
         source=table.name,
@@ -252,6 +270,7 @@ class _Job:
         self.counts: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
         self.rejections: list[Rejection] = []
+        self.spool: RejectsSpool | None = None
 
     def skip(self, reason: str) -> None:
         self.counts["skipped"] += 1
@@ -266,6 +285,8 @@ class _Job:
             self.rejections.append(
                 Rejection(result.number, first.column, first.value, first.reason)
             )
+        if self.spool is not None:
+            self.spool.add(result)
 
     def _ruled(
         self,

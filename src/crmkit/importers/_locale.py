@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Final
 
 import jdatetime
+import phonenumbers
 from attrs import field, frozen
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_date_format
@@ -43,14 +44,22 @@ _EXCEL_EPOCH: Final = date(1899, 12, 30)
 def _check_region(value: str | None) -> str | None:
     if value is None or value == "":
         return None
-    if len(value) != 2 or not value.isalpha():
+    given: object = value  # callers are not type-checked: check what really came
+    if not isinstance(given, str) or len(given) != 2 or not given.isalpha():
         raise ConfigError("region", f"expected a two-letter ISO 3166 region code, not {value!r}")
-    return value.upper()
+    code = value.upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        # every number would be rejected with a reason that hides the real mistake
+        raise ConfigError("region", f"unknown region {value!r} (expected e.g. GB, PK, IR, US)")
+    return code
 
 
 def _check_locale(value: str | None) -> str | None:
     if value is None or value == "":
         return None
+    given: object = value  # callers are not type-checked: check what really came
+    if not isinstance(given, str):
+        raise ConfigError("locale", f"expected a locale name such as fa_IR, not {value!r}")
     try:
         Locale.parse(value.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError) as exc:
@@ -71,7 +80,8 @@ class LocaleOptions:
             region is known (the cleaner fills this from the numbers in the file).
 
     Raises:
-        ConfigError: for a region that is not two letters or a locale babel does not know.
+        ConfigError: for a region that is not a known two-letter region code or a locale
+            babel does not know.
     """
 
     region: str | None = field(default=None, converter=_check_region)
@@ -100,16 +110,20 @@ class LocaleOptions:
         """Read a date as written in the locale (or ISO 8601, or an Excel day number).
 
         Raises:
-            ValidationError: if *text* is not a date.
+            ValidationError: if *text* is not a date (or not text).
         """
+        if not isinstance(text, str):
+            raise ValidationError(text, "not a date (expected text)")
         return _parse_date(text.strip().translate(_DIGITS), self.locale, self.reads_jalali)
 
     def parse_number(self, text: str) -> Decimal:
         """Read a number as written in the locale (``1.234,5`` in ``de_DE``).
 
         Raises:
-            ValidationError: if *text* is not a number.
+            ValidationError: if *text* is not a number (or not text).
         """
+        if not isinstance(text, str):
+            raise ValidationError(text, "not a number (expected text)")
         cleaned = text.strip().translate(_DIGITS)
         try:
             if self.locale:

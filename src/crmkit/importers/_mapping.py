@@ -158,6 +158,11 @@ def map_columns(
     Raises:
         ConfigError: if an override names an unknown field or a header not in *headers*.
     """
+    names: object = headers  # callers are not type-checked: check what really came
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        raise ConfigError("headers", f"expected a list of column names, not {names!r}")
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ConfigError("mapping", f"expected header -> field pairs, not {overrides!r}")
     given = dict(overrides or {})
     unknown = [h for h in given if h not in headers]
     if unknown:

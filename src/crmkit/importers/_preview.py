@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+import attrs
 from attrs import frozen
 from babel.dates import format_date
 
@@ -15,9 +16,12 @@ from crmkit.errors import ConfigError
 
 from ._clean import prepare
 from ._locale import LocaleOptions
-from ._mapping import ColumnMapping, CustomFieldSource
+from ._mapping import CUSTOM_PREFIX, ColumnMapping, CustomFieldSource
 from ._rows import RowResult, normalize_row
-from ._tabular import TableWriter
+from ._tabular import TableWriter, check_target
+
+if TYPE_CHECKING:  # only for the annotation: exporting without a schema needs no fields
+    from crmkit.fields import Schema
 
 __all__ = ["ImportPlan", "export", "preview"]
 
@@ -70,6 +74,9 @@ def preview(
         SourceError: if the file cannot be read.
         ConfigError: for a bad mapping, region or locale, or a negative *rows*.
     """
+    given: object = rows  # callers are not type-checked: check what really came
+    if not isinstance(given, int) or isinstance(given, bool):
+        raise ConfigError("rows", f"expected a whole number, not {rows!r}")
     if rows < 0:
         raise ConfigError("rows", "must not be negative")
     table, columns, options = prepare(
@@ -78,6 +85,12 @@ def preview(
     first = itertools.islice(table.rows(), rows)
     results = tuple(normalize_row(r, columns, options) for r in first)
     return ImportPlan(table.name, columns, options, results)
+
+
+#: Columns every contact has, beyond its attributes.
+_DERIVED_COLUMNS: Final = frozenset({"name", "email", "phone", "city", "postal_code", "country"})
+_ATTRIBUTES: Final = frozenset(a.name for a in attrs.fields(Contact)) - {"custom"}
+_BUILT_IN: Final = _DERIVED_COLUMNS | _ATTRIBUTES
 
 
 def _value(contact: Contact, column: str, locale: str | None) -> object:
@@ -92,65 +105,134 @@ def _value(contact: Contact, column: str, locale: str | None) -> object:
         return contact.full_name
     if column in ("city", "postal_code", "country"):
         return getattr(contact.addresses[0], column) if contact.addresses else ""
-    if hasattr(contact, column) and column != "custom":
-        value = getattr(contact, column)
-    else:
-        value = contact.custom.get(column, "")
+    if column in _ATTRIBUTES:
+        return _cell(getattr(contact, column), locale)
+    return _cell(contact.custom.get(column.removeprefix(CUSTOM_PREFIX)), locale)
+
+
+def _cell(value: object, locale: str | None) -> object:
     if locale and hasattr(value, "isoformat") and not isinstance(value, str):
-        return format_date(value, format="short", locale=locale)
+        return format_date(value, format="short", locale=locale)  # type: ignore[arg-type]  # a date or datetime, by the check above
     if isinstance(value, tuple):
         return "; ".join(map(str, value))
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     return value if isinstance(value, int | float | str) else str(value)
+
+
+def _check_columns(columns: object, schema: Schema | None) -> tuple[list[str], set[str]]:
+    """The columns to write, and the bare names that must turn out to be custom fields."""
+    if isinstance(columns, str) or not isinstance(columns, Sequence):
+        raise ConfigError("columns", f"expected a list of column names, not {columns!r}")
+    if not columns:
+        raise ConfigError("columns", "name at least one column")
+    known = set(_BUILT_IN)
+    if schema is not None:
+        known.update(f.name for f in schema.fields)
+    unknown: set[str] = set()
+    for index, column in enumerate(columns):
+        if not isinstance(column, str) or not column.removeprefix(CUSTOM_PREFIX).strip():
+            raise ConfigError(f"columns[{index}]", f"expected a column name, not {column!r}")
+        if not column.startswith(CUSTOM_PREFIX) and column not in known:
+            unknown.add(column)
+    return list(columns), unknown
 
 
 def export(
     source: object,
     path: str | Path,
     *,
-    columns: Sequence[str] = DEFAULT_COLUMNS,
+    columns: Sequence[str] | None = None,
     locale: str | None = None,
     where: str | None = None,
+    schema: Schema | None = None,
 ) -> int:
     """Write contacts to a CSV or XLSX file (chosen by the extension).
+
+    The file is written under a temporary name and renamed into place when complete: an
+    export that fails leaves no file (and an older file at *path* as it was).
 
     Args:
         source: a store (its contacts are read page by page) or an iterable of contacts.
         path: the output file.
         columns: contact fields, ``name``, ``email``, ``phone``, ``city``, or custom field
-            names; each becomes a column.
+            names (``score`` or ``custom:score``; the header is the bare name); each
+            becomes a column. By default the main contact fields, plus every field of
+            *schema* when one is given.
         locale: when given, dates and phone numbers are written for people of that locale
             (``fa_IR`` dates, international phone format); else raw (ISO dates, E.164).
         where: a filter, when *source* is a store.
+        schema: the contacts' custom fields (a ``crmkit.fields.Schema``): its formula
+            fields are computed for each contact and exported like stored fields (a
+            formula that fails on a contact leaves its cell blank).
 
     Returns:
         How many contacts were written.
 
     Raises:
+        ConfigError: for empty or malformed *columns*, a bare column name that is neither a
+            contact field, a field of *schema* nor a custom field of any exported contact
+            (``custom:<name>`` always names a custom field), a *path* that is not .csv or
+            .xlsx, an unknown *locale*, or a *source* that is not a store or contacts.
         SourceError: if the file cannot be written.
-        ConfigError: if *columns* is empty.
     """
-    if not columns:
-        raise ConfigError("columns", "name at least one column")
+    chosen = columns
+    if chosen is None:
+        chosen = [*DEFAULT_COLUMNS, *(f.name for f in schema.fields)] if schema else DEFAULT_COLUMNS
+    names, unknown = _check_columns(chosen, schema)
+    check_target(path, "path")
     if locale is not None:
         LocaleOptions(locale=locale)  # checks the name
-    with TableWriter(path, list(columns)) as writer:
-        for contact in _contacts(source, where):
-            writer.write([_value(contact, c, locale) for c in columns])
+    contacts = _contacts(source, where)
+    formulas = set(schema.formula_order) if schema is not None else set()
+    computed = [c for c in names if c.removeprefix(CUSTOM_PREFIX) in formulas]
+    headers = [c.removeprefix(CUSTOM_PREFIX) for c in names]
+    with TableWriter(path, headers, option="path") as writer:
+        for contact in contacts:
+            unknown.difference_update(contact.custom)
+            row = [_value(contact, c, locale) for c in names]
+            if computed and schema is not None:
+                values = schema.compute(contact).values
+                for index, column in enumerate(names):
+                    if column in computed:
+                        row[index] = _cell(values.get(column.removeprefix(CUSTOM_PREFIX)), locale)
+            writer.write(row)
+        if unknown:
+            # raised inside the block, so the half-made file is dropped
+            shown = ", ".join(sorted(unknown))
+            raise ConfigError(
+                "columns",
+                f"unknown column(s) {shown}: not a contact field, and no exported contact"
+                " has such a custom field (write custom:<name> for a custom field that may"
+                " be blank)",
+            )
         return writer.rows
 
 
 def _contacts(source: object, where: str | None) -> Iterable[Contact]:
     repo = getattr(source, "contacts", None)
     if repo is None:
-        if not isinstance(source, Iterable):
-            raise ConfigError("source", "expected a store or an iterable of contacts")
-        yield from source
-        return
+        if isinstance(source, str | bytes | Mapping) or not isinstance(source, Iterable):
+            shown = type(source).__name__
+            raise ConfigError("source", f"expected a store or an iterable of contacts, not {shown}")
+        return _checked(source)
+    return _pages(repo, where)
+
+
+def _checked(source: Iterable[object]) -> Iterable[Contact]:
+    for index, item in enumerate(source):
+        if not isinstance(item, Contact):
+            shown = type(item).__name__
+            raise ConfigError(f"source[{index}]", f"expected a Contact, not {shown}")
+        yield item
+
+
+def _pages(repo: object, where: str | None) -> Iterable[Contact]:
     after = None
     while True:
-        page = repo.find(where, limit=1000, after=after)
+        page = repo.find(where, limit=1000, after=after)  # type: ignore[attr-defined]  # a store's repository
         yield from page
         after = page.next_after
         if after is None:

@@ -91,6 +91,8 @@ class CleanReport:
         skipped_keys: match keys shared by so many rows that they were not used to
             match (a switchboard phone, ``info@`` of a company), with their row counts.
         fuzzy: whether the match rules ran after the exact keys (see ``clean_file``).
+        values_not_kept: values of merged rows that the merged row does not keep (a second
+            job title, another city); each is listed in the duplicates report.
     """
 
     source: str
@@ -108,6 +110,7 @@ class CleanReport:
     skipped_keys: tuple[tuple[str, int], ...] = ()
     updated: int = 0
     fuzzy: bool = False
+    values_not_kept: int = 0
 
     @property
     def rows_per_second(self) -> float:
@@ -127,6 +130,7 @@ class CleanReport:
         data["outputs"] = dict(self.outputs)
         data["skipped_keys"] = [list(pair) for pair in self.skipped_keys]
         data["fuzzy"] = self.fuzzy
+        data["values_not_kept"] = self.values_not_kept
         return data
 
 

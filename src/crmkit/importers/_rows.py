@@ -23,7 +23,7 @@ from crmkit.contacts import (
     normalize_phone,
     parse_name,
 )
-from crmkit.errors import InvalidName, InvalidPhone, ValidationError
+from crmkit.errors import ConfigError, InvalidName, InvalidPhone, ValidationError
 
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping
@@ -211,7 +211,18 @@ def normalize_row(
     Returns:
         The result: ``skipped`` for an empty row, ``rejected`` with every problem found,
         else ``ok`` with the clean values and match keys.
+
+    Raises:
+        ConfigError: if *row*, *mapping* or *options* is not of its type (the error names
+            the argument).
     """
+    given: tuple[object, object, object] = (row, mapping, options)
+    for name, value, kind in zip(
+        ("row", "mapping", "options"), given, (SourceRow, ColumnMapping, LocaleOptions), strict=True
+    ):
+        if not isinstance(value, kind) and not (name == "options" and value is None):
+            shown = type(value).__name__
+            raise ConfigError(name, f"expected a {kind.__name__}, not {shown}")
     return _normalize(row, mapping, options or LocaleOptions(), coerce, keep_cells=True)
 
 
@@ -224,7 +235,7 @@ def _normalize(
     keep_cells: bool,
 ) -> RowResult:
     cells = row.cells
-    if not any(cell.strip() for cell in cells):
+    if row.problem is None and not any(cell.strip() for cell in cells):
         return RowResult(row.number, "skipped", {}, reason="empty row", cells=cells)
     problems: list[Problem] = []
     if row.problem:
@@ -328,10 +339,11 @@ def _emails(
             if isinstance(result, str):
                 problems.append(Problem(column, text, result))
                 continue
-            found.setdefault(result.value, result)
+            # one address in two spellings (JOHN@acme.com, john@acme.com) is kept once
+            found.setdefault(result.match_key, result)
             keys.append("e:" + result.match_key)
     if found:
-        values["email"] = _LIST_SEPARATOR.join(found)
+        values["email"] = _LIST_SEPARATOR.join(e.value for e in found.values())
     return list(found.values())
 
 

@@ -54,8 +54,11 @@ class SourceRow:
 
     Attributes:
         number: 1-based row number, the header row excluded (the first data row is 1).
-        cells: the row's cells, one per header (short rows are padded with empty text).
-        problem: why the row's shape is wrong (more cells than headers), else None.
+        cells: the row's cells, one per header (short rows are padded with empty text),
+            then any cells past the last header (a ragged row keeps them all; for a line
+            of a JSON-lines file that is not an object, the line itself).
+        problem: why the row cannot be read as it is (more cells than headers, a line
+            that is not JSON), else None.
     """
 
     number: int
@@ -89,7 +92,8 @@ class Table:
 
         Raises:
             SourceError: if the source stops being readable part way (a byte that is not
-                in the detected encoding, a line that is not JSON).
+                in the detected encoding). A JSON line that is not an object is a row
+                with a problem, not an error.
         """
         return self._reader()
 
@@ -268,11 +272,7 @@ def _shape(number: int, cells: list[str], width: int) -> SourceRow:
     extra = cells[width:]
     if not any(cell.strip() for cell in extra):
         return SourceRow(number, tuple(cells[:width]))
-    return SourceRow(
-        number,
-        tuple(cells[:width]),
-        f"row has {len(cells)} cells but the header has {width}",
-    )
+    return SourceRow(number, tuple(cells), f"row has {len(cells)} cells but the header has {width}")
 
 
 # --- XLSX ----------------------------------------------------------------------------------
@@ -363,8 +363,16 @@ def _json_cell(value: object) -> str:
 def _record_row(number: int, record: Mapping[str, object], keys: tuple[str, ...]) -> SourceRow:
     cells = tuple(_json_cell(record.get(k)) for k in keys)
     extra = [k for k in record if k not in keys and record[k] not in (None, "")]
-    problem = f"unexpected key(s) {', '.join(map(str, extra))}" if extra else None
-    return SourceRow(number, cells, problem)
+    if not extra:
+        return SourceRow(number, cells)
+    # the values of unexpected keys are kept after the known ones, in the problem's order
+    problem = f"unexpected key(s) {', '.join(map(str, extra))}"
+    return SourceRow(number, (*cells, *(_json_cell(record[k]) for k in extra)), problem)
+
+
+def _unreadable_line(number: int, line: str, reason: str, width: int) -> SourceRow:
+    # the whole line is the row's only cell past the headers, so rejects keep it as it was
+    return SourceRow(number, (*([""] * width), line.rstrip("\r\n")), reason)
 
 
 def _jsonl_table(path: Path, encoding: str | None) -> Table:
@@ -374,30 +382,41 @@ def _jsonl_table(path: Path, encoding: str | None) -> Table:
     chosen = encoding or detect_encoding(sample)
     name = str(path)
 
-    def objects() -> Iterator[tuple[int, Mapping[str, object]]]:
+    def objects() -> Iterator[tuple[int, str, Mapping[str, object] | str]]:
+        """Each non-blank line: its row number, its text, and its object or what is wrong."""
         with _open_text(path, chosen) as fh:
             number = 0
-            for line_no, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                number += 1
-                try:
-                    value = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise SourceError(name, f"line {line_no} is not JSON: {exc.msg}") from exc
-                if not isinstance(value, dict):
-                    raise SourceError(name, f"line {line_no} is not a JSON object")
-                yield number, value
+            try:
+                for line_no, line in enumerate(fh, start=1):
+                    if not line.strip():
+                        continue
+                    number += 1
+                    try:
+                        value = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        yield number, line, f"line {line_no} is not JSON: {exc.msg}"
+                        continue
+                    if not isinstance(value, dict):
+                        yield number, line, f"line {line_no} is not a JSON object"
+                        continue
+                    yield number, line, value
+            except UnicodeDecodeError as exc:
+                raise SourceError(
+                    name, f"text is not {chosen} after row {number}: pass an encoding"
+                ) from exc
 
-    first = next(objects(), None)
+    first = next((value for _, _, value in objects() if not isinstance(value, str)), None)
     if first is None:
         raise SourceError(name, "the file holds no JSON objects")
-    keys = tuple(first[1].keys())
+    keys = tuple(first.keys())
     headers = _clean_headers(keys)
 
     def rows() -> Iterator[SourceRow]:
-        for number, record in objects():
-            yield _record_row(number, record, keys)
+        for number, line, value in objects():
+            if isinstance(value, str):
+                yield _unreadable_line(number, line, value, len(keys))
+            else:
+                yield _record_row(number, value, keys)
 
     return Table(name, "jsonl", headers, rows, encoding=chosen)
 

@@ -1,57 +1,117 @@
-"""Writing rows to CSV or XLSX, chosen by the file extension, one row at a time."""
+"""Writing rows to CSV or XLSX, chosen by the file extension, one row at a time.
+
+A file is written under a temporary name next to its target and renamed into place only
+when it is complete, so a job that stops part way never leaves a half-written output.
+"""
 
 from __future__ import annotations
 
 import csv
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Final
 
-from crmkit.errors import SourceError
+from crmkit.errors import ConfigError, SourceError
 
-__all__ = ["TableWriter"]
+__all__ = ["TableWriter", "check_outputs", "check_target", "write_error"]
 
-_XLSX = (".xlsx", ".xlsm")
+_XLSX: Final = (".xlsx", ".xlsm")
+_WRITABLE: Final = (".csv", ".tsv", ".txt", *_XLSX)
+
+
+def write_error(path: str | Path, reason: str) -> SourceError:
+    """A :class:`SourceError` for a file that cannot be written, saying so."""
+    error = SourceError(str(path), reason)
+    # the error's own message speaks of reading; this one is about writing
+    error.args = (f"cannot write {path}: {reason}",)
+    return error
+
+
+def check_target(path: str | Path, option: str = "path") -> Path:
+    """Check that *path* has an extension crmkit can write, before any work starts.
+
+    Raises:
+        ConfigError: naming *option*, for an extension other than .csv or .xlsx.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in _WRITABLE:
+        what = f"unknown format {suffix!r}" if suffix else "no file extension"
+        raise ConfigError(option, f"cannot write {path}: {what} (use .csv or .xlsx)")
+    return target
+
+
+def check_outputs(source: str | Path | None, outputs: dict[str, str | Path | None]) -> None:
+    """Refuse outputs that would overwrite the input or each other.
+
+    Args:
+        source: the input file, or None.
+        outputs: option name -> output path (None for an output not asked for).
+
+    Raises:
+        ConfigError: naming the option, if an output is the input or another output.
+    """
+    seen: dict[Path, str] = {}
+    if source is not None:
+        seen[Path(source).resolve()] = "input"
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        check_target(path, option)
+        resolved = Path(path).resolve()
+        if resolved in seen:
+            other = seen[resolved]
+            what = "the input" if other == "input" else f"the {other} output"
+            raise ConfigError(option, f"{path} would overwrite {what}")
+        seen[resolved] = option
 
 
 class TableWriter:
     """A CSV or XLSX file written row by row; its folder is created when missing.
 
-    CSV is UTF-8 with a byte order mark, so spreadsheet programs show every script.
+    CSV is UTF-8 with a byte order mark, so spreadsheet programs show every script. Rows go
+    to a temporary file beside the target; :meth:`close` renames it into place, and leaving
+    a ``with`` block through an exception (or :meth:`discard`) removes it instead.
 
     Raises:
-        SourceError: if the file cannot be created or the extension is not .csv or .xlsx.
+        ConfigError: naming *option*, if the extension is not .csv or .xlsx.
+        SourceError: if the file cannot be created.
     """
 
-    def __init__(self, path: str | Path, headers: Sequence[str]) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | Path, headers: Sequence[str], *, option: str = "path") -> None:
+        self.path = check_target(path, option)
         self.rows = 0
         suffix = self.path.suffix.lower()
-        if suffix not in (".csv", ".tsv", ".txt", *_XLSX):
-            raise SourceError(
-                str(path),
-                f"cannot write {suffix or 'files without an extension'} (use .csv or .xlsx)",
-            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise SourceError(str(path), f"cannot create its folder: {exc.strerror}") from exc
+            raise write_error(path, f"cannot create its folder: {exc.strerror}") from exc
+        try:
+            handle, name = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent
+            )
+        except OSError as exc:
+            raise write_error(path, exc.strerror or str(exc)) from exc
+        self._temp = Path(name)
+        # a temporary file is private to its owner; the output gets an ordinary file's mode
+        os.chmod(name, self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644)
         self._fh: IO[str] | None = None
         self._book: Any = None
         if suffix in _XLSX:
+            os.close(handle)
             from openpyxl import Workbook  # noqa: PLC0415 - slow to load, needed for .xlsx only
 
             self._book = Workbook(write_only=True)
             self._sheet = self._book.create_sheet("contacts")
             self._sheet.append(list(headers))
         else:
-            try:
-                self._fh = self.path.open("w", encoding="utf-8-sig", newline="")
-            except OSError as exc:
-                raise SourceError(str(path), exc.strerror or str(exc)) from exc
+            self._fh = open(handle, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - a descriptor, closed in close()
             self._csv = csv.writer(self._fh, delimiter="\t" if suffix == ".tsv" else ",")
             self._csv.writerow(headers)
+        self._done = False
 
     def write(self, row: Sequence[object]) -> None:
         """Append one row."""
@@ -61,17 +121,44 @@ class TableWriter:
         else:
             self._sheet.append([_xlsx_value(v) for v in row])
 
+    def finish(self) -> None:
+        """Complete the temporary file without putting it in place yet (see :meth:`publish`)."""
+        if self._done:
+            return
+        self._done = True
+        try:
+            if self._fh is not None:
+                self._fh.close()
+            elif self._book is not None:
+                self._book.save(self._temp)
+        except OSError as exc:
+            self.discard()
+            raise write_error(self.path, exc.strerror or str(exc)) from exc
+        finally:
+            self._fh = None
+            self._book = None
+
+    def publish(self) -> None:
+        """Rename the finished file into place (:meth:`finish` first if needed)."""
+        self.finish()
+        try:
+            self._temp.replace(self.path)
+        except OSError as exc:
+            self.discard()
+            raise write_error(self.path, exc.strerror or str(exc)) from exc
+
     def close(self) -> None:
-        """Finish the file."""
+        """Finish the file and put it in place."""
+        self.publish()
+
+    def discard(self) -> None:
+        """Drop what was written: the target is left as it was."""
         if self._fh is not None:
             self._fh.close()
             self._fh = None
-        elif self._book is not None:
-            try:
-                self._book.save(self.path)
-            except OSError as exc:
-                raise SourceError(str(self.path), exc.strerror or str(exc)) from exc
-            self._book = None
+        self._book = None
+        self._done = True
+        self._temp.unlink(missing_ok=True)
 
     def __enter__(self) -> TableWriter:
         return self
@@ -82,7 +169,10 @@ class TableWriter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
 
 
 def _xlsx_value(value: object) -> object:

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from crmkit.errors import ConfigError, ValidationError
+from crmkit.importers import SourceRow, map_columns, normalize_row, row_to_contact
+
+
+def test_normalize_row_bad_arguments() -> None:
+    """normalize_row names the argument that is not of its type."""
+    mapping = map_columns(["Name", "Email"])
+
+    with pytest.raises(ConfigError, match=r"^row: expected a SourceRow, not NoneType"):
+        normalize_row(None, mapping)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"^mapping: expected a ColumnMapping, not dict"):
+        normalize_row(SourceRow(1, ("Ann", "a@x.example")), {})  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"^options: expected a LocaleOptions, not str"):
+        normalize_row(SourceRow(1, ("Ann", "a@x.example")), mapping, "GB")  # type: ignore[arg-type]
+
+
+def test_same_address_in_two_spellings_is_kept_once() -> None:
+    """Two e-mail columns holding one address in two cases give one e-mail."""
+    mapping = map_columns(["Name", "Email", "Email 2"])
+    result = normalize_row(SourceRow(1, ("Ann Lee", "ann@x.example", "ANN@x.example")), mapping)
+
+    assert "ann@x.example" == result.values["email"]
+
+
+def test_row_to_contact_bad_values() -> None:
+    """row_to_contact refuses what is not a mapping of text, naming the field."""
+    with pytest.raises(ValidationError, match="expected a mapping of field values"):
+        row_to_contact(None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="expected text"):
+        row_to_contact({"first_name": 5})  # type: ignore[dict-item]
+    with pytest.raises(ValidationError, match=r"not an ISO date \(expected e.g. 2024-08-02\)"):
+        row_to_contact({"first_name": "Ann", "birth_date": "not a date"})
