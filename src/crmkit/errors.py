@@ -15,7 +15,8 @@ The tree::
     ├── ConflictError                          a stale version, or a unique key already taken
     ├── PermissionDenied                       a policy refused an action, with the reason
     ├── TransitionDenied                       a pipeline refused a stage move, with reasons
-    └── SourceError (also ValueError)          an input file that cannot be read at all
+    ├── SourceError (also ValueError)          an input file that cannot be read at all
+    └── StorageError                           a database that cannot be opened or reached
 
 Every error carries its data as attributes and builds its message from them, so a caller
 can both show the message and act on the parts. ``code`` is a stable key that a host
@@ -44,6 +45,7 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "SourceError",
+    "StorageError",
     "TransitionDenied",
     "ValidationError",
 ]
@@ -291,3 +293,19 @@ class SourceError(CrmkitError, ValueError):
         self.source = source
         self.reason = reason
         super().__init__(f"cannot read {source}: {reason}")
+
+
+class StorageError(CrmkitError):
+    """A database that cannot be opened, reached or used (a missing folder, a server down).
+
+    Attributes:
+        url: the database URL, its password hidden.
+        reason: the database's own one-line reason.
+    """
+
+    code: ClassVar[str] = "storage.unavailable"
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"cannot use the database {url}: {reason}")

@@ -16,6 +16,7 @@ from crmkit.pipeline import Deal
 
 from ._deals import PipelinesIn, deal_kind
 from ._history import diff
+from ._ids import record_ids as record_ids_of
 from ._kinds import CustomRecord, FilterView, RecordKind
 from ._paging import check_limit, decode_cursor, encode_cursor, parse_order
 from ._protocol import Action, HistoryEntry, Page, UpsertResult, Where
@@ -244,10 +245,11 @@ class _MemoryRepository(Generic[R]):
 
     def get_many(self, record_ids: Iterable[str]) -> dict[str, R]:
         """Return the records with these ids by id; missing and deleted ids are left out."""
+        wanted = record_ids_of(record_ids)
         with self._store._lock:
             table = self._table
             found: dict[str, R] = {}
-            for record_id in record_ids:
+            for record_id in wanted:
                 stored = table.get(record_id)
                 if stored is not None and not stored.deleted:
                     found[record_id] = stored.record
@@ -256,7 +258,7 @@ class _MemoryRepository(Generic[R]):
     def add(self, record: R, *, actor: str | None = None) -> R:
         """Store a new record; raises ConflictError if the id is taken."""
         kind = self._kind
-        kind.check_record(record)
+        self._store._registry.check_record(kind, record)
         record_id = record.id  # type: ignore[attr-defined]  # every kind's records have ids
         with self._store._lock:
             if record_id in self._table:
@@ -274,7 +276,7 @@ class _MemoryRepository(Generic[R]):
     def update(self, record: R, *, actor: str | None = None) -> R:
         """Replace the stored record if it still has ``record.version``; see the protocol."""
         kind = self._kind
-        kind.check_record(record)
+        self._store._registry.check_record(kind, record)
         given: Any = record
         with self._store._lock:
             old = self._live(given.id).record
@@ -377,13 +379,14 @@ class _MemoryRepository(Generic[R]):
         kind = self._kind
         if key != "id":
             kind.check_key_type(key)
-        incoming = [kind.check_record(r) for r in records]
         store = self._store
+        check = store._registry.check_record
+        incoming = [check(kind, r) for r in records]
         with store.transaction():
             table = self._table
 
-            def existing_ids(ids: list[str]) -> set[str]:
-                return {i for i in ids if i in table}
+            def existing_ids(ids: list[str]) -> dict[str, int]:
+                return {i: table[i].record.version for i in ids if i in table}
 
             def existing_keys(keys: list[str]) -> dict[str, list[str]]:
                 found = {}

@@ -124,7 +124,12 @@ class Repository(Protocol[R]):
         ...
 
     def get_many(self, record_ids: Iterable[str]) -> dict[str, R]:
-        """Return the records with these ids by id; missing and deleted ids are left out."""
+        """Return the records with these ids by id; missing and deleted ids are left out.
+
+        Raises:
+            ValidationError: if *record_ids* is one text or not iterable, or an id is not
+                text.
+        """
         ...
 
     def add(self, record: R, *, actor: str | None = None) -> R:
@@ -132,6 +137,8 @@ class Repository(Protocol[R]):
 
         Raises:
             ConflictError: if a record with that id exists (``key="id"``).
+            ValidationError: for a record of another kind, or a custom value that does not
+                fit the type :meth:`Store.define_fields` declared for it.
         """
         ...
 
@@ -144,6 +151,7 @@ class Repository(Protocol[R]):
         Raises:
             ConflictError: if the stored version differs (someone else changed it first).
             NotFound: if there is no such record, or it is deleted.
+            ValidationError: for a custom value that does not fit its declared type.
         """
         ...
 
@@ -194,7 +202,10 @@ class Repository(Protocol[R]):
     def bulk_upsert(
         self, records: Iterable[R], *, key: str = "id", actor: str | None = None
     ) -> UpsertResult:
-        """Create or update many records in one transaction.
+        """Create or update many records in one transaction: all of them, or none.
+
+        Each stored record is written at most once per call, and never from a stale copy:
+        a batch that would do either is refused whole, so no write is silently lost.
 
         Args:
             records: the records to store.
@@ -204,7 +215,12 @@ class Repository(Protocol[R]):
             actor: who makes the change.
 
         Raises:
-            ValidationError: for an unknown key type.
+            ValidationError: for an unknown key type, a record of another kind or a custom
+                value that does not fit its declared type.
+            ConflictError: if a record's id is stored with another version (``key`` is
+                ``"version"``, as for :meth:`update`), or two records of the batch go to the
+                same stored or new record (the same id, or the same key of type *key*;
+                ``key`` is the upsert key and the message names both records).
         """
         ...
 
@@ -281,11 +297,20 @@ class Store(Protocol):
         ...
 
     def define_fields(self, kind: str, fields: Mapping[str, str]) -> None:
-        """Declare the types of custom fields of *kind*, so filters can use them."""
+        """Declare the types of custom fields of *kind*, so filters can use them.
+
+        From then on every write of *kind* checks those custom values against their types;
+        custom fields not declared stay free-form.
+        """
         ...
 
     def transaction(self) -> AbstractContextManager[None]:
-        """Group writes: all of them or none; a nested block is a savepoint."""
+        """Group writes: all of them or none; a nested block is a savepoint.
+
+        Raises:
+            StorageError: if the database cannot be opened or reached (SQL backends; every
+                other method raises it too).
+        """
         ...
 
     def history(self, record_id: str) -> list[HistoryEntry]:

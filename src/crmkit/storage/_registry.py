@@ -10,6 +10,7 @@ from crmkit.errors import ConfigError, FormulaError, ValidationError
 from crmkit.expr import Expression, FieldType
 from crmkit.expr import compile as compile_expression
 
+from ._custom import check_custom
 from ._deals import DEAL
 from ._kinds import BUILTIN_KINDS, RecordKind, check_fields, object_kind
 
@@ -86,6 +87,17 @@ class Registry:
         checked = check_fields(f"fields[{kind!r}]", fields)
         with self._lock:
             self.custom[kind].update(checked)
+
+    def check_record(self, kind: RecordKind[Any], record: object) -> Any:
+        """Return *record* if it is of *kind* and its declared custom values fit their types.
+
+        Raises:
+            ValidationError: for a record of another kind, or a custom value that does not
+                fit its declared type (:class:`~crmkit.errors.InvalidRecord` for several).
+        """
+        checked = kind.check_record(record)
+        check_custom(kind.name, checked, self.custom.get(kind.name, {}))
+        return checked
 
     def fields(self, kind: RecordKind[Any]) -> dict[str, str]:
         """Return every field a filter on *kind* may use, with its type."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy.exc as sa_exc
 
-from crmkit.errors import ConflictError
+from crmkit.errors import ConflictError, StorageError
 
-__all__ = ["conflict"]
+__all__ = ["conflict", "translated"]
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")
 
@@ -34,3 +36,25 @@ def conflict(exc: sa_exc.IntegrityError, kind: str, record_id: object = None) ->
     else:
         message = f"a {kind} with the same {key} already exists"
     return ConflictError(message, record_id=record_id, key=key)
+
+
+def _reason(exc: sa_exc.DBAPIError) -> str:
+    """The driver's own reason, on one line (drivers add hints on the lines after)."""
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else type(exc.orig).__name__
+
+
+@contextmanager
+def translated(url: str) -> Iterator[None]:
+    """Turn a database error raised inside the block into a :class:`StorageError` for *url*.
+
+    A broken unique key is left alone: the repository that wrote it turns it into a
+    :class:`ConflictError` naming the key.
+    """
+    try:
+        yield
+    except sa_exc.IntegrityError:
+        raise
+    except sa_exc.DBAPIError as exc:
+        raise StorageError(url, _reason(exc)) from exc

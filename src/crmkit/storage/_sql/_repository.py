@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import operator
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
-from sqlalchemy.dialects import postgresql, sqlite
 
 from crmkit.contacts import utcnow
 from crmkit.errors import ConflictError, NotFound
 from crmkit.storage._history import diff
+from crmkit.storage._ids import record_ids as record_ids_of
 from crmkit.storage._kinds import RecordKind
 from crmkit.storage._paging import check_limit, decode_cursor, encode_cursor, parse_order
 from crmkit.storage._protocol import Action, Page, UpsertResult, Where
-from crmkit.storage._upsert import Planned, plan
 
-from ._bulk import CopyWriter, SqliteWriter, copy_supported
 from ._columns import filter_columns, sort_column
 from ._errors import conflict
 from ._tables import HISTORY, KEYS, record_table
+from ._upserting import CHUNK, BulkUpsert, chunks
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -33,22 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SqlRepository"]
 
-_Writer = CopyWriter | SqliteWriter
-
 R = TypeVar("R")
-
-_CHUNK = 500  # ids or keys per IN (...) list: well under every driver's parameter limit
-_WRITE_CHUNK = 2_000  # rows per executemany batch of a bulk upsert
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _lock_id(text: str) -> int:
-    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 class SqlRepository(Generic[R]):
@@ -61,8 +43,7 @@ class SqlRepository(Generic[R]):
         self._columns: dict[str, sa.ColumnElement[Any]] | None = None
         extra = [c.name for c in self._table.c if c.name not in _BASE_COLUMNS]
         self._extra = [c for c in extra if c != "object_type"]
-        self._upsert: Any = None
-        self._writers: tuple[_Writer, _Writer, _Writer] | None = None
+        self._bulk = BulkUpsert(self)
         self._readers = [
             (name, kind.getters.get(name) or operator.attrgetter(name)) for name in self._extra
         ]
@@ -152,11 +133,11 @@ class SqlRepository(Generic[R]):
 
     def get_many(self, record_ids: Iterable[str]) -> dict[str, R]:
         """Return the records with these ids by id; missing and deleted ids are left out."""
-        wanted = list(dict.fromkeys(record_ids))
+        wanted = record_ids_of(record_ids)
         found: dict[str, R] = {}
         table = self._table
         with self._store.connection() as connection:
-            for chunk in _chunks(wanted, _CHUNK):
+            for chunk in chunks(wanted, CHUNK):
                 query = sa.select(table.c.id, table.c.doc).where(
                     table.c.id.in_(chunk), self._live()
                 )
@@ -237,7 +218,7 @@ class SqlRepository(Generic[R]):
         loaded: dict[str, R] = {}
         found: dict[str, list[R]] = {}
         with self._store.connection() as connection:
-            for chunk in _chunks(wanted, _CHUNK):
+            for chunk in chunks(wanted, CHUNK):
                 query = (
                     sa.select(KEYS.c.key, table.c.id, table.c.doc)
                     .join(table, table.c.id == KEYS.c.record_id)
@@ -261,7 +242,7 @@ class SqlRepository(Generic[R]):
     def add(self, record: R, *, actor: str | None = None) -> R:
         """Store a new record; raises ConflictError if the id is taken."""
         kind = self._kind
-        given: Any = kind.check_record(record)
+        given: Any = self._store._registry.check_record(kind, record)
         try:
             with self._store.writing() as connection:
                 if kind.validate is not None:
@@ -323,7 +304,7 @@ class SqlRepository(Generic[R]):
     def update(self, record: R, *, actor: str | None = None) -> R:
         """Replace the stored record if it still has ``record.version``; see the protocol."""
         kind = self._kind
-        given: Any = kind.check_record(record)
+        given: Any = self._store._registry.check_record(kind, record)
         with self._store.writing() as connection:
             stored = self._stored(connection, given.id)
             if stored is None or stored.deleted_at is not None:
@@ -375,21 +356,6 @@ class SqlRepository(Generic[R]):
         result: R = new
         return result
 
-    def _upsert_statement(self) -> Any:
-        if self._upsert is None:
-            table = self._table
-            insert: Any = (postgresql if self._store.dialect == "postgresql" else sqlite).insert
-            statement = insert(table)
-            self._upsert = statement.on_conflict_do_update(
-                index_elements=[table.c.id],
-                set_={c.name: statement.excluded[c.name] for c in table.c if c.name != "id"},
-            )
-        return self._upsert
-
-    def _keys_statement(self) -> Any:
-        insert: Any = (postgresql if self._store.dialect == "postgresql" else sqlite).insert
-        return insert(KEYS).on_conflict_do_nothing()
-
     def bulk_upsert(
         self, records: Iterable[R], *, key: str = "id", actor: str | None = None
     ) -> UpsertResult:
@@ -397,148 +363,11 @@ class SqlRepository(Generic[R]):
         kind = self._kind
         if key != "id":
             kind.check_key_type(key)
-        incoming: list[Any] = [kind.check_record(r) for r in records]
+        check = self._store._registry.check_record
+        incoming: list[Any] = [check(kind, r) for r in records]
         if not incoming:
             return UpsertResult()
-        table = self._table
-        with self._store.writing() as connection:
-            if key != "id" and self._store.dialect == "postgresql":
-                self._lock_keys(connection, incoming, key)
-
-            def existing_ids(ids: list[str]) -> set[str]:
-                found: set[str] = set()
-                for chunk in _chunks(ids, _CHUNK):
-                    query = sa.select(table.c.id).where(table.c.id.in_(chunk))
-                    found.update(connection.execute(query).scalars())
-                return found
-
-            def existing_keys(keys: list[str]) -> dict[str, list[str]]:
-                found: dict[str, list[str]] = {}
-                for chunk in _chunks(keys, _CHUNK):
-                    query = (
-                        sa.select(KEYS.c.key, KEYS.c.record_id)
-                        .join(table, table.c.id == KEYS.c.record_id)
-                        .where(
-                            KEYS.c.kind == kind.name,
-                            KEYS.c.key_type == key,
-                            KEYS.c.key.in_(chunk),
-                            self._live(),
-                        )
-                        .order_by(KEYS.c.record_id)
-                    )
-                    for k, record_id in connection.execute(query):
-                        found.setdefault(k, []).append(record_id)
-                return found
-
-            writes = plan(kind, incoming, key, existing_ids, existing_keys)
-            now = utcnow()
-            for batch in _chunks(writes, _WRITE_CHUNK):
-                self._write_batch(connection, batch, actor, now)
-        updated = sum(w.existed for w in writes)
-        return UpsertResult(len(writes) - updated, updated)
-
-    def _write_batch(
-        self, connection: sa.Connection, batch: Sequence[Planned], actor: str | None, now: datetime
-    ) -> None:
-        """Write one batch of a bulk upsert: records, match keys and history."""
-        table = self._table
-        name = self._kind.name
-        validate = self._kind.validate
-        old_docs: dict[str, Any] = {}
-        targets = [w.target for w in batch if w.existed]
-        for chunk in _chunks(targets, _CHUNK):
-            query = sa.select(table.c.id, table.c.doc).where(table.c.id.in_(chunk))
-            old_docs.update((i, d) for i, d in connection.execute(query))
-        rows = []
-        keys = []
-        history = []
-        for write in batch:
-            record: Any = write.record
-            if write.existed:
-                old_doc = old_docs[write.target]
-                old: Any = self._load(old_doc)
-                record = attrs.evolve(
-                    record,
-                    id=write.target,
-                    version=old.version + 1,
-                    created_at=old.created_at,
-                    updated_at=now,
-                )
-                if validate is not None:
-                    validate(old, record)
-                row = self._row(record)
-                changes = diff(old_doc, row["doc"])
-                history.append(self._history_row(record, "update", actor, now, changes))
-            else:
-                if validate is not None:
-                    validate(None, record)
-                row = self._row(record)
-                history.append(self._history_row(record, "add", actor, now))
-            rows.append(row)
-            keys.extend(self._key_rows(record))
-        copiers = self._copy_writers(connection)
-        try:
-            if copiers is None:
-                connection.execute(self._upsert_statement(), rows)
-            else:
-                copiers[0].write(connection, rows)
-        except sa_exc.IntegrityError as exc:
-            raise conflict(exc, name) from exc
-        for chunk in _chunks(targets, _CHUNK):
-            connection.execute(
-                KEYS.delete().where(KEYS.c.kind == name, KEYS.c.record_id.in_(chunk))
-            )
-        if copiers is None:
-            if keys:
-                connection.execute(self._keys_statement(), keys)
-            connection.execute(HISTORY.insert(), history)
-        else:
-            copiers[1].write(connection, keys)
-            copiers[2].write(connection, history)
-
-    def _copy_writers(self, connection: sa.Connection) -> tuple[_Writer, _Writer, _Writer] | None:
-        """The batch writers of records, keys and history.
-
-        COPY on PostgreSQL through psycopg, the driver's executemany on SQLite, None (a Core
-        executemany) for other drivers.
-        """
-        if self._writers is not None:
-            return self._writers
-        dialect = connection.dialect
-        make: Any
-        if copy_supported(connection):
-            make = CopyWriter
-        elif dialect.name == "sqlite" and dialect.driver == "pysqlite":
-            make = functools.partial(SqliteWriter, dialect=dialect)
-        else:
-            return None
-        self._writers = (
-            make(self._table, [c.name for c in self._table.c], "update"),
-            make(KEYS, ["kind", "key_type", "key", "record_id"], "ignore"),
-            make(
-                HISTORY,
-                ["kind", "record_id", "action", "actor", "at", "version", "changes"],
-                None,
-            ),
-        )
-        return self._writers
-
-    def _lock_keys(self, connection: sa.Connection, records: list[Any], key: str) -> None:
-        """Hold a transaction lock on every key, so concurrent upserts never both create."""
-        kind = self._kind
-        ids = sorted(
-            {
-                _lock_id(f"{kind.name}\0{key}\0{k}")
-                for r in records
-                for t, k in kind.keys(r)
-                if t == key
-            }
-        )
-        if ids:
-            connection.execute(
-                sa.text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:ids AS bigint[])) AS k"),
-                {"ids": ids},
-            )
+        return self._bulk.run(incoming, key, actor)
 
 
 _BASE_COLUMNS = frozenset({"id", "version", "created_at", "updated_at", "deleted_at", "doc"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC
 from typing import Any
 
@@ -19,6 +19,7 @@ from crmkit.storage._kinds import CustomRecord
 from crmkit.storage._protocol import HistoryEntry
 from crmkit.storage._registry import Registry
 
+from ._errors import translated
 from ._repository import SqlRepository
 from ._schema import ensure_schema
 from ._tables import HISTORY
@@ -85,6 +86,7 @@ class SqlStore:
             _sqlite_savepoints(engine)
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._shown_url = engine.url.render_as_string(hide_password=True)
         self._create = create
         self._ready = False
         self._ready_lock = threading.Lock()
@@ -93,7 +95,7 @@ class SqlStore:
         self._repositories: dict[str, SqlRepository[Any]] = {}
 
     def __repr__(self) -> str:
-        return f"SqlStore({self.engine.url.render_as_string(hide_password=True)!r})"
+        return f"SqlStore({self._shown_url!r})"
 
     def __enter__(self) -> SqlStore:
         return self
@@ -199,17 +201,18 @@ class SqlStore:
         """
         state = self._state
         if state.connection is not None:
-            with state.connection.begin_nested():
+            with self._translated(), state.connection.begin_nested():
                 yield
             return
-        self._ensure()
-        with self.engine.connect() as connection:
-            state.connection = connection
-            try:
-                with connection.begin():
-                    yield
-            finally:
-                state.connection = None
+        with self._translated():
+            self._ensure()
+            with self.engine.connect() as connection:
+                state.connection = connection
+                try:
+                    with connection.begin():
+                        yield
+                finally:
+                    state.connection = None
 
     @contextmanager
     def connection(self) -> Iterator[sa.Connection]:
@@ -218,9 +221,14 @@ class SqlStore:
         if current is not None:
             yield current
             return
-        self._ensure()
-        with self.engine.connect() as connection:
-            yield connection
+        with self._translated():
+            self._ensure()
+            with self.engine.connect() as connection:
+                yield connection
+
+    def _translated(self) -> AbstractContextManager[None]:
+        """Turn the database's errors (cannot open, cannot connect) into StorageError."""
+        return translated(self._shown_url)
 
     @contextmanager
     def writing(self) -> Iterator[sa.Connection]:

@@ -1,0 +1,227 @@
+"""The SQL backend's bulk upsert: plan against the stored records, then write in batches.
+
+A batch is written with one statement per table (or one COPY on PostgreSQL through
+psycopg), not one round of statements per record; that is what keeps a bulk upsert close to
+a plain insert of the same rows.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import sqlalchemy as sa
+import sqlalchemy.exc as sa_exc
+from sqlalchemy.dialects import postgresql, sqlite
+
+from crmkit.contacts import utcnow
+from crmkit.storage._history import diff
+from crmkit.storage._protocol import UpsertResult
+from crmkit.storage._upsert import Planned, plan
+
+from ._bulk import CopyWriter, SqliteWriter, copy_supported
+from ._errors import conflict
+from ._tables import HISTORY, KEYS
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ._repository import SqlRepository
+
+__all__ = ["CHUNK", "BulkUpsert", "chunks"]
+
+_Writer = CopyWriter | SqliteWriter
+
+CHUNK = 500  # ids or keys per IN (...) list: well under every driver's parameter limit
+WRITE_CHUNK = 2_000  # rows per executemany batch of a bulk upsert
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """Yield *items* in slices of at most *size*."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _lock_id(text: str) -> int:
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class BulkUpsert:
+    """The bulk upsert of one :class:`SqlRepository`, with its statements and writers."""
+
+    def __init__(self, repository: SqlRepository[Any]) -> None:
+        self._repository = repository
+        self._statement: Any = None
+        self._writers: tuple[_Writer, _Writer, _Writer] | None = None
+
+    def run(self, incoming: list[Any], key: str, actor: str | None) -> UpsertResult:
+        """Upsert *incoming* (checked records of the kind, at least one) by *key*."""
+        repository = self._repository
+        kind = repository._kind
+        store = repository._store
+        table = repository._table
+        lock = store.dialect == "postgresql"
+        with store.writing() as connection:
+            if key != "id" and lock:
+                self._lock_keys(connection, incoming, key)
+
+            def existing_ids(ids: list[str]) -> dict[str, int]:
+                found: dict[str, int] = {}
+                for chunk in chunks(ids, CHUNK):
+                    query = sa.select(table.c.id, table.c.version).where(table.c.id.in_(chunk))
+                    if lock:
+                        # the versions compared must stay the stored ones until commit
+                        query = query.with_for_update()
+                    found.update((i, v) for i, v in connection.execute(query))
+                return found
+
+            def existing_keys(keys: list[str]) -> dict[str, list[str]]:
+                found: dict[str, list[str]] = {}
+                for chunk in chunks(keys, CHUNK):
+                    query = (
+                        sa.select(KEYS.c.key, KEYS.c.record_id)
+                        .join(table, table.c.id == KEYS.c.record_id)
+                        .where(
+                            KEYS.c.kind == kind.name,
+                            KEYS.c.key_type == key,
+                            KEYS.c.key.in_(chunk),
+                            repository._live(),
+                        )
+                        .order_by(KEYS.c.record_id)
+                    )
+                    for k, record_id in connection.execute(query):
+                        found.setdefault(k, []).append(record_id)
+                return found
+
+            writes = plan(kind, incoming, key, existing_ids, existing_keys)
+            now = utcnow()
+            for batch in chunks(writes, WRITE_CHUNK):
+                self._write_batch(connection, batch, actor, now)
+        updated = sum(w.existed for w in writes)
+        return UpsertResult(len(writes) - updated, updated)
+
+    def _upsert_statement(self) -> Any:
+        if self._statement is None:
+            table = self._repository._table
+            dialect = self._repository._store.dialect
+            insert: Any = (postgresql if dialect == "postgresql" else sqlite).insert
+            statement = insert(table)
+            self._statement = statement.on_conflict_do_update(
+                index_elements=[table.c.id],
+                set_={c.name: statement.excluded[c.name] for c in table.c if c.name != "id"},
+            )
+        return self._statement
+
+    def _keys_statement(self) -> Any:
+        dialect = self._repository._store.dialect
+        insert: Any = (postgresql if dialect == "postgresql" else sqlite).insert
+        return insert(KEYS).on_conflict_do_nothing()
+
+    def _write_batch(
+        self, connection: sa.Connection, batch: Sequence[Planned], actor: str | None, now: datetime
+    ) -> None:
+        """Write one batch of a bulk upsert: records, match keys and history."""
+        repository = self._repository
+        table = repository._table
+        name = repository._kind.name
+        validate = repository._kind.validate
+        old_docs: dict[str, Any] = {}
+        targets = [w.target for w in batch if w.existed]
+        for chunk in chunks(targets, CHUNK):
+            query = sa.select(table.c.id, table.c.doc).where(table.c.id.in_(chunk))
+            old_docs.update((i, d) for i, d in connection.execute(query))
+        rows = []
+        keys = []
+        history = []
+        for write in batch:
+            record: Any = write.record
+            if write.existed:
+                old_doc = old_docs[write.target]
+                old: Any = repository._load(old_doc)
+                record = attrs.evolve(
+                    record,
+                    id=write.target,
+                    version=old.version + 1,
+                    created_at=old.created_at,
+                    updated_at=now,
+                )
+                if validate is not None:
+                    validate(old, record)
+                row = repository._row(record)
+                changes = diff(old_doc, row["doc"])
+                history.append(repository._history_row(record, "update", actor, now, changes))
+            else:
+                if validate is not None:
+                    validate(None, record)
+                row = repository._row(record)
+                history.append(repository._history_row(record, "add", actor, now))
+            rows.append(row)
+            keys.extend(repository._key_rows(record))
+        copiers = self._copy_writers(connection)
+        try:
+            if copiers is None:
+                connection.execute(self._upsert_statement(), rows)
+            else:
+                copiers[0].write(connection, rows)
+        except sa_exc.IntegrityError as exc:
+            raise conflict(exc, name) from exc
+        for chunk in chunks(targets, CHUNK):
+            connection.execute(
+                KEYS.delete().where(KEYS.c.kind == name, KEYS.c.record_id.in_(chunk))
+            )
+        if copiers is None:
+            if keys:
+                connection.execute(self._keys_statement(), keys)
+            connection.execute(HISTORY.insert(), history)
+        else:
+            copiers[1].write(connection, keys)
+            copiers[2].write(connection, history)
+
+    def _copy_writers(self, connection: sa.Connection) -> tuple[_Writer, _Writer, _Writer] | None:
+        """The batch writers of records, keys and history.
+
+        COPY on PostgreSQL through psycopg, the driver's executemany on SQLite, None (a Core
+        executemany) for other drivers.
+        """
+        if self._writers is not None:
+            return self._writers
+        table = self._repository._table
+        dialect = connection.dialect
+        make: Any
+        if copy_supported(connection):
+            make = CopyWriter
+        elif dialect.name == "sqlite" and dialect.driver == "pysqlite":
+            make = functools.partial(SqliteWriter, dialect=dialect)
+        else:
+            return None
+        self._writers = (
+            make(table, [c.name for c in table.c], "update"),
+            make(KEYS, ["kind", "key_type", "key", "record_id"], "ignore"),
+            make(
+                HISTORY,
+                ["kind", "record_id", "action", "actor", "at", "version", "changes"],
+                None,
+            ),
+        )
+        return self._writers
+
+    def _lock_keys(self, connection: sa.Connection, records: list[Any], key: str) -> None:
+        """Hold a transaction lock on every key, so concurrent upserts never both create."""
+        kind = self._repository._kind
+        ids = sorted(
+            {
+                _lock_id(f"{kind.name}\0{key}\0{k}")
+                for r in records
+                for t, k in kind.keys(r)
+                if t == key
+            }
+        )
+        if ids:
+            connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:ids AS bigint[])) AS k"),
+                {"ids": ids},
+            )
