@@ -164,3 +164,13 @@ def test_match_key_ignores_case_and_variants(text: str) -> None:
 
 def _parts(name: PersonName) -> tuple[str, ...]:
     return (name.prefix, name.first, name.middle, name.last, name.suffix, name.match_key)
+
+
+@pytest.mark.parametrize(("raw", "first"), [("ß", "Ss"), ("strauß", "Strauß"), ("ǆemal", "Džemal")])
+def test_capitalizing_letters_whose_capital_is_two_letters(raw: str, first: str) -> None:
+    """All-lower names are title-cased (ß -> Ss, not SS) and read back unchanged."""
+    once = parse_name(raw)
+    again = parse_name(once.full)
+
+    assert first == once.first
+    assert (once.first, once.match_key) == (again.first, again.match_key)

@@ -279,8 +279,10 @@ def _cap_word(word: str, *, at_start: bool, at_end: bool) -> str:
 
 
 def _cap_piece(piece: str) -> str:
+    # title(), not upper(): the capital of "ß" is "SS" but its title case is "Ss", and only
+    # the latter reads back as a capitalized (mixed-case) name, keeping parse_name idempotent.
     if piece.startswith("mc") and len(piece) > 2:
-        return "Mc" + piece[2].upper() + piece[3:]
+        return "Mc" + piece[2].title() + piece[3:]
     if piece.startswith("mac") and len(piece) > 5 and piece not in _NOT_MAC:
-        return "Mac" + piece[3].upper() + piece[4:]
-    return piece[:1].upper() + piece[1:]
+        return "Mac" + piece[3].title() + piece[4:]
+    return piece[:1].title() + piece[1:]
