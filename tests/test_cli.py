@@ -230,3 +230,23 @@ def test_unexpected_errors_are_one_line(
 
     assert 0 != code
     assert "crmkit: database error: disk I/O error\n" == err
+
+
+@pytest.mark.parametrize("command", ["clean", "import"])
+def test_progress_bar_on_a_terminal(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal the progress bar runs and stops cleanly; the job's outputs are written."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    source = str(ROOT / "examples/contacts_fa.csv")
+    if command == "clean":
+        args = ["clean", source, "-o", str(tmp_path / "c.csv")]
+        written = tmp_path / "c.csv"
+    else:
+        args = ["import", source, "--db", f"sqlite:///{tmp_path / 'crm.db'}"]
+        written = tmp_path / "crm.db"
+
+    code = main(args)
+
+    assert 0 == code
+    assert written.stat().st_size > 0

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
@@ -165,9 +166,12 @@ def _build() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(args: argparse.Namespace) -> tuple[Any, Callable[[Any], None] | None]:
+@contextmanager
+def _progress(args: argparse.Namespace) -> Iterator[Callable[[Any], None] | None]:
+    """Show a progress bar while the block runs (on a terminal only); yield its update hook."""
     if args.quiet or args.json or not sys.stderr.isatty():
-        return None, None
+        yield None
+        return
     from rich.progress import (  # noqa: PLC0415 - loaded only by the command that needs it
         BarColumn,
         MofNCompleteColumn,
@@ -189,7 +193,8 @@ def _progress(args: argparse.Namespace) -> tuple[Any, Callable[[Any], None] | No
     def update(p: Any) -> None:
         bar.update(task, completed=p.rows_done, total=p.rows_total, rate=p.rows_per_second)
 
-    return bar, update
+    with bar:
+        yield update
 
 
 def _summary(title: str, rows: list[tuple[str, object]], args: argparse.Namespace) -> None:
@@ -224,10 +229,7 @@ def _counts(report: Any) -> list[tuple[str, object]]:
 def _clean(args: argparse.Namespace) -> int:
     from .importers import clean_file  # noqa: PLC0415 - loaded only by the command that needs it
 
-    bar, update = _progress(args)
-    try:
-        if bar is not None:
-            bar.start()
+    with _progress(args) as update:
         report = clean_file(
             args.input,
             out=args.output,
@@ -241,9 +243,6 @@ def _clean(args: argparse.Namespace) -> int:
             delimiter=args.delimiter,
             progress=update,
         )
-    finally:
-        if bar is not None:
-            bar.stop()
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     elif not args.quiet:
@@ -296,10 +295,7 @@ def _import(args: argparse.Namespace) -> int:
     from .importers import import_file  # noqa: PLC0415 - loaded only by the command that needs it
 
     store = _store(args.db, create=True)
-    bar, update = _progress(args)
-    try:
-        if bar is not None:
-            bar.start()
+    with closing(store), _progress(args) as update:
         report = import_file(
             args.input,
             store,
@@ -316,10 +312,6 @@ def _import(args: argparse.Namespace) -> int:
             progress=update,
             rejects=args.rejects,
         )
-    finally:
-        if bar is not None:
-            bar.stop()
-        store.close()
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     elif not args.quiet:
