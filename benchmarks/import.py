@@ -128,12 +128,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="5,000 rows only")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--sizes", help="comma-separated row counts (default 100000,1000000)")
+    parser.add_argument(
+        "--only", choices=("clean", "import"), help="measure one job instead of both"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
         return
-    sizes = [5_000] if args.quick else [100_000, 1_000_000]
+    sizes = [5_000] if args.quick else [int(s) for s in (args.sizes or "100000,1000000").split(",")]
+    jobs = [
+        (k, g)
+        for k, g in (("clean", GOAL_CLEAN), ("import", GOAL_IMPORT))
+        if args.only in (None, k)
+    ]
     print("2-core machine; figures are noisy while other work runs")
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
@@ -145,7 +154,7 @@ def main() -> None:
                 f"libraries alone (one core, e-mail + phone): {1 / per_row:,.0f} rows/s, "
                 f"{per_row * 1e6:.1f} us/row"
             )
-            for kind, goal in (("clean", GOAL_CLEAN), ("import", GOAL_IMPORT)):
+            for kind, goal in jobs:
                 result = measure(kind, path)
                 rate = result["rows"] / result["seconds"]
                 rules = f", match rules={result['fuzzy']}" if "fuzzy" in result else ""
