@@ -54,6 +54,16 @@ def contact_rules() -> MatchRules:
                 name="name+company", fields=("name", "company"),
                 transforms=("sorted_words", "exact"),
             ),
+            # a typo in one name, with the birth date to confirm it (measured on generated
+            # data: 4% more candidate pairs, recall 0.884 -> 0.890 at the same precision)
+            BlockingKey(
+                name="last_name+birth_date", fields=("last_name", "birth_date"),
+                transforms=("phonetic", "exact"), max_block=15,
+            ),
+            BlockingKey(
+                name="first_name+birth_date", fields=("first_name", "birth_date"),
+                transforms=("first_letter", "exact"), max_block=15,
+            ),
             BlockingKey(
                 name="name+birth_date", fields=("name", "birth_date"),
                 transforms=("sorted_words", "exact"),
