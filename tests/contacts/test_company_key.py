@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmkit.contacts._company_key import company_match_key
+from crmkit.contacts._company_key import _TRAILING, _words, company_match_key
 from crmkit.errors import InvalidName
 
 
@@ -88,3 +88,31 @@ def test_only_invalid_name_errors(raw: str) -> None:
     assert key
     assert key == company_match_key(key)
     assert key == company_match_key(raw.upper()) or not raw.isascii()
+
+
+def _strip_all_forms(words: list[str]) -> list[str]:
+    """Reference: try every legal form, longest first, until none ends the name."""
+    kept = words
+    stripped = True
+    while kept and stripped:
+        stripped = False
+        for form in _TRAILING:
+            if tuple(kept[-len(form) :]) == form:
+                kept = kept[: -len(form)]
+                stripped = True
+                break
+    return kept
+
+
+_FORMS = ["Ltd", "Co", "Private Limited", "Pvt", "GmbH", "KG", "S.A.", "Inc", "سهامی خاص", "لمیٹڈ"]
+
+
+@given(
+    st.lists(st.sampled_from(["Acme", "Pars", "Co", "Limited", "Trading", "پارس"]), min_size=1),
+    st.lists(st.sampled_from(_FORMS), max_size=4),
+)
+def test_forms_are_dropped_as_by_trying_every_form(base: list[str], forms: list[str]) -> None:
+    """Looking forms up by their last word strips exactly what trying every form strips."""
+    words = _words(" ".join(base + forms))
+    expected = " ".join(_strip_all_forms(words) or words)
+    assert company_match_key(" ".join(base + forms)) == expected

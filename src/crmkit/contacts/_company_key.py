@@ -38,6 +38,12 @@ _TRAILING: Final = sorted(
     reverse=True,
 )  # fmt: skip
 _LEADING: Final = frozenset(_fold(w) for w in ("the", "شرکت"))
+# The forms by their last word, longest first: a name is only checked against the forms
+# that could end it, not the whole list.
+_ENDING: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
+    last: tuple(form for form in _TRAILING if form[-1] == last)
+    for last in {form[-1] for form in _TRAILING}
+}
 
 
 def company_match_key(name: str) -> str:
@@ -69,12 +75,11 @@ def company_match_key(name: str) -> str:
     kept = words
     while kept and kept[0] in _LEADING:
         kept = kept[1:]
-    stripped = True
-    while kept and stripped:
-        stripped = False
-        for form in _TRAILING:
+    while kept:
+        for form in _ENDING.get(kept[-1], ()):
             if tuple(kept[-len(form) :]) == form:
                 kept = kept[: -len(form)]
-                stripped = True
                 break
+        else:
+            break
     return " ".join(kept or words)
