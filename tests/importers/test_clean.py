@@ -347,3 +347,21 @@ def test_unknown_region_is_a_config_error_up_front(
     with pytest.raises(ConfigError, match=r"^region: unknown region 'XX'"):
         clean_file(fixtures["utf8"], out=tmp_path / "c.csv", region="XX")
     assert not (tmp_path / "c.csv").exists()
+
+
+def test_match_rules_stop_past_the_limit_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the usable-row limit the exact keys alone run, unless the rules are asked for."""
+    from crmkit.importers import _clean  # noqa: PLC0415
+
+    source = _nickname_file(tmp_path)
+    monkeypatch.setattr(_clean, "FUZZY_LIMIT", 2)
+    default = clean_file(source, out=tmp_path / "a.csv")
+    asked = clean_file(source, out=tmp_path / "b.csv", fuzzy=True)
+    monkeypatch.setattr(_clean, "FUZZY_LIMIT", 3)
+    within = clean_file(source, out=tmp_path / "c.csv")
+
+    assert (0, False) == (default.duplicate_groups, default.fuzzy)
+    assert (1, True) == (asked.duplicate_groups, asked.fuzzy)
+    assert (1, True) == (within.duplicate_groups, within.fuzzy)

@@ -21,7 +21,7 @@ from typing import Final
 from ._collector import fewer_collections
 from ._engine import Coerce, Spilled, estimate_rows, infer_regions, spilled
 from ._fold import fold, split_columns, split_values, widths
-from ._fuzzy import FUZZY_LIMIT, check_rules, fuzzy_groups
+from ._fuzzy import FUZZY_LIMIT, Contacts, check_rules, fuzzy_groups
 from ._groups import Group, Spill, combine, key_groups
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping, CustomFieldSource, map_columns
@@ -209,14 +209,22 @@ def _clean(
                 progress=progress,
                 total=estimate_rows(table),
             )
+            # the rules' contacts are built while the pool still normalizes rows, so that
+            # this work shares both cores instead of running alone after the first pass
+            stage = Contacts() if fuzzy is not False else None
             for chunk in chunks:
                 spill.add_many(chunk.usable)
                 tally.take(chunk, spool)
+                if stage is not None:
+                    stage.add((number, feats) for number, _, _, feats in chunk.usable)
+                    if fuzzy is None and len(stage.records) > FUZZY_LIMIT:
+                        stage = None  # past the limit the exact keys alone find duplicates
             spill.commit()
             groups, common = key_groups(spill)
-            fuzzy = fuzzy if fuzzy is not None else spill.count() <= FUZZY_LIMIT
-            if fuzzy:
-                groups = combine(groups, fuzzy_groups(spill.features(), match_rules))
+            fuzzy = stage is not None
+            if stage is not None:
+                groups = combine(groups, fuzzy_groups(stage, match_rules))
+                stage = None
             dupes = None
             if duplicates is not None:
                 dupes = TableWriter(duplicates, _DUPLICATE_HEADERS, option="duplicates")
@@ -329,8 +337,8 @@ def _fold_groups(
     """
     not_kept = 0
     for group in groups:
-        members = spill.get(group.members)
-        values, lost = fold(members)
+        members, email_keys = spill.members(group.members)
+        values, lost = fold(members, email_keys)
         widths(values, counts)
         spill.add_merged(group, json.dumps(values, ensure_ascii=False))
         not_kept += sum(map(len, lost))

@@ -10,7 +10,7 @@ mapping reads back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from ._mapping import CUSTOM_PREFIX
@@ -31,9 +31,12 @@ def _email_key(value: str) -> str:
 
 
 def fold(
-    rows: Iterable[tuple[int, dict[str, str]]],
+    rows: Iterable[tuple[int, dict[str, str]]], email_keys: Mapping[str, str] | None = None
 ) -> tuple[dict[str, str], list[list[str]]]:
     """Fold a group's rows (in row order) into one row.
+
+    *email_keys* may give the match key of addresses already validated; the others are
+    validated again to find theirs.
 
     Returns:
         The folded values, and for each row the values it had that the folded row does not
@@ -51,7 +54,8 @@ def fold(
             if field == "email":
                 items = lists.setdefault(field, {})
                 for address in value.split(_SEPARATOR):
-                    items.setdefault(_email_key(address), address)
+                    key = email_keys.get(address) if email_keys else None
+                    items.setdefault(key or _email_key(address), address)
             elif field in _PHONES:
                 items = lists.setdefault(field, {})
                 for number in value.split(_SEPARATOR):

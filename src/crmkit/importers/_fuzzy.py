@@ -1,11 +1,12 @@
 """The rule-based stage of finding duplicates in a file, after the exact keys.
 
-Each usable row keeps a compact feature record (its names, e-mails with their match keys,
-phones, company, city and birth date as short JSON) next to its values in the spill, so this
-stage rebuilds light contacts from it without validating anything twice. The stage runs
-the dedupe rules (:func:`crmkit.contacts.find_duplicates`) over every usable row at
-once, so it is kept for files up to :data:`FUZZY_LIMIT` usable rows; past that the exact
-keys alone find duplicates and the report says so.
+Each usable row comes with a compact feature record (its names, e-mails with their match
+keys, phones, company, city and birth date as short JSON), from which this stage builds
+light contacts without validating anything twice, while the rows are still being read. The
+stage runs the dedupe rules (:func:`crmkit.contacts.find_duplicates`) over every usable row
+at once, holding all their contacts (close to 1 kB each), so it is kept for files up to
+:data:`FUZZY_LIMIT` usable rows; past that the exact keys alone find duplicates and the
+report says so.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import chain, repeat
 from typing import Any, Final
+
+import attrs
 
 from crmkit.contacts import (
     Contact,
@@ -29,13 +33,35 @@ from crmkit.values import Address
 
 from ._rows import RowResult
 
-__all__ = ["FUZZY_LIMIT", "FuzzyGroup", "check_rules", "features", "fuzzy_groups"]
+__all__ = [
+    "FUZZY_LIMIT",
+    "Contacts",
+    "FuzzyGroup",
+    "check_rules",
+    "features",
+    "fuzzy_groups",
+]
 
 #: Usable rows up to which the rule-based stage runs by default.
 FUZZY_LIMIT: Final = 100_000
 
 #: A group the rules found: its row numbers, score and the explanation in words.
 FuzzyGroup = tuple[tuple[int, ...], float, str]
+
+_SET = object.__setattr__
+
+
+def _primary() -> Iterator[bool]:
+    # the first entry is the primary one
+    return chain((True,), repeat(False))
+
+
+def _email_entry(pair: list[str], primary: bool) -> EmailEntry:
+    return EmailEntry(address=EmailAddress(*pair), primary=primary)
+
+
+def _phone_entry(parts: list[Any], primary: bool) -> PhoneEntry:
+    return PhoneEntry(number=PhoneNumber(*parts), primary=primary)
 
 
 def check_rules(rules: object) -> MatchRules:
@@ -70,35 +96,80 @@ def features(result: RowResult) -> str:
     )
 
 
-def _contact(number: int, data: str) -> Contact:
-    first, last, emails, phones, company, city, birth = json.loads(data)
-    # the values were validated when the row was normalized: build them as they are
-    return Contact(
-        id=str(number),
-        first_name=first,
-        last_name=last,
-        emails=tuple(
-            EmailEntry(address=EmailAddress(v, k), primary=i == 0)
-            for i, (v, k) in enumerate(emails)
-        ),
-        phones=tuple(
-            PhoneEntry(number=PhoneNumber(e164, region, kind), primary=i == 0)
-            for i, (e164, region, kind) in enumerate(phones)
-        ),
-        addresses=(Address(city=city),) if city else (),
-        birth_date=date.fromisoformat(birth) if birth else None,
-        custom={"company": company} if company else {},
-    )
+class Contacts:
+    """The light contacts of usable rows, built from their feature records.
+
+    Every value in a feature record was validated when its row was normalized, so a contact
+    is assembled from its parts rather than through :class:`Contact`'s converters, which
+    would validate them again. What the converters would still change (names are NFKC with
+    collapsed whitespace) is taken from a real contact once per distinct value, so each
+    contact equals the one ``Contact(...)`` builds from the same parts. Names, companies,
+    cities and birth dates repeat a great deal: their parts are built once and shared (all
+    of them immutable, and nothing here changes a contact's custom values).
+    """
+
+    def __init__(self) -> None:
+        template = Contact(id="0", first_name="x")
+        self._defaults = [(a.name, getattr(template, a.name)) for a in attrs.fields(Contact)]
+        self._names: dict[str, str] = {"": ""}
+        self._custom: dict[str, dict[str, object]] = {"": {}}
+        self._addresses: dict[str, tuple[Address, ...]] = {"": ()}
+        self._births: dict[str, date | None] = {"": None}
+        self.records: list[Contact] = []
+
+    def add(self, rows: Iterable[tuple[int, str]]) -> None:
+        """Build and keep the contact of each (row number, feature JSON)."""
+        self.records.extend(self.build(number, data) for number, data in rows)
+
+    def build(self, number: int, data: str) -> Contact:
+        """The contact of row *number* from its feature record (see :func:`features`)."""
+        first, last, emails, phones, company, city, birth = json.loads(data)
+        contact: Contact = object.__new__(Contact)
+        for name, value in self._defaults:
+            _SET(contact, name, value)
+        _SET(contact, "id", str(number))
+        _SET(contact, "first_name", self._name(first))
+        _SET(contact, "last_name", self._name(last))
+        _SET(contact, "emails", tuple(map(_email_entry, emails, _primary())))
+        _SET(contact, "phones", tuple(map(_phone_entry, phones, _primary())))
+        _SET(contact, "addresses", self._address(city))
+        _SET(contact, "birth_date", self._birth(birth))
+        _SET(contact, "custom", self._company(company))
+        return contact
+
+    def _name(self, text: str) -> str:
+        found = self._names.get(text)
+        if found is None:
+            # the other name only makes the probe a valid contact
+            probe = Contact(id="0", first_name=text, last_name="x")
+            found = self._names[text] = probe.first_name
+        return found
+
+    def _company(self, company: str) -> dict[str, object]:
+        found = self._custom.get(company)
+        if found is None:
+            found = self._custom[company] = {"company": company}
+        return found
+
+    def _address(self, city: str) -> tuple[Address, ...]:
+        found = self._addresses.get(city)
+        if found is None:
+            found = self._addresses[city] = (Address(city=city),)
+        return found
+
+    def _birth(self, birth: str) -> date | None:
+        if birth not in self._births:
+            self._births[birth] = date.fromisoformat(birth)
+        return self._births[birth]
 
 
-def fuzzy_groups(rows: Iterable[tuple[int, str]], rules: MatchRules) -> Iterator[FuzzyGroup]:
-    """Find the match groups among *rows* (row number, feature JSON) by *rules*.
+def fuzzy_groups(contacts: Contacts, rules: MatchRules) -> Iterator[FuzzyGroup]:
+    """Find the match groups among *contacts* (built from usable rows) by *rules*.
 
     Yields:
         Each group's row numbers (sorted), its score and its explanation in words.
     """
-    records = [_contact(number, data) for number, data in rows]
-    for group in find_duplicates(records, rules).matches:
+    for group in find_duplicates(contacts.records, rules).matches:
         numbers = tuple(sorted(int(i) for i in group.ids))
         yield numbers, group.score, _words(group.explain())
 

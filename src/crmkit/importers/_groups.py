@@ -88,14 +88,6 @@ class Spill:
             " GROUP BY key HAVING count(*) > 1 ORDER BY min(number), key"
         )
 
-    def count(self) -> int:
-        """How many usable rows are stored."""
-        return int(self.db.execute("SELECT count(*) FROM rows").fetchone()[0])
-
-    def features(self) -> Iterator[tuple[int, str]]:
-        """Every row's number and compact features, in row order."""
-        yield from self.db.execute("SELECT number, features FROM rows ORDER BY number")
-
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Every usable row's number and values, in row order."""
         for number, data in self.db.execute("SELECT number, data FROM rows ORDER BY number"):
@@ -118,13 +110,22 @@ class Spill:
         for number, data, sources in found:
             yield json.loads(data), sources or str(number)
 
-    def get(self, numbers: tuple[int, ...]) -> list[tuple[int, dict[str, str]]]:
+    def members(
+        self, numbers: tuple[int, ...]
+    ) -> tuple[list[tuple[int, dict[str, str]]], dict[str, str]]:
+        """The rows *numbers* in row order, and the match key of each of their e-mails."""
         marks = ",".join("?" * len(numbers))
         found = self.db.execute(
-            f"SELECT number, data FROM rows WHERE number IN ({marks}) ORDER BY number",  # noqa: S608 - only placeholders
+            f"SELECT number, data, features FROM rows WHERE number IN ({marks})"  # noqa: S608 - only placeholders
+            " ORDER BY number",
             numbers,
         )
-        return [(number, json.loads(data)) for number, data in found]
+        rows = []
+        keys: dict[str, str] = {}
+        for number, data, feats in found:
+            rows.append((number, json.loads(data)))
+            keys.update(json.loads(feats)[2])
+        return rows, keys
 
     def close(self) -> None:
         self.db.close()

@@ -250,7 +250,8 @@ def _normalize(
     name_key = _names(raw, values, problems)
     emails = _emails(raw, values, keys, problems)
     phones: list[tuple[str, PhoneNumber]] = []
-    hints = _hints(raw, emails) if _PHONE_FIELDS_SET.intersection(raw) else ()
+    # the row's own hints only help read national numbers when no region is given
+    hints = _hints(raw, emails) if _needs_hints(raw, opts) else ()
     for field in _PHONE_FIELDS:
         if field not in raw:
             continue
@@ -353,6 +354,10 @@ def _split_list(text: str) -> list[str]:
         pieces = [p.strip() for p in text.replace(",", ";").split(";")]
         return [p for p in pieces if p]
     return [text]
+
+
+def _needs_hints(raw: dict[str, list[tuple[str, str]]], opts: LocaleOptions) -> bool:
+    return opts.phone_region is None and not _PHONE_FIELDS_SET.isdisjoint(raw)
 
 
 def _hints(raw: dict[str, list[tuple[str, str]]], emails: list[EmailAddress]) -> tuple[str, ...]:
