@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -33,6 +33,42 @@ ROWS = [
     {"id": "a", "at": datetime(2024, 5, 1, 12, 30, tzinfo=UTC), "doc": {"x": [1, "é"]}, "n": 3},
     {"id": "b", "at": None, "doc": None, "n": None},
 ]
+
+
+# the writer formats timestamps itself: naive, other offsets, no microseconds, early years
+TIMESTAMPS = [
+    {"id": "c", "at": datetime(2024, 5, 1, 12, 30, 5, 7), "doc": None, "n": None},
+    {
+        "id": "d",
+        "at": datetime(5, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=-7))),
+        "doc": None,
+        "n": None,
+    },
+    {
+        "id": "e",
+        "at": datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        "doc": None,
+        "n": None,
+    },
+    {"id": "f", "at": date(2024, 2, 29), "doc": None, "n": None},
+]
+
+
+def test_timestamps_are_stored_as_a_core_insert_stores_them() -> None:
+    """The writer's own timestamp text is the text SQLAlchemy writes, whatever the value."""
+    metadata, wide, _ = _tables()
+    engine = sa.create_engine("sqlite://")
+    copy = _wide(metadata, "wide_core")
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        SqliteWriter(wide, [c.name for c in wide.c], None, engine.dialect).write(
+            connection, TIMESTAMPS
+        )
+        connection.execute(copy.insert(), TIMESTAMPS)
+        raw_ours = connection.exec_driver_sql("SELECT id, at FROM wide ORDER BY id").all()
+        raw_core = connection.exec_driver_sql("SELECT id, at FROM wide_core ORDER BY id").all()
+
+    assert raw_core == raw_ours
 
 
 def test_rows_read_back_as_a_core_insert_wrote_them() -> None:

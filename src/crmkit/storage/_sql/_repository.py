@@ -20,7 +20,8 @@ from crmkit.storage._protocol import Action, Page, UpsertResult, Where
 
 from ._columns import filter_columns, sort_column
 from ._errors import conflict
-from ._tables import HISTORY, KEYS, record_table
+from ._lists import ValueList
+from ._tables import HISTORY, KEYS, keys_of, record_table
 from ._upserting import CHUNK, BulkUpsert, chunks
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ class SqlRepository(Generic[R]):
         self._columns: dict[str, sa.ColumnElement[Any]] | None = None
         extra = [c.name for c in self._table.c if c.name not in _BASE_COLUMNS]
         self._extra = [c for c in extra if c != "object_type"]
+        self._lists = ValueList(store.dialect)
+        self._by_keys: sa.Select[*tuple[Any, ...]] | None = None
         self._bulk = BulkUpsert(self)
         self._readers = [
             (name, kind.getters.get(name) or operator.attrgetter(name)) for name in self._extra
@@ -57,6 +60,7 @@ class SqlRepository(Generic[R]):
         """Take *kind* (the same table, new write checks) in place of the current kind."""
         self._kind = kind
         self._columns = None
+        self._by_keys = None
 
     def forget_columns(self) -> None:
         """Drop the cached filter columns (the kind's custom fields changed)."""
@@ -214,28 +218,39 @@ class SqlRepository(Generic[R]):
         kind = self._kind
         kind.check_key_type(key_type)
         wanted = list(dict.fromkeys(keys))
-        table = self._table
         loaded: dict[str, R] = {}
         found: dict[str, list[R]] = {}
+        if not wanted:
+            return found
+        query = self._keys_query()
         with self._store.connection() as connection:
-            for chunk in chunks(wanted, CHUNK):
-                query = (
-                    sa.select(KEYS.c.key, table.c.id, table.c.doc)
-                    .join(table, table.c.id == KEYS.c.record_id)
-                    .where(
-                        KEYS.c.kind == kind.name,
-                        KEYS.c.key_type == key_type,
-                        KEYS.c.key.in_(chunk),
-                        self._live(),
-                    )
-                    .order_by(KEYS.c.key, table.c.id)
-                )
-                for key, record_id, doc in connection.execute(query):
+            for chunk in self._lists.chunks(wanted):
+                rows = connection.execute(query, {"key_type": key_type, "keys": chunk})
+                for key, record_id, doc in rows:
                     record = loaded.get(record_id)
                     if record is None:
                         record = loaded[record_id] = self._load(doc)
                     found.setdefault(key, []).append(record)
         return {k: found[k] for k in wanted if k in found}
+
+    def _keys_query(self) -> sa.Select[*tuple[Any, ...]]:
+        """The key lookup, built once: the key type and the keys are its parameters."""
+        query = self._by_keys
+        if query is None:
+            table = self._table
+            query = (
+                sa.select(KEYS.c.key, table.c.id, table.c.doc)
+                .join(table, table.c.id == KEYS.c.record_id)
+                .where(
+                    KEYS.c.kind == self._kind.name,
+                    KEYS.c.key_type == sa.bindparam("key_type"),
+                    self._lists.contains(KEYS.c.key, "keys"),
+                    self._live(),
+                )
+                .order_by(KEYS.c.key, table.c.id)
+            )
+            self._by_keys = query
+        return query
 
     # -- writes
 
@@ -293,7 +308,7 @@ class SqlRepository(Generic[R]):
         new_keys = self._key_rows(new)
         if old_keys != new_keys:
             connection.execute(
-                KEYS.delete().where(KEYS.c.kind == self._kind.name, KEYS.c.record_id == old.id)
+                KEYS.delete().where(keys_of(self._kind.name, KEYS.c.record_id == old.id))
             )
             if new_keys:
                 connection.execute(KEYS.insert(), new_keys)

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from crmkit.storage._deals import DEAL
 from crmkit.storage._kinds import AFFILIATION, COMPANY, CONTACT, OBJECTS_TABLE, RecordKind
 
-__all__ = ["HISTORY", "KEYS", "VERSION_TABLE", "metadata", "record_table"]
+__all__ = ["HISTORY", "KEYS", "VERSION_TABLE", "keys_of", "metadata", "record_table"]
 
 VERSION_TABLE = "crmkit_alembic_version"
 """Where Alembic keeps the schema revision; named so it never meets a host app's own."""
@@ -110,3 +110,12 @@ HISTORY = sa.Table(
 def record_table(kind: RecordKind[Any]) -> sa.Table:
     """Return the table that holds the records of *kind*."""
     return metadata.tables[kind.table]
+
+
+def keys_of(kind: str, record_ids: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    """The key index rows of the records of *kind* that *record_ids* selects by record id.
+
+    The kind is compared as ``kind || ''``: without statistics SQLite would otherwise walk
+    the primary key's ``kind`` prefix, every key of the kind, rather than the record id index.
+    """
+    return sa.and_(KEYS.c.kind.concat("") == kind, record_ids)

@@ -24,7 +24,7 @@ from crmkit.storage._upsert import Planned, plan
 
 from ._bulk import CopyWriter, SqliteWriter, copy_supported
 from ._errors import conflict
-from ._tables import HISTORY, KEYS
+from ._tables import HISTORY, KEYS, keys_of
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -56,6 +56,7 @@ class BulkUpsert:
     def __init__(self, repository: SqlRepository[Any]) -> None:
         self._repository = repository
         self._statement: Any = None
+        self._versions: sa.Select[*tuple[Any, ...]] | None = None
         self._writers: tuple[_Writer, _Writer, _Writer] | None = None
 
     def run(self, incoming: list[Any], key: str, actor: str | None) -> UpsertResult:
@@ -65,35 +66,33 @@ class BulkUpsert:
         store = repository._store
         table = repository._table
         lock = store.dialect == "postgresql"
+        lists = repository._lists
         with store.writing() as connection:
             if key != "id" and lock:
                 self._lock_keys(connection, incoming, key)
 
             def existing_ids(ids: list[str]) -> dict[str, int]:
                 found: dict[str, int] = {}
-                for chunk in chunks(ids, CHUNK):
-                    query = sa.select(table.c.id, table.c.version).where(table.c.id.in_(chunk))
-                    if lock:
-                        # the versions compared must stay the stored ones until commit
-                        query = query.with_for_update()
-                    found.update((i, v) for i, v in connection.execute(query))
+                query = self._versions_query(lock)
+                for chunk in lists.chunks(ids):
+                    found.update((i, v) for i, v in connection.execute(query, {"ids": chunk}))
                 return found
 
             def existing_keys(keys: list[str]) -> dict[str, list[str]]:
                 found: dict[str, list[str]] = {}
-                for chunk in chunks(keys, CHUNK):
-                    query = (
-                        sa.select(KEYS.c.key, KEYS.c.record_id)
-                        .join(table, table.c.id == KEYS.c.record_id)
-                        .where(
-                            KEYS.c.kind == kind.name,
-                            KEYS.c.key_type == key,
-                            KEYS.c.key.in_(chunk),
-                            repository._live(),
-                        )
-                        .order_by(KEYS.c.record_id)
+                query = (
+                    sa.select(KEYS.c.key, KEYS.c.record_id)
+                    .join(table, table.c.id == KEYS.c.record_id)
+                    .where(
+                        KEYS.c.kind == kind.name,
+                        KEYS.c.key_type == key,
+                        lists.contains(KEYS.c.key, "keys"),
+                        repository._live(),
                     )
-                    for k, record_id in connection.execute(query):
+                    .order_by(KEYS.c.record_id)
+                )
+                for chunk in lists.chunks(keys):
+                    for k, record_id in connection.execute(query, {"keys": chunk}):
                         found.setdefault(k, []).append(record_id)
                 return found
 
@@ -103,6 +102,20 @@ class BulkUpsert:
                 self._write_batch(connection, batch, actor, now)
         updated = sum(w.existed for w in writes)
         return UpsertResult(len(writes) - updated, updated)
+
+    def _versions_query(self, lock: bool) -> sa.Select[*tuple[Any, ...]]:
+        """The stored version of each of the ids bound as ``ids``."""
+        query = self._versions
+        if query is None:
+            table = self._repository._table
+            query = sa.select(table.c.id, table.c.version).where(
+                self._repository._lists.contains(table.c.id, "ids")
+            )
+            if lock:
+                # the versions compared must stay the stored ones until commit
+                query = query.with_for_update()
+            self._versions = query
+        return query
 
     def _upsert_statement(self) -> Any:
         if self._statement is None:
@@ -129,11 +142,13 @@ class BulkUpsert:
         table = repository._table
         name = repository._kind.name
         validate = repository._kind.validate
+        lists = repository._lists
         old_docs: dict[str, Any] = {}
         targets = [w.target for w in batch if w.existed]
-        for chunk in chunks(targets, CHUNK):
-            query = sa.select(table.c.id, table.c.doc).where(table.c.id.in_(chunk))
-            old_docs.update((i, d) for i, d in connection.execute(query))
+        if targets:
+            query = sa.select(table.c.id, table.c.doc).where(lists.contains(table.c.id, "ids"))
+            for chunk in lists.chunks(targets):
+                old_docs.update((i, d) for i, d in connection.execute(query, {"ids": chunk}))
         rows = []
         keys = []
         history = []
@@ -169,10 +184,10 @@ class BulkUpsert:
                 copiers[0].write(connection, rows)
         except sa_exc.IntegrityError as exc:
             raise conflict(exc, name) from exc
-        for chunk in chunks(targets, CHUNK):
-            connection.execute(
-                KEYS.delete().where(KEYS.c.kind == name, KEYS.c.record_id.in_(chunk))
-            )
+        if targets:
+            stale_keys = KEYS.delete().where(keys_of(name, lists.contains(KEYS.c.record_id, "ids")))
+            for chunk in lists.chunks(targets):
+                connection.execute(stale_keys, {"ids": chunk})
         if copiers is None:
             if keys:
                 connection.execute(self._keys_statement(), keys)
