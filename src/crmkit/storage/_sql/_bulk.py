@@ -13,11 +13,12 @@ import json
 import operator
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 
 __all__ = ["CopyWriter", "SqliteWriter", "copy_supported"]
 
@@ -104,6 +105,36 @@ class CopyWriter:
                     raise sa_exc.IntegrityError(self._finish, None, exc) from exc
 
 
+_SQLITE_DATETIME_FORMAT = sqlite.DATETIME._storage_format
+
+
+def _sqlite_processor(
+    column_type: sa.types.TypeEngine[Any], dialect: sa.Dialect
+) -> Callable[[Any], Any] | None:
+    """The column's bind processor on SQLite, with a quicker one for plain timestamps.
+
+    SQLAlchemy formats a timestamp field by field through ``%``; ``isoformat`` cut before
+    the offset writes the very same text (the wall time, always with microseconds) for a
+    fraction of the cost. Anything but a ``datetime`` still goes to SQLAlchemy's own.
+    """
+    impl = column_type.dialect_impl(dialect)
+    process = impl.bind_processor(dialect)
+    if (
+        process is None
+        or type(impl) is not sqlite.DATETIME
+        or impl._storage_format != _SQLITE_DATETIME_FORMAT
+    ):
+        return process
+    fallback = process
+
+    def quick(value: Any) -> Any:
+        if type(value) is datetime:
+            return value.isoformat(" ", "microseconds")[:26]
+        return fallback(value)
+
+    return quick
+
+
 class SqliteWriter:
     """Writes batches of rows into *table* on SQLite with the driver's own executemany.
 
@@ -127,9 +158,7 @@ class SqliteWriter:
     ) -> None:
         quote = dialect.identifier_preparer.quote
         self._columns = list(columns)
-        processors = [
-            table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in columns
-        ]
+        processors = [_sqlite_processor(table.c[n].type, dialect) for n in columns]
         self._converted = [(i, p) for i, p in enumerate(processors) if p is not None]
         # itemgetter of one name returns the bare value: wrap it so that every row is a tuple
         getter = operator.itemgetter(*columns)
