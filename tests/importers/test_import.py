@@ -6,7 +6,7 @@ import pytest
 
 from crmkit.errors import ConfigError, NotFound
 from crmkit.importers import export, import_file, undo_import
-from crmkit.storage import MemoryStore
+from crmkit.storage import MemoryStore, SqlStore
 
 
 @pytest.mark.parametrize("name", ["utf8", "xlsx", "jsonl", "ragged", "bundled", "bundled_fa"])
@@ -96,6 +96,32 @@ def test_merges_are_written_and_counted(tmp_path: Path) -> None:
 
     assert (1, 1) == (report.created, report.merged)
     assert ["+447400123456", "+447400999999"] == [p.number.e164 for p in contact.phones]
+
+
+@pytest.mark.parametrize("key", ["email", "phone"])
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_rows_matched_by_either_key_in_one_batch(tmp_path: Path, key: str, backend: str) -> None:
+    """A row with both keys and a later row with only the other one reach one stored contact."""
+    store = MemoryStore() if backend == "memory" else SqlStore(f"sqlite:///{tmp_path / 'crm.db'}")
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "Name,Email,Mobile\nAnn Lee,ann@alpha.example,+44 7400 123456\n", encoding="utf-8"
+    )
+    second = tmp_path / "second.csv"
+    second.write_text(
+        "Name,Email,Mobile,Title\n"
+        "Ann Lee,ann@alpha.example,+44 7400 123456,\n"
+        "Ann Lee,,+44 7400 123456,CEO\n"
+        "Ann Lee,ann@alpha.example,,\n",
+        encoding="utf-8",
+    )
+    import_file(first, store, key=key, fuzzy=False)
+    report = import_file(second, store, key=key, fuzzy=False)
+    (contact,) = store.contacts.find()
+
+    assert (0, 1, 2) == (report.created, report.merged, report.skipped)
+    assert "CEO" == contact.job_title
+    store.close()
 
 
 def _two_files(tmp_path: Path) -> tuple[Path, Path]:

@@ -46,6 +46,7 @@ _LOG_TYPE: Final = "crmkit_import_batch"
 _LOG_FIELDS: Final = {"import_id": "text", "created": "text", "updated": "text"}
 _KEYS: Final = {"email": "e:", "phone": "p:"}
 _PREFIXES: Final = frozenset(_KEYS.values())
+_KIND_OF: Final = {prefix: kind for kind, prefix in _KEYS.items()}
 _KEEP_REJECTIONS: Final = 1000
 
 
@@ -332,18 +333,27 @@ class _Job:
     def flush(self, rows: list[tuple[RowResult, Contact]]) -> None:
         if not rows:
             return
-        # every e-mail and phone key of the batch, in one lookup per key type: a row without
-        # the chosen key is matched by the other one (so that re-running an import never
-        # creates it twice), and the match rules take their candidates from the same lookup
+        # the batch's keys, in one lookup per key type: a row without the chosen key is
+        # matched by the other one (so that re-running an import never creates it twice),
+        # and the match rules take their candidates from the same lookups. The chosen type
+        # goes first; a row it matched needs none of its other keys, so they are not looked
+        # up (nor their contacts loaded a second time).
+        firsts = [self._match_key(result.keys) for result, _ in rows]
         existing: dict[str, Contact] = {}
-        for kind, prefix in _KEYS.items():
-            wanted = {k[2:] for r, _ in rows for k in r.keys if k.startswith(prefix)}
+        for prefix in (self.prefix, *(p for p in _PREFIXES if p != self.prefix)):
+            wanted = {
+                k[2:]
+                for (r, _), first in zip(rows, firsts, strict=True)
+                if first not in existing
+                for k in r.keys
+                if k.startswith(prefix)
+            }
             if wanted:
+                kind = _KIND_OF[prefix]
                 for key, found in self.store.contacts.find_by_keys(kind, sorted(wanted)).items():
                     if found:
                         existing[prefix + key] = found[0]
         hits = set(existing)
-        firsts = [self._match_key(result.keys) for result, _ in rows]
         ruled = self._ruled(rows, firsts, existing, hits)
         before: dict[str, Contact] = {}
         created: dict[str, Contact] = {}
