@@ -10,8 +10,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from crmkit.storage import SqlStore
-from crmkit.storage._sql._schema import alembic_config, head_revision
+from crmkit.storage import SqlStore, alembic_config
+from crmkit.storage._sql._schema import head_revision
 from crmkit.storage._sql._tables import VERSION_TABLE, metadata
 
 
@@ -70,3 +70,9 @@ def test_downgrade_removes_everything(tmp_path: Path) -> None:
     engine.dispose()
 
     assert set() == tables - {VERSION_TABLE}
+
+
+def test_alembic_config_refuses_what_is_not_a_connection() -> None:
+    """A URL where a connection belongs is refused at once, not deep inside a migration."""
+    with pytest.raises(TypeError, match="needs a SQLAlchemy Connection, got str"):
+        alembic_config("sqlite:///crm.db")  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ lose a write, indexed match-key lookups and a change history. See ``docs/storage
 from ._kinds import CustomRecord, RecordKind
 from ._memory import MemoryStore
 from ._protocol import HistoryEntry, Page, Repository, Store, UpsertResult
-from ._sql import SqlStore, open_store
+from ._sql import SqlStore, alembic_config, open_store
 
 __all__ = [
     "CustomRecord",
@@ -22,5 +22,6 @@ __all__ = [
     "SqlStore",
     "Store",
     "UpsertResult",
+    "alembic_config",
     "open_store",
 ]

@@ -24,7 +24,14 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     """Return an Alembic configuration for crmkit's migrations, optionally on *connection*.
 
     ``alembic.command.upgrade(alembic_config(conn), "head")`` upgrades a database by hand.
+
+    Raises:
+        TypeError: if *connection* is not a SQLAlchemy connection.
     """
+    if connection is not None and not isinstance(connection, sa.Connection):
+        raise TypeError(
+            f"alembic_config needs a SQLAlchemy Connection, got {type(connection).__name__}"
+        )
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
