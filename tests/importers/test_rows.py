@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from crmkit.errors import ConfigError, ValidationError
+from crmkit.contacts import parse_name
+from crmkit.errors import ConfigError, InvalidName, ValidationError
 from crmkit.importers import SourceRow, map_columns, normalize_row, row_to_contact
 
 
@@ -34,3 +37,21 @@ def test_row_to_contact_bad_values() -> None:
         row_to_contact({"first_name": 5})  # type: ignore[dict-item]
     with pytest.raises(ValidationError, match=r"not an ISO date \(expected e.g. 2024-08-02\)"):
         row_to_contact({"first_name": "Ann", "birth_date": "not a date"})
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_full_name_alone_is_split_as_parse_name_splits_it(text: str) -> None:
+    """A full-name column with no part columns gives the parts parse_name gives, in order."""
+    mapping = map_columns(["Full Name", "Email"])
+    result = normalize_row(SourceRow(1, (text, "a@x.example")), mapping)
+    given_name = text.strip()
+    try:
+        parsed = parse_name(given_name)
+    except InvalidName as exc:
+        expected = [("Full Name", given_name, f"invalid name: {exc.reason}")] if given_name else []
+        assert expected == [(p.column, p.value, p.reason) for p in result.problems]
+        return
+    names = ("name", "prefix", "first_name", "middle_name", "last_name", "suffix")
+    parts = (parsed.full, parsed.prefix, parsed.first, parsed.middle, parsed.last, parsed.suffix)
+
+    assert list(zip(names, parts, strict=True)) == list(result.values.items())[:6]

@@ -14,7 +14,6 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from functools import partial
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TypeVar
 
@@ -26,7 +25,7 @@ from ._fuzzy import features
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping
 from ._report import Progress, ProgressCallback
-from ._rows import RowResult, _normalize, _phone
+from ._rows import RowResult, _normalize_cells, _phone
 from ._sources import SourceRow, Table
 
 __all__ = [
@@ -50,8 +49,12 @@ _T = TypeVar("_T")
 Packed = RowResult | tuple[int, dict[str, str], tuple[str, ...], tuple[Any, ...], tuple[Any, ...]]
 
 _Args = tuple[ColumnMapping, LocaleOptions, Coerce | None]
+# a row on its way to a worker: (number, cells, problem), which pickles several times
+# faster than a SourceRow
+_Row = tuple[int, tuple[str, ...], str | None]
 _state: dict[str, _Args] = {}
-_dumps = partial(json.dumps, ensure_ascii=False)
+# json.dumps(..., ensure_ascii=False) builds an encoder per call; values are never circular
+_dumps: Final = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def estimate_rows(table: Table) -> int | None:
@@ -91,19 +94,21 @@ def _init(mapping: ColumnMapping, options: LocaleOptions, coerce: Coerce | None)
     _state["args"] = (mapping, options, coerce)
 
 
-def _in_worker(work: Callable[[_Args, list[SourceRow]], _T], rows: list[SourceRow]) -> _T:
+def _in_worker(work: Callable[[_Args, list[_Row]], _T], rows: list[_Row]) -> _T:
     # the arguments reach each worker once, through the pool's initializer
     return work(_state["args"], rows)
 
 
-def _packed(args: _Args, rows: list[SourceRow]) -> list[Packed]:
+def _packed(args: _Args, rows: list[_Row]) -> list[Packed]:
     mapping, options, coerce = args
-    return [_pack(_normalize(r, mapping, options, coerce, keep_cells=False)) for r in rows]
+    return [
+        _pack(_normalize_cells(*r, mapping, options, coerce=coerce, keep_cells=False)) for r in rows
+    ]
 
 
-def _packed_with_cells(args: _Args, rows: list[SourceRow]) -> list[RowResult]:
+def _packed_with_cells(args: _Args, rows: list[_Row]) -> list[RowResult]:
     mapping, options, coerce = args
-    return [_normalize(r, mapping, options, coerce, keep_cells=True) for r in rows]
+    return [_normalize_cells(*r, mapping, options, coerce=coerce, keep_cells=True) for r in rows]
 
 
 def _pack(result: RowResult) -> Packed:
@@ -151,9 +156,11 @@ def _unpack(item: Packed) -> RowResult:
     return RowResult(number, "ok", values, keys, emails=emails, phones=phones)
 
 
-def _spilled(args: _Args, rows: list[SourceRow]) -> Spilled:
+def _spilled(args: _Args, rows: list[_Row]) -> Spilled:
     mapping, options, coerce = args
-    return spill_chunk([_normalize(r, mapping, options, coerce, keep_cells=False) for r in rows])
+    return spill_chunk(
+        [_normalize_cells(*r, mapping, options, coerce=coerce, keep_cells=False) for r in rows]
+    )
 
 
 def spill_chunk(results: list[RowResult]) -> Spilled:
@@ -255,7 +262,7 @@ def _run(
     table: Table,
     mapping: ColumnMapping,
     options: LocaleOptions,
-    work: Callable[[_Args, list[SourceRow]], _T],
+    work: Callable[[_Args, list[_Row]], _T],
     *,
     coerce: Coerce | None,
     workers: int | None,
@@ -278,16 +285,16 @@ def _default_workers(total: int | None) -> int:
     return cores
 
 
-def _chunks(rows: Iterator[SourceRow]) -> Iterator[list[SourceRow]]:
-    while chunk := list(itertools.islice(rows, _CHUNK)):
+def _chunks(rows: Iterator[SourceRow]) -> Iterator[list[_Row]]:
+    while chunk := [(r.number, r.cells, r.problem) for r in itertools.islice(rows, _CHUNK)]:
         yield chunk
 
 
 def _pooled(
     pool: ProcessPoolExecutor,
-    chunks: Iterator[list[SourceRow]],
+    chunks: Iterator[list[_Row]],
     depth: int,
-    work: Callable[[_Args, list[SourceRow]], _T],
+    work: Callable[[_Args, list[_Row]], _T],
 ) -> Iterator[_T]:
     pending: deque[Future[_T]] = deque()
     for chunk in chunks:

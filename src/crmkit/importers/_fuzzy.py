@@ -79,10 +79,14 @@ def check_rules(rules: object) -> MatchRules:
     return rules
 
 
+# json.dumps(..., ensure_ascii=False) builds an encoder per call; one row's features never nest
+_encode: Final = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
 def features(result: RowResult) -> str:
     """The compact feature record of a usable row, as JSON."""
     values = result.values
-    return json.dumps(
+    return _encode(
         [
             values.get("first_name", ""),
             values.get("last_name", ""),
@@ -91,8 +95,7 @@ def features(result: RowResult) -> str:
             values.get("company", ""),
             values.get("city", ""),
             values.get("birth_date", ""),
-        ],
-        ensure_ascii=False,
+        ]
     )
 
 

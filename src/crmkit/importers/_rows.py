@@ -42,6 +42,10 @@ _CACHE: Final = 1 << 16
 _COUNTRY_TLDS: Final = {"uk": "GB"}
 _MOBILE_KINDS: Final = frozenset({"mobile", "fixed_line_or_mobile"})
 _NATIONAL_REASONS: Final = frozenset({_NO_REGION, "unknown country calling code"})
+_NAME_PARTS_SET: Final = frozenset(_NAME_PARTS)
+# fields that _normalize_cells fills before its loop over the plain ones
+_NOT_PLAIN: Final = frozenset({"name", "email", *_NAME_PARTS, *_PHONE_FIELDS})
+_PLANS: Final = 64
 
 
 @frozen
@@ -234,55 +238,45 @@ def _normalize(
     *,
     keep_cells: bool,
 ) -> RowResult:
-    cells = row.cells
-    if row.problem is None and not any(cell.strip() for cell in cells):
-        return RowResult(row.number, "skipped", {}, reason="empty row", cells=cells)
+    return _normalize_cells(
+        row.number, row.cells, row.problem, mapping, opts, coerce=coerce, keep_cells=keep_cells
+    )
+
+
+def _normalize_cells(
+    number: int,
+    cells: tuple[str, ...],
+    problem: str | None,
+    mapping: ColumnMapping,
+    opts: LocaleOptions,
+    *,
+    coerce: Callable[[dict[str, str]], dict[str, str]] | None,
+    keep_cells: bool,
+) -> RowResult:
+    # every row of every import runs through here: few calls, few lookups
+    if problem is None and not "".join(cells).strip():
+        return RowResult(number, "skipped", {}, reason="empty row", cells=cells)
     problems: list[Problem] = []
-    if row.problem:
-        problems.append(Problem("<row>", "", row.problem))
+    if problem:
+        problems.append(Problem("<row>", "", problem))
     raw: dict[str, list[tuple[str, str]]] = {}
-    for rule in mapping.rules:
-        text = cells[rule.index].strip() if rule.index < len(cells) else ""
+    width = len(cells)
+    for index, field, column in _plan(mapping):
+        text = cells[index].strip() if index < width else ""
         if text:
-            raw.setdefault(rule.field, []).append((rule.column, text))
+            if field in raw:
+                raw[field].append((column, text))
+            else:
+                raw[field] = [(column, text)]
     values: dict[str, str] = {}
     keys: list[str] = []
     name_key = _names(raw, values, problems)
-    emails = _emails(raw, values, keys, problems)
-    phones: list[tuple[str, PhoneNumber]] = []
-    # the row's own hints only help read national numbers when no region is given
-    hints = _hints(raw, emails) if _needs_hints(raw, opts) else ()
-    for field in _PHONE_FIELDS:
-        if field not in raw:
-            continue
-        found: dict[str, PhoneNumber] = {}
-        for column, text in raw[field]:
-            number = _read_phone(text, opts, hints)
-            if isinstance(number, str):
-                problems.append(Problem(column, text, f"invalid phone: {number}"))
-            else:
-                found.setdefault(str(number), number)
-                keys.append("p:" + number.e164)
-        if found:
-            values[field] = _LIST_SEPARATOR.join(found)
-            phones.extend((field, number) for number in found.values())
-    company_key = ""
-    for field, entries in raw.items():
-        if field in values or field in _PHONE_FIELDS or field in {"email", "name"}:
-            continue
-        if field in _NAME_PARTS:
-            continue
-        if field == "birth_date":
-            column, text = entries[0]
-            try:
-                values[field] = opts.parse_date(text).isoformat()
-            except ValidationError as exc:
-                problems.append(Problem(column, text, f"invalid date: {exc.reason}"))
-            continue
-        joiner = ", " if field == "address" else _LIST_SEPARATOR
-        values[field] = joiner.join(" ".join(text.split()) for _, text in entries)
-        if field == "company":
-            company_key = _company_key(values[field])
+    emails = _emails(raw["email"], values, keys, problems) if "email" in raw else []
+    if _PHONE_FIELDS_SET.isdisjoint(raw):
+        phones: list[tuple[str, PhoneNumber]] = []
+    else:
+        phones = _phones(raw, opts, emails, values, keys, problems=problems)
+    company_key = _plain(raw, opts, values, problems)
     if name_key and company_key:
         keys.append(f"n:{name_key}|{company_key}")
     if coerce is not None:
@@ -290,9 +284,9 @@ def _normalize(
     if not problems and not (values.get("first_name") or values.get("last_name") or keys):
         problems.append(Problem("<row>", "", "a contact needs a name, an e-mail or a phone"))
     if problems:
-        return RowResult(row.number, "rejected", values, problems=tuple(problems), cells=cells)
+        return RowResult(number, "rejected", values, problems=tuple(problems), cells=cells)
     return RowResult(
-        row.number,
+        number,
         "ok",
         values,
         tuple(dict.fromkeys(keys)),
@@ -302,9 +296,97 @@ def _normalize(
     )
 
 
+def _phones(
+    raw: dict[str, list[tuple[str, str]]],
+    opts: LocaleOptions,
+    emails: list[EmailAddress],
+    values: dict[str, str],
+    keys: list[str],
+    *,
+    problems: list[Problem],
+) -> list[tuple[str, PhoneNumber]]:
+    phones: list[tuple[str, PhoneNumber]] = []
+    region = opts.phone_region
+    # the row's own hints only help read national numbers when no region is given
+    hints = _hints(raw, emails) if region is None else ()
+    for field in _PHONE_FIELDS:
+        if field not in raw:
+            continue
+        found: dict[str, PhoneNumber] = {}
+        for column, text in raw[field]:
+            read = _phone(text, region) if region is not None else _read_phone(text, opts, hints)
+            if isinstance(read, str):
+                problems.append(Problem(column, text, f"invalid phone: {read}"))
+            else:
+                # str(read), without the call
+                found.setdefault(
+                    f"{read.e164};ext={read.extension}" if read.extension else read.e164, read
+                )
+                keys.append("p:" + read.e164)
+        if found:
+            values[field] = _LIST_SEPARATOR.join(found)
+            phones.extend([(field, number) for number in found.values()])
+    return phones
+
+
+def _plain(
+    raw: dict[str, list[tuple[str, str]]],
+    opts: LocaleOptions,
+    values: dict[str, str],
+    problems: list[Problem],
+) -> str:
+    """Fill the fields other than names, e-mails and phones; return the company's key."""
+    company_key = ""
+    for field, entries in raw.items():
+        if field in _NOT_PLAIN:
+            continue
+        if field == "birth_date":
+            column, text = entries[0]
+            try:
+                values[field] = opts.parse_date(text).isoformat()
+            except ValidationError as exc:
+                problems.append(Problem(column, text, f"invalid date: {exc.reason}"))
+            continue
+        if len(entries) == 1:
+            value = " ".join(entries[0][1].split())
+        else:
+            joiner = ", " if field == "address" else _LIST_SEPARATOR
+            value = joiner.join([" ".join(text.split()) for _, text in entries])
+        values[field] = value
+        if field == "company":
+            company_key = _company_key(value)
+    return company_key
+
+
+_plans: dict[int, tuple[ColumnMapping, tuple[tuple[int, str, str], ...]]] = {}
+
+
+def _plan(mapping: ColumnMapping) -> tuple[tuple[int, str, str], ...]:
+    """The rules of *mapping* as ``(index, field, column)``, worked out once per mapping."""
+    found = _plans.get(id(mapping))
+    # the mapping is kept with its plan, so its id cannot be reused by another mapping
+    if found is None or found[0] is not mapping:
+        if len(_plans) > _PLANS:
+            _plans.clear()
+        found = _plans[id(mapping)] = (
+            mapping,
+            tuple((rule.index, rule.field, rule.column) for rule in mapping.rules),
+        )
+    return found[1]
+
+
 def _names(
     raw: dict[str, list[tuple[str, str]]], values: dict[str, str], problems: list[Problem]
 ) -> str:
+    if "name" in raw and _NAME_PARTS_SET.isdisjoint(raw):
+        # the usual case, a full name and no parts in columns of their own
+        column, text = raw["name"][0]
+        given = _name_values(text)
+        if isinstance(given, str):
+            problems.append(Problem(column, text, given))
+            return ""
+        values.update(given[0])
+        return given[1]
     for part in _NAME_PARTS:
         if part in raw:
             values[part] = " ".join(raw[part][0][1].split())
@@ -327,15 +409,25 @@ def _names(
     return key
 
 
+@lru_cache(maxsize=_CACHE)
+def _name_values(text: str) -> tuple[tuple[tuple[str, str], ...], str] | str:
+    """The values a full name alone gives (name, then its parts), and its match key."""
+    parsed = _name(text)
+    if isinstance(parsed, str):
+        return parsed
+    full, *parts, key = parsed
+    return (("name", full), *zip(_NAME_PARTS, parts, strict=True)), key
+
+
 def _emails(
-    raw: dict[str, list[tuple[str, str]]],
+    entries: list[tuple[str, str]],
     values: dict[str, str],
     keys: list[str],
     problems: list[Problem],
 ) -> list[EmailAddress]:
     found: dict[str, EmailAddress] = {}
-    for column, text in raw.get("email", ()):
-        for piece in _split_list(text):
+    for column, text in entries:
+        for piece in _split_list(text) if text.count("@") > 1 else (text,):
             result = _email(piece)
             if isinstance(result, str):
                 problems.append(Problem(column, text, result))
@@ -354,10 +446,6 @@ def _split_list(text: str) -> list[str]:
         pieces = [p.strip() for p in text.replace(",", ";").split(";")]
         return [p for p in pieces if p]
     return [text]
-
-
-def _needs_hints(raw: dict[str, list[tuple[str, str]]], opts: LocaleOptions) -> bool:
-    return opts.phone_region is None and not _PHONE_FIELDS_SET.isdisjoint(raw)
 
 
 def _hints(raw: dict[str, list[tuple[str, str]]], emails: list[EmailAddress]) -> tuple[str, ...]:
