@@ -8,7 +8,6 @@ in flight at once, so memory stays flat however long the input is.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import time
 from collections import Counter, deque
@@ -21,7 +20,7 @@ from crmkit.contacts import Contact
 
 from ._convert import with_contact
 from ._fold import widths
-from ._fuzzy import features
+from ._fuzzy import encode_json, features
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping
 from ._report import Progress, ProgressCallback
@@ -53,8 +52,6 @@ _Args = tuple[ColumnMapping, LocaleOptions, Coerce | None]
 # faster than a SourceRow
 _Row = tuple[int, tuple[str, ...], str | None]
 _state: dict[str, _Args] = {}
-# json.dumps(..., ensure_ascii=False) builds an encoder per call; values are never circular
-_dumps: Final = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def estimate_rows(table: Table) -> int | None:
@@ -177,7 +174,9 @@ def spill_chunk(results: list[RowResult]) -> Spilled:
     counts: dict[str, int] = {}
     for result in results:
         if result.status == "ok":
-            usable.append((result.number, _dumps(result.values), result.keys, features(result)))
+            usable.append(
+                (result.number, encode_json(result.values), result.keys, features(result))
+            )
             filled.update(result.values)
             widths(result.values, counts)
         else:

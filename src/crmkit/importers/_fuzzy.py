@@ -38,6 +38,7 @@ __all__ = [
     "Contacts",
     "FuzzyGroup",
     "check_rules",
+    "encode_json",
     "features",
     "fuzzy_groups",
 ]
@@ -79,14 +80,15 @@ def check_rules(rules: object) -> MatchRules:
     return rules
 
 
-# json.dumps(..., ensure_ascii=False) builds an encoder per call; one row's features never nest
-_encode: Final = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+#: JSON text of row values and features: json.dumps(..., ensure_ascii=False) builds an
+#: encoder per call, and these values never nest into themselves.
+encode_json: Final = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def features(result: RowResult) -> str:
     """The compact feature record of a usable row, as JSON."""
     values = result.values
-    return _encode(
+    return encode_json(
         [
             values.get("first_name", ""),
             values.get("last_name", ""),

@@ -227,19 +227,14 @@ def normalize_row(
         if not isinstance(value, kind) and not (name == "options" and value is None):
             shown = type(value).__name__
             raise ConfigError(name, f"expected a {kind.__name__}, not {shown}")
-    return _normalize(row, mapping, options or LocaleOptions(), coerce, keep_cells=True)
-
-
-def _normalize(
-    row: SourceRow,
-    mapping: ColumnMapping,
-    opts: LocaleOptions,
-    coerce: Callable[[dict[str, str]], dict[str, str]] | None,
-    *,
-    keep_cells: bool,
-) -> RowResult:
     return _normalize_cells(
-        row.number, row.cells, row.problem, mapping, opts, coerce=coerce, keep_cells=keep_cells
+        row.number,
+        row.cells,
+        row.problem,
+        mapping,
+        options or LocaleOptions(),
+        coerce=coerce,
+        keep_cells=True,
     )
 
 
