@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -54,39 +55,39 @@ TIMESTAMPS = [
 ]
 
 
-def test_timestamps_are_stored_as_a_core_insert_stores_them() -> None:
-    """The writer's own timestamp text is the text SQLAlchemy writes, whatever the value."""
+def _written_both_ways(rows: list[dict[str, Any]], *, typed: bool) -> tuple[Any, Any]:
+    """Write *rows* with the writer and with a Core insert; read both tables back.
+
+    Returns (ours, core): the raw stored values, and with *typed* also the rows as
+    SQLAlchemy reads them.
+    """
     metadata, wide, _ = _tables()
     engine = sa.create_engine("sqlite://")
     copy = _wide(metadata, "wide_core")
     metadata.create_all(engine)
     with engine.begin() as connection:
-        SqliteWriter(wide, [c.name for c in wide.c], None, engine.dialect).write(
-            connection, TIMESTAMPS
-        )
-        connection.execute(copy.insert(), TIMESTAMPS)
-        raw_ours = connection.exec_driver_sql("SELECT id, at FROM wide ORDER BY id").all()
-        raw_core = connection.exec_driver_sql("SELECT id, at FROM wide_core ORDER BY id").all()
+        SqliteWriter(wide, [c.name for c in wide.c], None, engine.dialect).write(connection, rows)
+        connection.execute(copy.insert(), rows)
+        ours = [connection.exec_driver_sql("SELECT * FROM wide ORDER BY id").all()]
+        core = [connection.exec_driver_sql("SELECT * FROM wide_core ORDER BY id").all()]
+        if typed:
+            ours.append(connection.execute(sa.select(wide).order_by(wide.c.id)).all())
+            core.append(connection.execute(sa.select(copy).order_by(copy.c.id)).all())
+    return ours, core
 
-    assert raw_core == raw_ours
+
+def test_timestamps_are_stored_as_a_core_insert_stores_them() -> None:
+    """The writer's own timestamp text is the text SQLAlchemy writes, whatever the value."""
+    ours, core = _written_both_ways(TIMESTAMPS, typed=False)
+
+    assert core == ours
 
 
 def test_rows_read_back_as_a_core_insert_wrote_them() -> None:
     """Every column, None included (NULL, as crmkit's JSON columns keep it), reads back the same."""
-    metadata, wide, _ = _tables()
-    engine = sa.create_engine("sqlite://")
-    copy = _wide(metadata, "wide_core")
-    metadata.create_all(engine)
-    with engine.begin() as connection:
-        SqliteWriter(wide, [c.name for c in wide.c], None, engine.dialect).write(connection, ROWS)
-        connection.execute(copy.insert(), ROWS)
-        ours = connection.execute(sa.select(wide).order_by(wide.c.id)).all()
-        core = connection.execute(sa.select(copy).order_by(copy.c.id)).all()
-        raw_ours = connection.exec_driver_sql("SELECT * FROM wide ORDER BY id").all()
-        raw_core = connection.exec_driver_sql("SELECT * FROM wide_core ORDER BY id").all()
+    ours, core = _written_both_ways(ROWS, typed=True)
 
     assert core == ours
-    assert raw_core == raw_ours
 
 
 def test_a_single_column_table_is_written() -> None:
