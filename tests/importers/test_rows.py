@@ -6,7 +6,13 @@ from hypothesis import strategies as st
 
 from crmkit.contacts import parse_name
 from crmkit.errors import ConfigError, InvalidName, ValidationError
-from crmkit.importers import SourceRow, map_columns, normalize_row, row_to_contact
+from crmkit.importers import (
+    LocaleOptions,
+    SourceRow,
+    map_columns,
+    normalize_row,
+    row_to_contact,
+)
 
 
 def test_normalize_row_bad_arguments() -> None:
@@ -55,3 +61,30 @@ def test_full_name_alone_is_split_as_parse_name_splits_it(text: str) -> None:
     parts = (parsed.full, parsed.prefix, parsed.first, parsed.middle, parsed.last, parsed.suffix)
 
     assert list(zip(names, parts, strict=True)) == list(result.values.items())[:6]
+
+
+@pytest.mark.parametrize(
+    ("phone", "reason"),
+    [
+        ("+1 555 0100 999", "not a valid number for region US"),
+        ("+99 123 4567", "unknown country calling code"),
+    ],
+)
+def test_bad_international_number_gives_its_own_reason(phone: str, reason: str) -> None:
+    """With no region, a bad number that carries its country code is not read again as
+    a national number of the row's country or the file's regions: its reason is its own."""
+    mapping = map_columns(["Name", "Phone", "Country"])
+    options = LocaleOptions(fallback_regions=("PK", "GB"))
+    result = normalize_row(SourceRow(1, ("Ann Lee", phone, "Pakistan")), mapping, options)
+
+    assert [("Phone", phone, f"invalid phone: {reason}")] == [
+        (p.column, p.value, p.reason) for p in result.problems
+    ]
+
+
+def test_national_number_without_region_is_read_with_the_rows_country() -> None:
+    """With no region, a national number is read as a number of the row's country."""
+    mapping = map_columns(["Name", "Phone", "Country"])
+    result = normalize_row(SourceRow(1, ("Ann Lee", "0300 1234567", "Pakistan")), mapping)
+
+    assert "+923001234567" == result.values["phone"]

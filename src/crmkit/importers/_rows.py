@@ -163,7 +163,8 @@ def _tld_region(email: str) -> str | None:
 def _read_phone(raw: str, options: LocaleOptions, hints: tuple[str, ...]) -> PhoneNumber | str:
     region = options.phone_region
     found = _phone(raw, region)
-    if region is not None or not isinstance(found, str):
+    if region is not None or not isinstance(found, str) or raw.lstrip()[:1] == "+":
+        # a number written with its country code reads the same whatever the region
         return found
     # no region given: a national number may still be read with the row's own hints (its
     # country, its e-mail's country domain), then with the regions the file's other
