@@ -287,7 +287,7 @@ def test_bad_records_are_refused() -> None:
         find_duplicates([_person("A", "B"), Company(name="Acme")])
     with pytest.raises(ValidationError, match="expected a Contact or a Company"):
         find_duplicates(["not a record"])  # type: ignore[list-item]
-    with pytest.raises(ConfigError, match="the rules are for companys"):
+    with pytest.raises(ConfigError, match="the rules are for companies, the records are contacts"):
         find_duplicates([_person("A", "B")], MatchRules.for_companies())
     with pytest.raises(ValidationError, match="two records have this id"):
         find_duplicates([_person("A", "B", id="x"), _person("C", "D", id="x")])
@@ -520,7 +520,7 @@ def test_match_against_refuses_bad_arguments() -> None:
         match_against([{"first_name": "Bob"}], store)  # type: ignore[list-item]
     with pytest.raises(ConfigError, match=r"^rules: expected MatchRules, got str$"):
         match_against([bob], store, "x")  # type: ignore[arg-type]
-    with pytest.raises(ConfigError, match="the rules are for companys"):
+    with pytest.raises(ConfigError, match="the rules are for companies, the records are contacts"):
         match_against([bob], store, MatchRules.for_companies())
     with pytest.raises(ValidationError, match=r"'companies'.*\(a mapping\) or None"):
         match_against([bob], store, companies=["Acme"])  # type: ignore[arg-type]

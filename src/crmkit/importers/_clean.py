@@ -217,13 +217,13 @@ def _clean(
                 tally.take(chunk, spool)
                 if stage is not None:
                     stage.add((number, feats) for number, _, _, feats in chunk.usable)
-                    if fuzzy is None and len(stage.records) > FUZZY_LIMIT:
+                    if fuzzy is None and len(stage) > FUZZY_LIMIT:
                         stage = None  # past the limit the exact keys alone find duplicates
             spill.commit()
             groups, common = key_groups(spill)
             fuzzy = stage is not None
             if stage is not None:
-                groups = combine(groups, fuzzy_groups(stage, match_rules))
+                groups = combine(groups, fuzzy_groups(stage, match_rules, spill.features))
                 stage = None
             dupes = None
             if duplicates is not None:

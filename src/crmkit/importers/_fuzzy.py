@@ -1,18 +1,21 @@
 """The rule-based stage of finding duplicates in a file, after the exact keys.
 
 Each usable row comes with a compact feature record (its names, e-mails with their match
-keys, phones, company, city and birth date as short JSON), from which this stage builds
-light contacts without validating anything twice, while the rows are still being read. The
-stage runs the dedupe rules (:func:`crmkit.contacts.find_duplicates`) over every usable row
-at once, holding all their contacts (close to 1 kB each), so it is kept for files up to
-:data:`FUZZY_LIMIT` usable rows; past that the exact keys alone find duplicates and the
-report says so.
+keys, phones, company, city and birth date as short JSON). While the rows are still being
+read, this stage keeps, per row, only the values the dedupe rules read (the match keys, not
+the entries around them), column by column. It then runs the rules
+(:func:`crmkit.contacts.find_duplicates`, fed columns instead of contacts) over every usable
+row at once; only the members of the groups found are built as contacts, from their feature
+records, for the explanations. That costs a few hundred bytes a row, so the stage is kept
+for files up to :data:`FUZZY_LIMIT` usable rows; past that the exact keys alone find
+duplicates and the report says so.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import chain, repeat
 from typing import Any, Final
@@ -26,8 +29,9 @@ from crmkit.contacts import (
     MatchRules,
     PhoneEntry,
     PhoneNumber,
-    find_duplicates,
 )
+from crmkit.contacts._dedupe._features import Columns
+from crmkit.contacts._dedupe._find import find_in_columns
 from crmkit.errors import ConfigError
 from crmkit.values import Address
 
@@ -101,16 +105,27 @@ def features(result: RowResult) -> str:
     )
 
 
+def _keys(entries: list[list[Any]], at: int) -> object:
+    # as the dedupe features read a contact: one key alone, several as a tuple of distinct
+    if not entries:
+        return None
+    if len(entries) == 1:
+        return entries[0][at]
+    keys = tuple(dict.fromkeys(e[at] for e in entries))
+    return keys[0] if len(keys) == 1 else keys
+
+
 class Contacts:
-    """The light contacts of usable rows, built from their feature records.
+    """What the dedupe rules read of usable rows, column by column, from their feature records.
 
     Every value in a feature record was validated when its row was normalized, so a contact
-    is assembled from its parts rather than through :class:`Contact`'s converters, which
-    would validate them again. What the converters would still change (names are NFKC with
-    collapsed whitespace) is taken from a real contact once per distinct value, so each
-    contact equals the one ``Contact(...)`` builds from the same parts. Names, companies,
-    cities and birth dates repeat a great deal: their parts are built once and shared (all
-    of them immutable, and nothing here changes a contact's custom values).
+    is assembled from its parts (:meth:`build`) rather than through :class:`Contact`'s
+    converters, which would validate them again. What the converters would still change
+    (names are NFKC with collapsed whitespace) is taken from a real contact once per
+    distinct value, so each contact equals the one ``Contact(...)`` builds from the same
+    parts. Names, companies, cities and birth dates repeat a great deal: each distinct one
+    is kept once and shared (all of them immutable, and nothing here changes a contact's
+    custom values).
     """
 
     def __init__(self) -> None:
@@ -120,11 +135,44 @@ class Contacts:
         self._custom: dict[str, dict[str, object]] = {"": {}}
         self._addresses: dict[str, tuple[Address, ...]] = {"": ()}
         self._births: dict[str, date | None] = {"": None}
-        self.records: list[Contact] = []
+        self.numbers: array[int] = array("q")
+        self.values: dict[str, list[Any]] = {
+            name: [] for name in ("first_name", "last_name", "email", "phone", "company", "city")
+        }
+        self.values["birth_date"] = []
+
+    def __len__(self) -> int:
+        return len(self.numbers)
 
     def add(self, rows: Iterable[tuple[int, str]]) -> None:
-        """Build and keep the contact of each (row number, feature JSON)."""
-        self.records.extend(self.build(number, data) for number, data in rows)
+        """Keep what the rules read of each (row number, feature JSON)."""
+        values = self.values
+        first, last = values["first_name"].append, values["last_name"].append
+        email, phone = values["email"].append, values["phone"].append
+        company, city = values["company"].append, values["city"].append
+        birth = values["birth_date"].append
+        number_of = self.numbers.append
+        loads = json.loads
+        for number, data in rows:
+            f, la, emails, phones, co, ci, bd = loads(data)
+            number_of(number)
+            first(self._name(f))
+            last(self._name(la))
+            email(_keys(emails, 1))
+            phone(_keys(phones, 0))
+            company(co or None)
+            addresses = self._address(ci)
+            city(addresses[0].city if addresses else None)
+            birth(self._birth(bd))
+
+    def columns(self, fetch: Callable[[int], str]) -> Columns:
+        """The rows as dedupe columns; *fetch* gives a row's feature JSON by row number."""
+        numbers = self.numbers
+
+        def build(k: int) -> Contact:
+            return self.build(numbers[k], fetch(numbers[k]))
+
+        return Columns([str(n) for n in numbers], self.values, build)
 
     def build(self, number: int, data: str) -> Contact:
         """The contact of row *number* from its feature record (see :func:`features`)."""
@@ -168,15 +216,19 @@ class Contacts:
         return self._births[birth]
 
 
-def fuzzy_groups(contacts: Contacts, rules: MatchRules) -> Iterator[FuzzyGroup]:
+def fuzzy_groups(
+    contacts: Contacts, rules: MatchRules, fetch: Callable[[int], str]
+) -> Iterator[FuzzyGroup]:
     """Find the match groups among *contacts* (built from usable rows) by *rules*.
+
+    *fetch* gives a row's feature JSON by row number: only group members are built.
 
     Yields:
         Each group's row numbers (sorted), its score and its explanation in words.
     """
-    for group in find_duplicates(contacts.records, rules).matches:
+    for group in find_in_columns(contacts.columns(fetch), rules).matches:
         numbers = tuple(sorted(int(i) for i in group.ids))
-        yield numbers, group.score, _words(group.explain())
+        yield numbers, group.score, _words(group.explain(values=False))
 
 
 def _words(explanation: Any) -> str:

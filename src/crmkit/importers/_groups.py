@@ -88,10 +88,16 @@ class Spill:
             " GROUP BY key HAVING count(*) > 1 ORDER BY min(number), key"
         )
 
-    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        """Every usable row's number and values, in row order."""
-        for number, data in self.db.execute("SELECT number, data FROM rows ORDER BY number"):
-            yield number, json.loads(data)
+    def features(self, number: int) -> str:
+        """The feature record (JSON) of usable row *number*.
+
+        Raises:
+            KeyError: for a number that is not a stored usable row.
+        """
+        found = self.db.execute("SELECT features FROM rows WHERE number = ?", (number,)).fetchone()
+        if found is None:
+            raise KeyError(number)
+        return str(found[0])
 
     def add_merged(self, group: Group, data: str) -> None:
         """Store a group's folded row (as JSON) in place of its first row; drop the others."""

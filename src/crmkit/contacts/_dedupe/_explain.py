@@ -179,12 +179,13 @@ def _compare_field(
     left: Record,
     right: Record,
     companies: Mapping[str, object] | None,
+    values: bool,
 ) -> FieldComparison:
     i, j = rows
     rule = step.rule
-    shown_left = _shown(left, rule, companies)
-    shown_right = _shown(right, rule, companies)
-    if swap and step.swap_column is not None:
+    shown_left = _shown(left, rule, companies) if values else ""
+    shown_right = _shown(right, rule, companies) if values else ""
+    if values and swap and step.swap_column is not None:
         other = "last_name" if rule.field == "first_name" else "first_name"
         shown_right = _shown(right, FieldRule(field=other), companies)
     common = {
@@ -219,7 +220,7 @@ def _compare_field(
 
 
 def _full_name_line(
-    steps: Plan, rows: tuple[int, int], left: Record, right: Record
+    steps: Plan, rows: tuple[int, int], left: Record, right: Record, values: bool
 ) -> FieldComparison:
     counts = steps.name_counts
     table = steps.full_name
@@ -237,8 +238,8 @@ def _full_name_line(
         field="name",
         label="full name",
         comparator="frequency",
-        left=_shown(left, FieldRule(field="name"), None),
-        right=_shown(right, FieldRule(field="name"), None),
+        left=_shown(left, FieldRule(field="name"), None) if values else "",
+        right=_shown(right, FieldRule(field="name"), None) if values else "",
         similarity=1.0,
         points=points,
         note=note,
@@ -254,12 +255,15 @@ def explain_pair(
     table: Table | None = None,
     rows: tuple[int, int] = (0, 1),
     steps: Plan | None = None,
+    values: bool = True,
 ) -> PairExplanation:
     """Explain how *left* and *right* compare under *rules*.
 
     With *steps* (the plan a run scored with) and the pair's *rows* in that run, the
     explanation judges how common a value is among all the records of the run, exactly as
     the score did; otherwise among *table*'s records (by default, the two records alone).
+    With *values* False each field's shown values are left empty (formatting them, phone
+    numbers above all, costs more than the comparison).
     """
     if steps is None:
         if table is None:
@@ -269,11 +273,20 @@ def explain_pair(
     swap = swapped(steps, i, j)
     full = steps.full_name_agrees(i, j)
     fields = tuple(
-        _compare_field(s, rows, swap=swap, full=full, left=left, right=right, companies=companies)
+        _compare_field(
+            s,
+            rows,
+            swap=swap,
+            full=full,
+            left=left,
+            right=right,
+            companies=companies,
+            values=values,
+        )
         for s in steps.rules
     )
     if full:
-        fields += (_full_name_line(steps, rows, left, right),)
+        fields += (_full_name_line(steps, rows, left, right, values),)
     total = rules.prior + sum(f.points for f in fields)
     match = points_of(rules.thresholds.match)
     possible = points_of(rules.thresholds.possible)

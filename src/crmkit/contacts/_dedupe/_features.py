@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, Final, cast, overload
 
 from crmkit.contacts._company_key import company_match_key
 from crmkit.contacts._model import Company, Contact
@@ -21,6 +21,7 @@ from crmkit.errors import ConfigError
 from ._rules import MatchRules
 
 __all__ = [
+    "Columns",
     "Record",
     "Table",
     "build_table",
@@ -48,9 +49,9 @@ class Table:
 
     __slots__ = ("cache", "columns", "ids", "name_counts", "records")
 
-    def __init__(self, records: Sequence[Record]) -> None:
+    def __init__(self, records: Sequence[Record], ids: list[str] | None = None) -> None:
         self.records = records
-        self.ids = [r.id for r in records]
+        self.ids = [r.id for r in records] if ids is None else ids
         self.columns: dict[str, list[Any]] = {}
         # per record, how many records share its full name (first and last, either order)
         self.name_counts: list[int] | None = None
@@ -59,6 +60,59 @@ class Table:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+#: Fields whose values :class:`Columns` can give instead of records.
+PRE_READ: Final = frozenset(
+    ("first_name", "last_name", "email", "phone", "company", "city", "birth_date")
+)
+
+
+class Columns(Sequence[Contact]):
+    """Contacts given column by column, each contact built only when asked for.
+
+    For callers that already hold the values the rules read (the file cleaner): the feature
+    table is filled from *values* without a contact object per record, and only the members
+    of the groups found are built. A field the rules read that *values* lacks is read from
+    contacts built one at a time (correct, but slower).
+
+    Attributes:
+        ids: the contact ids, in order.
+        values: per field of :data:`PRE_READ`, one value per contact, as the contact holds
+            it: ``first_name``/``last_name`` as the attribute, ``email`` the match key (a
+            tuple of distinct keys when there are several, None when none), ``phone`` the
+            E.164 form (likewise), ``company`` the company name, ``city`` the first
+            address's city, ``birth_date`` the date (None when blank).
+        build: returns contact *k* (whose id is ``ids[k]``).
+    """
+
+    __slots__ = ("build", "ids", "values")
+
+    def __init__(
+        self, ids: list[str], values: Mapping[str, list[Any]], build: Callable[[int], Contact]
+    ) -> None:
+        unknown = set(values) - PRE_READ
+        if unknown:
+            raise ConfigError("values", f"cannot take pre-read values of {sorted(unknown)}")
+        if any(len(column) != len(ids) for column in values.values()):
+            raise ConfigError("values", "every column needs one value per id")
+        self.ids = ids
+        self.values = values
+        self.build = build
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Contact: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Contact]: ...
+
+    def __getitem__(self, index: int | slice) -> Contact | Sequence[Contact]:
+        if isinstance(index, slice):
+            return [self.build(k) for k in range(len(self.ids))[index]]
+        return self.build(range(len(self.ids))[index])
 
 
 def _cached(fn: Callable[[str], str]) -> Callable[[str], str | None]:
@@ -229,21 +283,42 @@ def build_table(
     fields: Sequence[str],
     companies: Mapping[str, object] | None = None,
 ) -> Table:
-    """Read *fields* of every record into a :class:`Table`."""
-    table = Table(records)
+    """Read *fields* of every record into a :class:`Table`.
+
+    For :class:`Columns`, the fields it holds are read from its values, not its records.
+    """
+    given: Mapping[str, list[Any]] = {}
+    if isinstance(records, Columns):
+        given = records.values
+        table = Table(records, records.ids)
+    else:
+        table = Table(records)
     text = text_key()
     columns = table.columns
     for name in dict.fromkeys(fields):
-        if kind == "contact" and name in ("first_name", "last_name", "middle_name"):
+        raw = given.get("company" if name == "company_key" else name)
+        if raw is not None and name in ("first_name", "last_name", "city"):
+            columns[name] = _by_distinct(raw, text)
+        elif raw is not None and name in ("company", "company_key") and companies is None:
+            columns[name] = _companies(raw)
+        elif raw is not None and name in ("email", "phone", "birth_date"):
+            columns[name] = raw
+        elif kind == "contact" and name in ("first_name", "last_name", "middle_name"):
             columns[name] = _by_distinct([getattr(r, name) for r in records], text)
         elif kind == "contact" and name == "name":
             people = cast("Sequence[Contact]", records)
             first = columns.get("first_name")
             if first is None:
-                first = _by_distinct([r.first_name for r in people], text)
+                raw_first = given.get("first_name")
+                if raw_first is None:
+                    raw_first = [r.first_name for r in people]
+                first = _by_distinct(raw_first, text)
             last = columns.get("last_name")
             if last is None:
-                last = _by_distinct([r.last_name for r in people], text)
+                raw_last = given.get("last_name")
+                if raw_last is None:
+                    raw_last = [r.last_name for r in people]
+                last = _by_distinct(raw_last, text)
             columns[name] = _by_distinct(list(zip(first, last, strict=True)), _joined)
         elif kind == "contact" and name in ("company", "company_key") and companies is None:
             columns[name] = _companies([r.custom.get("company") for r in records])

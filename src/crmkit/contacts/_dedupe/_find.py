@@ -16,7 +16,7 @@ from ._batch import score_pairs
 from ._blocking import BlockingReport, candidate_pairs
 from ._cluster import Cluster, cluster
 from ._explain import Explanation, explain_pair
-from ._features import Record, Table, prepare
+from ._features import Columns, Record, Table, prepare
 from ._gc import gc_paused
 from ._rules import MatchRules
 from ._scoring import Plan, plan, points_of, probability, score_pair
@@ -25,10 +25,14 @@ __all__ = [
     "DuplicateGroup",
     "DuplicateGroups",
     "find_duplicates",
+    "find_in_columns",
     "group_id",
     "prepare",
     "rules_for",
 ]
+
+
+_PLURAL = {"contact": "contacts", "company": "companies"}
 
 
 def group_id(ids: Iterable[str]) -> str:
@@ -73,11 +77,13 @@ class DuplicateGroup:
     def __len__(self) -> int:
         return len(self.records)
 
-    def explain(self) -> Explanation:
+    def explain(self, *, values: bool = True) -> Explanation:
         """Explain every pair of members: each field's values, comparison and points.
 
         The points are the ones the run that found the group scored with (a name's
         rarity is judged among all the records searched), so they add up to the score.
+        With *values* False, each field's shown values are left empty: quicker when only
+        the words and points are wanted, for many groups at once.
         """
         records = list(self.records)
         if self.scoring is not None and len(self.rows) == len(records):
@@ -93,6 +99,7 @@ class DuplicateGroup:
                 self.companies,
                 steps=steps,
                 rows=(rows[x], rows[y]),
+                values=values,
             )
             for x in range(len(records))
             for y in range(x + 1, len(records))
@@ -150,7 +157,9 @@ def rules_for(records: Sequence[object], rules: MatchRules | None) -> MatchRules
     if not isinstance(rules, MatchRules):
         raise ConfigError("rules", f"expected MatchRules, got {type(rules).__name__}")
     if rules.kind != kind:
-        raise ConfigError("kind", f"the rules are for {rules.kind}s, the records are {kind}s")
+        raise ConfigError(
+            "kind", f"the rules are for {_PLURAL[rules.kind]}, the records are {_PLURAL[kind]}"
+        )
     return rules
 
 
@@ -215,6 +224,23 @@ def find_duplicates(
     rules = rules_for(listed, rules)
     with gc_paused():
         return _find(listed, rules, companies)
+
+
+def find_in_columns(columns: Columns, rules: MatchRules) -> DuplicateGroups:
+    """:func:`find_duplicates` over contacts given column by column (see :class:`Columns`).
+
+    The feature table is filled from the columns; only the members of the groups found
+    are built as contacts.
+
+    Raises:
+        ConfigError: for rules that are not contact rules.
+    """
+    if rules.kind != "contact":
+        raise ConfigError(
+            "kind", f"the rules are for {_PLURAL[rules.kind]}, the records are contacts"
+        )
+    with gc_paused():
+        return _find(columns, rules, None)
 
 
 def _find(
