@@ -39,12 +39,12 @@ def _columns(people: list[Contact]) -> Columns:
 
 def test_columns_give_the_groups_the_contacts_give() -> None:
     """The same contacts, as columns or as objects, give the same groups and scores."""
-    on_columns = find_in_columns(_columns(_PEOPLE), MatchRules.for_contacts())
-    on_contacts = find_duplicates(_PEOPLE)
+    on_columns = list(find_in_columns(_columns(_PEOPLE), MatchRules.for_contacts()))
+    on_contacts = find_duplicates(_PEOPLE).matches
 
-    assert [("a", "b")] == [g.ids for g in on_columns.matches]
-    assert [(g.ids, g.score, g.kind) for g in on_contacts] == [
-        (g.ids, g.score, g.kind) for g in on_columns
+    assert [("a", "b")] == [g.ids for g in on_columns]
+    assert [(g.ids, g.score, g.kind, g.records) for g in on_contacts] == [
+        (g.ids, g.score, g.kind, g.records) for g in on_columns
     ]
 
 
@@ -55,7 +55,7 @@ def test_a_field_the_columns_lack_is_read_from_built_contacts() -> None:
 
     found = find_in_columns(columns, MatchRules.for_contacts())
 
-    assert [("a", "b")] == [g.ids for g in found.matches]
+    assert [("a", "b")] == [g.ids for g in found]
 
 
 def test_columns_refuse_unknown_fields_and_uneven_columns() -> None:

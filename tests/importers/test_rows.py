@@ -71,8 +71,10 @@ def test_full_name_alone_is_split_as_parse_name_splits_it(text: str) -> None:
     ],
 )
 def test_bad_international_number_gives_its_own_reason(phone: str, reason: str) -> None:
-    """With no region, a bad number that carries its country code is not read again as
-    a national number of the row's country or the file's regions: its reason is its own."""
+    """A bad number with its country code keeps its own reason when no region is given.
+
+    It is not read again as a national number of the row's country or the file's regions.
+    """
     mapping = map_columns(["Name", "Phone", "Country"])
     options = LocaleOptions(fallback_regions=("PK", "GB"))
     result = normalize_row(SourceRow(1, ("Ann Lee", phone, "Pakistan")), mapping, options)

@@ -226,7 +226,7 @@ def fuzzy_groups(
     Yields:
         Each group's row numbers (sorted), its score and its explanation in words.
     """
-    for group in find_in_columns(contacts.columns(fetch), rules).matches:
+    for group in find_in_columns(contacts.columns(fetch), rules):
         numbers = tuple(sorted(int(i) for i in group.ids))
         yield numbers, group.score, _words(group.explain(values=False))
 

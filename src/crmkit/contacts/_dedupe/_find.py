@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from attrs import field, frozen
@@ -170,24 +170,35 @@ def _groups(
     companies: Mapping[str, object] | None,
     steps: Plan | None = None,
 ) -> list[DuplicateGroup]:
+    return [_group(table, c, rules, companies, steps) for c in _ordered(table, found)]
+
+
+def _ordered(table: Table, found: list[Cluster]) -> list[Cluster]:
+    # match groups first, each kind by member ids (a cluster's rows are in id order)
+    ids = table.ids
+    return sorted(found, key=lambda c: (c.kind != "match", [ids[r] for r in c.rows]))
+
+
+def _group(
+    table: Table,
+    found: Cluster,
+    rules: MatchRules,
+    companies: Mapping[str, object] | None,
+    steps: Plan | None,
+) -> DuplicateGroup:
     ids = table.ids
     records = table.records
-    out = [
-        DuplicateGroup(
-            id=group_id(ids[r] for r in c.rows),
-            records=tuple(records[r] for r in c.rows),
-            score=probability(c.points),
-            kind=c.kind,
-            core_id=ids[c.core],
-            rules=rules,
-            companies=companies,
-            scoring=steps,
-            rows=c.rows,
-        )
-        for c in found
-    ]
-    out.sort(key=lambda g: (g.kind != "match", g.ids))
-    return out
+    return DuplicateGroup(
+        id=group_id(ids[r] for r in found.rows),
+        records=tuple(records[r] for r in found.rows),
+        score=probability(found.points),
+        kind=found.kind,
+        core_id=ids[found.core],
+        rules=rules,
+        companies=companies,
+        scoring=steps,
+        rows=found.rows,
+    )
 
 
 def find_duplicates(
@@ -226,11 +237,12 @@ def find_duplicates(
         return _find(listed, rules, companies)
 
 
-def find_in_columns(columns: Columns, rules: MatchRules) -> DuplicateGroups:
-    """:func:`find_duplicates` over contacts given column by column (see :class:`Columns`).
+def find_in_columns(columns: Columns, rules: MatchRules) -> Iterator[DuplicateGroup]:
+    """The match groups :func:`find_duplicates` finds in contacts given column by column.
 
-    The feature table is filled from the columns; only the members of the groups found
-    are built as contacts.
+    The feature table is filled from the columns (see :class:`Columns`). The groups come in
+    member-id order, each built when it is reached: only group members are ever built as
+    contacts, and only one group's at a time.
 
     Raises:
         ConfigError: for rules that are not contact rules.
@@ -239,13 +251,26 @@ def find_in_columns(columns: Columns, rules: MatchRules) -> DuplicateGroups:
         raise ConfigError(
             "kind", f"the rules are for {_PLURAL[rules.kind]}, the records are contacts"
         )
+    return _matches_in_columns(columns, rules)
+
+
+def _matches_in_columns(columns: Columns, rules: MatchRules) -> Iterator[DuplicateGroup]:
     with gc_paused():
-        return _find(columns, rules, None)
+        table, found, steps, _ = _clusters(columns, rules, None)
+        for c in _ordered(table, [c for c in found if c.kind == "match"]):
+            yield _group(table, c, rules, None, steps)
 
 
 def _find(
     listed: Sequence[Record], rules: MatchRules, companies: Mapping[str, Any] | None
 ) -> DuplicateGroups:
+    table, found, steps, report = _clusters(listed, rules, companies)
+    return DuplicateGroups(_groups(table, found, rules, companies, steps), report)
+
+
+def _clusters(
+    listed: Sequence[Record], rules: MatchRules, companies: Mapping[str, Any] | None
+) -> tuple[Table, list[Cluster], Plan, BlockingReport]:
     table = prepare(listed, rules, companies)
     if len(set(table.ids)) != len(table.ids):
         seen: set[str] = set()
@@ -266,4 +291,4 @@ def _find(
         strong=points_of(rules.thresholds.core),
         max_group=rules.max_group,
     )
-    return DuplicateGroups(_groups(table, found, rules, companies, steps), report)
+    return table, found, steps, report
