@@ -220,11 +220,15 @@ def _clean(
                     if fuzzy is None and len(stage) > FUZZY_LIMIT:
                         stage = None  # past the limit the exact keys alone find duplicates
             spill.commit()
-            groups, common = key_groups(spill)
             fuzzy = stage is not None
-            if stage is not None:
-                groups = combine(groups, fuzzy_groups(stage, match_rules, spill.features))
-                stage = None
+            # the rules run first and their columns go before the exact-key groups are
+            # built: the two never hold memory at once
+            found = list(fuzzy_groups(stage, match_rules, spill.features)) if stage else []
+            stage = None
+            groups, common = key_groups(spill)
+            if fuzzy:
+                groups = combine(groups, found)
+            del found
             dupes = None
             if duplicates is not None:
                 dupes = TableWriter(duplicates, _DUPLICATE_HEADERS, option="duplicates")
