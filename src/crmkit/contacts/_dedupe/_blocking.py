@@ -5,8 +5,8 @@ block, and every pair inside a block is a candidate. Key values are turned into 
 once per field and transform, so a block is a run of equal integers after one sort; only
 records whose value is shared by 2 to ``max_block`` records (counted in C by a Counter) are
 sorted at all. Pairs are encoded as one integer (``low * n + high``) in an
-:class:`array.array`: millions of them cost 8 bytes each and the union over keys is one
-sort, not a set of tuples.
+:class:`array.array`: millions of them cost 8 bytes each, and the union over keys sorts
+them a sixteenth at a time (parts by lower row), never holding a set of every pair.
 """
 
 from __future__ import annotations
@@ -197,11 +197,19 @@ def _decoder(fields: list[_Codes], sizes: list[int]) -> Callable[[int], str]:
     return decode
 
 
+#: Candidate pairs are kept in this many arrays by their lower row, so the union over keys
+#: is a sort of one part at a time, not a set of every pair at once.
+_PARTS = 16
+
+
 def _emit(
-    order: list[int], codes: list[int], rows: list[int] | None, n: int, out: array[int]
+    order: list[int], codes: list[int], rows: list[int] | None, n: int, out: list[array[int]]
 ) -> int:
-    """Append the pairs of every run of equal codes in *order*; return the number of runs."""
-    add = out.append
+    """Append the pairs of every run of equal codes in *order*; return the number of runs.
+
+    A pair ``low * n + high`` goes to ``out[low * len(out) // n]``.
+    """
+    parts = len(out)
     blocks = 0
     size = len(order)
     start = 0
@@ -216,18 +224,19 @@ def _emit(
             continue
         blocks += 1
         if len(run) == 2:
-            add(run[0] * n + run[1])
+            out[run[0] * parts // n].append(run[0] * n + run[1])
             continue
         for x in range(len(run) - 1):
-            base = run[x] * n
-            out.extend([base + r for r in run[x + 1 :]])
+            low = run[x]
+            base = low * n
+            out[low * parts // n].extend([base + r for r in run[x + 1 :]])
     return blocks
 
 
 def candidate_pairs(table: Table, rules: MatchRules) -> tuple[array[int], BlockingReport]:
     """Return the distinct candidate pairs, sorted, as ``low * n + high``, and the report."""
     n = len(table)
-    codes: array[int] = array("q")
+    parts: list[array[int]] = [array("q") for _ in range(_PARTS)]
     reports = []
     for key in rules.blocking:
         rows, keyed, decode = key_codes(table, key)
@@ -247,19 +256,23 @@ def candidate_pairs(table: Table, rules: MatchRules) -> tuple[array[int], Blocki
         # which entries to sort, picked in C: most values are held by one record only
         wanted = list(compress(range(len(keyed)), map(shared.__contains__, keyed)))
         wanted.sort(key=keyed.__getitem__)
-        before = len(codes)
-        blocks = _emit(wanted, keyed, rows, n, codes)
+        before = sum(map(len, parts))
+        blocks = _emit(wanted, keyed, rows, n, parts)
         reports.append(
             KeyReport(
                 name=key.name,
                 blocks=blocks,
-                pairs=len(codes) - before,
+                pairs=sum(map(len, parts)) - before,
                 skipped=tuple(skipped[:20]),
                 skipped_records=sum(s for _, s in skipped),
             )
         )
     # the key codes hold an int object per record and key: free them before scoring
     table.cache.clear()
-    unique: array[int] = array("q", sorted(set(codes)))
-    del codes
+    # the parts hold ranges of lower rows in order: sorting each one sorts them all
+    unique: array[int] = array("q")
+    for k, part in enumerate(parts):
+        parts[k] = array("q")
+        unique.extend(sorted(set(part)))
+        del part
     return unique, BlockingReport(records=n, keys=tuple(reports), candidate_pairs=len(unique))

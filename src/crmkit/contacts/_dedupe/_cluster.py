@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
+from itertools import chain, compress
 
 __all__ = ["Cluster", "cluster"]
 
@@ -139,6 +140,15 @@ def _settle(
             pending.extend(_components(rest, adj, match))
 
 
+def _root(parent: array[int], x: int) -> int:
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:
+        parent[x], x = root, parent[x]
+    return root
+
+
 def cluster(
     left: array[int],
     right: array[int],
@@ -157,43 +167,71 @@ def cluster(
 
     Returns the match groups by the core rule, then one *possible* group per pair scored
     between *possible* and *match* whose records did not end up in one match group.
+
+    Memory stays a few flat arrays over the rows plus the links inside components of three
+    records or more (the few that the core rule has to settle): most components are one
+    matching pair, taken as it is.
     """
-    adj: dict[int, dict[int, float]] = {}
-    for i, j, pts in zip(left, right, points, strict=True):
-        adj.setdefault(i, {})[j] = pts
-        adj.setdefault(j, {})[i] = pts
-    parent: dict[int, int] = {}
-    for i, j, pts in zip(left, right, points, strict=True):
-        if pts >= match:
-            parent.setdefault(i, i)
-            parent.setdefault(j, j)
-            a, b = _find(parent, i), _find(parent, j)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    components: dict[int, list[int]] = {}
-    for node in parent:
-        components.setdefault(_find(parent, node), []).append(node)
+    n = len(ids)
+    matched = list(map(match.__le__, points))
+    ml = array("q", compress(left, matched))
+    mr = array("q", compress(right, matched))
+    mp = array("d", compress(points, matched))
+    del matched
+    parent = array("q", range(n))
+    for i, j in zip(ml, mr, strict=True):
+        a, b = _root(parent, i), _root(parent, j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    # records per component, counted at the root (each record in a match pair once)
+    size = array("q", bytes(8 * n))
+    counted = bytearray(n)
+    for x in chain(ml, mr):
+        if not counted[x]:
+            counted[x] = 1
+            size[_root(parent, x)] += 1
     out: list[Cluster] = []
+    components: dict[int, list[int]] = {}
+    for i, j, pts in zip(ml, mr, mp, strict=True):
+        root = _root(parent, i)
+        if size[root] == 2:
+            a, b = (i, j) if ids[i] <= ids[j] else (j, i)
+            out.append(Cluster((a, b), a, pts, "match"))
+            continue
+        group = components.setdefault(root, [])
+        if counted[i] == 1:
+            counted[i] = 2
+            group.append(i)
+        if counted[j] == 1:
+            counted[j] = 2
+            group.append(j)
+    del size, counted, ml, mr, mp
+    # the links the core rule reads: those inside a component of three or more
+    where = {m: root for root, group in components.items() for m in group}
+    adj: dict[int, dict[int, float]] = {m: {} for m in where}
+    for i, j, pts in zip(left, right, points, strict=True):
+        at = where.get(i)
+        if at is not None and at == where.get(j):
+            adj[i][j] = pts
+            adj[j][i] = pts
+    del parent, where
     links = _Links(adj, score)
     for members in components.values():
-        if len(members) == 2:
-            a, b = sorted(members, key=ids.__getitem__)
-            out.append(Cluster((a, b), a, adj[a][b], "match"))
-        else:
-            _settle(
-                members,
-                links,
-                ids=ids,
-                thresholds=(match, possible, strong),
-                max_group=max_group,
-                out=out,
-            )
-    home: dict[int, int] = {}
+        _settle(
+            members,
+            links,
+            ids=ids,
+            thresholds=(match, possible, strong),
+            max_group=max_group,
+            out=out,
+        )
+    home = array("q", [-1]) * n
     for number, found in enumerate(out):
         for row in found.rows:
             home[row] = number
     for i, j, pts in zip(left, right, points, strict=True):
-        if home.get(i, -1) != home.get(j, -2):
+        at = home[i]
+        if at < 0 or at != home[j]:
             # below match, or a match the core rule split: either way worth a look
             a, b = (i, j) if ids[i] <= ids[j] else (j, i)
             out.append(Cluster((a, b), a, pts, "possible"))
