@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from array import array
+
 import pytest
 
 from crmkit.contacts import Contact, find_duplicates
-from crmkit.contacts._dedupe._features import Columns
+from crmkit.contacts._dedupe._features import Columns, RowIds
 from crmkit.contacts._dedupe._find import find_in_columns
 from crmkit.contacts._dedupe._rules import MatchRules
 from crmkit.errors import ConfigError
@@ -90,3 +92,16 @@ def test_an_explanation_without_values_keeps_the_words_and_points() -> None:
         (f.field, f.points, f.note) for f in bare.fields
     ]
     assert full.score == bare.score
+
+
+def test_row_ids_are_numbers_as_text_and_must_increase() -> None:
+    """RowIds reads each number as text; numbers that do not increase are refused."""
+    ids = RowIds(array("q", [3, 7, 12]))
+
+    assert ["3", "7", "12"] == list(ids)
+    assert "12" == ids[-1]
+    assert ["7", "12"] == ids[1:]
+    with pytest.raises(ConfigError, match="ids: row numbers must strictly increase"):
+        RowIds([3, 3, 4])
+    with pytest.raises(ConfigError, match="ids: row numbers must strictly increase"):
+        RowIds([5, 4])

@@ -30,7 +30,7 @@ from crmkit.contacts import (
     PhoneEntry,
     PhoneNumber,
 )
-from crmkit.contacts._dedupe._features import Columns
+from crmkit.contacts._dedupe._features import Columns, RowIds
 from crmkit.contacts._dedupe._find import find_in_columns
 from crmkit.errors import ConfigError
 from crmkit.values import Address
@@ -172,7 +172,7 @@ class Contacts:
         def build(k: int) -> Contact:
             return self.build(numbers[k], fetch(numbers[k]))
 
-        return Columns([str(n) for n in numbers], self.values, build)
+        return Columns(RowIds(numbers), self.values, build)
 
     def build(self, number: int, data: str) -> Contact:
         """The contact of row *number* from its feature record (see :func:`features`)."""

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any, Final, cast, overload
 
 from crmkit.contacts._company_key import company_match_key
@@ -23,6 +24,7 @@ from ._rules import MatchRules
 __all__ = [
     "Columns",
     "Record",
+    "RowIds",
     "Table",
     "build_table",
     "field_reader",
@@ -49,9 +51,9 @@ class Table:
 
     __slots__ = ("cache", "columns", "ids", "name_counts", "records")
 
-    def __init__(self, records: Sequence[Record], ids: list[str] | None = None) -> None:
+    def __init__(self, records: Sequence[Record], ids: Sequence[str] | None = None) -> None:
         self.records = records
-        self.ids = [r.id for r in records] if ids is None else ids
+        self.ids: Sequence[str] = [r.id for r in records] if ids is None else ids
         self.columns: dict[str, list[Any]] = {}
         # per record, how many records share its full name (first and last, either order)
         self.name_counts: list[int] | None = None
@@ -68,6 +70,38 @@ PRE_READ: Final = frozenset(
 )
 
 
+class RowIds(Sequence[str]):
+    """Record ids that are row numbers written as text, made when read.
+
+    A million ids kept as strings cost some 60 MB; these cost the numbers' array. The
+    numbers must increase, so the ids are distinct without checking them as text.
+
+    Raises:
+        ConfigError: for numbers that do not strictly increase.
+    """
+
+    __slots__ = ("numbers",)
+
+    def __init__(self, numbers: Sequence[int]) -> None:
+        if any(a >= b for a, b in pairwise(numbers)):
+            raise ConfigError("ids", "row numbers must strictly increase")
+        self.numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [str(n) for n in self.numbers[index]]
+        return str(self.numbers[index])
+
+
 class Columns(Sequence[Contact]):
     """Contacts given column by column, each contact built only when asked for.
 
@@ -77,7 +111,7 @@ class Columns(Sequence[Contact]):
     contacts built one at a time (correct, but slower).
 
     Attributes:
-        ids: the contact ids, in order.
+        ids: the contact ids, in order (a :class:`RowIds` keeps them as numbers).
         values: per field of :data:`PRE_READ`, one value per contact, as the contact holds
             it: ``first_name``/``last_name`` as the attribute, ``email`` the match key (a
             tuple of distinct keys when there are several, None when none), ``phone`` the
@@ -89,7 +123,10 @@ class Columns(Sequence[Contact]):
     __slots__ = ("build", "ids", "values")
 
     def __init__(
-        self, ids: list[str], values: Mapping[str, list[Any]], build: Callable[[int], Contact]
+        self,
+        ids: Sequence[str],
+        values: Mapping[str, list[Any]],
+        build: Callable[[int], Contact],
     ) -> None:
         unknown = set(values) - PRE_READ
         if unknown:

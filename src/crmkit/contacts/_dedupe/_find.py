@@ -16,7 +16,7 @@ from ._batch import score_pairs
 from ._blocking import BlockingReport, candidate_pairs
 from ._cluster import Cluster, cluster
 from ._explain import Explanation, explain_pair
-from ._features import Columns, Record, Table, prepare
+from ._features import Columns, Record, RowIds, Table, prepare
 from ._gc import gc_paused
 from ._rules import MatchRules
 from ._scoring import Plan, plan, points_of, probability, score_pair
@@ -272,7 +272,7 @@ def _clusters(
     listed: Sequence[Record], rules: MatchRules, companies: Mapping[str, Any] | None
 ) -> tuple[Table, list[Cluster], Plan, BlockingReport]:
     table = prepare(listed, rules, companies)
-    if len(set(table.ids)) != len(table.ids):
+    if not isinstance(table.ids, RowIds) and len(set(table.ids)) != len(table.ids):
         seen: set[str] = set()
         twice = next(i for i in table.ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
         raise ValidationError(twice, "two records have this id", field="records")
