@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import compress, count, product
 from typing import Any
 
@@ -109,12 +109,14 @@ class _Codes:
         self.multi = False
         distinct: dict[object, Any] = dict.fromkeys(column, -1)
         if transform is None and not any(v.__class__ is tuple for v in distinct):
-            # e-mails and phones are nearly all distinct: number them in C, in place
-            numbered = dict(zip(distinct, count(), strict=False))
-            if None in numbered:
-                numbered[None] = -1
-            self.per_row = list(map(numbered.__getitem__, column))
-            self.keys: list[object] = list(numbered)
+            # nearly all distinct values: number them in C, in place (only values change,
+            # so updating the dict while reading its keys is safe, and a second dict of a
+            # million entries is never made)
+            distinct.update(zip(distinct, count()))
+            self.keys: list[object] = list(distinct)
+            if None in distinct:
+                distinct[None] = -1
+            self.per_row = list(map(distinct.__getitem__, column))
             return
         texts: dict[object, int] = {}
         setdefault = texts.setdefault
@@ -150,6 +152,10 @@ def _field_codes(table: Table, name: str, transform: str) -> _Codes:
     return found
 
 
+def _parts(key: BlockingKey) -> list[tuple[str, str]]:
+    return [(f, key.transform(i)) for i, f in enumerate(key.fields)]
+
+
 def key_codes(
     table: Table, key: BlockingKey
 ) -> tuple[list[int] | None, list[int], Callable[[int], str]]:
@@ -158,7 +164,7 @@ def key_codes(
     ``rows`` is None when ``codes`` holds one value per record (``-1``: no value);
     otherwise ``rows[k]`` is the record of ``codes[k]``. ``decode`` turns a code into text.
     """
-    fields = [_field_codes(table, f, key.transform(i)) for i, f in enumerate(key.fields)]
+    fields = [_field_codes(table, f, t) for f, t in _parts(key)]
     if len(fields) == 1 and not fields[0].multi:
         keys = fields[0].keys
         return None, fields[0].per_row, lambda code: str(keys[code])
@@ -203,7 +209,11 @@ _PARTS = 16
 
 
 def _emit(
-    order: list[int], codes: list[int], rows: list[int] | None, n: int, out: list[array[int]]
+    order: list[int],
+    codes: Mapping[int, int] | list[int],
+    rows: list[int] | None,
+    n: int,
+    out: list[array[int]],
 ) -> int:
     """Append the pairs of every run of equal codes in *order*; return the number of runs.
 
@@ -233,29 +243,79 @@ def _emit(
     return blocks
 
 
+#: Rows to pair up (sorted by key code), each row's code, the record of each entry when
+#: a record has several codes, and the skipped blocks (key text, records).
+_Found = tuple[list[int], Mapping[int, int] | list[int], list[int] | None, list[tuple[str, int]]]
+
+
+def _single_values(table: Table, key: BlockingKey) -> _Found | None:
+    """Blocks of a key on one field's exact values (e-mail, phone), or None for other keys.
+
+    Such values are nearly all distinct: counting them as they are, and coding only the
+    rows in a block, spares a list of a million codes and a second dict of the values.
+    """
+    if len(key.fields) != 1 or key.transform(0) != "exact":
+        return None
+    column = table.columns[key.fields[0]]
+    counts = Counter(column)
+    if any(v.__class__ is tuple for v in counts):
+        return None
+    counts.pop(None, None)
+    limit = key.max_block
+    big = [(str(v), size) for v, size in counts.items() if size > limit]
+    code_of = {v: k for k, v in enumerate(v for v, size in counts.items() if 1 < size <= limit)}
+    del counts
+    wanted = list(compress(range(len(column)), map(code_of.__contains__, column)))
+    keyed = {row: code_of[column[row]] for row in wanted}
+    wanted.sort(key=keyed.__getitem__)
+    return wanted, keyed, None, sorted(big, key=lambda s: (-s[1], s[0]))
+
+
+def _coded(table: Table, key: BlockingKey) -> _Found:
+    """Blocks of any key, through integer codes of its fields' values."""
+    rows, keyed, decode = key_codes(table, key)
+    limit = key.max_block
+    big: list[tuple[int, int]] = []
+    shared: set[int] = set()
+    for code, size in _counted(keyed, rows).items():
+        if size > 1 and code >= 0:
+            if size > limit:
+                big.append((code, size))
+            else:
+                shared.add(code)
+    skipped = sorted(((decode(c), size) for c, size in big), key=lambda s: (-s[1], s[0]))
+    # which entries to sort, picked in C: most values are held by one record only
+    wanted = list(compress(range(len(keyed)), map(shared.__contains__, keyed)))
+    wanted.sort(key=keyed.__getitem__)
+    return wanted, keyed, rows, skipped
+
+
+def _counted(keyed: list[int], rows: list[int] | None) -> Counter[int]:
+    """Records per code (a record with one code twice counts once)."""
+    if rows is None:
+        return Counter(keyed)
+    counts = Counter(dict.fromkeys(keyed, 0))
+    for _, code in {(r, c) for r, c in zip(rows, keyed, strict=True)}:
+        counts[code] += 1
+    return counts
+
+
 def candidate_pairs(table: Table, rules: MatchRules) -> tuple[array[int], BlockingReport]:
     """Return the distinct candidate pairs, sorted, as ``low * n + high``, and the report."""
     n = len(table)
     parts: list[array[int]] = [array("q") for _ in range(_PARTS)]
     reports = []
+    # a field's codes are kept only while a later key still reads them
+    uses = Counter(used for key in rules.blocking for used in _parts(key))
     for key in rules.blocking:
-        rows, keyed, decode = key_codes(table, key)
-        if rows is None:
-            counts = Counter(keyed)
-        else:
-            counts = Counter(dict.fromkeys(keyed, 0))
-            for c in {(r, c) for r, c in zip(rows, keyed, strict=True)}:
-                counts[c[1]] += 1
-        counts.pop(-1, None)
-        limit = key.max_block
-        skipped = sorted(
-            ((decode(c), size) for c, size in counts.items() if size > limit),
-            key=lambda s: (-s[1], s[0]),
-        )
-        shared = {c for c, size in counts.items() if 1 < size <= limit}
-        # which entries to sort, picked in C: most values are held by one record only
-        wanted = list(compress(range(len(keyed)), map(shared.__contains__, keyed)))
-        wanted.sort(key=keyed.__getitem__)
+        found = _single_values(table, key)
+        if found is None:
+            found = _coded(table, key)
+        for used in _parts(key):
+            uses[used] -= 1
+            if not uses[used]:
+                table.cache.pop(used, None)
+        wanted, keyed, rows, skipped = found
         before = sum(map(len, parts))
         blocks = _emit(wanted, keyed, rows, n, parts)
         reports.append(

@@ -356,7 +356,13 @@ def build_table(
                 if raw_last is None:
                     raw_last = [r.last_name for r in people]
                 last = _by_distinct(raw_last, text)
-            columns[name] = _by_distinct(list(zip(first, last, strict=True)), _joined)
+            # no list of a million (first, last) tuples: only the distinct ones are kept
+            pairs: dict[tuple[str | None, str | None], str | None] = dict.fromkeys(
+                zip(first, last, strict=True)
+            )
+            for both in pairs:
+                pairs[both] = _joined(both)
+            columns[name] = list(map(pairs.__getitem__, zip(first, last, strict=True)))
         elif kind == "contact" and name in ("company", "company_key") and companies is None:
             columns[name] = _companies([r.custom.get("company") for r in records])
         else:
