@@ -114,9 +114,10 @@ def clean_file(
         rules: the match rules (a ``MatchRules`` for contacts) for finding duplicates
             beyond the exact keys (e-mail match key, E.164 phone, name and company); the
             default contact rules when None.
-        fuzzy: whether to run the match rules: by default only for files of up to 100,000
-            usable rows (the rules hold every row's features in memory at once); past that
-            the exact keys alone find duplicates, and ``report.fuzzy`` says which ran.
+        fuzzy: whether to run the match rules: by default only for files of up to
+            1,000,000 usable rows (the rules hold the values they compare of every row in
+            memory at once, some 250 bytes a row); past that the exact keys alone find
+            duplicates, and ``report.fuzzy`` says which ran.
         mapping: header → field overrides (see :func:`map_columns`).
         jalali: read years 1300-1499 as Jalali years (default: when the locale is Persian).
         schema: custom fields that unmapped columns may feed.
