@@ -41,7 +41,8 @@ class Cluster:
         self.kind = kind
 
 
-def _find(parent: dict[int, int], x: int) -> int:
+def _find(parent: dict[int, int] | array[int], x: int) -> int:
+    """The root of *x* in a union-find forest, shortening the path on the way."""
     root = x
     while parent[root] != root:
         root = parent[root]
@@ -140,15 +141,6 @@ def _settle(
             pending.extend(_components(rest, adj, match))
 
 
-def _root(parent: array[int], x: int) -> int:
-    root = x
-    while parent[root] != root:
-        root = parent[root]
-    while parent[x] != root:
-        parent[x], x = root, parent[x]
-    return root
-
-
 def cluster(
     left: array[int],
     right: array[int],
@@ -180,7 +172,7 @@ def cluster(
     del matched
     parent = array("q", range(n))
     for i, j in zip(ml, mr, strict=True):
-        a, b = _root(parent, i), _root(parent, j)
+        a, b = _find(parent, i), _find(parent, j)
         if a != b:
             parent[max(a, b)] = min(a, b)
     # records per component, counted at the root (each record in a match pair once)
@@ -189,11 +181,11 @@ def cluster(
     for x in chain(ml, mr):
         if not counted[x]:
             counted[x] = 1
-            size[_root(parent, x)] += 1
+            size[_find(parent, x)] += 1
     out: list[Cluster] = []
     components: dict[int, list[int]] = {}
     for i, j, pts in zip(ml, mr, mp, strict=True):
-        root = _root(parent, i)
+        root = _find(parent, i)
         if size[root] == 2:
             a, b = (i, j) if ids[i] <= ids[j] else (j, i)
             out.append(Cluster((a, b), a, pts, "match"))
