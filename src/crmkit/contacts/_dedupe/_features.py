@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any, Final, cast, overload
+from typing import Any, Final, overload
 
 from crmkit.contacts._company_key import company_match_key
 from crmkit.contacts._model import Company, Contact
@@ -332,30 +332,27 @@ def build_table(
         table = Table(records)
     text = text_key()
     columns = table.columns
+
+    def attribute(field: str) -> list[Any]:
+        # the column the caller gave, else each record's attribute
+        found = given.get(field)
+        return found if found is not None else [getattr(r, field) for r in records]
+
     for name in dict.fromkeys(fields):
         raw = given.get("company" if name == "company_key" else name)
-        if raw is not None and name in ("first_name", "last_name", "city"):
+        if raw is not None and name == "city":
             columns[name] = _by_distinct(raw, text)
-        elif raw is not None and name in ("company", "company_key") and companies is None:
-            columns[name] = _companies(raw)
         elif raw is not None and name in ("email", "phone", "birth_date"):
             columns[name] = raw
         elif kind == "contact" and name in ("first_name", "last_name", "middle_name"):
-            columns[name] = _by_distinct([getattr(r, name) for r in records], text)
+            columns[name] = _by_distinct(attribute(name), text)
         elif kind == "contact" and name == "name":
-            people = cast("Sequence[Contact]", records)
             first = columns.get("first_name")
             if first is None:
-                raw_first = given.get("first_name")
-                if raw_first is None:
-                    raw_first = [r.first_name for r in people]
-                first = _by_distinct(raw_first, text)
+                first = _by_distinct(attribute("first_name"), text)
             last = columns.get("last_name")
             if last is None:
-                raw_last = given.get("last_name")
-                if raw_last is None:
-                    raw_last = [r.last_name for r in people]
-                last = _by_distinct(raw_last, text)
+                last = _by_distinct(attribute("last_name"), text)
             # no list of a million (first, last) tuples: only the distinct ones are kept
             pairs: dict[tuple[str | None, str | None], str | None] = dict.fromkeys(
                 zip(first, last, strict=True)
@@ -364,7 +361,9 @@ def build_table(
                 pairs[both] = _joined(both)
             columns[name] = list(map(pairs.__getitem__, zip(first, last, strict=True)))
         elif kind == "contact" and name in ("company", "company_key") and companies is None:
-            columns[name] = _companies([r.custom.get("company") for r in records])
+            if raw is None:
+                raw = [r.custom.get("company") for r in records]
+            columns[name] = _companies(raw)
         else:
             read = field_reader(name, kind, companies, text)
             columns[name] = [read(r) for r in records]
