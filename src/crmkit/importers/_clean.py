@@ -210,8 +210,8 @@ def _clean(
                 progress=progress,
                 total=estimate_rows(table),
             )
-            # the rules' contacts are built while the pool still normalizes rows, so that
-            # this work shares both cores instead of running alone after the first pass
+            # the values the rules compare are kept while the pool still normalizes rows,
+            # so that this work shares both cores instead of running alone afterwards
             stage = Contacts() if fuzzy is not False else None
             for chunk in chunks:
                 spill.add_many(chunk.usable)

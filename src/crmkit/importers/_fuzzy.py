@@ -31,7 +31,7 @@ from crmkit.contacts import (
     PhoneEntry,
     PhoneNumber,
 )
-from crmkit.contacts._dedupe._features import Columns, RowIds
+from crmkit.contacts._dedupe._features import PRE_READ, Columns, RowIds
 from crmkit.contacts._dedupe._find import find_in_columns
 from crmkit.errors import ConfigError
 from crmkit.values import Address
@@ -138,10 +138,7 @@ class Contacts:
         self._addresses: dict[str, tuple[Address, ...]] = {"": ()}
         self._births: dict[str, date | None] = {"": None}
         self.numbers: array[int] = array("q")
-        self.values: dict[str, list[Any]] = {
-            name: [] for name in ("first_name", "last_name", "email", "phone", "company", "city")
-        }
-        self.values["birth_date"] = []
+        self.values: dict[str, list[Any]] = {name: [] for name in PRE_READ}
 
     def __len__(self) -> int:
         return len(self.numbers)
