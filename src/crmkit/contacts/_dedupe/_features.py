@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any, Final, overload
+from typing import Any, Final, TypeVar, overload
 
 from crmkit.contacts._company_key import company_match_key
 from crmkit.contacts._model import Company, Contact
@@ -70,7 +70,31 @@ PRE_READ: Final = frozenset(
 )
 
 
-class RowIds(Sequence[str]):
+_T = TypeVar("_T")
+
+
+class _Made(Sequence[_T]):
+    """A sequence whose items are made when read (by :meth:`_at`), never stored."""
+
+    __slots__ = ()
+
+    def _at(self, k: int) -> _T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_T]: ...
+
+    def __getitem__(self, index: int | slice) -> _T | Sequence[_T]:
+        positions = range(len(self))
+        if isinstance(index, slice):
+            return [self._at(k) for k in positions[index]]
+        return self._at(positions[index])
+
+
+class RowIds(_Made[str]):
     """Record ids that are row numbers written as text, made when read.
 
     A million ids kept as strings cost some 60 MB; these cost the numbers' array. The
@@ -90,19 +114,11 @@ class RowIds(Sequence[str]):
     def __len__(self) -> int:
         return len(self.numbers)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [str(n) for n in self.numbers[index]]
-        return str(self.numbers[index])
+    def _at(self, k: int) -> str:
+        return str(self.numbers[k])
 
 
-class Columns(Sequence[Contact]):
+class Columns(_Made[Contact]):
     """Contacts given column by column, each contact built only when asked for.
 
     For callers that already hold the values the rules read (the file cleaner): the feature
@@ -140,16 +156,8 @@ class Columns(Sequence[Contact]):
     def __len__(self) -> int:
         return len(self.ids)
 
-    @overload
-    def __getitem__(self, index: int) -> Contact: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Contact]: ...
-
-    def __getitem__(self, index: int | slice) -> Contact | Sequence[Contact]:
-        if isinstance(index, slice):
-            return [self.build(k) for k in range(len(self.ids))[index]]
-        return self.build(range(len(self.ids))[index])
+    def _at(self, k: int) -> Contact:
+        return self.build(k)
 
 
 def _cached(fn: Callable[[str], str]) -> Callable[[str], str | None]:
