@@ -18,8 +18,8 @@ from typing import Any
 
 import attrs
 
-from crmkit.contacts import Contact, EmailAddress, EmailEntry, PhoneEntry, PhoneNumber
-from crmkit.values import Address
+from crmkit.contacts import Contact, EmailEntry, PhoneEntry
+from crmkit.values import Address, EmailAddress, PhoneNumber
 
 EN_FIRST = [
     "james",

@@ -29,13 +29,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _dedupe_data import generate, true_pairs
-from crmkit.contacts._dedupe._batch import score_pairs
-from crmkit.contacts._dedupe._blocking import candidate_pairs
-from crmkit.contacts._dedupe._cluster import cluster
-from crmkit.contacts._dedupe._find import _groups, prepare
-from crmkit.contacts._dedupe._gc import gc_paused
-from crmkit.contacts._dedupe._rules import MatchRules
-from crmkit.contacts._dedupe._scoring import plan, points_of, score_pair
+from crmkit.dedupe._batch import score_pairs
+from crmkit.dedupe._blocking import candidate_pairs
+from crmkit.dedupe._cluster import cluster
+from crmkit.dedupe._find import _groups, prepare
+from crmkit.dedupe._gc import gc_paused
+from crmkit.dedupe._rules import MatchRules
+from crmkit.dedupe._scoring import plan, points_of, score_pair
 
 GOALS = {
     "pairwise_f1": 0.97,

@@ -23,10 +23,10 @@ from collections.abc import Callable
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from crmkit.contacts._email import normalize_email
 from crmkit.contacts._names import parse_name
-from crmkit.contacts._phone import normalize_phone
 from crmkit.errors import ValidationError
+from crmkit.values._email import normalize_email
+from crmkit.values._phone import normalize_phone
 
 GOAL = 1.25
 REGIONS = ["US", "GB", "DE", "IR", "PK", "IN", "AE"]

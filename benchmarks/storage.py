@@ -24,9 +24,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from crmkit.contacts import Contact, EmailEntry, PhoneEntry, normalize_email, normalize_phone
+from crmkit.contacts import Contact, EmailEntry, PhoneEntry
 from crmkit.storage import SqlStore
 from crmkit.storage._kinds import CONTACT
+from crmkit.values import normalize_email, normalize_phone
 
 GOAL = 1.5
 FIRST = ["Ada", "Bob", "Cy", "Dana", "Emil", "Fatima", "Ali", "Zahra", "Imran", "Mary"]

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from crmkit.contacts import normalize_phone
 from crmkit.testing import _PHONE_PATTERNS
+from crmkit.values import normalize_phone
 
 
 @pytest.mark.parametrize(("prefix", "digits"), _PHONE_PATTERNS)

@@ -17,10 +17,10 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.v import transform_error
 
-from .contacts._email import EmailAddress, _trusted_email, normalize_email
-from .contacts._phone import PhoneNumber, normalize_phone
 from .errors import ConfigError, CrmkitError, ValidationError
 from .values import Money
+from .values._email import EmailAddress, _trusted_email, normalize_email
+from .values._phone import PhoneNumber, normalize_phone
 
 __all__ = ["converter", "from_dict", "from_stored", "structure_config", "to_dict"]
 

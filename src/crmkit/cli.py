@@ -357,10 +357,8 @@ def _undo(args: argparse.Namespace) -> int:
 
 
 def _dedupe(args: argparse.Namespace) -> int:
-    try:
-        from .contacts import find_duplicates  # noqa: PLC0415 - loaded only by the command that needs it
-    except ImportError as exc:
-        raise CrmkitError("duplicate detection is not available in this version") from exc
+    from .dedupe import find_duplicates  # noqa: PLC0415 - loaded only by the command that needs it
+
     store = _store(args.db)
     try:
         contacts = list(_all(store))

@@ -16,9 +16,9 @@ from datetime import UTC, date, datetime
 from hypothesis import strategies as st
 
 from .contacts import Affiliation, Company, Contact, EmailEntry, PhoneEntry
-from .contacts._email import normalize_email
-from .contacts._phone import normalize_phone
 from .values import Address, Money
+from .values._email import normalize_email
+from .values._phone import normalize_phone
 
 __all__ = ["addresses", "affiliations", "companies", "contacts", "emails", "money", "phones"]
 

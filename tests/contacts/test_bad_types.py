@@ -7,15 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from crmkit import Contact
-from crmkit.contacts import (
-    company_match_key,
-    name_match_key,
-    normalize_domain,
-    normalize_email,
-    normalize_phone,
-    parse_name,
-)
+from crmkit.contacts import company_match_key, name_match_key, parse_name
 from crmkit.errors import InvalidEmail, InvalidName, InvalidPhone, ValidationError
+from crmkit.values import normalize_domain, normalize_email, normalize_phone
 
 NORMALIZERS: list[tuple[Callable[[object], object], type[ValidationError]]] = [
     (normalize_phone, InvalidPhone),  # type: ignore[list-item]

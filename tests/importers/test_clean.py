@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 from crmkit.contacts import Contact
 from crmkit.errors import ConfigError, SourceError
 from crmkit.importers import Progress, clean_file, import_file, open_source
+from crmkit.storage import MemoryStore
+from crmkit.values import normalize_email
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -167,7 +169,7 @@ def test_match_rules_find_what_exact_keys_miss(tmp_path: Path) -> None:
 
 def test_stricter_rules_find_fewer(tmp_path: Path) -> None:
     """Rules with a match threshold no pair reaches leave the rows apart."""
-    from crmkit.contacts._dedupe import MatchRules, Thresholds  # noqa: PLC0415
+    from crmkit.dedupe import MatchRules, Thresholds  # noqa: PLC0415
 
     rules = attrs.evolve(
         MatchRules.for_contacts(), thresholds=Thresholds(match=0.995, possible=0.5, core=0.999)
@@ -180,7 +182,7 @@ def test_stricter_rules_find_fewer(tmp_path: Path) -> None:
 
 def test_bad_rules_are_config_errors(fixtures: dict[str, Path], tmp_path: Path) -> None:
     """Rules that are not contact MatchRules fail with ConfigError naming the problem."""
-    from crmkit.contacts._dedupe import MatchRules  # noqa: PLC0415
+    from crmkit.dedupe import MatchRules  # noqa: PLC0415
 
     with pytest.raises(ConfigError, match="expected MatchRules, got dict"):
         clean_file(fixtures["utf8"], out=tmp_path / "c.csv", rules={"match": 0.9})
@@ -263,9 +265,6 @@ def test_clean_output_imports_as_the_same_contacts(
     fixtures: dict[str, Path], tmp_path: Path, name: str
 ) -> None:
     """Importing the clean file gives one contact per clean row, same e-mails and phones."""
-    from crmkit.contacts import normalize_email  # noqa: PLC0415
-    from crmkit.storage import MemoryStore  # noqa: PLC0415
-
     out = tmp_path / "clean.csv"
     clean_file(fixtures[name], out=out)
     rows = _read(out)

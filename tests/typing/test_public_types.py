@@ -9,17 +9,10 @@ from decimal import Decimal
 from typing import assert_type
 
 from crmkit import Company, Contact, Money, amend, from_dict, to_dict
-from crmkit.contacts import (
-    EmailAddress,
-    PersonName,
-    PhoneNumber,
-    company_match_key,
-    normalize_email,
-    normalize_phone,
-    parse_name,
-)
+from crmkit.contacts import PersonName, company_match_key, parse_name
 from crmkit.expr import Expression, compile, references
 from crmkit.storage import MemoryStore
+from crmkit.values import EmailAddress, PhoneNumber, normalize_email, normalize_phone
 
 
 def test_public_types() -> None:

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
 import attrs
 from attrs import field, frozen
 
 from crmkit._ids import new_id
+from crmkit._record import aware, check_version, custom_values, optional_text, text, utcnow
 from crmkit.errors import InvalidName, ValidationError
-from crmkit.values import Address, Money
+from crmkit.values import (
+    Address,
+    EmailAddress,
+    PhoneNumber,
+    normalize_domain,
+    normalize_email,
+    normalize_phone,
+)
 
 from ._company_key import company_match_key
-from ._email import EmailAddress, normalize_domain, normalize_email
 from ._names import PersonName, name_match_key, parse_name
-from ._phone import PhoneNumber, normalize_phone
 
 __all__ = [
     "Affiliation",
@@ -27,34 +31,7 @@ __all__ = [
     "EmailEntry",
     "PhoneEntry",
     "amend",
-    "utcnow",
 ]
-
-
-def utcnow() -> datetime:
-    """Return the current time, timezone-aware in UTC (every crmkit timestamp is)."""
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    if not isinstance(value, datetime):
-        raise ValidationError(value, "expected a datetime", field="timestamp")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError(value, "timestamps must be timezone-aware", field="timestamp")
-    return value.astimezone(UTC)
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(value, "expected text")
-    return " ".join(unicodedata.normalize("NFKC", value).split())
-
-
-def _optional_text(value: object) -> str | None:
-    cleaned = _text(value)
-    return cleaned or None
 
 
 def _email(value: object) -> EmailAddress:
@@ -137,44 +114,10 @@ def _tags(values: Iterable[str]) -> tuple[str, ...]:
         values = [values]
     seen: dict[str, None] = {}
     for tag in values:
-        cleaned = _text(tag)
+        cleaned = text(tag)
         if cleaned:
             seen.setdefault(cleaned, None)
     return tuple(seen)
-
-
-_CUSTOM_SCALARS = (str, int, float, bool, Decimal, date, datetime, Money, type(None))
-
-
-def _custom_value(name: str, value: object) -> object:
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
-        return tuple(_custom_value(name, v) for v in items)
-    if isinstance(value, datetime):
-        return _aware(value)
-    if not isinstance(value, _CUSTOM_SCALARS):
-        raise ValidationError(
-            value, f"custom values must be plain data, not {type(value).__name__}", field=name
-        )
-    return value
-
-
-def _custom(values: object) -> dict[str, object]:
-    if values is None:
-        return {}
-    if not isinstance(values, Mapping):
-        raise ValidationError(values, "custom values must be a mapping", field="custom")
-    out = {}
-    for key, value in values.items():
-        if not isinstance(key, str) or not key:
-            raise ValidationError(key, "custom field names must be non-empty text", field="custom")
-        out[key] = _custom_value(key, value)
-    return out
-
-
-def _check_version(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(value, "version must be a positive integer", field="version")
 
 
 @frozen(kw_only=True, eq=True)
@@ -194,24 +137,24 @@ class Contact:
     """
 
     id: str = field(factory=new_id)
-    prefix: str = field(default="", converter=_text)
-    first_name: str = field(default="", converter=_text)
-    middle_name: str = field(default="", converter=_text)
-    last_name: str = field(default="", converter=_text)
-    suffix: str = field(default="", converter=_text)
+    prefix: str = field(default="", converter=text)
+    first_name: str = field(default="", converter=text)
+    middle_name: str = field(default="", converter=text)
+    last_name: str = field(default="", converter=text)
+    suffix: str = field(default="", converter=text)
     emails: tuple[EmailEntry, ...] = field(default=(), converter=_emails)
     phones: tuple[PhoneEntry, ...] = field(default=(), converter=_phones)
     addresses: tuple[Address, ...] = field(default=(), converter=_addresses)
-    job_title: str = field(default="", converter=_text)
+    job_title: str = field(default="", converter=text)
     birth_date: date | None = None
     tags: tuple[str, ...] = field(default=(), converter=_tags)
     owner_id: str | None = None
-    lead_source: str | None = field(default=None, converter=_optional_text)
-    lifecycle_stage: str | None = field(default=None, converter=_optional_text)
-    custom: dict[str, object] = field(factory=dict, converter=_custom, hash=False)
-    created_at: datetime = field(factory=utcnow, converter=_aware)
-    updated_at: datetime = field(factory=utcnow, converter=_aware)
-    version: int = field(default=1, validator=_check_version)
+    lead_source: str | None = field(default=None, converter=optional_text)
+    lifecycle_stage: str | None = field(default=None, converter=optional_text)
+    custom: dict[str, object] = field(factory=dict, converter=custom_values, hash=False)
+    created_at: datetime = field(factory=utcnow, converter=aware)
+    updated_at: datetime = field(factory=utcnow, converter=aware)
+    version: int = field(default=1, validator=check_version)
 
     def __attrs_post_init__(self) -> None:
         if not (self.first_name or self.last_name or self.emails or self.phones):
@@ -290,7 +233,7 @@ class Contact:
 
 
 def _company_name(value: object) -> str:
-    cleaned = _text(value)
+    cleaned = text(value)
     if not cleaned:
         raise InvalidName(value, "a company needs a name", field="name")
     return cleaned
@@ -315,19 +258,19 @@ class Company:
 
     id: str = field(factory=new_id)
     name: str = field(converter=_company_name)
-    legal_name: str = field(default="", converter=_text)
+    legal_name: str = field(default="", converter=text)
     domain: str | None = field(default=None, converter=_domain)
-    industry: str | None = field(default=None, converter=_optional_text)
+    industry: str | None = field(default=None, converter=optional_text)
     emails: tuple[EmailEntry, ...] = field(default=(), converter=_emails)
     phones: tuple[PhoneEntry, ...] = field(default=(), converter=_phones)
     addresses: tuple[Address, ...] = field(default=(), converter=_addresses)
     parent_id: str | None = None
     tags: tuple[str, ...] = field(default=(), converter=_tags)
     owner_id: str | None = None
-    custom: dict[str, object] = field(factory=dict, converter=_custom, hash=False)
-    created_at: datetime = field(factory=utcnow, converter=_aware)
-    updated_at: datetime = field(factory=utcnow, converter=_aware)
-    version: int = field(default=1, validator=_check_version)
+    custom: dict[str, object] = field(factory=dict, converter=custom_values, hash=False)
+    created_at: datetime = field(factory=utcnow, converter=aware)
+    updated_at: datetime = field(factory=utcnow, converter=aware)
+    version: int = field(default=1, validator=check_version)
 
     @property
     def match_key(self) -> str:
@@ -336,7 +279,7 @@ class Company:
 
 
 def _role(value: object) -> str:
-    cleaned = _text(value)
+    cleaned = text(value)
     return cleaned or "member"
 
 
@@ -356,9 +299,9 @@ class Affiliation:
     company_id: str
     role: str = field(default="member", converter=_role)
     primary: bool = False
-    created_at: datetime = field(factory=utcnow, converter=_aware)
-    updated_at: datetime = field(factory=utcnow, converter=_aware)
-    version: int = field(default=1, validator=_check_version)
+    created_at: datetime = field(factory=utcnow, converter=aware)
+    updated_at: datetime = field(factory=utcnow, converter=aware)
+    version: int = field(default=1, validator=check_version)
 
     def __attrs_post_init__(self) -> None:
         for name in ("contact_id", "company_id"):

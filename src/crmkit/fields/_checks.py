@@ -14,9 +14,8 @@ from decimal import Context, Decimal
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from crmkit.contacts import normalize_email, normalize_phone
 from crmkit.errors import CrmkitError
-from crmkit.values import Money
+from crmkit.values import Money, normalize_email, normalize_phone
 
 from ._definitions import FieldDef, FieldKind
 from ._options import MoneyOptions, NumberOptions, PhoneOptions, PicklistOptions, TextOptions

@@ -15,9 +15,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import parse_date, parse_time
 from babel.numbers import NumberFormatError, parse_decimal
 
-from crmkit.contacts import normalize_email, normalize_phone
 from crmkit.errors import InvalidMoney, ValidationError
-from crmkit.values import Money
+from crmkit.values import Money, normalize_email, normalize_phone
 
 from ._definitions import FieldDef, FieldKind
 from ._options import MoneyOptions, PhoneOptions, PicklistOptions

@@ -18,16 +18,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
+from crmkit.dedupe._compact import CompactContacts, fuzzy_groups
+from crmkit.dedupe._fold import fold
+from crmkit.dedupe._row_groups import Group, combine, key_groups
+
 from ._collector import fewer_collections
 from ._engine import Coerce, Spilled, estimate_rows, infer_regions, spilled
-from ._fold import fold, split_columns, split_values, widths
-from ._fuzzy import FUZZY_LIMIT, Contacts, check_rules, fuzzy_groups
-from ._groups import Group, Spill, combine, key_groups
+from ._fuzzy import FUZZY_LIMIT, check_rules
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping, CustomFieldSource, map_columns
 from ._rejects import RejectsSpool
 from ._report import CleanReport, ProgressCallback, Rejection
 from ._sources import Table, open_source
+from ._spill import Spill
+from ._split import split_columns, split_values, widths
 from ._synonyms import FIELDS
 from ._tabular import TableWriter, check_outputs
 
@@ -212,7 +216,7 @@ def _clean(
             )
             # the values the rules compare are kept while the pool still normalizes rows,
             # so that this work shares both cores instead of running alone afterwards
-            stage = Contacts() if fuzzy is not False else None
+            stage = CompactContacts() if fuzzy is not False else None
             for chunk in chunks:
                 spill.add_many(chunk.usable)
                 tally.take(chunk, spool)
@@ -226,7 +230,7 @@ def _clean(
             # built: the two never hold memory at once
             found = list(fuzzy_groups(stage, match_rules, spill.features)) if stage else []
             stage = None
-            groups, common = key_groups(spill)
+            groups, common = key_groups(spill.shared_keys())
             if fuzzy:
                 groups = combine(groups, found)
             del found
@@ -343,7 +347,7 @@ def _fold_groups(
     not_kept = 0
     for group in groups:
         members, email_keys = spill.members(group.members)
-        values, lost = fold(members, email_keys)
+        values, lost = fold(members, email_keys, prefix=CUSTOM_PREFIX)
         widths(values, counts)
         spill.add_merged(group, json.dumps(values, ensure_ascii=False))
         not_kept += sum(map(len, lost))

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Final
 
-from crmkit.contacts import Contact, EmailAddress, EmailEntry, PhoneEntry, PhoneNumber
+from crmkit.contacts import Contact, EmailEntry, PhoneEntry
 from crmkit.errors import ValidationError
-from crmkit.values import Address
+from crmkit.values import Address, EmailAddress, PhoneNumber
 
 from ._mapping import CUSTOM_PREFIX
 from ._rows import Problem, RowResult

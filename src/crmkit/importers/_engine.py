@@ -19,13 +19,13 @@ from typing import Any, Final, NamedTuple, TypeVar
 from crmkit.contacts import Contact
 
 from ._convert import with_contact
-from ._fold import widths
 from ._fuzzy import encode_json, features
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping
 from ._report import Progress, ProgressCallback
 from ._rows import RowResult, _normalize_cells, _phone
 from ._sources import SourceRow, Table
+from ._split import widths
 
 __all__ = [
     "Spilled",

@@ -16,13 +16,16 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any, Final, Literal
 
 import attrs
 
+from crmkit._converter import from_dict, to_dict
 from crmkit._ids import new_id
 from crmkit.contacts import Contact, amend
+from crmkit.dedupe import MatchRules, match_against
 from crmkit.errors import ConfigError, NotFound
+from crmkit.storage import CustomRecord, Store
 
 from ._clean import _reason_kind, prepare
 from ._collector import fewer_collections
@@ -33,10 +36,6 @@ from ._rejects import RejectsSpool
 from ._report import ImportReport, ProgressCallback, Rejection
 from ._rows import RowResult
 from ._tabular import check_outputs
-
-if TYPE_CHECKING:  # storage is only needed once an import runs: cleaning works without it
-    from crmkit.contacts import MatchRules
-    from crmkit.storage import CustomRecord, Store
 
 __all__ = ["import_file", "undo_import"]
 
@@ -311,8 +310,6 @@ class _Job:
         ]
         if not unmatched:
             return {}
-        from crmkit.contacts import match_against  # noqa: PLC0415 - loads dedupe
-
         found: dict[str, Contact] = {}
         for matches in match_against(unmatched, self.store, self.rules):
             best = matches.best
@@ -390,8 +387,6 @@ class _Job:
             self.counts["merged" if self.on_duplicate == "merge" else "updated"] += 1
         if self.dry_run:
             return
-        from crmkit._converter import to_dict  # noqa: PLC0415 - loads storage
-        from crmkit.storage import CustomRecord  # noqa: PLC0415 - loads storage
 
         with self.store.transaction():
             # new and changed contacts go through the bulk path together: one statement per
@@ -424,8 +419,6 @@ def undo_import(store: Store, import_id: str, *, actor: str | None = None) -> in
     Raises:
         NotFound: if *import_id* names no import in *store*.
     """
-    from crmkit._converter import from_dict  # noqa: PLC0415 - loads storage
-
     store.register_object_type(_LOG_TYPE, _LOG_FIELDS)
     logs = _logs(store, import_id)
     if not logs:

@@ -15,15 +15,9 @@ from typing import Final, Literal
 from attrs import frozen
 from babel import Locale
 
-from crmkit.contacts import (
-    EmailAddress,
-    PhoneNumber,
-    company_match_key,
-    normalize_email,
-    normalize_phone,
-    parse_name,
-)
+from crmkit.contacts import company_match_key, parse_name
 from crmkit.errors import ConfigError, InvalidName, InvalidPhone, ValidationError
+from crmkit.values import EmailAddress, PhoneNumber, normalize_email, normalize_phone
 
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping

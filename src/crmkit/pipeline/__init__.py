@@ -17,7 +17,6 @@ from ._deal import Deal, DealContact, StageChange
 from ._enforce import enforce_move
 from ._events import MoveCheck, MoveProblem, ProblemKind, StageChanged
 from ._fields import deal_field_types
-from ._leads import LeadConversion, convert_lead
 from ._pipeline import Pipeline
 from ._pipelines import Pipelines
 from ._timers import DueAction, RottingDeal
@@ -30,7 +29,6 @@ __all__ = [
     "DueAction",
     "ForecastCategory",
     "Guard",
-    "LeadConversion",
     "MoveCheck",
     "MoveProblem",
     "Pipeline",
@@ -44,7 +42,6 @@ __all__ = [
     "StageKind",
     "TimeRule",
     "Transitions",
-    "convert_lead",
     "deal_field_types",
     "enforce_move",
     "run_actions",

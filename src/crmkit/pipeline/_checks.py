@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crmkit.contacts._model import _aware
+from crmkit._record import aware
 from crmkit.errors import FormulaError, ValidationError
 
 from ._compile import CompiledStage
@@ -108,7 +108,7 @@ class PipelineChecks:
         """Return *now* in UTC, refusing a naive clock as :meth:`move` does."""
         if now is None or (now.__class__ is datetime and now.tzinfo is UTC):
             return now
-        return _aware(now)
+        return aware(now)
 
     def _compiled(self, stage_id: str) -> CompiledStage | None:
         return self._stages.get(stage_id)

@@ -11,7 +11,7 @@ import attrs
 from attrs import field, frozen
 
 from crmkit._ids import new_id
-from crmkit.contacts._model import _aware, _check_version, _custom, _optional_text, _text, utcnow
+from crmkit._record import aware, check_version, custom_values, optional_text, text, utcnow
 from crmkit.errors import ValidationError
 from crmkit.values import Money
 
@@ -25,7 +25,7 @@ _R = TypeVar("_R")
 
 
 def _title(value: object) -> str:
-    cleaned = _text(value)
+    cleaned = text(value)
     if not cleaned:
         raise ValidationError(value, "a deal needs a title", field="title")
     return cleaned
@@ -92,7 +92,7 @@ class StageChange:
     """
 
     to_stage: str = field(validator=attrs.validators.instance_of(str))
-    at: datetime = field(converter=_aware)
+    at: datetime = field(converter=aware)
     pipeline_id: str = field(converter=_record_id)
     from_stage: str | None = None
     from_pipeline_id: str | None = None
@@ -107,7 +107,7 @@ def _history(values: Iterable[StageChange | Mapping[str, Any]]) -> tuple[StageCh
 
 
 def _role(value: object) -> str:
-    return _text(value) or "contact"
+    return text(value) or "contact"
 
 
 @frozen(kw_only=True)
@@ -175,12 +175,12 @@ class Deal:
     company_id: str | None = None
     contacts: tuple[DealContact, ...] = field(default=(), converter=_contacts)
     owner_id: str | None = None
-    lead_source: str | None = field(default=None, converter=_optional_text)
-    lost_reason: str | None = field(default=None, converter=_optional_text)
-    custom: dict[str, object] = field(factory=dict, converter=_custom, hash=False)
-    created_at: datetime = field(factory=utcnow, converter=_aware)
-    updated_at: datetime = field(factory=utcnow, converter=_aware)
-    version: int = field(default=1, validator=_check_version)
+    lead_source: str | None = field(default=None, converter=optional_text)
+    lost_reason: str | None = field(default=None, converter=optional_text)
+    custom: dict[str, object] = field(factory=dict, converter=custom_values, hash=False)
+    created_at: datetime = field(factory=utcnow, converter=aware)
+    updated_at: datetime = field(factory=utcnow, converter=aware)
+    version: int = field(default=1, validator=check_version)
     history: tuple[StageChange, ...] = field(default=(), converter=_history)
 
     def __attrs_post_init__(self) -> None:

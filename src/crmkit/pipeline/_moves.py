@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from crmkit.contacts._model import _aware, utcnow
+from crmkit._record import aware, utcnow
 from crmkit.errors import TransitionDenied, ValidationError
 
 from ._checks import PipelineChecks
@@ -71,7 +71,7 @@ class PipelineMoves(PipelineChecks):
         elif at.__class__ is datetime and at.tzinfo is UTC:
             when = at
         else:
-            when = _aware(at)
+            when = aware(at)
         if when < deal.history[-1].at:
             self._when(deal, when)
         stages = self._stages
@@ -209,7 +209,7 @@ class PipelineMoves(PipelineChecks):
                 "is derived from the stage; do not give it",
                 field="stage_kind",
             )
-        when = utcnow() if at is None else _aware(at)
+        when = utcnow() if at is None else aware(at)
         stage_id = stage if stage is not None else self._config.stages[0].id
         compiled = self._stages.get(stage_id)
         probability = compiled.probability if compiled is not None else 0
@@ -240,7 +240,7 @@ class PipelineMoves(PipelineChecks):
         elif at.__class__ is datetime and at.tzinfo is UTC:
             when = at
         else:
-            when = _aware(at)
+            when = aware(at)
         entered = deal.history[-1].at
         if when < entered:
             raise ValidationError(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from attrs import frozen
 
-from crmkit.contacts._model import _aware
+from crmkit._record import aware
 
 from ._compile import CompiledStage
 from ._config import TimeRule
@@ -148,7 +148,7 @@ class PipelineTimeRules:
             ValidationError: if *deals* is not an iterable of deals, or *now* is not a
                 timezone-aware datetime.
         """
-        return rotting_deals(self._id, self._stages, deals, _aware(now))
+        return rotting_deals(self._id, self._stages, deals, aware(now))
 
     def due(
         self, deals: Iterable[Deal], now: datetime, *, since: datetime | None = None
@@ -162,5 +162,5 @@ class PipelineTimeRules:
             ValidationError: if *deals* is not an iterable of deals, or *now* or *since* is
                 not a timezone-aware datetime.
         """
-        start = None if since is None else _aware(since)
-        return due_actions(self._id, self._stages, deals, _aware(now), start)
+        start = None if since is None else aware(since)
+        return due_actions(self._id, self._stages, deals, aware(now), start)

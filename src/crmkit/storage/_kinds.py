@@ -16,8 +16,8 @@ from attrs import field, frozen
 
 from crmkit._converter import from_stored, to_dict
 from crmkit._ids import new_id
-from crmkit.contacts import Affiliation, Company, Contact, utcnow
-from crmkit.contacts._model import _aware, _custom
+from crmkit._record import aware, custom_values, utcnow
+from crmkit.contacts import Affiliation, Company, Contact
 from crmkit.errors import ConfigError, ValidationError
 
 __all__ = [
@@ -50,7 +50,7 @@ RESERVED_KINDS = frozenset({"contact", "company", "affiliation", "deal"})
 """The built-in kind names, which no custom object type may take."""
 
 
-def _check_version(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+def check_version(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError(value, "version must be a positive integer", field="version")
 
@@ -85,11 +85,11 @@ class CustomRecord:
 
     id: str = field(factory=new_id)
     object_type: str = field(converter=_object_type)
-    custom: dict[str, object] = field(factory=dict, converter=_custom, hash=False)
+    custom: dict[str, object] = field(factory=dict, converter=custom_values, hash=False)
     owner_id: str | None = None
-    created_at: datetime = field(factory=utcnow, converter=_aware)
-    updated_at: datetime = field(factory=utcnow, converter=_aware)
-    version: int = field(default=1, validator=_check_version)
+    created_at: datetime = field(factory=utcnow, converter=aware)
+    updated_at: datetime = field(factory=utcnow, converter=aware)
+    version: int = field(default=1, validator=check_version)
 
 
 @frozen(kw_only=True)

@@ -10,7 +10,8 @@ from typing import Any, Generic, TypeVar
 import attrs
 from attrs import frozen
 
-from crmkit.contacts import Affiliation, Company, Contact, utcnow
+from crmkit._record import utcnow
+from crmkit.contacts import Affiliation, Company, Contact
 from crmkit.errors import ConflictError, NotFound
 from crmkit.pipeline import Deal
 

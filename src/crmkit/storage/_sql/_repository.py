@@ -10,7 +10,7 @@ import attrs
 import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
 
-from crmkit.contacts import utcnow
+from crmkit._record import utcnow
 from crmkit.errors import ConflictError, NotFound
 from crmkit.storage._history import diff
 from crmkit.storage._ids import record_ids as record_ids_of

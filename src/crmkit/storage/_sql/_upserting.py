@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 
-from crmkit.contacts import utcnow
+from crmkit._record import utcnow
 from crmkit.storage._history import diff
 from crmkit.storage._protocol import UpsertResult
 from crmkit.storage._upsert import Planned, plan

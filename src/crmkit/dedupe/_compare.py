@@ -1,0 +1,149 @@
+"""Comparators: similarity from 0 to 1 between two normalized, non-blank, unequal values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from itertools import product
+
+import jellyfish
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from ._match_field import Comparator, MatchField
+from ._nicknames import canonical_first_names
+
+__all__ = ["Similarity", "comparer", "date_swapped", "nickname_of"]
+
+Similarity = Callable[[object, object], float]
+
+_jw = JaroWinkler.normalized_similarity
+_lev = Levenshtein.normalized_similarity
+
+
+def _pairwise(score: Callable[[str, str], float]) -> Similarity:
+    """Lift a string scorer to tuples of values (best pair counts)."""
+
+    def run(a: object, b: object) -> float:
+        if isinstance(a, tuple) or isinstance(b, tuple):
+            left = a if isinstance(a, tuple) else (a,)
+            right = b if isinstance(b, tuple) else (b,)
+            return max(run(x, y) for x, y in product(left, right))
+        return score(str(a), str(b))
+
+    return run
+
+
+def _shared(a: object, b: object) -> float:
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        left = a if isinstance(a, tuple) else (a,)
+        right = b if isinstance(b, tuple) else (b,)
+        return 0.0 if set(left).isdisjoint(right) else 1.0
+    return 1.0 if a == b else 0.0
+
+
+def _name(a: str, b: str) -> float:
+    best = _jw(a, b)
+    if best < 1.0 and (" " in a or " " in b):
+        # word order does not make a different name ("Reza Mohammad" / "Mohammad Reza")
+        best = max(best, _jw(" ".join(sorted(a.split())), " ".join(sorted(b.split()))))
+    return best
+
+
+def nickname_of(a: str, b: str) -> bool:
+    """Return True when first names *a* and *b* stand for the same formal name."""
+    if not canonical_first_names(a).isdisjoint(canonical_first_names(b)):
+        return True
+    head_a, _, rest_a = a.partition(" ")
+    head_b, _, rest_b = b.partition(" ")
+    if (rest_a or rest_b) and head_a and head_b:
+        return not canonical_first_names(head_a).isdisjoint(canonical_first_names(head_b))
+    return False
+
+
+def _first_name(a: str, b: str) -> float:
+    if nickname_of(a, b):
+        return 1.0
+    if len(a) == 1 or len(b) == 1:
+        # an initial fits any name that starts with it, weakly
+        return 0.85 if a[0] == b[0] else 0.0
+    return _name(a, b)
+
+
+_phonetic_cache: dict[str, str] = {}
+
+
+def _sound(text: str) -> str:
+    found = _phonetic_cache.get(text)
+    if found is None:
+        words = text.split()
+        found = " ".join(jellyfish.metaphone(w) for w in words) if text.isascii() else text
+        if len(_phonetic_cache) < 200_000:
+            _phonetic_cache[text] = found
+    return found
+
+
+def _phonetic(a: str, b: str) -> float:
+    if _sound(a) == _sound(b):
+        return 1.0
+    if a.isascii() and b.isascii() and jellyfish.nysiis(a) == jellyfish.nysiis(b):
+        return 0.9
+    return 0.0
+
+
+def date_swapped(a: date, b: date) -> bool:
+    """Return True when *a* and *b* differ only by a day/month swap (03/04 vs 04/03)."""
+    return a.year == b.year and a.day == b.month and a.month == b.day
+
+
+def _date(tolerance: float) -> Similarity:
+    def run(a: object, b: object) -> float:
+        if not isinstance(a, date) or not isinstance(b, date):
+            return _shared(a, b)
+        if date_swapped(a, b):
+            return 0.8
+        days = abs((a - b).days)
+        if tolerance and days <= tolerance:
+            return 0.9
+        if a.month == b.month and a.day == b.day and abs(a.year - b.year) in (1, 10):
+            return 0.5  # one digit of the year mistyped
+        return 0.0
+
+    return run
+
+
+def _number(tolerance: float) -> Similarity:
+    def run(a: object, b: object) -> float:
+        if not isinstance(a, int | float | Decimal) or not isinstance(b, int | float | Decimal):
+            return _shared(a, b)
+        gap = abs(float(a) - float(b))
+        if gap <= tolerance:
+            return 1.0
+        if tolerance and gap <= 2 * tolerance:
+            return 1.0 - (gap - tolerance) / tolerance
+        return 0.0
+
+    return run
+
+
+def comparer(rule: MatchField) -> Similarity:
+    """Return the similarity function of *rule*'s comparator."""
+    kind = rule.comparator
+    if kind in (Comparator.EXACT, Comparator.EMAIL, Comparator.PHONE):
+        return _shared
+    if kind is Comparator.JARO_WINKLER:
+        return _pairwise(_jw)
+    if kind is Comparator.LEVENSHTEIN:
+        return _pairwise(_lev)
+    if kind is Comparator.TOKEN_SET:
+        return _pairwise(lambda a, b: fuzz.token_set_ratio(a, b) / 100.0)
+    if kind is Comparator.PHONETIC:
+        return _pairwise(_phonetic)
+    if kind is Comparator.FIRST_NAME:
+        return _pairwise(_first_name)
+    if kind is Comparator.NAME:
+        return _pairwise(_name)
+    if kind is Comparator.DATE:
+        return _date(rule.tolerance)
+    return _number(rule.tolerance)
