@@ -361,7 +361,7 @@ def _dedupe(args: argparse.Namespace) -> int:
 
     store = _store(args.db)
     try:
-        contacts = list(_all(store))
+        contacts = list(store.contacts.find_all())
         groups = find_duplicates(contacts)
     finally:
         store.close()
@@ -379,16 +379,6 @@ def _dedupe(args: argparse.Namespace) -> int:
     elif not args.quiet:
         print(f"{len(groups):,} duplicate groups among {len(contacts):,} contacts")
     return 0
-
-
-def _all(store: Any) -> Any:
-    after = None
-    while True:
-        page = store.contacts.find(limit=1000, after=after)
-        yield from page
-        after = page.next_after
-        if after is None:
-            return
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -167,6 +167,20 @@ def test_reads_are_redacted(store: Store) -> None:
     assert all("margin" not in r.custom for r in ali.find())
 
 
+def test_find_all_streams_only_permitted_rows_redacted(store: Store) -> None:
+    """find_all sees what find sees: the user's rows, hidden fields left out, on every page."""
+    ali = SecuredStore(store, POLICY, "ali").deals
+
+    streamed = list(ali.find_all(page_size=3))
+
+    assert [f"d{i:02}" for i in range(0, 40, 4)] == [r.id for r in streamed]
+    assert all("margin" not in r.custom for r in streamed)
+    with pytest.raises(PermissionDenied, match="hidden field margin"):
+        ali.find_all(order_by="-margin")
+    with pytest.raises(PermissionDenied, match="hidden field"):
+        ali.find_all("margin > 1")
+
+
 def test_get_refuses_other_peoples_records(store: Store) -> None:
     """Reading a colleague's deal raises with the reason."""
     with pytest.raises(PermissionDenied, match="this deal belongs to Bea"):

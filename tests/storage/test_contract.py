@@ -183,6 +183,41 @@ def test_find_orders_with_id_tie_breaker(store: Store, order_by: str) -> None:
     assert [c.id for c in expected] == [c.id for c in pages]
 
 
+@pytest.mark.parametrize("order_by", ["id", "last_name", "-last_name", "-updated_at"])
+@pytest.mark.parametrize("page_size", [1, 3, 1000])
+def test_find_all_streams_every_match_in_order(store: Store, order_by: str, page_size: int) -> None:
+    """find_all yields every match once, in the order the pages of find give, past 100 rows."""
+    names = ["Zed", "Amy", "Amy", "Bob", "Amy", "Cy"]
+    store.define_fields("contact", {"n": "number"})
+    store.contacts.bulk_upsert(_contact(f"X {names[i % 6]}", custom={"n": i}) for i in range(130))
+    store.contacts.add(Contact(first_name="Solo", custom={"n": 7}))
+    pages = []
+    after = None
+    while True:
+        page = store.contacts.find("n < 120", order_by=order_by, limit=7, after=after)
+        pages.extend(page)
+        after = page.next_after
+        if after is None:
+            break
+
+    streamed = list(store.contacts.find_all("n < 120", order_by=order_by, page_size=page_size))
+
+    assert 121 == len(streamed)
+    assert [c.id for c in pages] == [c.id for c in streamed]
+
+
+def test_find_all_bad_arguments(store: Store) -> None:
+    """A bad page size, sort field or filter raises at the call, before anything is read."""
+    with pytest.raises(ValidationError, match="expected a page size from 1 to 10000") as caught:
+        store.contacts.find_all(page_size=0)
+    with pytest.raises(ValidationError, match="cannot sort contact records"):
+        store.contacts.find_all(order_by="job_title")
+    with pytest.raises(FormulaError):
+        store.contacts.find_all("first_name >")
+
+    assert ("page_size", "validation.invalid") == (caught.value.field, caught.value.code)
+
+
 def test_find_bad_arguments(store: Store) -> None:
     """Unknown sort fields, bad limits and bad cursors raise ValidationError."""
     with pytest.raises(ValidationError, match="cannot sort contact records"):

@@ -443,16 +443,7 @@ def undo_import(store: Store, import_id: str, *, actor: str | None = None) -> in
 
 
 def _logs(store: Store, import_id: str) -> list[CustomRecord]:
-    repo = store.objects(_LOG_TYPE)
-    found: list[CustomRecord] = []
-    after: Any = None
-    while True:
-        page = repo.find(f'import_id = "{_quote(import_id)}"', limit=500, after=after)
-        found.extend(page)
-        after = page.next_after
-        if not page or after is None:
-            break
-    return sorted(found, key=lambda r: r.id)
+    return list(store.objects(_LOG_TYPE).find_all(f'import_id = "{_quote(import_id)}"'))
 
 
 def _quote(text: str) -> str:

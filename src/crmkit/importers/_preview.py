@@ -218,7 +218,8 @@ def _contacts(source: object, where: str | None) -> Iterable[Contact]:
             shown = type(source).__name__
             raise ConfigError("source", f"expected a store or an iterable of contacts, not {shown}")
         return _checked(source)
-    return _pages(repo, where)
+    found: Iterable[Contact] = repo.find_all(where)
+    return found
 
 
 def _checked(source: Iterable[object]) -> Iterable[Contact]:
@@ -227,13 +228,3 @@ def _checked(source: Iterable[object]) -> Iterable[Contact]:
             shown = type(item).__name__
             raise ConfigError(f"source[{index}]", f"expected a Contact, not {shown}")
         yield item
-
-
-def _pages(repo: object, where: str | None) -> Iterable[Contact]:
-    after = None
-    while True:
-        page = repo.find(where, limit=1000, after=after)  # type: ignore[attr-defined]  # a store's repository
-        yield from page
-        after = page.next_after
-        if after is None:
-            break

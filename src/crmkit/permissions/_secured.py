@@ -175,13 +175,7 @@ class SecuredRepository(Generic[R]):
             PermissionDenied: if *where* or *order_by* uses a field hidden from the user.
             FormulaError, ValidationError: as the store's ``find`` does.
         """
-        field = order_by.removeprefix("-")
-        if field in self._hidden():
-            raise PermissionDenied(
-                f"{self._user.title} may not sort {self._type} records by hidden field {field}",
-                user=self._user.id,
-                action=Action.READ,
-            )
+        self._check_sort(order_by)
         try:
             where_source = self._where(Action.READ, where)
         except _Nothing:
@@ -192,6 +186,34 @@ class SecuredRepository(Generic[R]):
         if not hidden:
             return _page(tuple(page), page.next_after)
         return _page(tuple(hide(r, hidden) for r in page), page.next_after)
+
+    def find_all(
+        self, where: Any = None, *, order_by: str = "id", page_size: int = 1000
+    ) -> Iterator[R]:
+        """Iterate over every readable record that matches *where*, redacted, page by page.
+
+        Raises:
+            PermissionDenied: if *where* or *order_by* uses a field hidden from the user.
+            FormulaError, ValidationError: as the store's ``find_all`` does.
+        """
+        self._check_sort(order_by)
+        try:
+            where_source = self._where(Action.READ, where)
+        except _Nothing:
+            return iter(())
+        found = self._repository.find_all(where_source, order_by=order_by, page_size=page_size)
+        # the rows passed the policy's filter in the store: only hiding is left to do
+        hidden = self._hidden()
+        return found if not hidden else (hide(r, hidden) for r in found)
+
+    def _check_sort(self, order_by: str) -> None:
+        field = order_by.removeprefix("-")
+        if field in self._hidden():
+            raise PermissionDenied(
+                f"{self._user.title} may not sort {self._type} records by hidden field {field}",
+                user=self._user.id,
+                action=Action.READ,
+            )
 
     def count(self, where: Any = None) -> int:
         """Return how many readable records match *where*.
@@ -237,16 +259,10 @@ class SecuredRepository(Generic[R]):
         return self._export(source, order_by, page_size)
 
     def _export(self, source: str | None, order_by: str, page_size: int) -> Iterator[R]:
-        after = None
-        while True:
-            page = self._repository.find(source, order_by=order_by, limit=page_size, after=after)
-            for record in page:
-                yield self._policy.redact(
-                    self._user, record, object_type=self._type, action=Action.EXPORT
-                )
-            if page.next_after is None:
-                return
-            after = page.next_after
+        for record in self._repository.find_all(source, order_by=order_by, page_size=page_size):
+            yield self._policy.redact(
+                self._user, record, object_type=self._type, action=Action.EXPORT
+            )
 
     # writes -------------------------------------------------------------------------------
 

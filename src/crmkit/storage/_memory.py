@@ -19,7 +19,7 @@ from ._deals import PipelinesIn, deal_kind
 from ._history import diff
 from ._ids import record_ids as record_ids_of
 from ._kinds import CustomRecord, FilterView, RecordKind
-from ._paging import check_limit, decode_cursor, encode_cursor, parse_order
+from ._paging import check_limit, check_page_size, decode_cursor, encode_cursor, parse_order
 from ._protocol import Action, HistoryEntry, Page, UpsertResult, Where
 from ._registry import Registry
 from ._upsert import plan
@@ -367,6 +367,24 @@ class _MemoryRepository(Generic[R]):
             last = records[-1]
             next_after = encode_cursor(kind.sort_value(last, order.field), last.id)
         return Page(records, next_after)
+
+    def find_all(
+        self, where: Where = None, *, order_by: str = "id", page_size: int = 1000
+    ) -> Iterator[R]:
+        """Iterate over every record that matches *where*; see the protocol.
+
+        The records in memory are filtered and sorted once, when this is called; *page_size*
+        is checked as SQL stores check it, so code moves between backends unchanged.
+        """
+        kind = self._kind
+        order = parse_order(kind, order_by)
+        check_page_size(page_size)
+        with self._store._lock:
+            matching = self._matching(where)
+        matching.sort(
+            key=lambda r: (kind.sort_value(r, order.field), r.id), reverse=order.descending
+        )
+        return iter(matching)
 
     def count(self, where: Where = None) -> int:
         """Return how many records match *where*."""

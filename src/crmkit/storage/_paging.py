@@ -5,16 +5,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from attrs import frozen
 
 from crmkit.errors import ValidationError
 
 from ._kinds import RecordKind
+from ._protocol import Page
 
-__all__ = ["Order", "decode_cursor", "encode_cursor", "parse_order"]
+__all__ = ["Order", "all_pages", "check_page_size", "decode_cursor", "encode_cursor", "parse_order"]
+
+_R = TypeVar("_R")
 
 MAX_LIMIT = 10_000
 
@@ -56,6 +60,23 @@ def check_limit(limit: object) -> int:
     return limit
 
 
+def check_page_size(page_size: object) -> int:
+    """Return *page_size* if it is from 1 to 10,000 (the ``page_size`` of ``find_all``).
+
+    Raises:
+        ValidationError: otherwise.
+    """
+    if (
+        isinstance(page_size, bool)
+        or not isinstance(page_size, int)
+        or not 1 <= page_size <= MAX_LIMIT
+    ):
+        raise ValidationError(
+            page_size, f"expected a page size from 1 to {MAX_LIMIT}", field="page_size"
+        )
+    return page_size
+
+
 def encode_cursor(value: object, record_id: str) -> str:
     """Return the opaque cursor of a position: the sort value and the id."""
     plain = value.isoformat() if isinstance(value, datetime) else value
@@ -83,3 +104,29 @@ def decode_cursor(order: Order, cursor: object) -> tuple[object, str]:
     except (TypeError, ValueError, binascii.Error) as exc:
         raise ValidationError(cursor, "not a cursor of this scan", field="after") from exc
     return value, record_id
+
+
+def all_pages(
+    find: Callable[..., Page[_R]], where: object, order_by: str, page_size: int
+) -> Iterator[_R]:
+    """Yield every record *find* returns for *where*, page after page along its cursor.
+
+    *find* is a repository's ``find``; the arguments are checked before the first query, so a
+    bad one raises at the call rather than at the first ``next()``.
+
+    Raises:
+        ValidationError: for a *page_size* that is not from 1 to 10,000.
+    """
+    check_page_size(page_size)
+    first = find(where, order_by=order_by, limit=page_size)
+    return _following(find, where, order_by, page_size, first)
+
+
+def _following(
+    find: Callable[..., Page[_R]], where: object, order_by: str, page_size: int, page: Page[_R]
+) -> Iterator[_R]:
+    while True:
+        yield from page
+        if page.next_after is None:
+            return
+        page = find(where, order_by=order_by, limit=page_size, after=page.next_after)

@@ -195,6 +195,26 @@ class Repository(Protocol[R]):
         """
         ...
 
+    def find_all(
+        self, where: Where = None, *, order_by: str = "id", page_size: int = 1000
+    ) -> Iterator[R]:
+        """Iterate over every record that matches *where*, fetched in keyset pages.
+
+        Memory holds one page at a time however many records match; the store is queried
+        as the iterator is consumed. Use it wherever every record is needed (:meth:`find`
+        returns one page, 100 records by default).
+
+        Args:
+            where: a filter in the expression language; None matches every record.
+            order_by: a sortable field name, ``-`` in front for descending; the id breaks ties.
+            page_size: records fetched per query, from 1 to 10,000.
+
+        Raises:
+            FormulaError: for a filter that does not compile, or has no SQL form.
+            ValidationError: for an unknown ``order_by`` or a bad ``page_size``.
+        """
+        ...
+
     def count(self, where: Where = None) -> int:
         """Return how many records match *where*."""
         ...

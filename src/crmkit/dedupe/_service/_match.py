@@ -12,6 +12,7 @@ from crmkit.dedupe._features import Record
 from crmkit.dedupe._find import prepare, rules_for
 from crmkit.dedupe._rules import MatchRules
 from crmkit.dedupe._scoring import plan, probability, score_pair
+from crmkit.storage import Store
 
 __all__ = ["MatchCandidate", "RecordMatches", "match_against"]
 
@@ -62,7 +63,7 @@ def _lookups(record: Any, kind: str) -> dict[str, list[str]]:
 
 def match_against(
     new_records: Iterable[Record],
-    store: Any,
+    store: Store,
     rules: MatchRules | None = None,
     *,
     companies: Mapping[str, Any] | None = None,

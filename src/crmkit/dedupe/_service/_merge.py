@@ -13,6 +13,7 @@ from crmkit.contacts import Company, Contact
 from crmkit.dedupe._arguments import check_store
 from crmkit.dedupe._merge import MergeResult, MergeStrategy, check_strategy, merge
 from crmkit.errors import ConflictError, NotFound, ValidationError
+from crmkit.storage import CustomRecord, Repository, Store
 
 __all__ = ["MERGE_LOG", "merge_in_store", "undo_merge"]
 
@@ -43,7 +44,7 @@ def _ids(ids: object) -> list[str]:
     return list(dict.fromkeys(listed))
 
 
-def _repository(store: Any, kind: str) -> Any:
+def _repository(store: Store, kind: str) -> Repository[Any]:
     if kind == "contact":
         return store.contacts
     if kind == "company":
@@ -51,23 +52,12 @@ def _repository(store: Any, kind: str) -> Any:
     raise ValidationError(kind, "expected 'contact' or 'company'", field="kind")
 
 
-def _all(repository: Any, where: str) -> list[Any]:
-    out: list[Any] = []
-    after = None
-    while True:
-        page = repository.find(where, limit=500, after=after)
-        out.extend(page)
-        after = getattr(page, "next_after", None)
-        if not after or not len(page):
-            return out
-
-
 def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def merge_in_store(
-    store: Any,
+    store: Store,
     ids: Sequence[str],
     strategy: MergeStrategy | None = None,
     *,
@@ -122,11 +112,13 @@ def merge_in_store(
         link = "contact_id" if kind == "contact" else "company_id"
         held = {
             (a.contact_id, a.company_id)
-            for a in _all(store.affiliations, f"{link} = {_quoted(survivor_id)}")
+            for a in store.affiliations.find_all(f"{link} = {_quoted(survivor_id)}")
         }
+        repointing: dict[str, Any] = {link: survivor_id}
         for other in others:
-            for affiliation in _all(store.affiliations, f"{link} = {_quoted(other.id)}"):
-                moved = attrs.evolve(affiliation, **{link: survivor_id})
+            # listed before any is changed: a keyset scan must not see its own writes
+            for affiliation in list(store.affiliations.find_all(f"{link} = {_quoted(other.id)}")):
+                moved = attrs.evolve(affiliation, **repointing)
                 pair = (moved.contact_id, moved.company_id)
                 if pair in held:
                     store.affiliations.delete(affiliation.id, actor=actor)
@@ -158,9 +150,6 @@ def merge_in_store(
 
 
 def _log(kind: str, survivor_id: str, payload: dict[str, Any]) -> Any:
-    # crmkit.storage imports crmkit.contacts: importing it at the top would be a cycle
-    from crmkit.storage import CustomRecord  # noqa: PLC0415
-
     return CustomRecord(
         object_type=MERGE_LOG,
         custom={
@@ -173,26 +162,26 @@ def _log(kind: str, survivor_id: str, payload: dict[str, Any]) -> Any:
 
 
 def _repoint(
-    store: Any, object_type: str, name: str, *, old: str, new: str, actor: str | None
+    store: Store, object_type: str, name: str, *, old: str, new: str, actor: str | None
 ) -> list[list[Any]]:
+    where = f"{name} = {_quoted(old)}"
     if object_type == "company":
-        repository = store.companies
-        where = f"{name} = {_quoted(old)}"
-        found = _all(repository, where)
-        for record in found:
-            repository.update(attrs.evolve(record, **{name: new}), actor=actor)
-        return [["company", r.id, name, old] for r in found]
-    repository = store.objects(object_type)
-    found = _all(repository, f"{name} = {_quoted(old)}")
+        companies = list(store.companies.find_all(where))
+        changes: dict[str, Any] = {name: new}
+        for company in companies:
+            store.companies.update(attrs.evolve(company, **changes), actor=actor)
+        return [["company", r.id, name, old] for r in companies]
+    objects = store.objects(object_type)
+    found = list(objects.find_all(where))
     for record in found:
         custom = dict(record.custom)
         custom[name] = new
-        repository.update(attrs.evolve(record, custom=custom), actor=actor)
+        objects.update(attrs.evolve(record, custom=custom), actor=actor)
     return [[object_type, r.id, name, old] for r in found]
 
 
 def _repoint_deals(
-    store: Any, kind: str, survivor_id: str, merged: list[str], *, actor: str | None
+    store: Store, kind: str, survivor_id: str, merged: list[str], *, actor: str | None
 ) -> list[dict[str, Any]]:
     """Point the deals of the *merged* records at the survivor; return what undo needs."""
     found = store.deals.find_by_keys(kind, merged)
@@ -223,7 +212,7 @@ def _repoint_deals(
     return logged
 
 
-def _restore_deals(store: Any, logged: list[dict[str, Any]], *, actor: str | None) -> None:
+def _restore_deals(store: Store, logged: list[dict[str, Any]], *, actor: str | None) -> None:
     for item in logged:
         deal = store.deals.get(item["id"])
         if "company_id" in item:
@@ -242,7 +231,7 @@ def _restore_deals(store: Any, logged: list[dict[str, Any]], *, actor: str | Non
 
 
 def undo_merge(
-    store: Any, merge_id: str, *, actor: str | None = None
+    store: Store, merge_id: str, *, actor: str | None = None
 ) -> tuple[Contact | Company, ...]:
     """Undo a merge made by :func:`merge_in_store`: every record back as it was.
 

@@ -2,7 +2,6 @@
 
 from ._funnel import GroupBy, funnel, funnel_by, funnels
 from ._report import ForecastLine, FunnelReport, Part, SizeStats, StageFunnel, rows_by_group
-from ._source import deals_of
 
 __all__ = [
     "ForecastLine",
@@ -11,7 +10,6 @@ __all__ = [
     "Part",
     "SizeStats",
     "StageFunnel",
-    "deals_of",
     "funnel",
     "funnel_by",
     "funnels",

@@ -250,7 +250,7 @@ def funnel(deals: Iterable[Deal], pipeline: Pipeline) -> FunnelReport:
     """Compute a pipeline's funnel figures in one pass over *deals*.
 
     Deals of other pipelines are skipped, so *deals* may be a whole store's
-    (:func:`deals_of` streams them page by page). History entries in other pipelines
+    (a store's ``deals.find_all()`` streams them page by page). History entries in other pipelines
     (before a transfer) are ignored.
 
     Raises:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
@@ -15,7 +15,7 @@ from crmkit.errors import ConflictError, NotFound
 from crmkit.storage._history import diff
 from crmkit.storage._ids import record_ids as record_ids_of
 from crmkit.storage._kinds import RecordKind
-from crmkit.storage._paging import check_limit, decode_cursor, encode_cursor, parse_order
+from crmkit.storage._paging import all_pages, check_limit, decode_cursor, encode_cursor, parse_order
 from crmkit.storage._protocol import Action, Page, UpsertResult, Where
 
 from ._columns import filter_columns, sort_column
@@ -202,6 +202,14 @@ class SqlRepository(Generic[R]):
             last: Any = records[-1]
             next_after = encode_cursor(kind.sort_value(last, order.field), last.id)
         return Page(records, next_after)
+
+    def find_all(
+        self, where: Where = None, *, order_by: str = "id", page_size: int = 1000
+    ) -> Iterator[R]:
+        """Iterate over every record that matches *where*, in keyset pages; see the protocol."""
+        # compiled once: each page's query reuses the filter
+        expression = self._store._registry.compile(self._kind, where)
+        return all_pages(self.find, expression, order_by, page_size)
 
     def count(self, where: Where = None) -> int:
         """Return how many records match *where*."""
