@@ -1,15 +1,12 @@
-"""The rule-based stage of finding duplicates in a file, after the exact keys.
+"""The clean's rule-based stage, as it meets the rows: which rules, and each row's features.
 
-Each usable row comes with a compact feature record (its names, e-mails with their match
-keys, phones, company, city and birth date as short JSON). While the rows are still being
-read, this stage keeps, per row, only the values the dedupe rules read (the match keys, not
-the entries around them), column by column. It then runs the rules
-(:func:`crmkit.contacts.find_duplicates`, fed columns instead of contacts) over every usable
-row at once; only the members of the groups found are built as contacts, from their feature
-records, for the explanations. That costs some 250 bytes a row (e-mail keys and phones are
-nearly all distinct strings), so the stage is kept for files up to :data:`FUZZY_LIMIT`
-usable rows, where the whole clean peaks under 500 MB; past that the exact keys alone find
-duplicates (memory then stays flat) and the report says so.
+The stage itself is :mod:`crmkit.dedupe` (its compact contacts, fed one feature record per
+usable row); here are the rules a clean runs (:func:`check_rules`), the feature record of a
+normalized row (:func:`features`), and the size up to which the stage runs by default. It
+costs some 250 bytes a row (e-mail keys and phones are nearly all distinct strings), so it is
+kept for files up to :data:`FUZZY_LIMIT` usable rows, where the whole clean peaks under
+500 MB; past that the exact keys alone find duplicates (memory then stays flat) and the
+report says so.
 """
 
 from __future__ import annotations
