@@ -11,7 +11,7 @@ import attrs
 from crmkit._converter import from_dict, to_dict
 from crmkit.contacts._merge import MergeResult, MergeStrategy, check_strategy, merge
 from crmkit.contacts._model import Company, Contact
-from crmkit.errors import ConflictError, NotFound, ValidationError
+from crmkit.errors import ConflictError, ErrorCode, NotFound, ValidationError
 
 from ._arguments import check_store
 
@@ -273,7 +273,11 @@ def undo_merge(
         # the log's storage type name is internal: callers know it as a merge
         raise NotFound("merge", merge_id)
     if log.custom.get("undone"):
-        raise ConflictError(f"merge {merge_id!r} was already undone", record_id=merge_id)
+        raise ConflictError(
+            f"merge {merge_id!r} was already undone",
+            record_id=merge_id,
+            code=ErrorCode.ALREADY_UNDONE,
+        )
     kind = str(log.custom["kind"])
     payload = json.loads(str(log.custom["payload"]))
     repository = _repository(store, kind)
