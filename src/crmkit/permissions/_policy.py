@@ -7,7 +7,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from crmkit.errors import CrmkitError, FormulaError, PermissionDenied, ValidationError
+from crmkit.errors import CrmkitError, ErrorCode, FormulaError, PermissionDenied, ValidationError
 
 from ._decision import Decision, Explanation, Filter
 from ._index import Entry, Index, UserView, object_type_of, owner_of
@@ -196,7 +196,9 @@ class Policy:
     def _known(self, user: User | str) -> UserView:
         view = self._view(user)
         if view is None:  # callers checked first; a stranger never gets this far
-            raise PermissionDenied(f"user {_user_id(user)!r} is not in the policy")
+            raise PermissionDenied(
+                f"user {_user_id(user)!r} is not in the policy", code=ErrorCode.UNKNOWN_USER
+            )
         return view
 
     def _stranger(self, user: object, action: str, object_type: str) -> Decision:
@@ -319,6 +321,7 @@ class Policy:
                 f"{view.user.title} may not see {names} of this {decision.object_type}, "
                 f"and a {type(record).__name__} cannot be shown without them",
                 user=view.user.id,
+                code=ErrorCode.HIDDEN_FIELD,
                 action=Action.READ,
             ) from exc
 
