@@ -265,7 +265,9 @@ def _function_table(functions: Sequence[Function] | None) -> tuple[Function, ...
         if fn.name in SPECIAL or fn.name in BUILTINS:
             raise ConfigError("functions", f"{fn.name} is a built-in function")
         if fn.name in table:
-            raise ConfigError("functions", f"{fn.name} is registered twice")
+            raise ConfigError(
+                "functions", f"{fn.name} is registered twice", code=ErrorCode.CONFIG_DUPLICATE
+            )
         table[fn.name] = fn
     return tuple(table.values())
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import attrs
 from attrs import field, frozen
 
-from crmkit.errors import ConfigError
+from crmkit.errors import ConfigError, ErrorCode
 
 from ._checks import check_finite, is_count, is_text
 from ._field_rule import FieldRule
@@ -130,7 +130,11 @@ def _check_rules(rules: MatchRules) -> None:
     names = [k.name for k in rules.blocking]
     for i, name in enumerate(names):
         if name in names[:i]:
-            raise ConfigError(f"blocking[{i}].name", f"duplicate blocking key name {name!r}")
+            raise ConfigError(
+                f"blocking[{i}].name",
+                f"duplicate blocking key name {name!r}",
+                code=ErrorCode.CONFIG_DUPLICATE,
+            )
     if rules.max_group is not None and not is_count(rules.max_group):
         raise ConfigError("max_group", f"must be an integer of at least 2, got {rules.max_group!r}")
     from crmkit.contacts._dedupe._scoring import (  # noqa: PLC0415 - _scoring imports this module
