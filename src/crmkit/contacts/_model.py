@@ -12,7 +12,7 @@ import attrs
 from attrs import field, frozen
 
 from crmkit._ids import new_id
-from crmkit.errors import InvalidName, ValidationError
+from crmkit.errors import ErrorCode, InvalidName, ValidationError
 from crmkit.values import Address, Money
 
 from ._company_key import company_match_key
@@ -215,7 +215,12 @@ class Contact:
 
     def __attrs_post_init__(self) -> None:
         if not (self.first_name or self.last_name or self.emails or self.phones):
-            raise InvalidName("", "a contact needs a name, an e-mail or a phone", field="contact")
+            raise InvalidName(
+                "",
+                "a contact needs a name, an e-mail or a phone",
+                field="contact",
+                code=ErrorCode.NO_IDENTITY,
+            )
 
     @classmethod
     def create(
