@@ -119,7 +119,7 @@ def with_contact(result: RowResult) -> tuple[RowResult, Contact | None]:
     try:
         contact = row_to_contact(result.values, emails=result.emails, phones=result.phones)
     except ValidationError as exc:
-        problem = Problem(exc.field or "<row>", str(exc.value), exc.reason)
+        problem = Problem(exc.field or "<row>", str(exc.value), exc.reason, exc.code)
         rejected = RowResult(
             result.number, "rejected", result.values, problems=(problem,), cells=result.cells
         )

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Final
 
 from ._mapping import CUSTOM_PREFIX
-from ._rows import _email
+from ._rows import _email, _Refusal
 
 __all__ = ["SPLIT_FIELDS", "fold", "split_columns", "split_values", "widths"]
 
@@ -27,7 +27,7 @@ _SEPARATOR: Final = "; "
 
 def _email_key(value: str) -> str:
     found = _email(value)
-    return value.casefold() if isinstance(found, str) else found.match_key
+    return value.casefold() if isinstance(found, _Refusal) else found.match_key
 
 
 def fold(
