@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -137,7 +138,7 @@ def _data(value: object) -> object:
 def test_every_error_pickles_intact(name: str) -> None:
     """Each error class unpickles with its type, message, code and data attributes."""
     error = _EXAMPLES[name]()
-    back = pickle.loads(pickle.dumps(error))
+    back = pickle.loads(pickle.dumps(error))  # noqa: S301 - bytes this test just made
 
     assert type(error) is type(back)
     assert str(error) == str(back)
@@ -178,3 +179,26 @@ def test_config_error_from_an_import_worker_comes_back_as_itself(tmp_path: Path)
 
     assert ("fields.colour", "no such field") == (caught.value.path, caught.value.reason)
     assert ErrorCode.CONFIG_MISSING == caught.value.code
+
+
+_TABLE_ROW = re.compile(r"^\| `([a-z_.]+)` \| (`\w+`|\(import problem\)) \|", re.M)
+_DOCS = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
+
+
+def _documented() -> dict[str, str]:
+    return dict(_TABLE_ROW.findall(_DOCS.read_text(encoding="utf-8")))
+
+
+def test_docs_list_exactly_the_codes_defined() -> None:
+    """docs/errors.md has one table row for each ErrorCode, and no other."""
+    rows = _TABLE_ROW.findall(_DOCS.read_text(encoding="utf-8"))
+
+    assert sorted(c.value for c in ErrorCode) == sorted(code for code, _ in rows)
+
+
+@pytest.mark.parametrize("name", _CLASSES)
+def test_docs_name_each_class_default(name: str) -> None:
+    """Each error class's default code is in docs/errors.md, under that class."""
+    default = getattr(errors, name).code
+
+    assert f"`{name}`" == _documented()[default]
