@@ -205,6 +205,7 @@ def test_import_rejects_option_writes_the_rejected_rows(tmp_path: Path) -> None:
     assert 0 == code
     assert ("Bad Row", "nope@", "12", "2") == (row["Name"], row["Email"], row["Mobile"], row["row"])
     assert "invalid e-mail" in row["reason"]
+    assert "contacts.invalid_email; contacts.invalid_phone" == row["code"]
 
 
 def test_unexpected_errors_are_one_line(

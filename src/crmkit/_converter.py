@@ -17,7 +17,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.v import transform_error
 
-from .errors import ConfigError, CrmkitError, ValidationError
+from .errors import ConfigError, CrmkitError, ErrorCode, ValidationError
 from .values import Money
 from .values._email import EmailAddress, _trusted_email, normalize_email
 from .values._phone import PhoneNumber, normalize_phone
@@ -185,6 +185,17 @@ def _describe_leaf(exc: BaseException, type_: object) -> str:
 _CATTRS_ERRORS = (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError)
 
 
+def _config_code(exc: BaseException) -> str:
+    """The code of the first leaf error, the one :func:`_problems` lists first."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return ErrorCode.CONFIG_UNKNOWN_KEY
+    if isinstance(exc, KeyError):
+        return ErrorCode.CONFIG_MISSING
+    return getattr(exc, "code", None) or ErrorCode.CONFIG
+
+
 def _structure(conv: cattrs.Converter, data: Any, cls: type[T]) -> T:
     try:
         return conv.structure(data, cls)
@@ -240,6 +251,6 @@ def structure_config(data: Any, cls: type[T], *, using: cattrs.Converter | None 
         if len(problems) > 1:
             others = "; ".join(f"{p or '<root>'}: {r}" for p, r in problems[1:])
             reason = f"{reason} (also: {others})"
-        raise ConfigError(path, reason) from exc
+        raise ConfigError(path, reason, code=_config_code(exc)) from exc
     except (CrmkitError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError("", str(exc)) from exc

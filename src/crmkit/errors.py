@@ -20,7 +20,11 @@ The tree::
 
 Every error carries its data as attributes and builds its message from them, so a caller
 can both show the message and act on the parts. ``code`` is a stable key that a host
-application can translate.
+application can translate and branch on: each class has a default, and a cause of its own
+gets a code of its own, carried by the instance (every code is an :class:`ErrorCode`).
+
+Errors are values: each one pickles and unpickles with its type, message and attributes,
+so a process pool or a task queue gives back the error that was raised.
 
 Errors of the libraries crmkit builds on (phonenumbers, email-validator, babel, cattrs,
 SQLAlchemy) are translated where they enter, with the original kept as ``__cause__``.
@@ -30,12 +34,15 @@ from __future__ import annotations
 
 import reprlib
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
+
+from ._codes import ErrorCode
 
 __all__ = [
     "ConfigError",
     "ConflictError",
     "CrmkitError",
+    "ErrorCode",
     "FormulaError",
     "InvalidEmail",
     "InvalidMoney",
@@ -51,10 +58,34 @@ __all__ = [
 ]
 
 
-class CrmkitError(Exception):
-    """Base of every error crmkit raises on purpose."""
+_E = TypeVar("_E", bound="CrmkitError")
 
-    code: ClassVar[str] = "crmkit.error"
+
+def _rebuild(cls: type[_E], args: tuple[Any, ...]) -> _E:
+    """Make an error of *cls* with *args* but without its ``__init__``; pickle sets the rest."""
+    error = cls.__new__(cls)
+    error.args = args
+    return error
+
+
+class CrmkitError(Exception):
+    """Base of every error crmkit raises on purpose.
+
+    Attributes:
+        code: the stable key of the cause (an :class:`ErrorCode`): the class's default,
+            unless the raise site names a more precise cause.
+    """
+
+    code: str = ErrorCode.CRMKIT
+
+    def __init__(self, message: str = "", *, code: str | None = None) -> None:
+        self.code = code if code is not None else type(self).code
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The subclasses' __init__ take their data, not their message: rebuild from the
+        # message (args) and the attributes (__dict__) instead of calling __init__ again.
+        return (_rebuild, (type(self), self.args), self.__dict__)
 
 
 # A message shows the offending value, but never a whole record or a page of text.
@@ -83,7 +114,7 @@ class ValidationError(CrmkitError, ValueError):
         column: the input column when the value came from a file.
     """
 
-    code: ClassVar[str] = "validation.invalid"
+    code: str = ErrorCode.VALIDATION
     kind: ClassVar[str] = "value"
 
     def __init__(
@@ -94,13 +125,14 @@ class ValidationError(CrmkitError, ValueError):
         field: str | None = None,
         row: int | None = None,
         column: str | None = None,
+        code: str | None = None,
     ) -> None:
         self.value = value
         self.reason = reason
         self.field = field
         self.row = row
         self.column = column
-        super().__init__(self._message())
+        super().__init__(self._message(), code=code)
 
     def _message(self) -> str:
         label = f"{self.kind} for {self.field!r}" if self.field else self.kind
@@ -124,35 +156,35 @@ class ValidationError(CrmkitError, ValueError):
 class InvalidPhone(ValidationError):
     """A phone number that cannot be parsed or is not valid for its region."""
 
-    code = "contacts.invalid_phone"
+    code = ErrorCode.INVALID_PHONE
     kind = "phone"
 
 
 class InvalidEmail(ValidationError):
     """An e-mail address that is not syntactically valid."""
 
-    code = "contacts.invalid_email"
+    code = ErrorCode.INVALID_EMAIL
     kind = "email"
 
 
 class InvalidMoney(ValidationError):
     """An amount or currency that is not valid, or arithmetic across currencies."""
 
-    code = "values.invalid_money"
+    code = ErrorCode.INVALID_MONEY
     kind = "money"
 
 
 class InvalidName(ValidationError):
     """A person's or company's name that is empty or not a name."""
 
-    code = "contacts.invalid_name"
+    code = ErrorCode.INVALID_NAME
     kind = "name"
 
 
 class InvalidRecord(ValidationError):
     """A record with one or more invalid values; ``errors`` holds each of them."""
 
-    code = "validation.invalid_record"
+    code = ErrorCode.INVALID_RECORD
     kind = "record"
 
     def __init__(self, errors: Sequence[ValidationError], *, record: str = "record") -> None:
@@ -172,13 +204,13 @@ class ConfigError(CrmkitError, ValueError):
         reason: what is wrong with it.
     """
 
-    code: ClassVar[str] = "config.invalid"
+    code: str = ErrorCode.CONFIG
 
-    def __init__(self, path: str, reason: str) -> None:
+    def __init__(self, path: str, reason: str, *, code: str | None = None) -> None:
         self.path = path
         self.reason = reason
         where = path or "<root>"
-        super().__init__(f"{where}: {reason}")
+        super().__init__(f"{where}: {reason}", code=code)
 
 
 class FormulaError(CrmkitError, ValueError):
@@ -193,7 +225,7 @@ class FormulaError(CrmkitError, ValueError):
         record_id: the id of the record being evaluated, when known.
     """
 
-    code: ClassVar[str] = "expr.error"
+    code: str = ErrorCode.EXPR
 
     def __init__(
         self,
@@ -204,6 +236,7 @@ class FormulaError(CrmkitError, ValueError):
         column: int | None = None,
         function: str | None = None,
         record_id: object = None,
+        code: str | None = None,
     ) -> None:
         self.reason = reason
         self.source = source
@@ -211,7 +244,7 @@ class FormulaError(CrmkitError, ValueError):
         self.column = column
         self.function = function
         self.record_id = record_id
-        super().__init__(self._message())
+        super().__init__(self._message(), code=code)
 
     def _message(self) -> str:
         head = self.reason
@@ -233,12 +266,12 @@ class FormulaError(CrmkitError, ValueError):
 class NotFound(CrmkitError, LookupError):
     """No record of that kind with that id."""
 
-    code: ClassVar[str] = "storage.not_found"
+    code: str = ErrorCode.NOT_FOUND
 
-    def __init__(self, kind: str, record_id: object) -> None:
+    def __init__(self, kind: str, record_id: object, *, code: str | None = None) -> None:
         self.kind = kind
         self.record_id = record_id
-        super().__init__(f"no {kind} with id {record_id!r}")
+        super().__init__(f"no {kind} with id {record_id!r}", code=code)
 
     def __str__(self) -> str:
         # LookupError's str() would quote the message like a dict key
@@ -248,51 +281,71 @@ class NotFound(CrmkitError, LookupError):
 class ConflictError(CrmkitError):
     """A write that would lose another write (stale version) or break a unique key."""
 
-    code: ClassVar[str] = "storage.conflict"
+    code: str = ErrorCode.CONFLICT
 
-    def __init__(self, message: str, *, record_id: object = None, key: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        record_id: object = None,
+        key: str | None = None,
+        code: str | None = None,
+    ) -> None:
         self.record_id = record_id
         self.key = key
-        super().__init__(message)
+        super().__init__(message, code=code)
 
 
 class PermissionDenied(CrmkitError):
     """A policy refused an action; ``reason`` says which rule is missing."""
 
-    code: ClassVar[str] = "permissions.denied"
+    code: str = ErrorCode.PERMISSION
 
-    def __init__(self, reason: str, *, user: object = None, action: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        user: object = None,
+        action: str | None = None,
+        code: str | None = None,
+    ) -> None:
         self.reason = reason
         self.user = user
         self.action = action
-        super().__init__(reason)
+        super().__init__(reason, code=code)
 
 
 class TransitionDenied(CrmkitError):
     """A pipeline refused a stage move; ``reasons`` lists every failing check."""
 
-    code: ClassVar[str] = "pipeline.transition_denied"
+    code: str = ErrorCode.TRANSITION
 
     def __init__(
-        self, from_stage: str, to_stage: str, reasons: Sequence[str], **details: Any
+        self,
+        from_stage: str,
+        to_stage: str,
+        reasons: Sequence[str],
+        *,
+        code: str | None = None,
+        **details: Any,
     ) -> None:
         self.from_stage = from_stage
         self.to_stage = to_stage
         self.reasons = list(reasons)
         self.details = details
         listed = "; ".join(self.reasons) or "not allowed"
-        super().__init__(f"cannot move from {from_stage!r} to {to_stage!r}: {listed}")
+        super().__init__(f"cannot move from {from_stage!r} to {to_stage!r}: {listed}", code=code)
 
 
 class SourceError(CrmkitError, ValueError):
     """An input that cannot be read at all (missing file, unknown format, bad encoding)."""
 
-    code: ClassVar[str] = "importers.source"
+    code: str = ErrorCode.SOURCE
 
-    def __init__(self, source: str, reason: str) -> None:
+    def __init__(self, source: str, reason: str, *, code: str | None = None) -> None:
         self.source = source
         self.reason = reason
-        super().__init__(f"cannot read {source}: {reason}")
+        super().__init__(f"cannot read {source}: {reason}", code=code)
 
 
 class StorageError(CrmkitError):
@@ -303,9 +356,9 @@ class StorageError(CrmkitError):
         reason: the database's own one-line reason.
     """
 
-    code: ClassVar[str] = "storage.unavailable"
+    code: str = ErrorCode.STORAGE
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, *, code: str | None = None) -> None:
         self.url = url
         self.reason = reason
-        super().__init__(f"cannot use the database {url}: {reason}")
+        super().__init__(f"cannot use the database {url}: {reason}", code=code)

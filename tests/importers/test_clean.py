@@ -81,6 +81,24 @@ def test_rejects_keep_original_cells_with_row_column_reason(
     assert "E-mail; Mobile" == bad["column"]
     assert "invalid e-mail" in bad["reason"]
     assert "invalid phone" in bad["reason"]
+    assert "contacts.invalid_email; contacts.invalid_phone" == bad["code"]
+
+
+def test_rejects_code_column_follows_the_reason(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """The rejects file ends with row, column, reason and code, in that order."""
+    rejects = tmp_path / "rejects.csv"
+    clean_file(fixtures["utf8"], out=tmp_path / "c.csv", rejects=rejects)
+    with rejects.open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh))
+
+    assert ["row", "column", "reason", "code"] == header[-4:]
+
+
+def test_report_rejections_carry_the_code(fixtures: dict[str, Path], tmp_path: Path) -> None:
+    """Each rejection of the report carries the code of its first problem."""
+    report = clean_file(fixtures["utf8"], out=tmp_path / "c.csv")
+
+    assert [("E-mail", "contacts.invalid_email")] == [(r.column, r.code) for r in report.rejections]
 
 
 def test_empty_rows_are_skipped_with_reason(fixtures: dict[str, Path], tmp_path: Path) -> None:
@@ -296,6 +314,7 @@ def test_rejects_keep_extra_cells_of_ragged_rows(fixtures: dict[str, Path], tmp_
 
     assert ("Too Many", "extra", "cells") == (bad["Full Name"], bad["extra_1"], bad["extra_2"])
     assert "row has 7 cells but the header has 5" in bad["reason"]
+    assert "importers.malformed_row" == bad["code"]
 
 
 def test_a_bad_json_line_is_a_rejected_row(tmp_path: Path) -> None:
@@ -314,6 +333,7 @@ def test_a_bad_json_line_is_a_rejected_row(tmp_path: Path) -> None:
     assert (3, 2, 1) == (report.rows_read, report.created, report.rejected)
     assert ("2", "{not json") == (bad["row"], bad["extra_1"])
     assert "line 2 is not JSON" in bad["reason"]
+    assert "importers.malformed_row" == bad["code"]
     assert report.accounted
 
 

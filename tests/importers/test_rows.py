@@ -54,8 +54,9 @@ def test_full_name_alone_is_split_as_parse_name_splits_it(text: str) -> None:
     try:
         parsed = parse_name(given_name)
     except InvalidName as exc:
-        expected = [("Full Name", given_name, f"invalid name: {exc.reason}")] if given_name else []
-        assert expected == [(p.column, p.value, p.reason) for p in result.problems]
+        reason = f"invalid name: {exc.reason}"
+        expected = [("Full Name", given_name, reason, exc.code)] if given_name else []
+        assert expected == [(p.column, p.value, p.reason, p.code) for p in result.problems]
         return
     names = ("name", "prefix", "first_name", "middle_name", "last_name", "suffix")
     parts = (parsed.full, parsed.prefix, parsed.first, parsed.middle, parsed.last, parsed.suffix)
@@ -64,13 +65,13 @@ def test_full_name_alone_is_split_as_parse_name_splits_it(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("phone", "reason"),
+    ("phone", "reason", "code"),
     [
-        ("+1 555 0100 999", "not a valid number for region US"),
-        ("+99 123 4567", "unknown country calling code"),
+        ("+1 555 0100 999", "not a valid number for region US", "contacts.invalid_phone"),
+        ("+99 123 4567", "unknown country calling code", "contacts.phone_unknown_country"),
     ],
 )
-def test_bad_international_number_gives_its_own_reason(phone: str, reason: str) -> None:
+def test_bad_international_number_gives_its_own_reason(phone: str, reason: str, code: str) -> None:
     """A bad number with its country code keeps its own reason when no region is given.
 
     It is not read again as a national number of the row's country or the file's regions.
@@ -79,8 +80,8 @@ def test_bad_international_number_gives_its_own_reason(phone: str, reason: str) 
     options = LocaleOptions(fallback_regions=("PK", "GB"))
     result = normalize_row(SourceRow(1, ("Ann Lee", phone, "Pakistan")), mapping, options)
 
-    assert [("Phone", phone, f"invalid phone: {reason}")] == [
-        (p.column, p.value, p.reason) for p in result.problems
+    assert [("Phone", phone, f"invalid phone: {reason}", code)] == [
+        (p.column, p.value, p.reason, p.code) for p in result.problems
     ]
 
 
@@ -90,3 +91,55 @@ def test_national_number_without_region_is_read_with_the_rows_country() -> None:
     result = normalize_row(SourceRow(1, ("Ann Lee", "0300 1234567", "Pakistan")), mapping)
 
     assert "+923001234567" == result.values["phone"]
+
+
+def test_national_number_with_no_region_at_all_asks_for_one() -> None:
+    """A national number with no region, no row hint and no file region says a region is needed."""
+    mapping = map_columns(["Name", "Phone"])
+    result = normalize_row(SourceRow(1, ("Ann Lee", "0300 1234567")), mapping)
+
+    assert [("Phone", "contacts.phone_needs_region")] == [
+        (p.column, p.code) for p in result.problems
+    ]
+    assert "invalid phone: national number with no region given (pass a region)" == (
+        result.problems[0].reason
+    )
+
+
+def test_national_number_valid_in_several_file_regions_is_ambiguous() -> None:
+    """A national number that is a valid number in two of the file's regions is refused as such."""
+    mapping = map_columns(["Name", "Phone"])
+    options = LocaleOptions(fallback_regions=("FR", "NL"))
+    result = normalize_row(SourceRow(1, ("Ann Lee", "06 12 34 56 78")), mapping, options)
+
+    assert ["importers.ambiguous_phone"] == [p.code for p in result.problems]
+    assert "national number valid in several regions (FR, NL): pass a region" in (
+        result.problems[0].reason
+    )
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "code"),
+    [
+        (("Ann Lee", "nope@", "", ""), "Email", "contacts.invalid_email"),
+        (("Ann Lee", "", "12", ""), "Mobile", "contacts.invalid_phone"),
+        (("Ann Lee", "", "", "31/31/1990"), "Birthday", "values.invalid_date"),
+        (("123", "", "", ""), "Name", "contacts.invalid_name"),
+        (("", "", "", "1990-01-01"), "<row>", "contacts.no_identity"),
+    ],
+)
+def test_each_problem_carries_its_code(cells: tuple[str, ...], column: str, code: str) -> None:
+    """A refused cell's problem names the code of its cause beside the reason."""
+    mapping = map_columns(["Name", "Email", "Mobile", "Birthday"])
+    result = normalize_row(SourceRow(1, cells), mapping, LocaleOptions(region="GB"))
+
+    assert [(column, code)] == [(p.column, p.code) for p in result.problems]
+
+
+def test_a_malformed_source_row_is_a_problem_with_its_code() -> None:
+    """A row the source could not read as it is (a ragged row) is refused as malformed."""
+    mapping = map_columns(["Name", "Email"])
+    row = SourceRow(1, ("Ann Lee", "a@x.example", "extra"), "row has 3 cells but the header has 2")
+    result = normalize_row(row, mapping)
+
+    assert [("<row>", "importers.malformed_row")] == [(p.column, p.code) for p in result.problems]

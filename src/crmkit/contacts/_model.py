@@ -11,7 +11,7 @@ from attrs import field, frozen
 
 from crmkit._ids import new_id
 from crmkit._record import aware, check_version, custom_values, optional_text, text, utcnow
-from crmkit.errors import InvalidName, ValidationError
+from crmkit.errors import ErrorCode, InvalidName, ValidationError
 from crmkit.values import (
     Address,
     EmailAddress,
@@ -158,7 +158,12 @@ class Contact:
 
     def __attrs_post_init__(self) -> None:
         if not (self.first_name or self.last_name or self.emails or self.phones):
-            raise InvalidName("", "a contact needs a name, an e-mail or a phone", field="contact")
+            raise InvalidName(
+                "",
+                "a contact needs a name, an e-mail or a phone",
+                field="contact",
+                code=ErrorCode.NO_IDENTITY,
+            )
 
     @classmethod
     def create(

@@ -15,7 +15,7 @@ import attrs
 from attrs import field, frozen
 
 from crmkit._converter import converter, structure_config
-from crmkit.errors import ConfigError
+from crmkit.errors import ConfigError, ErrorCode
 
 from ._checks import check_finite, is_count
 from ._condition import compile_condition
@@ -49,7 +49,11 @@ def _check_rules(rules: MatchRules) -> None:
     names = [k.name for k in rules.blocking]
     for i, name in enumerate(names):
         if name in names[:i]:
-            raise ConfigError(f"blocking[{i}].name", f"duplicate blocking key name {name!r}")
+            raise ConfigError(
+                f"blocking[{i}].name",
+                f"duplicate blocking key name {name!r}",
+                code=ErrorCode.CONFIG_DUPLICATE,
+            )
     if rules.max_group is not None and not is_count(rules.max_group):
         raise ConfigError("max_group", f"must be an integer of at least 2, got {rules.max_group!r}")
     for i, rule in enumerate(rules.fields):

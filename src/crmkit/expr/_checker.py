@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 
-from crmkit.errors import FormulaError
+from crmkit.errors import ErrorCode, FormulaError
 
 from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._functions import BUILTINS, Function
@@ -24,6 +24,8 @@ _ORDERED = NUMERIC | TEXTUAL | {FieldType.MONEY, FieldType.DATE, FieldType.DATET
 _SCALAR = _ORDERED | {FieldType.BOOL}
 _BOOL = frozenset({FieldType.BOOL})
 _MAX_PATTERN = 500
+_UNKNOWN_FIELD = ErrorCode.EXPR_UNKNOWN_FIELD
+_PATTERN = ErrorCode.EXPR_BAD_PATTERN
 
 SPECIAL = frozenset(
     {
@@ -89,8 +91,15 @@ class _Checker:
         self.functions = functions
         self.out = out
 
-    def fail(self, node: Node, reason: str, function: str | None = None) -> FormulaError:
-        return error_at(self.source, node.pos, reason, function=function)
+    def fail(
+        self,
+        node: Node,
+        reason: str,
+        function: str | None = None,
+        *,
+        code: str = ErrorCode.EXPR_TYPE_MISMATCH,
+    ) -> FormulaError:
+        return error_at(self.source, node.pos, reason, code=code, function=function)
 
     def visit(self, node: Node) -> Ty:
         # dispatch on the exact class: node classes are final, and this runs per node
@@ -141,14 +150,16 @@ class _Checker:
             so_far = ".".join(path[: i + 1])
             if spec is None:
                 hint = _suggest(name, (key for key, _ in ref.fields))
-                raise self.fail(node, f"unknown field {so_far!r}{hint}")
+                raise self.fail(node, f"unknown field {so_far!r}{hint}", code=_UNKNOWN_FIELD)
             last = i == len(node.path) - 1
             if isinstance(spec, Reference):
                 if last:
-                    raise self.fail(node, f"{so_far!r} is a related record; use one of its fields")
+                    reason = f"{so_far!r} is a related record; use one of its fields"
+                    raise self.fail(node, reason, code=ErrorCode.EXPR_BAD_PATH)
                 ref = spec
             elif not last:
-                raise self.fail(node, f"{so_far!r} is {spec.value}, not a related record")
+                reason = f"{so_far!r} is {spec.value}, not a related record"
+                raise self.fail(node, reason, code=ErrorCode.EXPR_BAD_PATH)
             else:
                 self.out.references.add(node.dotted)
                 return spec
@@ -217,7 +228,8 @@ class _Checker:
             else:
                 wanted = f"{low} to {high}"
             plural = "" if wanted == "1" else "s"
-            raise self.fail(node, f"expects {wanted} argument{plural}, got {n}", node.name)
+            reason = f"expects {wanted} argument{plural}, got {n}"
+            raise self.fail(node, reason, node.name, code=ErrorCode.EXPR_ARITY)
 
     def call(self, node: Call) -> Ty:
         name = node.name
@@ -232,7 +244,8 @@ class _Checker:
         host = self.functions.get(name)
         if host is None:
             known = [*SPECIAL, *BUILTINS, *self.functions]
-            raise self.fail(node, f"unknown function {name!r}{_suggest(name, known)}")
+            reason = f"unknown function {name!r}{_suggest(name, known)}"
+            raise self.fail(node, reason, code=ErrorCode.EXPR_UNKNOWN_FUNCTION)
         self.count(node, len(host.params), len(host.params))
         for i, (arg, param) in enumerate(zip(node.args, host.params, strict=True)):
             allowed = (
@@ -261,7 +274,7 @@ class _Checker:
             self.count(node, 4, None)
             if len(args) % 2:
                 reason = "expects a value, pairs of match and result, and an else"
-                raise self.fail(node, reason, name)
+                raise self.fail(node, reason, name, code=ErrorCode.EXPR_ARITY)
             for arg, ty in zip(args[1:-1:2], types[1:-1:2], strict=True):
                 if not equality_types_ok(types[0], ty):
                     raise self.fail(arg, f"cannot compare {_name(types[0])} with {_name(ty)}", name)
@@ -320,13 +333,14 @@ class _Checker:
     def pattern(self, node: Call) -> None:
         arg = node.args[1]
         if not isinstance(arg, Literal) or not isinstance(arg.value, str):
-            raise self.fail(arg, "the pattern must be a text literal", "REGEX")
+            raise self.fail(arg, "the pattern must be a text literal", "REGEX", code=_PATTERN)
         if len(arg.value) > _MAX_PATTERN:
-            raise self.fail(arg, f"pattern longer than {_MAX_PATTERN} characters", "REGEX")
+            reason = f"pattern longer than {_MAX_PATTERN} characters"
+            raise self.fail(arg, reason, "REGEX", code=ErrorCode.EXPR_TOO_LARGE)
         try:
             self.out.patterns[id(node)] = re.compile(arg.value)
         except re.error as exc:
-            raise self.fail(arg, f"bad pattern: {exc}", "REGEX") from None
+            raise self.fail(arg, f"bad pattern: {exc}", "REGEX", code=_PATTERN) from None
 
 
 _N, _M = FieldType.NUMBER, FieldType.MONEY
@@ -377,6 +391,7 @@ def check(source: str, root: Node, fields: Reference, functions: Mapping[str, Fu
     out = Checked(root)
     result = _Checker(source, fields, functions, out).visit(root)
     if result is None:
-        raise error_at(source, root.pos, "the formula is always blank (NULL)")
+        reason = "the formula is always blank (NULL)"
+        raise error_at(source, root.pos, reason, code=ErrorCode.EXPR_ALWAYS_BLANK)
     out.result = result
     return out

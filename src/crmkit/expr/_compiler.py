@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
+from crmkit.errors import ErrorCode
 from crmkit.values import Money
 
 from ._ast import Binary, Call, Field, Literal, Node, Unary
@@ -287,7 +288,12 @@ class _Compiler(CallCompiler):
                 if b is None:
                     return None
                 if not b:
-                    raise Fault("division by zero", function="/", pos=pos)
+                    raise Fault(
+                        "division by zero",
+                        function="/",
+                        pos=pos,
+                        code=ErrorCode.EXPR_DIVISION_BY_ZERO,
+                    )
                 return a / b
 
             return divide
@@ -392,10 +398,20 @@ class _Compiler(CallCompiler):
             except Exception as exc:
                 if not host:
                     raise
-                raise Fault(f"{type(exc).__name__}: {exc}", function=name, pos=pos) from exc
+                raise Fault(
+                    f"{type(exc).__name__}: {exc}",
+                    function=name,
+                    pos=pos,
+                    code=ErrorCode.EXPR_FUNCTION_FAILED,
+                ) from exc
             if host and host_result in NUMERIC and isinstance(result, int | float):
                 if isinstance(result, bool):
-                    raise Fault("returned a bool, not a number", function=name, pos=pos)
+                    raise Fault(
+                        "returned a bool, not a number",
+                        function=name,
+                        pos=pos,
+                        code=ErrorCode.EXPR_FUNCTION_FAILED,
+                    )
                 return CONVERTERS[FieldType.NUMBER](result, name)
             return result
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from crmkit.errors import ConfigError, FormulaError, ValidationError
+from crmkit.errors import ConfigError, ErrorCode, FormulaError, ValidationError
 
 from ._ast import Binary, Call, Field, Node, Unary
 from ._calls import Fn
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["Expression", "compile", "references", "rename_field"]
 
 _SQL_CACHE_SIZE = 8
+_NOT_TEXT = ErrorCode.EXPR_NOT_TEXT
 """SQL clauses kept per expression, one per distinct set of columns (tables, aliases)."""
 
 DivisionByZero = Literal["raise", "blank"]
@@ -128,7 +129,7 @@ class Expression:
             try:
                 record = as_getter(record)
             except Fault as fault:
-                raise FormulaError(fault.reason, source=self.source) from None
+                raise FormulaError(fault.reason, source=self.source, code=fault.code) from None
         try:
             if self._uses_context:
                 return self._fn(record, Context(previous, now))
@@ -138,15 +139,19 @@ class Expression:
                 self.source,
                 fault.pos,
                 fault.reason,
+                code=fault.code,
                 function=fault.function,
                 record_id=record_id(record),
             ) from fault.__cause__
         except (ArithmeticError, TypeError, ValidationError) as exc:
+            code = ErrorCode.EXPR_BAD_VALUE
             if isinstance(exc, decimal.Overflow):
-                reason = "number too large"
+                reason, code = "number too large", ErrorCode.EXPR_OUT_OF_RANGE
             else:
                 reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
-            raise FormulaError(reason, source=self.source, record_id=record_id(record)) from exc
+            raise FormulaError(
+                reason, source=self.source, record_id=record_id(record), code=code
+            ) from exc
 
     def with_division_by_zero(self, mode: DivisionByZero) -> Expression:
         """Return this formula with ``/`` by zero giving *mode* (``"raise"`` or ``"blank"``).
@@ -260,7 +265,9 @@ def _function_table(functions: Sequence[Function] | None) -> tuple[Function, ...
         if fn.name in SPECIAL or fn.name in BUILTINS:
             raise ConfigError("functions", f"{fn.name} is a built-in function")
         if fn.name in table:
-            raise ConfigError("functions", f"{fn.name} is registered twice")
+            raise ConfigError(
+                "functions", f"{fn.name} is registered twice", code=ErrorCode.CONFIG_DUPLICATE
+            )
         table[fn.name] = fn
     return tuple(table.values())
 
@@ -353,7 +360,8 @@ def _path(value: object, what: str) -> tuple[str, ...]:
             return parts
     if isinstance(value, tuple) and value and all(isinstance(p, str) and p for p in value):
         return value
-    raise FormulaError(f"{what} must be a field path such as 'company.industry', not {value!r}")
+    reason = f"{what} must be a field path such as 'company.industry', not {value!r}"
+    raise FormulaError(reason, code=ErrorCode.EXPR_BAD_PATH)
 
 
 def rename_field(source: str, old: str | tuple[str, ...], new: str | tuple[str, ...]) -> str:
@@ -402,5 +410,7 @@ def references(source: str) -> frozenset[str]:
         FormulaError: if *source* does not parse.
     """
     if not isinstance(source, str):
-        raise error_at("", 0, f"a formula must be text, not {type(source).__name__}")
+        raise error_at(
+            "", 0, f"a formula must be text, not {type(source).__name__}", code=_NOT_TEXT
+        )
     return _references_cached(source)

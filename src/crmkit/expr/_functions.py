@@ -11,7 +11,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from crmkit.errors import ConfigError
+from crmkit.errors import ConfigError, ErrorCode
 from crmkit.values import Money
 
 from ._runtime import Fault
@@ -77,7 +77,7 @@ def _substitute(text: str, old: str, new: str) -> str:
         return text
     growth = text.count(old) * (len(new) - len(old))
     if len(text) + growth > MAX_TEXT:
-        raise Fault(f"result longer than {MAX_TEXT} characters")
+        raise Fault(f"result longer than {MAX_TEXT} characters", code=ErrorCode.EXPR_OUT_OF_RANGE)
     return text.replace(old, new)
 
 
@@ -91,7 +91,9 @@ def _value(text: str) -> Decimal:
 def _round(value: Decimal, digits: Decimal = Decimal(0)) -> Decimal:
     places = _whole(digits, "the number of digits")
     if abs(places) > _MAX_DIGITS:
-        raise Fault(f"the number of digits must be within ±{_MAX_DIGITS}")
+        raise Fault(
+            f"the number of digits must be within ±{_MAX_DIGITS}", code=ErrorCode.EXPR_OUT_OF_RANGE
+        )
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
@@ -105,7 +107,7 @@ def _floor(value: Decimal) -> Decimal:
 
 def _mod(value: Decimal, divisor: Decimal) -> Decimal:
     if not divisor:
-        raise Fault("division by zero")
+        raise Fault("division by zero", code=ErrorCode.EXPR_DIVISION_BY_ZERO)
     rest = value % divisor
     # The result takes the sign of the divisor, as spreadsheets do.
     if rest and (rest < 0) != (divisor < 0):
@@ -122,9 +124,9 @@ def _sqrt(value: Decimal) -> Decimal:
 def power(base: Decimal, exponent: Decimal) -> Decimal:
     """Raise *base* to *exponent*, refusing results that would not fit the number limits."""
     if abs(exponent) > _MAX_POWER:
-        raise Fault(f"exponent beyond ±{_MAX_POWER}")
+        raise Fault(f"exponent beyond ±{_MAX_POWER}", code=ErrorCode.EXPR_OUT_OF_RANGE)
     if not base and exponent < 0:
-        raise Fault(f"{base} ^ {exponent} divides by zero")
+        raise Fault(f"{base} ^ {exponent} divides by zero", code=ErrorCode.EXPR_DIVISION_BY_ZERO)
     try:
         if exponent == exponent.to_integral_value():
             return base ** int(exponent)
@@ -158,7 +160,7 @@ def _addmonths(value: date, months: Decimal) -> date:
     total = value.year * 12 + value.month - 1 + int(months)
     year, month = divmod(total, 12)
     if not 1 <= year <= 9999:
-        raise Fault("date out of range")
+        raise Fault("date out of range", code=ErrorCode.EXPR_OUT_OF_RANGE)
     day = min(value.day, calendar.monthrange(year, month + 1)[1])
     return value.replace(year=year, month=month + 1, day=day)
 

@@ -6,6 +6,8 @@ import re
 from decimal import Decimal
 from typing import Any, NoReturn
 
+from crmkit.errors import ErrorCode
+
 from ._location import error_at
 
 __all__ = ["KEYWORDS", "MAX_NUMBER_CHARS", "MAX_SOURCE", "NAME", "Token", "tokenize"]
@@ -15,6 +17,7 @@ MAX_SOURCE = 10_000
 MAX_NUMBER_CHARS = 40
 """Longest number literal accepted, in characters."""
 _MAX_EXPONENT = 100
+_SYNTAX = ErrorCode.EXPR_SYNTAX
 
 KEYWORDS = frozenset({"TRUE", "FALSE", "NULL", "AND", "OR", "NOT"})
 NAME = re.compile(r"[^\W\d]\w*")
@@ -51,7 +54,7 @@ def _unescape(source: str, body: str, pos: int, allowed: str) -> str:
         if ch == "\\":
             nxt = body[i + 1]
             if nxt not in allowed:
-                raise error_at(source, pos + i, f"unknown escape '\\{nxt}'")
+                raise error_at(source, pos + i, f"unknown escape '\\{nxt}'", code=_SYNTAX)
             out.append(_ESCAPES[nxt])
             i += 2
         else:
@@ -62,10 +65,17 @@ def _unescape(source: str, body: str, pos: int, allowed: str) -> str:
 
 def _number(source: str, text: str, pos: int) -> Decimal:
     if len(text) > MAX_NUMBER_CHARS:
-        raise error_at(source, pos, f"number literal longer than {MAX_NUMBER_CHARS} characters")
+        raise error_at(
+            source,
+            pos,
+            f"number literal longer than {MAX_NUMBER_CHARS} characters",
+            code=ErrorCode.EXPR_TOO_LARGE,
+        )
     value = Decimal(text)
     if abs(value.adjusted()) > _MAX_EXPONENT and value:
-        raise error_at(source, pos, f"number literal beyond 10^{_MAX_EXPONENT}")
+        raise error_at(
+            source, pos, f"number literal beyond 10^{_MAX_EXPONENT}", code=ErrorCode.EXPR_TOO_LARGE
+        )
     return value
 
 
@@ -77,9 +87,19 @@ def tokenize(source: str) -> list[Token]:
             unknown escape, or a formula or number beyond the limits.
     """
     if not isinstance(source, str):
-        raise error_at("", 0, f"a formula must be text, not {type(source).__name__}")
+        raise error_at(
+            "",
+            0,
+            f"a formula must be text, not {type(source).__name__}",
+            code=ErrorCode.EXPR_NOT_TEXT,
+        )
     if len(source) > MAX_SOURCE:
-        raise error_at(source[:80], 0, f"formula longer than {MAX_SOURCE} characters")
+        raise error_at(
+            source[:80],
+            0,
+            f"formula longer than {MAX_SOURCE} characters",
+            code=ErrorCode.EXPR_TOO_LARGE,
+        )
     tokens: list[Token] = []
     append = tokens.append
     pos = 0
@@ -92,7 +112,7 @@ def tokenize(source: str) -> list[Token]:
         if kind in {"name", "op"}:
             text = source[start:pos]
             if text == "/" and source.startswith("/*", start):
-                raise error_at(source, start, "unterminated comment")
+                raise error_at(source, start, "unterminated comment", code=_SYNTAX)
             append((kind, text, start))
         elif kind == "num":
             append(("num", _number(source, source[start:pos], start), start))
@@ -102,7 +122,7 @@ def tokenize(source: str) -> list[Token]:
         else:
             name = _unescape(source, source[start + 1 : pos - 1], start + 1, "\\}").strip()
             if not name:
-                raise error_at(source, start, "empty {field name}")
+                raise error_at(source, start, "empty {field name}", code=_SYNTAX)
             append(("braced", name, start))
     if pos != len(source) and _skip(source, pos) != len(source):
         _fail(source, pos)
@@ -121,7 +141,7 @@ def _fail(source: str, pos: int) -> NoReturn:
     pos = min(_skip(source, pos), len(source) - 1)
     ch = source[pos]
     if ch in "'\"":
-        raise error_at(source, pos, "unterminated text literal")
+        raise error_at(source, pos, "unterminated text literal", code=_SYNTAX)
     if ch == "{":
-        raise error_at(source, pos, "unterminated {field name}")
-    raise error_at(source, pos, f"unexpected character {ch!r}")
+        raise error_at(source, pos, "unterminated {field name}", code=_SYNTAX)
+    raise error_at(source, pos, f"unexpected character {ch!r}", code=_SYNTAX)

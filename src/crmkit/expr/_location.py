@@ -28,10 +28,11 @@ def error_at(
     pos: int,
     reason: str,
     *,
+    code: str,
     function: str | None = None,
     record_id: object = None,
 ) -> FormulaError:
-    """Build a FormulaError pointing at offset *pos* of *source*."""
+    """Build a FormulaError of *code* pointing at offset *pos* of *source*."""
     line, column = line_column(source, pos)
     return FormulaError(
         reason,
@@ -40,4 +41,5 @@ def error_at(
         column=column,
         function=function,
         record_id=record_id,
+        code=code,
     )

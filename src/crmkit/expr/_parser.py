@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from crmkit.errors import ErrorCode
+
 from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._lexer import tokenize
 from ._location import error_at
@@ -60,12 +62,13 @@ class _Parser:
         else:
             end = self.tokens[self.i + 1][2]
             found = repr(self.source[pos:end].strip() or str(value))
-        return error_at(self.source, pos, f"{reason}, found {found}")
+        return error_at(self.source, pos, f"{reason}, found {found}", code=ErrorCode.EXPR_SYNTAX)
 
     def enter(self, pos: int) -> None:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise error_at(self.source, pos, f"formula nested deeper than {MAX_NESTING} levels")
+            reason = f"formula nested deeper than {MAX_NESTING} levels"
+            raise error_at(self.source, pos, reason, code=ErrorCode.EXPR_TOO_LARGE)
 
     def expect(self, op: str, what: str) -> None:
         kind, value, _ = self.tokens[self.i]
@@ -81,7 +84,8 @@ class _Parser:
 
     def deeper(self, depth: int, pos: int) -> None:
         if depth > MAX_DEPTH:
-            raise error_at(self.source, pos, f"formula nested deeper than {MAX_DEPTH} levels")
+            reason = f"formula nested deeper than {MAX_DEPTH} levels"
+            raise error_at(self.source, pos, reason, code=ErrorCode.EXPR_TOO_LARGE)
         self.tree_depth = depth
 
     def expr(self, min_power: int) -> Node:
@@ -204,5 +208,10 @@ def parse(source: str) -> Node:
             or is beyond the limits on length, nesting and number size.
     """
     if not isinstance(source, str):
-        raise error_at("", 0, f"a formula must be text, not {type(source).__name__}")
+        raise error_at(
+            "",
+            0,
+            f"a formula must be text, not {type(source).__name__}",
+            code=ErrorCode.EXPR_NOT_TEXT,
+        )
     return _parse_cached(source)

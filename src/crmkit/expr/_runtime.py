@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from crmkit.errors import ValidationError
+from crmkit.errors import ErrorCode, ValidationError
 from crmkit.values import Money
 
 from ._types import FieldType
@@ -31,11 +31,19 @@ __all__ = [
 class Fault(Exception):
     """An evaluation problem, located later against the formula and the record."""
 
-    def __init__(self, reason: str, *, function: str | None = None, pos: int = 0) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        function: str | None = None,
+        pos: int = 0,
+        code: str = ErrorCode.EXPR_BAD_VALUE,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.function = function
         self.pos = pos
+        self.code = code
 
 
 class Context:
@@ -88,6 +96,7 @@ class _RecordView:
 
 
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
+_FIELD = ErrorCode.EXPR_FIELD_VALUE
 
 
 def as_getter(record: object) -> Any:
@@ -102,7 +111,10 @@ def as_getter(record: object) -> Any:
     names = _FIELD_NAMES.get(cls)
     if names is None:
         if not attrs.has(cls):
-            raise Fault(f"cannot read fields from a {cls.__name__}; expected a mapping or record")
+            raise Fault(
+                f"cannot read fields from a {cls.__name__}; expected a mapping or record",
+                code=ErrorCode.EXPR_BAD_RECORD,
+            )
         names = frozenset(a.name for a in attrs.fields(cls))
         _FIELD_NAMES[cls] = names
     return _RecordView(record, names)
@@ -122,30 +134,30 @@ def _kind(value: object) -> str:
 
 def _number(value: object, name: str) -> Decimal:
     if isinstance(value, bool):
-        raise Fault(f"field {name!r} holds {value!r}, not a number")
+        raise Fault(f"field {name!r} holds {value!r}, not a number", code=_FIELD)
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise Fault(f"field {name!r} holds {value!r}, not a finite number")
+            raise Fault(f"field {name!r} holds {value!r}, not a finite number", code=_FIELD)
         return value
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise Fault(f"field {name!r} holds {value!r}, not a finite number")
+            raise Fault(f"field {name!r} holds {value!r}, not a finite number", code=_FIELD)
         return Decimal(repr(value))
-    raise Fault(f"field {name!r} holds a {_kind(value)}, not a number")
+    raise Fault(f"field {name!r} holds a {_kind(value)}, not a number", code=_FIELD)
 
 
 def _money(value: object, name: str) -> Money:
     if isinstance(value, Money):
         return value
-    raise Fault(f"field {name!r} holds a {_kind(value)}, not Money")
+    raise Fault(f"field {name!r} holds a {_kind(value)}, not Money", code=_FIELD)
 
 
 def _text(value: object, name: str) -> str:
     if isinstance(value, str):
         return str(value)
-    raise Fault(f"field {name!r} holds a {_kind(value)}, not text")
+    raise Fault(f"field {name!r} holds a {_kind(value)}, not text", code=_FIELD)
 
 
 def _bool(value: object, name: str) -> bool:
@@ -153,7 +165,7 @@ def _bool(value: object, name: str) -> bool:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    raise Fault(f"field {name!r} holds a {_kind(value)}, not TRUE or FALSE")
+    raise Fault(f"field {name!r} holds a {_kind(value)}, not TRUE or FALSE", code=_FIELD)
 
 
 def _date(value: object, name: str) -> date:
@@ -161,7 +173,7 @@ def _date(value: object, name: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    raise Fault(f"field {name!r} holds a {_kind(value)}, not a date")
+    raise Fault(f"field {name!r} holds a {_kind(value)}, not a date", code=_FIELD)
 
 
 def _datetime(value: object, name: str) -> datetime:
@@ -169,7 +181,7 @@ def _datetime(value: object, name: str) -> datetime:
         return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
-    raise Fault(f"field {name!r} holds a {_kind(value)}, not a datetime")
+    raise Fault(f"field {name!r} holds a {_kind(value)}, not a datetime", code=_FIELD)
 
 
 def _multi(value: object, name: str) -> frozenset[str]:
@@ -177,7 +189,7 @@ def _multi(value: object, name: str) -> frozenset[str]:
         return frozenset(part.strip() for part in value.split(";") if part.strip())
     if isinstance(value, list | tuple | set | frozenset) and all(isinstance(v, str) for v in value):
         return frozenset(value)
-    raise Fault(f"field {name!r} holds a {_kind(value)}, not a set of picklist values")
+    raise Fault(f"field {name!r} holds a {_kind(value)}, not a set of picklist values", code=_FIELD)
 
 
 CONVERTERS: dict[FieldType, Callable[[Any, str], Any]] = {
@@ -210,7 +222,7 @@ def plus_days(when: date, days: Decimal, pos: int) -> date:
             return when + timedelta(microseconds=int(days * _MICROS_PER_DAY))
         return when + timedelta(days=int(days))
     except OverflowError:
-        raise Fault("date out of range", pos=pos) from None
+        raise Fault("date out of range", pos=pos, code=ErrorCode.EXPR_OUT_OF_RANGE) from None
 
 
 def days_between(later: date, earlier: date, pos: int) -> Decimal:

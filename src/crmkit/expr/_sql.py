@@ -18,7 +18,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from crmkit.errors import FormulaError
+from crmkit.errors import ErrorCode, FormulaError
 
 from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._checker import NUMERIC, TEXTUAL, Checked
@@ -159,7 +159,9 @@ class _Sql:
         self.now = now
 
     def unsupported(self, node: Node, what: str) -> FormulaError:
-        return error_at(self.source, node.pos, "has no SQL form", function=what)
+        return error_at(
+            self.source, node.pos, "has no SQL form", code=ErrorCode.EXPR_NO_SQL, function=what
+        )
 
     def blank(self, node: Node) -> bool:
         """Tell whether *node* is always blank (NULL, or built only from NULLs)."""
@@ -223,7 +225,8 @@ class _Sql:
     def field(self, node: Field) -> _Col:
         column = self.columns.get(node.dotted)
         if column is None:
-            raise error_at(self.source, node.pos, f"no column given for field {node.dotted!r}")
+            reason = f"no column given for field {node.dotted!r}"
+            raise error_at(self.source, node.pos, reason, code=ErrorCode.EXPR_NO_COLUMN)
         if self.blanks_as_zero and self.ty(node) in NUMERIC:
             return sa.func.coalesce(column, self.literal(Decimal(0)))
         return column
@@ -335,7 +338,9 @@ class _Sql:
             try:
                 return self.literal(BUILTINS["DATE"].impl(*values))
             except Fault as fault:
-                raise error_at(self.source, node.pos, fault.reason, function=name) from None
+                raise error_at(
+                    self.source, node.pos, fault.reason, code=fault.code, function=name
+                ) from None
         host = self.functions.get(name)
         if host is not None and host.sql is not None:
             return host.sql(*(self.expr(arg) for arg in args))  # type: ignore[no-any-return]
@@ -383,7 +388,11 @@ def to_sql(
 ) -> _Col:
     """Compile *checked* to SQL over *columns* (see :meth:`Expression.to_sql`)."""
     if not isinstance(columns, Mapping):
-        raise FormulaError("columns must map field paths to SQLAlchemy columns", source=source)
+        raise FormulaError(
+            "columns must map field paths to SQLAlchemy columns",
+            source=source,
+            code=ErrorCode.EXPR_NO_COLUMN,
+        )
     if now is None:
         now = datetime.now(UTC)
     elif not isinstance(now, datetime):

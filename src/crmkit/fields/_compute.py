@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from attrs import field, frozen
 
-from crmkit.errors import CrmkitError, FormulaError
+from crmkit.errors import CrmkitError, ErrorCode, FormulaError
 from crmkit.expr import Expression
 
 from ._plan import Plan
@@ -44,7 +44,7 @@ def as_formula_error(expression: Expression, exc: CrmkitError) -> FormulaError:
     """Return *exc*, raised while evaluating *expression*, as a FormulaError."""
     if isinstance(exc, FormulaError):
         return exc
-    return FormulaError(str(exc), source=expression.source)
+    return FormulaError(str(exc), source=expression.source, code=ErrorCode.EXPR_BAD_VALUE)
 
 
 def truth(
@@ -95,6 +95,7 @@ def compute(
             errors[name] = FormulaError(
                 f"depends on {', '.join(failed)}, which could not be computed",
                 source=expression.source,
+                code=ErrorCode.EXPR_DEPENDENCY,
             )
             full[name] = computed[name] = None
             continue

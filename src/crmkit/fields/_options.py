@@ -11,7 +11,7 @@ from attrs import field, frozen
 from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
 
-from crmkit.errors import ConfigError
+from crmkit.errors import ConfigError, ErrorCode
 
 __all__ = [
     "NAME",
@@ -194,7 +194,11 @@ def _choices(value: object) -> tuple[Choice, ...]:
         if not isinstance(choice, Choice):
             raise ConfigError(f"choices[{i}]", f"expected a Choice or text, not {choice!r}")
         if choice.value in seen:
-            raise ConfigError(f"choices[{i}]", f"duplicate choice {choice.value!r}")
+            raise ConfigError(
+                f"choices[{i}]",
+                f"duplicate choice {choice.value!r}",
+                code=ErrorCode.CONFIG_DUPLICATE,
+            )
         seen.add(choice.value)
     return out
 

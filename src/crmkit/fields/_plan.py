@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from crmkit.errors import ConfigError, FormulaError
+from crmkit.errors import ConfigError, ErrorCode, FormulaError
 from crmkit.expr import Expression, FieldType, Function, Reference, compile, references
 
 from ._definitions import FieldDef, FieldKind
@@ -126,7 +126,11 @@ class _Builder:
         plan.types.update(standard)
         for i, f in enumerate(schema.fields):
             if f.name in plan.by_name:
-                raise ConfigError(f"fields[{i}].name", f"duplicate field {f.name!r}")
+                raise ConfigError(
+                    f"fields[{i}].name",
+                    f"duplicate field {f.name!r}",
+                    code=ErrorCode.CONFIG_DUPLICATE,
+                )
             if f.name in standard:
                 raise ConfigError(
                     f"fields[{i}].name", f"{f.name!r} is a standard {schema.object_type} field"
@@ -231,7 +235,11 @@ class _Builder:
         plan, names = self.plan, set()
         for i, section in enumerate(self.schema.sections):
             if section.name in names:
-                raise ConfigError(f"sections[{i}].name", f"duplicate section {section.name!r}")
+                raise ConfigError(
+                    f"sections[{i}].name",
+                    f"duplicate section {section.name!r}",
+                    code=ErrorCode.CONFIG_DUPLICATE,
+                )
             names.add(section.name)
             for j, name in enumerate(section.fields):
                 if name not in plan.by_name:
@@ -240,6 +248,7 @@ class _Builder:
                     raise ConfigError(
                         f"sections[{i}].fields[{j}]",
                         f"{name!r} is already in section {plan.section_of[name]!r}",
+                        code=ErrorCode.CONFIG_DUPLICATE,
                     )
                 plan.section_of[name] = section.name
             if section.visible_when is not None:
@@ -253,7 +262,11 @@ class _Builder:
         plan, names = self.plan, set()
         for i, rule in enumerate(self.schema.rules):
             if rule.name in names:
-                raise ConfigError(f"rules[{i}].name", f"duplicate rule {rule.name!r}")
+                raise ConfigError(
+                    f"rules[{i}].name",
+                    f"duplicate rule {rule.name!r}",
+                    code=ErrorCode.CONFIG_DUPLICATE,
+                )
             names.add(rule.name)
             if rule.field is not None and rule.field not in plan.by_name:
                 raise ConfigError(f"rules[{i}].field", f"no field named {rule.field!r}")

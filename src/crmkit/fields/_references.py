@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from crmkit.errors import FormulaError, ValidationError
+from crmkit.errors import ErrorCode, FormulaError, ValidationError
 from crmkit.expr import FieldType, Reference
 
 from ._definitions import FieldDef, FieldKind
@@ -137,11 +137,13 @@ class ResolvedRecord(Mapping[str, object]):
             if self._depth > self._max_depth:
                 raise FormulaError(
                     f"reference chain deeper than {self._max_depth} hop(s) at "
-                    f"{self._target} {self._id!r}"
+                    f"{self._target} {self._id!r}",
+                    code=ErrorCode.EXPR_TOO_DEEP,
                 )
             if self._lookup is None:
                 raise FormulaError(
-                    f"reading the {self._target} {self._id!r} needs a lookup (pass lookup=...)"
+                    f"reading the {self._target} {self._id!r} needs a lookup (pass lookup=...)",
+                    code=ErrorCode.EXPR_NO_LOOKUP,
                 )
             found = self._lookup(self._target, self._id)
             # a lookup that finds nothing leaves the related fields blank

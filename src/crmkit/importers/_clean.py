@@ -303,7 +303,9 @@ class _Tally:
                 self.reasons[_reason_kind(problem.reason)] += 1
             if len(self.kept) < _KEEP_REJECTIONS:
                 first = result.problems[0]
-                self.kept.append(Rejection(result.number, first.column, first.value, first.reason))
+                self.kept.append(
+                    Rejection(result.number, first.column, first.value, first.reason, first.code)
+                )
             if spool is not None:
                 spool.add(result)
 

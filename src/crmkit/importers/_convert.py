@@ -7,7 +7,7 @@ from datetime import date
 from typing import Final
 
 from crmkit.contacts import Contact, EmailEntry, PhoneEntry
-from crmkit.errors import ValidationError
+from crmkit.errors import ErrorCode, ValidationError
 from crmkit.values import Address, EmailAddress, PhoneNumber
 
 from ._mapping import CUSTOM_PREFIX
@@ -84,7 +84,10 @@ def row_to_contact(
         birth = date.fromisoformat(birth_text) if birth_text else None
     except ValueError as exc:
         raise ValidationError(
-            birth_text, "not an ISO date (expected e.g. 2024-08-02)", field="birth_date"
+            birth_text,
+            "not an ISO date (expected e.g. 2024-08-02)",
+            field="birth_date",
+            code=ErrorCode.INVALID_DATE,
         ) from exc
     return Contact(
         prefix=values.get("prefix", ""),
@@ -116,7 +119,7 @@ def with_contact(result: RowResult) -> tuple[RowResult, Contact | None]:
     try:
         contact = row_to_contact(result.values, emails=result.emails, phones=result.phones)
     except ValidationError as exc:
-        problem = Problem(exc.field or "<row>", str(exc.value), exc.reason)
+        problem = Problem(exc.field or "<row>", str(exc.value), exc.reason, exc.code)
         rejected = RowResult(
             result.number, "rejected", result.values, problems=(problem,), cells=result.cells
         )

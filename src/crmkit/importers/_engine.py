@@ -23,7 +23,7 @@ from ._fuzzy import encode_json, features
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping
 from ._report import Progress, ProgressCallback
-from ._rows import RowResult, _normalize_cells, _phone
+from ._rows import RowResult, _normalize_cells, _phone, _Refusal
 from ._sources import SourceRow, Table
 from ._split import widths
 
@@ -82,7 +82,7 @@ def infer_regions(table: Table, mapping: ColumnMapping) -> tuple[str, ...]:
             text = row.cells[index].strip() if index < len(row.cells) else ""
             if text[:1] == "+" or text[:2] == "00":
                 found = _phone(text, None)
-                if not isinstance(found, str) and found.region:
+                if not isinstance(found, _Refusal) and found.region:
                     counts[found.region] += 1
     return tuple(region for region, _ in counts.most_common())
 

@@ -283,7 +283,7 @@ class _Job:
         if len(self.rejections) < _KEEP_REJECTIONS:
             first = result.problems[0]
             self.rejections.append(
-                Rejection(result.number, first.column, first.value, first.reason)
+                Rejection(result.number, first.column, first.value, first.reason, first.code)
             )
         if self.spool is not None:
             self.spool.add(result)

@@ -21,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_date_format
 from babel.numbers import NumberFormatError, parse_decimal
 
-from crmkit.errors import ConfigError, ValidationError
+from crmkit.errors import ConfigError, ErrorCode, ValidationError
 
 __all__ = ["LocaleOptions"]
 
@@ -35,6 +35,7 @@ _DIGITS: Final = str.maketrans(
         "\u200f": None,
     }
 )
+_DATE: Final = ErrorCode.INVALID_DATE
 _ISO: Final = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?")
 _DMY: Final = re.compile(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{2,4})")
 _SERIAL: Final = re.compile(r"\d{4,5}(?:\.0+)?")
@@ -113,7 +114,7 @@ class LocaleOptions:
             ValidationError: if *text* is not a date (or not text).
         """
         if not isinstance(text, str):
-            raise ValidationError(text, "not a date (expected text)")
+            raise ValidationError(text, "not a date (expected text)", code=_DATE)
         return _parse_date(text.strip().translate(_DIGITS), self.locale, self.reads_jalali)
 
     def parse_number(self, text: str) -> Decimal:
@@ -149,7 +150,7 @@ def _day_first(locale: str | None) -> bool:
 @lru_cache(maxsize=65536)
 def _parse_date(text: str, locale: str | None, jalali: bool) -> date:
     if not text:
-        raise ValidationError(text, "empty")
+        raise ValidationError(text, "empty", code=_DATE)
     year: int
     if found := _ISO.fullmatch(text):
         year, month, day = (int(g) for g in found.groups())
@@ -163,14 +164,14 @@ def _parse_date(text: str, locale: str | None, jalali: bool) -> date:
     elif _SERIAL.fullmatch(text):
         serial = int(float(text))
         if not 1 <= serial <= 2958465:
-            raise ValidationError(text, "not a date")
+            raise ValidationError(text, "not a date", code=_DATE)
         return _EXCEL_EPOCH + timedelta(days=serial)
     else:
-        raise ValidationError(text, "not a date (expected e.g. 2024-08-02)")
+        raise ValidationError(text, "not a date (expected e.g. 2024-08-02)", code=_DATE)
     try:
         if jalali and 1300 <= year < 1500:
             result: date = jdatetime.date(year, month, day).togregorian()
             return result
         return date(year, month, day)
     except ValueError as exc:
-        raise ValidationError(text, f"not a date: {exc}") from exc
+        raise ValidationError(text, f"not a date: {exc}", code=_DATE) from exc

@@ -1,4 +1,4 @@
-"""The rejects output: every original cell of each rejected row, plus its row, column, reason.
+"""The rejects output: every original cell of each rejected row, plus row, column, reason, code.
 
 Rejected rows are spooled to a scratch file while the input is read, because a ragged row
 may hold more cells than the header and the widest such row decides the output's header
@@ -16,11 +16,14 @@ from ._tabular import TableWriter
 
 __all__ = ["RejectsSpool", "reject_headers"]
 
-_TAIL: Final = ("row", "column", "reason")
+_TAIL: Final = ("row", "column", "reason", "code")
 
 
 def reject_headers(headers: tuple[str, ...], extra: int) -> list[str]:
     """The rejects header: the input's, ``extra_1``... for surplus cells, then where and why.
+
+    Why is the reason in words, then its codes (one per distinct cause, joined with
+    ``"; "``) for a program to branch on.
 
     A name the input already uses gets a ``crmkit_`` prefix, so no column is shadowed.
     """
@@ -45,10 +48,11 @@ class RejectsSpool:
         self.rows = 0
 
     def add(self, result: RowResult) -> None:
-        """Keep one rejected row: its cells, then its number, columns at fault and reasons."""
+        """Keep one rejected row: its cells, its number, columns at fault, reasons and codes."""
         columns = "; ".join(dict.fromkeys(p.column for p in result.problems))
+        codes = "; ".join(dict.fromkeys(p.code for p in result.problems))
         self._widest = max(self._widest, len(result.cells))
-        self._csv.writerow([str(result.number), columns, result.summary, *result.cells])
+        self._csv.writerow([str(result.number), columns, result.summary, codes, *result.cells])
         self.rows += 1
 
     def write(self, path: str | Path, *, option: str = "rejects") -> TableWriter:
@@ -64,9 +68,9 @@ class RejectsSpool:
         writer = TableWriter(path, reject_headers(self._headers, extra), option=option)
         try:
             with self._path.open(encoding="utf-8", newline="") as fh:
-                for number, columns, reason, *cells in csv.reader(fh):
+                for number, columns, reason, codes, *cells in csv.reader(fh):
                     padded = [*cells, *([""] * (self._widest - len(cells)))]
-                    writer.write([*padded, number, columns, reason])
+                    writer.write([*padded, number, columns, reason, codes])
             writer.finish()
         except BaseException:
             writer.discard()

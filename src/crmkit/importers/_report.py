@@ -21,12 +21,15 @@ class Rejection:
         column: the input column at fault (several joined with ``"; "``), or ``"<row>"``.
         value: the offending cell's text.
         reason: why, in words.
+        code: the stable code of the cause, for a program to branch on (see
+            :class:`~crmkit.errors.ErrorCode`).
     """
 
     row: int
     column: str
     value: str
     reason: str
+    code: str
 
 
 @frozen

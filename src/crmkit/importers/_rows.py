@@ -16,7 +16,7 @@ from attrs import frozen
 from babel import Locale
 
 from crmkit.contacts import company_match_key, parse_name
-from crmkit.errors import ConfigError, InvalidName, InvalidPhone, ValidationError
+from crmkit.errors import ConfigError, ErrorCode, InvalidName, InvalidPhone, ValidationError
 from crmkit.values import EmailAddress, PhoneNumber, normalize_email, normalize_phone
 
 from ._locale import LocaleOptions
@@ -35,7 +35,7 @@ _NO_REGION: Final = "national number with no region given"
 _CACHE: Final = 1 << 16
 _COUNTRY_TLDS: Final = {"uk": "GB"}
 _MOBILE_KINDS: Final = frozenset({"mobile", "fixed_line_or_mobile"})
-_NATIONAL_REASONS: Final = frozenset({_NO_REGION, "unknown country calling code"})
+_NATIONAL_CODES: Final = frozenset({ErrorCode.PHONE_NEEDS_REGION, ErrorCode.PHONE_UNKNOWN_COUNTRY})
 _NAME_PARTS_SET: Final = frozenset(_NAME_PARTS)
 # fields that _normalize_cells fills before its loop over the plain ones
 _NOT_PLAIN: Final = frozenset({"name", "email", *_NAME_PARTS, *_PHONE_FIELDS})
@@ -44,16 +44,27 @@ _PLANS: Final = 64
 
 @frozen
 class Problem:
-    """Why a row cannot be used: the column, the value in it and the reason.
+    """Why a row cannot be used: the column, the value in it, the reason and its code.
 
     Attributes:
         column: the input header (or ``"<row>"`` for a problem of the whole row).
         value: the cell's text.
         reason: the reason, in words.
+        code: the stable code of the cause (an :class:`~crmkit.errors.ErrorCode`), for a
+            program to branch on: ``contacts.invalid_phone``, ``values.invalid_date``...
     """
 
     column: str
     value: str
+    reason: str
+    code: str
+
+
+@frozen
+class _Refusal:
+    """Why a cell's value was refused: the error's code and the reason in words."""
+
+    code: str
     reason: str
 
 
@@ -94,27 +105,27 @@ class RowResult:
 
 
 @lru_cache(maxsize=_CACHE)
-def _email(raw: str) -> EmailAddress | str:
+def _email(raw: str) -> EmailAddress | _Refusal:
     try:
         return normalize_email(raw)
     except ValidationError as exc:
-        return f"invalid e-mail: {exc.reason}"
+        return _Refusal(exc.code, f"invalid e-mail: {exc.reason}")
 
 
 @lru_cache(maxsize=_CACHE)
-def _phone(raw: str, region: str | None) -> PhoneNumber | str:
+def _phone(raw: str, region: str | None) -> PhoneNumber | _Refusal:
     try:
         return normalize_phone(raw, region)
     except InvalidPhone as exc:
-        return exc.reason
+        return _Refusal(exc.code, exc.reason)
 
 
 @lru_cache(maxsize=_CACHE)
-def _name(raw: str) -> tuple[str, str, str, str, str, str, str] | str:
+def _name(raw: str) -> tuple[str, str, str, str, str, str, str] | _Refusal:
     try:
         parsed = parse_name(raw)
     except InvalidName as exc:
-        return f"invalid name: {exc.reason}"
+        return _Refusal(exc.code, f"invalid name: {exc.reason}")
     return (
         parsed.full,
         parsed.prefix,
@@ -154,26 +165,26 @@ def _tld_region(email: str) -> str | None:
     return None
 
 
-def _read_phone(raw: str, options: LocaleOptions, hints: tuple[str, ...]) -> PhoneNumber | str:
+def _read_phone(raw: str, options: LocaleOptions, hints: tuple[str, ...]) -> PhoneNumber | _Refusal:
     region = options.phone_region
     found = _phone(raw, region)
-    if region is not None or not isinstance(found, str) or raw.lstrip()[:1] == "+":
+    if region is not None or not isinstance(found, _Refusal) or raw.lstrip()[:1] == "+":
         # a number written with its country code reads the same whatever the region
         return found
     # no region given: a national number may still be read with the row's own hints (its
     # country, its e-mail's country domain), then with the regions the file's other
     # numbers use, in that order
-    first_reason = ""
+    first_reason: _Refusal | None = None
     for candidate in hints:
         retry = _phone(raw, candidate)
-        if not isinstance(retry, str):
+        if not isinstance(retry, _Refusal):
             return retry
-        first_reason = first_reason or f"{retry} (read as a number of {candidate})"
+        first_reason = first_reason or _read_as(retry, candidate)
     readings: dict[str, PhoneNumber] = {}
     for candidate in options.fallback_regions:
         retry = _phone(raw, candidate)
-        if isinstance(retry, str):
-            first_reason = first_reason or f"{retry} (read as a number of {candidate})"
+        if isinstance(retry, _Refusal):
+            first_reason = first_reason or _read_as(retry, candidate)
         else:
             readings.setdefault(retry.e164, retry)
     if len(readings) > 1:
@@ -185,10 +196,18 @@ def _read_phone(raw: str, options: LocaleOptions, hints: tuple[str, ...]) -> Pho
     if readings:
         # a national number that means different numbers in the file's regions
         where = ", ".join(str(r.region) for r in readings.values())
-        return f"national number valid in several regions ({where}): pass a region"
-    if found in _NATIONAL_REASONS and not raw.lstrip().startswith(("+", "00")):
-        return first_reason or f"{_NO_REGION} (pass a region)"
+        reason = f"national number valid in several regions ({where}): pass a region"
+        return _Refusal(ErrorCode.AMBIGUOUS_PHONE, reason)
+    if found.code in _NATIONAL_CODES and not raw.lstrip().startswith(("+", "00")):
+        return first_reason or _Refusal(
+            ErrorCode.PHONE_NEEDS_REGION, f"{_NO_REGION} (pass a region)"
+        )
     return found
+
+
+def _read_as(refusal: _Refusal, region: str) -> _Refusal:
+    """*refusal* of a number read as one of *region*, saying so."""
+    return _Refusal(refusal.code, f"{refusal.reason} (read as a number of {region})")
 
 
 def normalize_row(
@@ -248,7 +267,7 @@ def _normalize_cells(
         return RowResult(number, "skipped", {}, reason="empty row", cells=cells)
     problems: list[Problem] = []
     if problem:
-        problems.append(Problem("<row>", "", problem))
+        problems.append(Problem("<row>", "", problem, ErrorCode.MALFORMED_ROW))
     raw: dict[str, list[tuple[str, str]]] = {}
     width = len(cells)
     for index, field, column in _plan(mapping):
@@ -272,7 +291,8 @@ def _normalize_cells(
     if coerce is not None:
         _coerce(coerce, values, mapping, problems)
     if not problems and not (values.get("first_name") or values.get("last_name") or keys):
-        problems.append(Problem("<row>", "", "a contact needs a name, an e-mail or a phone"))
+        reason = "a contact needs a name, an e-mail or a phone"
+        problems.append(Problem("<row>", "", reason, ErrorCode.NO_IDENTITY))
     if problems:
         return RowResult(number, "rejected", values, problems=tuple(problems), cells=cells)
     return RowResult(
@@ -305,8 +325,8 @@ def _phones(
         found: dict[str, PhoneNumber] = {}
         for column, text in raw[field]:
             read = _phone(text, region) if region is not None else _read_phone(text, opts, hints)
-            if isinstance(read, str):
-                problems.append(Problem(column, text, f"invalid phone: {read}"))
+            if isinstance(read, _Refusal):
+                problems.append(Problem(column, text, f"invalid phone: {read.reason}", read.code))
             else:
                 # str(read), without the call
                 found.setdefault(
@@ -335,7 +355,7 @@ def _plain(
             try:
                 values[field] = opts.parse_date(text).isoformat()
             except ValidationError as exc:
-                problems.append(Problem(column, text, f"invalid date: {exc.reason}"))
+                problems.append(Problem(column, text, f"invalid date: {exc.reason}", exc.code))
             continue
         if len(entries) == 1:
             value = " ".join(entries[0][1].split())
@@ -372,8 +392,8 @@ def _names(
         # the usual case, a full name and no parts in columns of their own
         column, text = raw["name"][0]
         given = _name_values(text)
-        if isinstance(given, str):
-            problems.append(Problem(column, text, given))
+        if isinstance(given, _Refusal):
+            problems.append(Problem(column, text, given.reason, given.code))
             return ""
         values.update(given[0])
         return given[1]
@@ -388,8 +408,8 @@ def _names(
     if not text:
         return ""
     parsed = _name(text)
-    if isinstance(parsed, str):
-        problems.append(Problem(column, text, parsed))
+    if isinstance(parsed, _Refusal):
+        problems.append(Problem(column, text, parsed.reason, parsed.code))
         return ""
     full, *parts, key = parsed
     values["name"] = full
@@ -400,10 +420,10 @@ def _names(
 
 
 @lru_cache(maxsize=_CACHE)
-def _name_values(text: str) -> tuple[tuple[tuple[str, str], ...], str] | str:
+def _name_values(text: str) -> tuple[tuple[tuple[str, str], ...], str] | _Refusal:
     """The values a full name alone gives (name, then its parts), and its match key."""
     parsed = _name(text)
-    if isinstance(parsed, str):
+    if isinstance(parsed, _Refusal):
         return parsed
     full, *parts, key = parsed
     return (("name", full), *zip(_NAME_PARTS, parts, strict=True)), key
@@ -419,8 +439,8 @@ def _emails(
     for column, text in entries:
         for piece in _split_list(text) if text.count("@") > 1 else (text,):
             result = _email(piece)
-            if isinstance(result, str):
-                problems.append(Problem(column, text, result))
+            if isinstance(result, _Refusal):
+                problems.append(Problem(column, text, result.reason, result.code))
                 continue
             # one address in two spellings (JOHN@acme.com, john@acme.com) is kept once
             found.setdefault(result.match_key, result)
@@ -467,9 +487,8 @@ def _coerce(
         for error in errors:
             name = error.field or ""
             columns = mapping.columns_for(CUSTOM_PREFIX + name) if name else ()
-            problems.append(
-                Problem(columns[0] if columns else name or "<row>", str(error.value), error.reason)
-            )
+            at = columns[0] if columns else name or "<row>"
+            problems.append(Problem(at, str(error.value), error.reason, error.code))
         return
     for name, value in coerced.items():
         values[CUSTOM_PREFIX + name] = value

@@ -21,7 +21,7 @@ from attrs import frozen
 from charset_normalizer import from_bytes
 from python_calamine import CalamineWorkbook
 
-from crmkit.errors import SourceError
+from crmkit.errors import ErrorCode, SourceError
 
 __all__ = ["SourceRow", "Table", "open_source"]
 
@@ -126,11 +126,13 @@ def open_source(
     path = Path(source)
     if not path.is_file():
         reason = "is a folder, not a file" if path.is_dir() else "no such file"
-        raise SourceError(str(path), reason)
+        raise SourceError(str(path), reason, code=ErrorCode.SOURCE_MISSING)
     kind = format or _FORMATS.get(path.suffix.lower())
     if kind is None:
         raise SourceError(
-            str(path), f"unknown file type {path.suffix!r} (expected .csv, .xlsx or .jsonl)"
+            str(path),
+            f"unknown file type {path.suffix!r} (expected .csv, .xlsx or .jsonl)",
+            code=ErrorCode.SOURCE_FORMAT,
         )
     if kind == "csv":
         return _csv_table(path, encoding, delimiter)
@@ -138,7 +140,11 @@ def open_source(
         return _xlsx_table(path, sheet)
     if kind == "jsonl":
         return _jsonl_table(path, encoding)
-    raise SourceError(str(path), f"unknown format {kind!r} (expected csv, xlsx or jsonl)")
+    raise SourceError(
+        str(path),
+        f"unknown format {kind!r} (expected csv, xlsx or jsonl)",
+        code=ErrorCode.SOURCE_FORMAT,
+    )
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -156,7 +162,9 @@ def detect_encoding(sample: bytes) -> str:
         if exc.start < len(sample) - 3:
             found = [str(m.encoding) for m in from_bytes(sample)]
             if not found:
-                raise SourceError("input", "cannot tell the text encoding") from exc
+                raise SourceError(
+                    "input", "cannot tell the text encoding", code=ErrorCode.SOURCE_ENCODING
+                ) from exc
             # on a short sample several code pages fit equally well: prefer the ones
             # spreadsheet programs actually write
             common = [e for e in _WINDOWS if e in found]
@@ -185,31 +193,39 @@ def _read_sample(path: Path) -> bytes:
         with path.open("rb") as fh:
             return fh.read(_SAMPLE_BYTES)
     except OSError as exc:
-        raise SourceError(str(path), exc.strerror or str(exc)) from exc
+        raise SourceError(
+            str(path), exc.strerror or str(exc), code=ErrorCode.SOURCE_UNREADABLE
+        ) from exc
 
 
 def _open_text(path: Path, encoding: str) -> IO[str]:
     try:
         return path.open("r", encoding=encoding, newline="")
     except LookupError as exc:
-        raise SourceError(str(path), f"unknown encoding {encoding!r}") from exc
+        raise SourceError(
+            str(path), f"unknown encoding {encoding!r}", code=ErrorCode.SOURCE_ENCODING
+        ) from exc
     except OSError as exc:  # pragma: no cover - checked by is_file() just before
-        raise SourceError(str(path), exc.strerror or str(exc)) from exc
+        raise SourceError(
+            str(path), exc.strerror or str(exc), code=ErrorCode.SOURCE_UNREADABLE
+        ) from exc
 
 
 def _csv_table(path: Path, encoding: str | None, delimiter: str | None) -> Table:
     sample = _read_sample(path)
     if not sample.strip():
-        raise SourceError(str(path), "the file is empty")
+        raise SourceError(str(path), "the file is empty", code=ErrorCode.SOURCE_EMPTY)
     if encoding is None:
         try:
             encoding = detect_encoding(sample)
         except SourceError as exc:
-            raise SourceError(str(path), exc.reason) from exc
+            raise SourceError(str(path), exc.reason, code=ErrorCode.SOURCE_ENCODING) from exc
     try:
         text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
     except LookupError as exc:
-        raise SourceError(str(path), f"unknown encoding {encoding!r}") from exc
+        raise SourceError(
+            str(path), f"unknown encoding {encoding!r}", code=ErrorCode.SOURCE_ENCODING
+        ) from exc
     sep = delimiter or _sniff_delimiter(text)
     if len(sep) != 1:
         raise SourceError(str(path), f"the delimiter must be one character, not {sep!r}")
@@ -225,10 +241,14 @@ def _csv_table(path: Path, encoding: str | None, delimiter: str | None) -> Table
                 yield from _shaped(reader, len(headers))
             except UnicodeDecodeError as exc:
                 raise SourceError(
-                    name, f"text is not {chosen} near row {reader.line_num}: pass an encoding"
+                    name,
+                    f"text is not {chosen} near row {reader.line_num}: pass an encoding",
+                    code=ErrorCode.SOURCE_ENCODING,
                 ) from exc
             except csv.Error as exc:
-                raise SourceError(name, f"{exc} near line {reader.line_num}") from exc
+                raise SourceError(
+                    name, f"{exc} near line {reader.line_num}", code=ErrorCode.SOURCE_UNREADABLE
+                ) from exc
 
     return Table(name, "csv", headers, rows, encoding=encoding, delimiter=sep)
 
@@ -238,9 +258,13 @@ def _csv_headers(path: Path, encoding: str, sep: str) -> tuple[str, ...]:
         try:
             first = next(csv.reader(fh, delimiter=sep), None)
         except (UnicodeDecodeError, csv.Error) as exc:
-            raise SourceError(str(path), f"cannot read the header row: {exc}") from exc
+            raise SourceError(
+                str(path), f"cannot read the header row: {exc}", code=ErrorCode.SOURCE_UNREADABLE
+            ) from exc
     if not first or not any(cell.strip() for cell in first):
-        raise SourceError(str(path), "the first row holds no column names")
+        raise SourceError(
+            str(path), "the first row holds no column names", code=ErrorCode.SOURCE_EMPTY
+        )
     return _clean_headers(first)
 
 
@@ -285,24 +309,38 @@ def _xlsx_table(path: Path, sheet: str | int | None) -> Table:
         try:
             book = CalamineWorkbook.from_path(name)
         except Exception as exc:  # calamine raises its own untyped errors for bad files
-            raise SourceError(name, f"not a readable spreadsheet ({exc})") from exc
+            raise SourceError(
+                name, f"not a readable spreadsheet ({exc})", code=ErrorCode.SOURCE_UNREADABLE
+            ) from exc
         names = list(book.sheet_names)
         if not names:
-            raise SourceError(name, "the workbook has no sheets")
+            raise SourceError(name, "the workbook has no sheets", code=ErrorCode.SOURCE_EMPTY)
         if sheet is None:
             return book.get_sheet_by_index(0), names[0]
         if isinstance(sheet, int):
             if not 0 <= sheet < len(names):
-                raise SourceError(name, f"no sheet number {sheet} (it has {len(names)})")
+                raise SourceError(
+                    name,
+                    f"no sheet number {sheet} (it has {len(names)})",
+                    code=ErrorCode.SOURCE_NO_SHEET,
+                )
             return book.get_sheet_by_index(sheet), names[sheet]
         if sheet not in names:
-            raise SourceError(name, f"no sheet {sheet!r} (sheets: {', '.join(names)})")
+            raise SourceError(
+                name,
+                f"no sheet {sheet!r} (sheets: {', '.join(names)})",
+                code=ErrorCode.SOURCE_NO_SHEET,
+            )
         return book.get_sheet_by_name(sheet), sheet
 
     first_sheet, sheet_name = load()
     header_cells = next(iter(first_sheet.iter_rows()), None)
     if not header_cells or not any(_cell_text(c).strip() for c in header_cells):
-        raise SourceError(name, f"sheet {sheet_name!r} has no column names in its first row")
+        raise SourceError(
+            name,
+            f"sheet {sheet_name!r} has no column names in its first row",
+            code=ErrorCode.SOURCE_EMPTY,
+        )
     headers = _clean_headers(_cell_text(c) for c in header_cells)
 
     def rows() -> Iterator[SourceRow]:
@@ -378,7 +416,7 @@ def _unreadable_line(number: int, line: str, reason: str, width: int) -> SourceR
 def _jsonl_table(path: Path, encoding: str | None) -> Table:
     sample = _read_sample(path)
     if not sample.strip():
-        raise SourceError(str(path), "the file is empty")
+        raise SourceError(str(path), "the file is empty", code=ErrorCode.SOURCE_EMPTY)
     chosen = encoding or detect_encoding(sample)
     name = str(path)
 
@@ -402,12 +440,14 @@ def _jsonl_table(path: Path, encoding: str | None) -> Table:
                     yield number, line, value
             except UnicodeDecodeError as exc:
                 raise SourceError(
-                    name, f"text is not {chosen} after row {number}: pass an encoding"
+                    name,
+                    f"text is not {chosen} after row {number}: pass an encoding",
+                    code=ErrorCode.SOURCE_ENCODING,
                 ) from exc
 
     first = next((value for _, _, value in objects() if not isinstance(value, str)), None)
     if first is None:
-        raise SourceError(name, "the file holds no JSON objects")
+        raise SourceError(name, "the file holds no JSON objects", code=ErrorCode.SOURCE_EMPTY)
     keys = tuple(first.keys())
     headers = _clean_headers(keys)
 
@@ -426,7 +466,7 @@ def _records_table(records: Iterable[Mapping[str, object]]) -> Table:
     one_shot = iterator is records
     first = next(iterator, None)
     if first is None:
-        raise SourceError("<records>", "no records given")
+        raise SourceError("<records>", "no records given", code=ErrorCode.SOURCE_EMPTY)
     if not isinstance(first, Mapping):
         raise SourceError("<records>", f"expected dicts, got {type(first).__name__}")
     keys = tuple(first.keys())

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final
 
-from crmkit.errors import ConfigError, SourceError
+from crmkit.errors import ConfigError, ErrorCode, SourceError
 
 __all__ = ["TableWriter", "check_outputs", "check_target", "write_error"]
 
@@ -24,7 +24,7 @@ _WRITABLE: Final = (".csv", ".tsv", ".txt", *_XLSX)
 
 def write_error(path: str | Path, reason: str) -> SourceError:
     """A :class:`SourceError` for a file that cannot be written, saying so."""
-    error = SourceError(str(path), reason)
+    error = SourceError(str(path), reason, code=ErrorCode.SOURCE_WRITE)
     # the error's own message speaks of reading; this one is about writing
     error.args = (f"cannot write {path}: {reason}",)
     return error

@@ -7,7 +7,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from crmkit.errors import CrmkitError, FormulaError, PermissionDenied, ValidationError
+from crmkit.errors import CrmkitError, ErrorCode, FormulaError, PermissionDenied, ValidationError
 
 from ._decision import Decision, Explanation, Filter
 from ._index import Entry, Index, UserView, object_type_of, owner_of
@@ -196,8 +196,14 @@ class Policy:
     def _known(self, user: User | str) -> UserView:
         view = self._view(user)
         if view is None:  # callers checked first; a stranger never gets this far
-            raise PermissionDenied(f"user {_user_id(user)!r} is not in the policy")
+            raise PermissionDenied(
+                f"user {_user_id(user)!r} is not in the policy", code=ErrorCode.UNKNOWN_USER
+            )
         return view
+
+    def _in_policy(self, user: User | str) -> bool:
+        """Whether *user* is in the policy."""
+        return self.user(_user_id(user)) is not None
 
     def _stranger(self, user: object, action: str, object_type: str) -> Decision:
         if not isinstance(user, str | User):
@@ -243,7 +249,7 @@ class Policy:
             ValidationError: as :meth:`check` does.
         """
         decision = self.check(user, action, target, object_type=object_type)
-        return _granted(decision, user, decision.action)
+        return _granted(decision, user, decision.action, known=self._in_policy(user))
 
     def explain(
         self, user: User | str, target: object, *, object_type: str | None = None
@@ -319,6 +325,7 @@ class Policy:
                 f"{view.user.title} may not see {names} of this {decision.object_type}, "
                 f"and a {type(record).__name__} cannot be shown without them",
                 user=view.user.id,
+                code=ErrorCode.HIDDEN_FIELD,
                 action=Action.READ,
             ) from exc
 
@@ -381,7 +388,7 @@ class Policy:
             PermissionDenied: with the reason, naming the read-only or hidden fields.
         """
         decision = self.check_update(user, before, after, object_type=object_type)
-        return _granted(decision, user, Action.UPDATE)
+        return _granted(decision, user, Action.UPDATE, known=self._in_policy(user))
 
     def check_create(
         self, user: User | str, record: Any, *, object_type: str | None = None
@@ -443,8 +450,12 @@ def _user_id(user: User | str) -> str:
     return user if isinstance(user, str) else user.id
 
 
-def _granted(decision: Decision, user: User | str, action: str) -> Decision:
-    """Return *decision* if it allows; else raise PermissionDenied with its reason."""
+def _granted(decision: Decision, user: User | str, action: str, *, known: bool) -> Decision:
+    """Return *decision* if it allows; else raise PermissionDenied with its reason.
+
+    A refusal of a user the policy does not know has a code of its own.
+    """
     if not decision.allowed:
-        raise PermissionDenied(decision.reason, user=_user_id(user), action=action)
+        code = None if known else ErrorCode.UNKNOWN_USER
+        raise PermissionDenied(decision.reason, user=_user_id(user), action=action, code=code)
     return decision

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from crmkit.errors import PermissionDenied, ValidationError
+from crmkit.errors import ErrorCode, PermissionDenied, ValidationError
 from crmkit.expr import rename_field
 
 from ._model import Access, Action, User
@@ -92,6 +92,7 @@ class SecuredRepository(Generic[R]):
                 f"{self._user.title} may not record changes as {actor!r}: a secured store "
                 "writes every change as its own user",
                 user=self._user.id,
+                code=ErrorCode.OTHER_ACTOR,
                 action=action,
             )
         return self._user.id
@@ -126,6 +127,7 @@ class SecuredRepository(Generic[R]):
                 f"{self._user.title} may not filter {self._type} records by hidden field(s) "
                 + ", ".join(hidden),
                 user=self._user.id,
+                code=ErrorCode.HIDDEN_FIELD,
                 action=action,
             )
         narrowed = self._policy.filter(self._user, action, self._type).and_where(source)
@@ -212,6 +214,7 @@ class SecuredRepository(Generic[R]):
             raise PermissionDenied(
                 f"{self._user.title} may not sort {self._type} records by hidden field {field}",
                 user=self._user.id,
+                code=ErrorCode.HIDDEN_FIELD,
                 action=Action.READ,
             )
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from crmkit.errors import PermissionDenied
+from crmkit.errors import ErrorCode, PermissionDenied
 
 from ._model import Action, User
 from ._secured import SecuredRepository
@@ -46,6 +46,7 @@ class _ImportLog(SecuredRepository["CustomRecord"]):
             raise PermissionDenied(
                 f"only {_IMPORT_LOG} records are written to the import log",
                 user=self._user.id,
+                code=ErrorCode.NOT_SUPPORTED,
                 action=Action.IMPORT,
             )
         self._repository.add(record, actor=who)
@@ -73,7 +74,9 @@ class SecuredStore:
         if isinstance(user, str):
             known = policy.user(user)
             if known is None:
-                raise PermissionDenied(f"user {user!r} is not in the policy", user=user)
+                raise PermissionDenied(
+                    f"user {user!r} is not in the policy", user=user, code=ErrorCode.UNKNOWN_USER
+                )
             user = known
         self._store = store
         self._policy = policy
@@ -157,7 +160,9 @@ class SecuredStore:
 
     def _refuse(self, what: str) -> NoReturn:
         raise PermissionDenied(
-            f"{self._user.title} may not {what} through a secured store", user=self._user.id
+            f"{self._user.title} may not {what} through a secured store",
+            user=self._user.id,
+            code=ErrorCode.NOT_SUPPORTED,
         )
 
     def _may_import(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from crmkit.errors import ConfigError, FormulaError
+from crmkit.errors import ConfigError, ErrorCode, FormulaError
 from crmkit.expr import Expression, FieldType
 from crmkit.expr import compile as compile_expression
 from crmkit.expr._calls import Fn
@@ -243,7 +243,11 @@ def compile_stages(
         path = f"stages[{i}]"
         _check_stage(path, stage)
         if stage.id in stages:
-            raise ConfigError(f"{path}.id", f"stage id {stage.id!r} is used twice")
+            raise ConfigError(
+                f"{path}.id",
+                f"stage id {stage.id!r} is used twice",
+                code=ErrorCode.CONFIG_DUPLICATE,
+            )
         compiled = CompiledStage(stage, i, open_index)
         compiled.change_template["pipeline_id"] = config.id
         if stage.kind is StageKind.OPEN:

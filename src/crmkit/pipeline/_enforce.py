@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from crmkit.errors import TransitionDenied
+from crmkit.errors import ErrorCode, TransitionDenied
 
 from ._config import StageKind
 from ._deal import Deal, replace
@@ -13,9 +13,20 @@ from ._pipeline import Pipeline
 
 __all__ = ["enforce_move"]
 
+_HISTORY = ErrorCode.HISTORY
 
-def _deny(before: Deal | None, after: Deal, reasons: list[str], **details: object) -> None:
-    raise TransitionDenied(before.stage_id if before else "", after.stage_id, reasons, **details)
+
+def _deny(
+    before: Deal | None,
+    after: Deal,
+    reasons: list[str],
+    *,
+    code: str | None = None,
+    **details: object,
+) -> None:
+    raise TransitionDenied(
+        before.stage_id if before else "", after.stage_id, reasons, code=code, **details
+    )
 
 
 def enforce_move(
@@ -51,7 +62,8 @@ def enforce_move(
     pipeline = pipelines.get(after.pipeline_id)
     if pipeline is None:
         known = ", ".join(pipelines) or "none"
-        _deny(before, after, [f"no pipeline {after.pipeline_id!r} (known: {known})"])
+        reason = f"no pipeline {after.pipeline_id!r} (known: {known})"
+        _deny(before, after, [reason], code=ErrorCode.UNKNOWN_PIPELINE)
         return
     when = now if now is not None else after.history[-1].at
     if before is None:
@@ -64,7 +76,7 @@ def enforce_move(
     moved = before.stage_id != after.stage_id or before.pipeline_id != after.pipeline_id
     if not moved:
         if new != old:
-            _deny(before, after, ["the stage history is append-only"])
+            _deny(before, after, ["the stage history is append-only"], code=_HISTORY)
         stage = pipeline._compiled(after.stage_id)
         if stage is not None and stage.kind is StageKind.LOST and not after.lost_reason:
             _deny(before, after, ["lost_reason is required while the deal is lost"])
@@ -83,6 +95,7 @@ def enforce_move(
             before,
             after,
             ["a stage change must append one history entry for it (use Pipeline.move)"],
+            code=_HISTORY,
         )
     # The checks see the deal as it was just before the move, with this write's other
     # changes (a lost reason set together with the move counts).

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from crmkit._record import aware, utcnow
-from crmkit.errors import TransitionDenied, ValidationError
+from crmkit.errors import ErrorCode, TransitionDenied, ValidationError
 
 from ._checks import PipelineChecks
 from ._config import PipelineConfig, StageKind
@@ -162,7 +162,13 @@ class PipelineMoves(PipelineChecks):
         to_stage = stage_map.get(deal.stage_id)
         if to_stage is None:
             message = f"the stage map has no entry for stage {deal.stage_id!r}"
-            raise TransitionDenied(deal.stage_id, "", [message], target_pipeline=target._id)
+            raise TransitionDenied(
+                deal.stage_id,
+                "",
+                [message],
+                code=ErrorCode.UNMAPPED_STAGE,
+                target_pipeline=target._id,
+            )
         subject = target._subject(deal, to_stage, reason)
         found = target._problems(subject, to_stage, None, when)
         if found:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from crmkit.errors import ConfigError
+from crmkit.errors import ConfigError, ErrorCode
 
 from ._actions import Action
 from ._load import load_config, parse_text
@@ -34,7 +34,9 @@ class Pipelines(Mapping[str, Pipeline]):
                 raise ConfigError(f"pipelines[{i}]", f"expected a Pipeline, not {pipeline!r}")
             if pipeline.id in self._by_id:
                 raise ConfigError(
-                    f"pipelines[{i}].id", f"pipeline id {pipeline.id!r} is used twice"
+                    f"pipelines[{i}].id",
+                    f"pipeline id {pipeline.id!r} is used twice",
+                    code=ErrorCode.CONFIG_DUPLICATE,
                 )
             self._by_id[pipeline.id] = pipeline
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
-from crmkit.errors import ConfigError, TransitionDenied
+from crmkit.errors import ConfigError, ErrorCode, TransitionDenied
 from crmkit.pipeline import Deal, Pipeline, Pipelines, enforce_move
 from crmkit.pipeline._compile import DEAL_FIELDS
 
@@ -37,7 +37,9 @@ def _no_pipelines(before: Deal | None, after: Deal) -> None:
         f"no pipeline {after.pipeline_id!r}: the store knows no pipelines "
         "(give them to store.use_pipelines first)"
     )
-    raise TransitionDenied(before.stage_id if before else "", after.stage_id, [reason])
+    raise TransitionDenied(
+        before.stage_id if before else "", after.stage_id, [reason], code=ErrorCode.UNKNOWN_PIPELINE
+    )
 
 
 DEAL: RecordKind[Deal] = RecordKind(

@@ -12,7 +12,7 @@ from attrs import frozen
 
 from crmkit._record import utcnow
 from crmkit.contacts import Affiliation, Company, Contact
-from crmkit.errors import ConflictError, NotFound
+from crmkit.errors import ConflictError, ErrorCode, NotFound
 from crmkit.pipeline import Deal
 
 from ._deals import PipelinesIn, deal_kind
@@ -267,6 +267,7 @@ class _MemoryRepository(Generic[R]):
                     f"a {kind.name} with id {record_id!r} already exists",
                     record_id=record_id,
                     key="id",
+                    code=ErrorCode.DUPLICATE_KEY,
                 )
             if kind.validate is not None:
                 kind.validate(None, record)
@@ -286,6 +287,7 @@ class _MemoryRepository(Generic[R]):
                     f"{kind.name} {given.id!r} was changed meanwhile: stored version "
                     f"{old.version}, given {given.version}",
                     record_id=given.id,
+                    code=ErrorCode.STALE_VERSION,
                     key="version",
                 )
             new = attrs.evolve(
@@ -315,7 +317,9 @@ class _MemoryRepository(Generic[R]):
                 raise NotFound(self._kind.name, record_id)
             if not stored.deleted:
                 raise ConflictError(
-                    f"{self._kind.name} {record_id!r} is not deleted", record_id=record_id
+                    f"{self._kind.name} {record_id!r} is not deleted",
+                    record_id=record_id,
+                    code=ErrorCode.NOT_DELETED,
                 )
             new = attrs.evolve(
                 stored.record, version=stored.record.version + 1, updated_at=utcnow()

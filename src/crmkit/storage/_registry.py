@@ -6,7 +6,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from crmkit.errors import ConfigError, FormulaError, ValidationError
+from crmkit.errors import ConfigError, ErrorCode, FormulaError, ValidationError
 from crmkit.expr import Expression, FieldType
 from crmkit.expr import compile as compile_expression
 
@@ -127,5 +127,6 @@ class Registry:
             raise FormulaError(
                 f"a filter must be TRUE or FALSE, not {expression.result_type.value}",
                 source=expression.source,
+                code=ErrorCode.EXPR_TYPE_MISMATCH,
             )
         return expression.with_division_by_zero("blank")

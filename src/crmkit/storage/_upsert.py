@@ -14,7 +14,7 @@ from typing import Any
 
 from attrs import frozen
 
-from crmkit.errors import ConflictError
+from crmkit.errors import ConflictError, ErrorCode
 
 from ._kinds import RecordKind
 
@@ -100,6 +100,7 @@ def _check_versions(
         f"{versions[record.id]}, given {record.version}{more}; nothing was stored",
         record_id=record.id,
         key="version",
+        code=ErrorCode.STALE_VERSION,
     )
 
 
@@ -130,4 +131,5 @@ def _collision(
         "merge them or upsert them in separate calls; nothing was stored",
         record_id=target,
         key=key,
+        code=ErrorCode.BATCH_COLLISION,
     )

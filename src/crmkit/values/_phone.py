@@ -11,7 +11,7 @@ import phonenumbers
 from attrs import frozen
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
-from crmkit.errors import InvalidPhone
+from crmkit.errors import ErrorCode, InvalidPhone
 
 __all__ = ["PhoneKind", "PhoneNumber", "normalize_phone", "phone_from_excel_float"]
 
@@ -67,6 +67,8 @@ _EXCEL_FLOAT: Final = re.compile(r"\s*(\d(?:\.\d+)?[eE]\+\d{1,2}|\d+\.0+)\s*")
 _E164 = PhoneNumberFormat.E164
 _NATIONAL = PhoneNumberFormat.NATIONAL
 _INTERNATIONAL = PhoneNumberFormat.INTERNATIONAL
+_NEEDS_REGION: Final = ErrorCode.PHONE_NEEDS_REGION
+_UNKNOWN_COUNTRY: Final = ErrorCode.PHONE_UNKNOWN_COUNTRY
 _UNKNOWN = PhoneNumberType.UNKNOWN
 _REGIONS: Final = frozenset(phonenumbers.SUPPORTED_REGIONS)
 _NON_GEOGRAPHIC: Final = "001"
@@ -255,8 +257,8 @@ def _parse_error(raw: str, text: str, exc: NumberParseException) -> InvalidPhone
     error = exc.error_type
     if error == NumberParseException.INVALID_COUNTRY_CODE:
         if text.lstrip()[:1] in ("+", "0"):
-            return InvalidPhone(raw, "unknown country calling code")
-        return InvalidPhone(raw, "national number with no region given")
+            return InvalidPhone(raw, "unknown country calling code", code=_UNKNOWN_COUNTRY)
+        return InvalidPhone(raw, "national number with no region given", code=_NEEDS_REGION)
     if error == NumberParseException.TOO_LONG:
         return InvalidPhone(raw, "too long")
     if error in (NumberParseException.TOO_SHORT_NSN, NumberParseException.TOO_SHORT_AFTER_IDD):
@@ -275,7 +277,7 @@ def _invalid(raw: str, number: phonenumbers.PhoneNumber, region_code: str | None
     if possible == phonenumbers.ValidationResult.TOO_LONG:
         return InvalidPhone(raw, "too long")
     if possible == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
-        return InvalidPhone(raw, "unknown country calling code")
+        return InvalidPhone(raw, "unknown country calling code", code=_UNKNOWN_COUNTRY)
     country_code = number.country_code or 0
     own = phonenumbers.region_code_for_country_code(country_code)
     if region_code and phonenumbers.country_code_for_region(region_code) == country_code:

@@ -12,7 +12,7 @@ from crmkit._converter import from_dict, to_dict
 from crmkit.contacts import Company, Contact
 from crmkit.dedupe._arguments import check_store
 from crmkit.dedupe._merge import MergeResult, MergeStrategy, check_strategy, merge
-from crmkit.errors import ConflictError, NotFound, ValidationError
+from crmkit.errors import ConflictError, ErrorCode, NotFound, ValidationError
 from crmkit.storage import CustomRecord, Repository, Store
 
 __all__ = ["MERGE_LOG", "merge_in_store", "undo_merge"]
@@ -261,7 +261,11 @@ def undo_merge(
         # the log's storage type name is internal: callers know it as a merge
         raise NotFound("merge", merge_id)
     if log.custom.get("undone"):
-        raise ConflictError(f"merge {merge_id!r} was already undone", record_id=merge_id)
+        raise ConflictError(
+            f"merge {merge_id!r} was already undone",
+            record_id=merge_id,
+            code=ErrorCode.ALREADY_UNDONE,
+        )
     kind = str(log.custom["kind"])
     payload = json.loads(str(log.custom["payload"]))
     repository = _repository(store, kind)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import sqlalchemy.exc as sa_exc
 
-from crmkit.errors import ConflictError, StorageError
+from crmkit.errors import ConflictError, ErrorCode, StorageError
 
 __all__ = ["conflict", "translated"]
 
@@ -35,7 +35,7 @@ def conflict(exc: sa_exc.IntegrityError, kind: str, record_id: object = None) ->
         message = f"a {kind} with id {record_id!r} already exists"
     else:
         message = f"a {kind} with the same {key} already exists"
-    return ConflictError(message, record_id=record_id, key=key)
+    return ConflictError(message, record_id=record_id, key=key, code=ErrorCode.DUPLICATE_KEY)
 
 
 def _reason(exc: sa_exc.DBAPIError) -> str:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
 
 from crmkit._record import utcnow
-from crmkit.errors import ConflictError, NotFound
+from crmkit.errors import ConflictError, ErrorCode, NotFound
 from crmkit.storage._history import diff
 from crmkit.storage._ids import record_ids as record_ids_of
 from crmkit.storage._kinds import RecordKind
@@ -311,6 +311,7 @@ class SqlRepository(Generic[R]):
                 f"{self._kind.name} {old.id!r} was changed meanwhile (version {old.version})",
                 record_id=old.id,
                 key="version",
+                code=ErrorCode.STALE_VERSION,
             )
         old_keys = self._key_rows(old)
         new_keys = self._key_rows(new)
@@ -337,6 +338,7 @@ class SqlRepository(Generic[R]):
                     f"{kind.name} {given.id!r} was changed meanwhile: stored version "
                     f"{stored.version}, given {given.version}",
                     record_id=given.id,
+                    code=ErrorCode.STALE_VERSION,
                     key="version",
                 )
             old: Any = self._load(stored.doc)
@@ -371,7 +373,9 @@ class SqlRepository(Generic[R]):
                 raise NotFound(self._kind.name, record_id)
             if stored.deleted_at is None:
                 raise ConflictError(
-                    f"{self._kind.name} {record_id!r} is not deleted", record_id=record_id
+                    f"{self._kind.name} {record_id!r} is not deleted",
+                    record_id=record_id,
+                    code=ErrorCode.NOT_DELETED,
                 )
             old: Any = self._load(stored.doc)
             new = attrs.evolve(old, version=old.version + 1, updated_at=utcnow())

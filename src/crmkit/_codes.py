@@ -1,0 +1,106 @@
+"""Every stable code crmkit gives an error or a problem, in one place.
+
+:mod:`crmkit.errors` re-exports :class:`ErrorCode`; ``docs/errors.md`` lists each code with
+its class and meaning, and a test keeps that table and this enum equal.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum, unique
+
+__all__ = ["ErrorCode"]
+
+
+@unique
+class ErrorCode(StrEnum):
+    """The stable codes of crmkit's errors and import problems.
+
+    A member is a ``str``: ``error.code == "expr.syntax"`` and
+    ``error.code == ErrorCode.EXPR_SYNTAX`` both hold. A code never changes its meaning; a
+    new cause gets a new code.
+    """
+
+    # the defaults of the classes, for a cause with no code of its own
+    CRMKIT = "crmkit.error"
+    VALIDATION = "validation.invalid"
+    INVALID_RECORD = "validation.invalid_record"
+    INVALID_PHONE = "contacts.invalid_phone"
+    INVALID_EMAIL = "contacts.invalid_email"
+    INVALID_NAME = "contacts.invalid_name"
+    INVALID_MONEY = "values.invalid_money"
+    CONFIG = "config.invalid"
+    EXPR = "expr.error"
+    NOT_FOUND = "storage.not_found"
+    CONFLICT = "storage.conflict"
+    PERMISSION = "permissions.denied"
+    TRANSITION = "pipeline.transition_denied"
+    SOURCE = "importers.source"
+    STORAGE = "storage.unavailable"
+
+    # ValidationError and its subclasses
+    INVALID_DATE = "values.invalid_date"
+    PHONE_NEEDS_REGION = "contacts.phone_needs_region"
+    PHONE_UNKNOWN_COUNTRY = "contacts.phone_unknown_country"
+    NO_IDENTITY = "contacts.no_identity"
+
+    # ConfigError
+    CONFIG_MISSING = "config.missing"
+    CONFIG_UNKNOWN_KEY = "config.unknown_key"
+    CONFIG_DUPLICATE = "config.duplicate"
+
+    # FormulaError: reading the text
+    EXPR_NOT_TEXT = "expr.not_text"
+    EXPR_SYNTAX = "expr.syntax"
+    EXPR_TOO_LARGE = "expr.too_large"
+    # FormulaError: checking against the fields
+    EXPR_UNKNOWN_FIELD = "expr.unknown_field"
+    EXPR_UNKNOWN_FUNCTION = "expr.unknown_function"
+    EXPR_ARITY = "expr.arity"
+    EXPR_TYPE_MISMATCH = "expr.type_mismatch"
+    EXPR_BAD_PATTERN = "expr.bad_pattern"
+    EXPR_ALWAYS_BLANK = "expr.always_blank"
+    EXPR_BAD_PATH = "expr.bad_path"
+    # FormulaError: compiling to SQL
+    EXPR_NO_SQL = "expr.no_sql"
+    EXPR_NO_COLUMN = "expr.no_column"
+    # FormulaError: evaluating
+    EXPR_DIVISION_BY_ZERO = "expr.division_by_zero"
+    EXPR_FIELD_VALUE = "expr.field_value"
+    EXPR_BAD_RECORD = "expr.bad_record"
+    EXPR_BAD_VALUE = "expr.bad_value"
+    EXPR_OUT_OF_RANGE = "expr.out_of_range"
+    EXPR_FUNCTION_FAILED = "expr.function_failed"
+    EXPR_TOO_DEEP = "expr.too_deep"
+    EXPR_NO_LOOKUP = "expr.no_lookup"
+    EXPR_DEPENDENCY = "expr.dependency"
+
+    # NotFound has one cause; ConflictError
+    STALE_VERSION = "storage.stale_version"
+    DUPLICATE_KEY = "storage.duplicate_key"
+    BATCH_COLLISION = "storage.batch_collision"
+    NOT_DELETED = "storage.not_deleted"
+    ALREADY_UNDONE = "storage.already_undone"
+
+    # PermissionDenied
+    UNKNOWN_USER = "permissions.unknown_user"
+    HIDDEN_FIELD = "permissions.hidden_field"
+    OTHER_ACTOR = "permissions.other_actor"
+    NOT_SUPPORTED = "permissions.not_supported"
+
+    # TransitionDenied
+    UNKNOWN_PIPELINE = "pipeline.unknown_pipeline"
+    UNMAPPED_STAGE = "pipeline.unmapped_stage"
+    HISTORY = "pipeline.history"
+
+    # SourceError
+    SOURCE_MISSING = "importers.missing"
+    SOURCE_FORMAT = "importers.unknown_format"
+    SOURCE_ENCODING = "importers.encoding"
+    SOURCE_EMPTY = "importers.empty"
+    SOURCE_UNREADABLE = "importers.unreadable"
+    SOURCE_NO_SHEET = "importers.no_sheet"
+    SOURCE_WRITE = "importers.write"
+
+    # import problems that are not errors of their own
+    MALFORMED_ROW = "importers.malformed_row"
+    AMBIGUOUS_PHONE = "importers.ambiguous_phone"
