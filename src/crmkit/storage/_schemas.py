@@ -31,13 +31,15 @@ def kind_schema(
         ConfigError: if *defined* is a schema of another object type, or one of its fields
             takes the name of a built-in field.
     """
-    fields = builtin.with_fields(declared)
     if defined is None:
-        return Schema(name, (), builtin=fields)
+        return Schema(name, (), builtin=builtin.with_fields(declared))
     if defined.object_type != name:
         raise ConfigError(
             "schema.object_type", f"a {defined.object_type!r} schema cannot describe {name!r}"
         )
+    # a field the schema defines is the schema's, even if it was declared by type before
+    names = {f.name for f in defined.fields}
+    loose = {n: t for n, t in declared.items() if n not in names}
     return Schema(
         name,
         defined.fields,
@@ -46,17 +48,8 @@ def kind_schema(
         related=defined.related,
         max_depth=defined.max_depth,
         functions=defined.functions,
-        builtin=_without(fields, defined),
+        builtin=builtin.with_fields(loose),
     )
-
-
-def _without(fields: BuiltinFields, defined: Schema) -> BuiltinFields:
-    # a field the schema defines is the schema's, even if it was declared by type before
-    names = {f.name for f in defined.fields}
-    if not names & fields.keys():
-        return fields
-    kept = {n: t for n, t in fields.items() if n not in names}
-    return BuiltinFields(fields.object_type, kept, fields.getters)
 
 
 def filter_types(schema: Schema) -> dict[str, str]:
