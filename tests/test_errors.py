@@ -15,6 +15,7 @@ from crmkit.errors import (
     ConflictError,
     CrmkitError,
     ErrorCode,
+    FieldIssue,
     FormulaError,
     InvalidEmail,
     InvalidMoney,
@@ -92,6 +93,9 @@ _EXAMPLES: dict[str, Callable[[], CrmkitError]] = {
     "InvalidMoney": lambda: InvalidMoney("1 EUR + 1 USD", "different currencies"),
     "InvalidName": lambda: InvalidName("", "empty", field="name"),
     "InvalidRecord": lambda: InvalidRecord([InvalidName("", "empty")], record="contact c1"),
+    "FieldIssue": lambda: FieldIssue(
+        120, "at most 100", issue="fields.rule", field="score", rule="cap", record_id="c1", index=2
+    ),
     "ConfigError": lambda: ConfigError(
         "stages[1].id", "used twice", code=ErrorCode.CONFIG_DUPLICATE
     ),

@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     CRMKIT = "crmkit.error"
     VALIDATION = "validation.invalid"
     INVALID_RECORD = "validation.invalid_record"
+    FIELD_ISSUE = "fields.issue"
     INVALID_PHONE = "contacts.invalid_phone"
     INVALID_EMAIL = "contacts.invalid_email"
     INVALID_NAME = "contacts.invalid_name"

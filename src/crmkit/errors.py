@@ -8,6 +8,7 @@ The tree::
     │   ├── InvalidEmail
     │   ├── InvalidMoney
     │   ├── InvalidName
+    │   ├── FieldIssue                         a record breaking its kind's schema (required...)
     │   └── InvalidRecord                      several problems of one record, collected
     ├── ConfigError (also ValueError)          a bad configuration value, with its path
     ├── FormulaError (also ValueError)         an expression that does not compile or evaluate
@@ -43,6 +44,7 @@ __all__ = [
     "ConflictError",
     "CrmkitError",
     "ErrorCode",
+    "FieldIssue",
     "FormulaError",
     "InvalidEmail",
     "InvalidMoney",
@@ -179,6 +181,43 @@ class InvalidName(ValidationError):
 
     code = ErrorCode.INVALID_NAME
     kind = "name"
+
+
+class FieldIssue(ValidationError):
+    """A stored record that breaks its kind's schema, as one :class:`crmkit.fields.Issue`.
+
+    Attributes:
+        issue: the schema's code for the problem (``fields.required``, ``fields.rule``,
+            ``fields.type``, ``fields.evaluation``...), as ``Issue.code``.
+        rule: the validation rule's name, for ``fields.rule``.
+        record_id: the record's id.
+        index: the record's position in a bulk write, when it came from one.
+    """
+
+    code = ErrorCode.FIELD_ISSUE
+    kind = "record"
+
+    def __init__(
+        self,
+        value: object,
+        reason: str,
+        *,
+        issue: str,
+        field: str | None = None,
+        rule: str | None = None,
+        record_id: str | None = None,
+        index: int | None = None,
+    ) -> None:
+        self.issue = issue
+        self.rule = rule
+        self.record_id = record_id
+        self.index = index
+        super().__init__(value, reason, field=field)
+
+    def _message(self) -> str:
+        where = f"{self.field!r}" if self.field else "the record"
+        at = "" if self.index is None else f" (record {self.index} of the batch)"
+        return f"{self.value} {where}: {self.reason} [{self.issue}]{at}"
 
 
 class InvalidRecord(ValidationError):

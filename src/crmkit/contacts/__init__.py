@@ -5,10 +5,15 @@ duplicates is :mod:`crmkit.dedupe`.
 """
 
 from ._company_key import company_match_key
+from ._fields import AFFILIATION_FIELDS, COMPANY_FIELDS, CONTACT_FIELDS, RECORD_FIELDS
 from ._model import Affiliation, Company, Contact, EmailEntry, PhoneEntry, amend
 from ._names import PersonName, name_match_key, parse_name
 
 __all__ = [
+    "AFFILIATION_FIELDS",
+    "COMPANY_FIELDS",
+    "CONTACT_FIELDS",
+    "RECORD_FIELDS",
     "Affiliation",
     "Company",
     "Contact",

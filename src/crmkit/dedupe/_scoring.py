@@ -8,7 +8,7 @@ from typing import Any
 from crmkit.errors import ConfigError
 
 from ._compare import Similarity, comparer
-from ._condition import compile_condition
+from ._condition import compile_condition, condition_fields
 from ._features import Table
 from ._match_field import Blank, MatchField
 from ._rules import MatchRules
@@ -43,7 +43,8 @@ def condition_column(
 ) -> list[bool]:
     """Evaluate *rule*'s condition on every record of *table*."""
     compiled = compile_condition(rule, kind, custom)
-    return [bool(compiled.evaluate(r)) for r in table.records]
+    view = condition_fields(kind, custom).view
+    return [bool(compiled.evaluate(view(r))) for r in table.records]
 
 
 class RulePlan:

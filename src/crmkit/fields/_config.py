@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 from cattrs.errors import ClassValidationError
@@ -34,9 +34,7 @@ from ._options import (
     ReferenceOptions,
     TextOptions,
 )
-
-if TYPE_CHECKING:
-    from ._schema import Schema
+from ._shape import SchemaParts
 
 __all__ = ["schema_parts", "schema_to_dict", "value_from_json", "value_to_json"]
 
@@ -242,7 +240,7 @@ def _field_out(f: FieldDef) -> dict[str, Any]:
     return out
 
 
-def schema_to_dict(schema: Schema) -> dict[str, Any]:
+def schema_to_dict(schema: SchemaParts) -> dict[str, Any]:
     """Return *schema* as plain data (see :meth:`Schema.to_dict`)."""
     out: dict[str, Any] = {
         "object_type": schema.object_type,

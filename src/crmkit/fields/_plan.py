@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crmkit.errors import ConfigError, ErrorCode, FormulaError
 from crmkit.expr import Expression, FieldType, Function, Reference, compile, references
 
 from ._definitions import FieldDef, FieldKind
 from ._options import FormulaOptions, PicklistOptions, ReferenceOptions
-from ._references import STANDARD_FIELDS, expr_type, reference_type
-
-if TYPE_CHECKING:
-    from ._schema import Schema
+from ._references import expr_type, reference_type
+from ._shape import SchemaParts
 
 __all__ = ["Plan", "build_plan"]
 
@@ -82,7 +80,7 @@ def _uses(used: frozenset[str], name: str) -> bool:
 
 
 class _Builder:
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: SchemaParts) -> None:
         self.schema = schema
         self.plan = Plan()
         self.plan.max_depth = schema.max_depth
@@ -122,7 +120,7 @@ class _Builder:
 
     def fields(self) -> None:
         schema, plan = self.schema, self.plan
-        standard = STANDARD_FIELDS.get(schema.object_type, {})
+        standard = schema.builtin
         plan.types.update(standard)
         for i, f in enumerate(schema.fields):
             if f.name in plan.by_name:
@@ -133,7 +131,7 @@ class _Builder:
                 )
             if f.name in standard:
                 raise ConfigError(
-                    f"fields[{i}].name", f"{f.name!r} is a standard {schema.object_type} field"
+                    f"fields[{i}].name", f"{f.name!r} is a built-in {schema.object_type} field"
                 )
             plan.by_name[f.name] = f
             plain = expr_type(f)
@@ -277,7 +275,7 @@ class _Builder:
 
     def references(self) -> None:
         seen: set[int] = set()
-        todo = [self.schema]
+        todo: list[SchemaParts] = [self.schema]
         while todo:
             schema = todo.pop()
             if id(schema) in seen:
@@ -311,7 +309,7 @@ def _order(deps: Mapping[str, list[str]], path: Any) -> list[str]:
     return list(done)
 
 
-def build_plan(schema: Schema) -> Plan:
+def build_plan(schema: SchemaParts) -> Plan:
     """Check every name, formula, condition and rule of *schema* and compile them.
 
     Raises:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -12,12 +12,9 @@ from crmkit.expr import FieldType, Reference
 
 from ._definitions import FieldDef, FieldKind
 from ._options import ReferenceOptions
-
-if TYPE_CHECKING:
-    from ._schema import Schema
+from ._shape import SchemaParts
 
 __all__ = [
-    "STANDARD_FIELDS",
     "Lookup",
     "ResolvedRecord",
     "expr_type",
@@ -30,37 +27,6 @@ Lookup: TypeAlias = Callable[[str, str], object]
 or None when there is none; a store provides one."""
 
 ExprType: TypeAlias = FieldType | Reference
-
-# The declared fields of crmkit's own records that formulas may read next to custom ones.
-_TEXT, _DATE, _DATETIME = FieldType.TEXT, FieldType.DATE, FieldType.DATETIME
-STANDARD_FIELDS: dict[str, dict[str, FieldType]] = {
-    "contact": {
-        "id": _TEXT,
-        "prefix": _TEXT,
-        "first_name": _TEXT,
-        "middle_name": _TEXT,
-        "last_name": _TEXT,
-        "suffix": _TEXT,
-        "job_title": _TEXT,
-        "birth_date": _DATE,
-        "owner_id": _TEXT,
-        "lead_source": _TEXT,
-        "lifecycle_stage": _TEXT,
-        "created_at": _DATETIME,
-        "updated_at": _DATETIME,
-    },
-    "company": {
-        "id": _TEXT,
-        "name": _TEXT,
-        "legal_name": _TEXT,
-        "domain": _TEXT,
-        "industry": _TEXT,
-        "parent_id": _TEXT,
-        "owner_id": _TEXT,
-        "created_at": _DATETIME,
-        "updated_at": _DATETIME,
-    },
-}
 
 _PLAIN: dict[FieldKind, FieldType] = {
     FieldKind.TEXT: FieldType.TEXT,
@@ -84,15 +50,15 @@ def expr_type(field: FieldDef) -> FieldType | None:
     return _PLAIN.get(field.type)
 
 
-def reference_type(target: str, related: Mapping[str, Schema], depth: int) -> Reference:
+def reference_type(target: str, related: Mapping[str, SchemaParts], depth: int) -> Reference:
     """Return the fields of *target* as formulas see them, following references *depth* hops.
 
-    A target without a schema in *related* offers its standard fields only (none for a
-    user-defined type).
+    A target without a schema in *related* offers no fields.
     """
-    fields: dict[str, ExprType] = dict(STANDARD_FIELDS.get(target, {}))
+    fields: dict[str, ExprType] = {}
     schema = related.get(target)
     if schema is not None:
+        fields.update(schema.builtin)
         types = schema.field_types()
         for f in schema.fields:
             if f.type is FieldKind.REFERENCE:

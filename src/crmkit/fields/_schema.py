@@ -17,6 +17,7 @@ from crmkit.errors import (
 )
 from crmkit.expr import FieldType, Function, Reference
 
+from ._builtin import BuiltinFields
 from ._checks import check_value, is_blank
 from ._coercion import coercer, parse_locale
 from ._compute import Computed, compute
@@ -77,6 +78,16 @@ def _related(value: object) -> dict[str, Schema]:
     return dict(value)
 
 
+def _builtin(value: object) -> Mapping[str, FieldType]:
+    if value is None:
+        return {}
+    if isinstance(value, BuiltinFields):
+        return value
+    if not isinstance(value, Mapping):
+        raise ConfigError("builtin", f"expected a mapping of field names to types: {value!r}")
+    return BuiltinFields("record", value)
+
+
 def _depth(_: object, __: object, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise ConfigError("max_depth", f"expected an integer from 0 to 10, not {value!r}")
@@ -93,8 +104,7 @@ class Schema:
 
     Args and attributes:
         object_type: the records the schema describes (``deal``, ``contact``, ``company`` or
-            a user-defined type). Formulas of a ``contact`` or ``company`` schema may also
-            read the record's standard fields (``first_name``, ``industry``...).
+            a user-defined type).
         fields: the field definitions, in order.
         sections: the form's sections, in order; fields no section lists come last.
         rules: the validation rules.
@@ -103,6 +113,11 @@ class Schema:
         max_depth: how many references a formula may follow (``company.parent.industry``
             is two).
         functions: host functions formulas may call.
+        builtin: the record's built-in fields, which formulas, conditions and rules may
+            read next to the custom ones (``crmkit.contacts.CONTACT_FIELDS`` gives a
+            contact's ``first_name``, ``email``...); no custom field may take their names.
+            A :class:`BuiltinFields` or a mapping of names to types (not part of
+            :meth:`to_dict`).
 
     Raises:
         ConfigError: naming the path of the first problem (``fields[3].options.expression``).
@@ -118,6 +133,9 @@ class Schema:
     max_depth: int = field(default=2, validator=_depth, eq=False, kw_only=True)
     functions: tuple[Function, ...] = field(
         default=(), converter=_functions, eq=False, hash=False, repr=False, kw_only=True
+    )
+    builtin: Mapping[str, FieldType] = field(
+        factory=dict, converter=_builtin, eq=False, hash=False, repr=False, kw_only=True
     )
     _plan: Plan = field(init=False, eq=False, hash=False, repr=False)
 
@@ -146,14 +164,21 @@ class Schema:
         related: Mapping[str, Schema] | None = None,
         max_depth: int = 2,
         functions: Sequence[Function] = (),
+        builtin: Mapping[str, FieldType | str] | None = None,
     ) -> Schema:
         """Build a schema from plain data such as :meth:`to_dict` writes (or JSON, YAML).
+
+        *related*, *max_depth*, *functions* and *builtin* are those of the constructor.
 
         Raises:
             ConfigError: naming the path of the bad value (``fields[3].options.choices``).
         """
         return cls(
-            **schema_parts(config), related=related, max_depth=max_depth, functions=functions
+            **schema_parts(config),
+            related=related,
+            max_depth=max_depth,
+            functions=functions,
+            builtin=builtin,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -179,8 +204,8 @@ class Schema:
         """Return each name formulas may use with its expression type.
 
         Formula fields have their result type, reference fields a
-        :class:`~crmkit.expr.Reference` to the related type's fields, and a contact or
-        company schema lists the record's standard fields too.
+        :class:`~crmkit.expr.Reference` to the related type's fields, and the record's
+        built-in fields (:attr:`builtin`) come first.
         """
         return dict(self._plan.types)
 

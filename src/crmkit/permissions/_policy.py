@@ -8,6 +8,7 @@ from typing import Any
 from attrs import field, frozen
 
 from crmkit.errors import CrmkitError, ErrorCode, FormulaError, PermissionDenied, ValidationError
+from crmkit.fields import Schema
 
 from ._decision import Decision, Explanation, Filter
 from ._index import Entry, Index, UserView, object_type_of, owner_of
@@ -25,14 +26,19 @@ def _tuple(values: Any) -> tuple[Any, ...]:
     return tuple(values)
 
 
-def _schemas(values: Mapping[str, Mapping[str, Any]] | None) -> dict[str, dict[str, Any]]:
+def _schemas(
+    values: Mapping[str, Mapping[str, Any] | Schema] | None,
+) -> dict[str, dict[str, Any]]:
     if values is None:
         return {}
     if not isinstance(values, Mapping):
         raise ValidationError(
             values, "expected a mapping of object types to fields", field="schemas"
         )
-    return {str(k): dict(v) for k, v in values.items()}
+    # a fields.Schema (such as store.schema(kind)) gives the fields its formulas may read
+    return {
+        str(k): v.field_types() if isinstance(v, Schema) else dict(v) for k, v in values.items()
+    }
 
 
 def _action(action: object) -> str:
@@ -69,7 +75,9 @@ class Policy:
         roles: the roles, each with its parent, grants and field rules.
         users: the users, each with roles, a team and a manager.
         schemas: per object type, the fields (and types) grant conditions may use, as
-            :func:`crmkit.expr.compile` takes them.
+            :func:`crmkit.expr.compile` takes them, or the type's
+            :class:`~crmkit.fields.Schema` (``store.schema("deal")``: the fields store
+            filters accept).
 
     Raises:
         ConfigError: naming the path of the bad value (``roles[2].grants[0].condition``) for

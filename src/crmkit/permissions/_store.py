@@ -13,6 +13,7 @@ from ._secured import SecuredRepository
 
 if TYPE_CHECKING:
     from crmkit.contacts import Affiliation, Company, Contact
+    from crmkit.fields import Schema
     from crmkit.pipeline import Deal, Pipeline
     from crmkit.storage import CustomRecord, HistoryEntry, Store
 
@@ -169,7 +170,7 @@ class SecuredStore:
         return bool(self._policy.check(self._user, Action.IMPORT, "contact"))
 
     def register_object_type(
-        self, object_type: str, fields: Mapping[str, str]
+        self, object_type: str, fields: Schema | Mapping[str, str]
     ) -> SecuredRepository[CustomRecord]:
         """Refuse: schema changes are made on the store itself, by whoever administers it.
 
@@ -188,7 +189,15 @@ class SecuredStore:
         self._store.register_object_type(object_type, fields)
         return self.objects(object_type)
 
-    def define_fields(self, kind: str, fields: Mapping[str, str]) -> NoReturn:
+    def schema(self, kind: str) -> Schema:
+        """Return the store's one schema of *kind* (see :meth:`Store.schema`).
+
+        Raises:
+            ValidationError: if no such kind is known.
+        """
+        return self._store.schema(kind)
+
+    def define_fields(self, kind: str, fields: Schema | Mapping[str, str]) -> NoReturn:
         """Refuse: schema changes are made on the store itself.
 
         Raises:

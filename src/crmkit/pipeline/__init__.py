@@ -14,6 +14,7 @@ from ._config import (
     Transitions,
 )
 from ._deal import Deal, DealContact, StageChange
+from ._deal_fields import DEAL_FIELDS
 from ._enforce import enforce_move
 from ._events import MoveCheck, MoveProblem, ProblemKind, StageChanged
 from ._fields import deal_field_types
@@ -22,6 +23,7 @@ from ._pipelines import Pipelines
 from ._timers import DueAction, RottingDeal
 
 __all__ = [
+    "DEAL_FIELDS",
     "Action",
     "ActionFailure",
     "Deal",

@@ -13,27 +13,10 @@ from crmkit.expr._expression import plain_evaluator
 
 from ._actions import Action
 from ._config import ForecastCategory, PipelineConfig, Stage, StageKind, TimeRule
+from ._deal_fields import DEAL_FIELDS
 
-__all__ = ["DEAL_FIELDS", "CompiledGuard", "CompiledStage", "compile_stages"]
+__all__ = ["CompiledGuard", "CompiledStage", "compile_stages"]
 
-
-DEAL_FIELDS: dict[str, str] = {
-    "id": "text",
-    "title": "text",
-    "pipeline_id": "text",
-    "stage_id": "picklist",
-    "stage_kind": "picklist",
-    "amount": "money",
-    "close_date": "date",
-    "company_id": "text",
-    "owner_id": "text",
-    "lead_source": "picklist",
-    "lost_reason": "picklist",
-    "created_at": "datetime",
-    "updated_at": "datetime",
-    "version": "number",
-}
-"""The deal fields guards and required-field lists may name, with their formula types."""
 
 _DEFAULT_CATEGORY = {
     StageKind.OPEN: ForecastCategory.PIPELINE,
@@ -117,7 +100,7 @@ def _identifier(path: str, value: object) -> str:
 
 
 def _check_fields(fields: Mapping[str, str]) -> dict[str, str]:
-    out = dict(DEAL_FIELDS)
+    out = {name: type_.value for name, type_ in DEAL_FIELDS.items()}
     for name, type_name in fields.items():
         path = f"fields.{name}"
         if not name.isidentifier():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crmkit.errors import ValidationError
 
-from ._compile import DEAL_FIELDS
+from ._deal_fields import DEAL_FIELDS
 from ._pipeline import Pipeline
 
 __all__ = ["deal_field_types"]
@@ -24,7 +24,7 @@ def deal_field_types(pipeline: Pipeline | None = None) -> dict[str, str]:
         ValidationError: if *pipeline* is not a :class:`Pipeline`.
     """
     if pipeline is None:
-        return dict(DEAL_FIELDS)
+        return {name: type_.value for name, type_ in DEAL_FIELDS.items()}
     if not isinstance(pipeline, Pipeline):
         raise ValidationError(type(pipeline).__name__, "expected a Pipeline", field="pipeline")
     return dict(pipeline._fields)

@@ -14,10 +14,9 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 
 from crmkit.errors import ConfigError, ErrorCode, TransitionDenied
-from crmkit.pipeline import Deal, Pipeline, Pipelines, enforce_move
-from crmkit.pipeline._compile import DEAL_FIELDS
+from crmkit.pipeline import DEAL_FIELDS, Deal, Pipeline, Pipelines, enforce_move
 
-from ._kinds import COMMON_FIELDS, RecordKind, check_fields
+from ._kinds import RecordKind, check_fields
 
 __all__ = ["DEAL", "PipelinesIn", "deal_kind"]
 
@@ -46,7 +45,7 @@ DEAL: RecordKind[Deal] = RecordKind(
     name="deal",
     record_type=Deal,
     table="crm_deals",
-    fields={**COMMON_FIELDS, **DEAL_FIELDS},
+    fields=DEAL_FIELDS,
     columns=(
         "pipeline_id",
         "stage_id",

@@ -17,12 +17,21 @@ from attrs import field, frozen
 from crmkit._converter import from_stored, to_dict
 from crmkit._ids import new_id
 from crmkit._record import aware, custom_values, utcnow
-from crmkit.contacts import Affiliation, Company, Contact
+from crmkit.contacts import (
+    AFFILIATION_FIELDS,
+    COMPANY_FIELDS,
+    CONTACT_FIELDS,
+    RECORD_FIELDS,
+    Affiliation,
+    Company,
+    Contact,
+)
 from crmkit.errors import ConfigError, ValidationError
+from crmkit.expr import FieldType
+from crmkit.fields import BuiltinFields
 
 __all__ = [
     "AFFILIATION",
-    "COMMON_FIELDS",
     "COMPANY",
     "CONTACT",
     "FIELD_TYPES",
@@ -100,9 +109,11 @@ class RecordKind(Generic[R]):
         name: the kind's name (``"contact"``), used in errors, history and the keys index.
         record_type: the attrs class of the records.
         table: the SQL table holding the records.
-        fields: each filterable built-in field with its type name; custom fields come on top.
-        getters: how to read a filter field that is not an attribute of the record
-            (``email`` is the primary e-mail's address).
+        fields: each built-in field with its type name (the record layer's
+            :class:`~crmkit.fields.BuiltinFields`, such as ``CONTACT_FIELDS``); custom
+            fields come on top.
+        getters: how to read a built-in field that is not an attribute of the record
+            (``email`` is the primary e-mail's address); by default those of *fields*.
         columns: the fields a SQL backend copies into indexed columns (a subset of
             *fields*).
         sortable: the fields ``order_by`` accepts besides ``id``; None for all *columns*.
@@ -118,13 +129,24 @@ class RecordKind(Generic[R]):
     record_type: type[R]
     table: str
     fields: Mapping[str, str]
-    getters: Mapping[str, Getter] = field(factory=dict)
+    getters: Mapping[str, Getter] = field()
     columns: tuple[str, ...] = ()
     key_types: tuple[str, ...] = ()
     sortable: tuple[str, ...] | None = None
     keys: KeyFunction = field(default=lambda record: ())
     object_type: str | None = None
     validate: Validator | None = None
+
+    @getters.default
+    def _fields_getters(self) -> Mapping[str, Getter]:
+        return dict(getattr(self.fields, "getters", {}))
+
+    @property
+    def builtin(self) -> BuiltinFields:
+        """The kind's built-in fields with their types and getters."""
+        if isinstance(self.fields, BuiltinFields) and self.fields.getters == self.getters:
+            return self.fields
+        return BuiltinFields(self.name, self.fields, self.getters)
 
     @property
     def sort_fields(self) -> tuple[str, ...]:
@@ -268,42 +290,11 @@ def _affiliation_keys(record: Affiliation) -> list[tuple[str, str]]:
     return [("contact", record.contact_id), ("company", record.company_id)]
 
 
-def _primary_email(record: Contact | Company) -> str | None:
-    return next((e.address.value for e in record.emails if e.primary), None)
-
-
-def _primary_phone(record: Contact | Company) -> str | None:
-    return next((p.number.e164 for p in record.phones if p.primary), None)
-
-
-COMMON_FIELDS = {
-    "id": "text",
-    "created_at": "datetime",
-    "updated_at": "datetime",
-    "version": "number",
-}
-
 CONTACT: RecordKind[Contact] = RecordKind(
     name="contact",
     record_type=Contact,
     table="crm_contacts",
-    fields={
-        **COMMON_FIELDS,
-        "prefix": "text",
-        "first_name": "text",
-        "middle_name": "text",
-        "last_name": "text",
-        "suffix": "text",
-        "email": "text",
-        "phone": "text",
-        "job_title": "text",
-        "birth_date": "date",
-        "owner_id": "text",
-        "lead_source": "picklist",
-        "lifecycle_stage": "picklist",
-        "tags": "multipicklist",
-    },
-    getters={"email": _primary_email, "phone": _primary_phone},
+    fields=CONTACT_FIELDS,
     columns=(
         "first_name",
         "last_name",
@@ -322,19 +313,7 @@ COMPANY: RecordKind[Company] = RecordKind(
     name="company",
     record_type=Company,
     table="crm_companies",
-    fields={
-        **COMMON_FIELDS,
-        "name": "text",
-        "legal_name": "text",
-        "domain": "text",
-        "industry": "picklist",
-        "email": "text",
-        "phone": "text",
-        "parent_id": "text",
-        "owner_id": "text",
-        "tags": "multipicklist",
-    },
-    getters={"email": _primary_email, "phone": _primary_phone},
+    fields=COMPANY_FIELDS,
     columns=("name", "domain", "email", "phone", "owner_id", "created_at", "updated_at"),
     key_types=("email", "phone", "company", "domain"),
     keys=_company_keys,
@@ -344,13 +323,7 @@ AFFILIATION: RecordKind[Affiliation] = RecordKind(
     name="affiliation",
     record_type=Affiliation,
     table="crm_affiliations",
-    fields={
-        **COMMON_FIELDS,
-        "contact_id": "text",
-        "company_id": "text",
-        "role": "text",
-        "primary": "bool",
-    },
+    fields=AFFILIATION_FIELDS,
     columns=("contact_id", "company_id", "created_at", "updated_at"),
     key_types=("contact", "company"),
     keys=_affiliation_keys,
@@ -373,7 +346,7 @@ def object_kind(object_type: object) -> RecordKind[CustomRecord]:
         name=object_type,
         record_type=CustomRecord,
         table=OBJECTS_TABLE,
-        fields={**COMMON_FIELDS, "owner_id": "text"},
+        fields=BuiltinFields(object_type, {**RECORD_FIELDS, "owner_id": FieldType.TEXT}),
         columns=("owner_id", "created_at", "updated_at"),
         object_type=object_type,
     )

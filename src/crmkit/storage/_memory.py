@@ -12,7 +12,8 @@ from attrs import frozen
 
 from crmkit._record import utcnow
 from crmkit.contacts import Affiliation, Company, Contact
-from crmkit.errors import ConflictError, ErrorCode, NotFound
+from crmkit.errors import ConflictError, ErrorCode, FieldIssue, NotFound
+from crmkit.fields import Schema
 from crmkit.pipeline import Deal
 
 from ._deals import PipelinesIn, deal_kind
@@ -21,7 +22,8 @@ from ._ids import record_ids as record_ids_of
 from ._kinds import CustomRecord, FilterView, RecordKind
 from ._paging import check_limit, check_page_size, decode_cursor, encode_cursor, parse_order
 from ._protocol import Action, HistoryEntry, Page, UpsertResult, Where
-from ._registry import Registry
+from ._registry import FieldsIn, Registry
+from ._schemas import raise_issues
 from ._upsert import plan
 
 __all__ = ["MemoryStore"]
@@ -104,11 +106,13 @@ class MemoryStore:
         return found
 
     def register_object_type(
-        self, object_type: str, fields: Mapping[str, str]
+        self, object_type: str, fields: FieldsIn
     ) -> _MemoryRepository[CustomRecord]:
-        """Declare a custom object type with its field types and return its repository.
+        """Declare a custom object type with its fields and return its repository.
 
-        Registering again adds fields. Raises ConfigError for a bad name or type.
+        *fields* is a :class:`~crmkit.fields.Schema` or field types by name, as for
+        :meth:`define_fields`. Registering again adds fields. Raises ConfigError for a bad
+        name, type or schema.
         """
         self._registry.register_object_type(object_type, fields)
         return self.repository(object_type)
@@ -122,13 +126,24 @@ class MemoryStore:
         self._registry.object_type(object_type)
         return self.repository(object_type)
 
-    def define_fields(self, kind: str, fields: Mapping[str, str]) -> None:
-        """Declare the types of custom fields of *kind*, so filters can use them.
+    def define_fields(self, kind: str, fields: FieldsIn) -> None:
+        """Declare the custom fields of *kind*: a whole schema, or field types by name.
+
+        See :meth:`Store.define_fields`.
 
         Raises:
-            ConfigError: for an unknown kind or type name.
+            ConfigError: for an unknown kind, a bad type name, or a schema that does not
+                fit the kind.
         """
         self._registry.define_fields(kind, fields)
+
+    def schema(self, kind: str) -> Schema:
+        """Return the one schema of *kind*: its built-in fields and its custom fields.
+
+        Raises:
+            ValidationError: if no such kind is known.
+        """
+        return self._registry.schema(self._registry.kind(kind))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -269,8 +284,7 @@ class _MemoryRepository(Generic[R]):
                     key="id",
                     code=ErrorCode.DUPLICATE_KEY,
                 )
-            if kind.validate is not None:
-                kind.validate(None, record)
+            record = self._store._registry.written(kind, None, record)
             self._store._put(kind, _Stored(record))
             self._store._record_history(kind, record, "add", actor)
         return record
@@ -293,8 +307,7 @@ class _MemoryRepository(Generic[R]):
             new = attrs.evolve(
                 given, version=old.version + 1, created_at=old.created_at, updated_at=utcnow()
             )
-            if kind.validate is not None:
-                kind.validate(old, new)
+            new = self._store._registry.written(kind, old, new)
             self._store._put(kind, _Stored(new))
             changes = diff(kind.to_doc(old), kind.to_doc(new))
             self._store._record_history(kind, new, "update", actor, changes)
@@ -421,8 +434,9 @@ class _MemoryRepository(Generic[R]):
                 return found
 
             created = updated = 0
-            validate = kind.validate
-            for write in plan(kind, incoming, key, existing_ids, existing_keys):
+            written = store._registry.written
+            problems: list[FieldIssue] = []
+            for index, write in enumerate(plan(kind, incoming, key, existing_ids, existing_keys)):
                 record: Any = write.record
                 if write.existed:
                     old = table[write.target].record
@@ -433,18 +447,17 @@ class _MemoryRepository(Generic[R]):
                         created_at=old.created_at,
                         updated_at=utcnow(),
                     )
-                    if validate is not None:
-                        validate(old, new)
+                    new = written(kind, old, new, problems, index)
                     store._put(kind, _Stored(new))
                     changes = diff(kind.to_doc(old), kind.to_doc(new))
                     store._record_history(kind, new, "update", actor, changes)
                     updated += 1
                 else:
-                    if validate is not None:
-                        validate(None, record)
+                    record = written(kind, None, record, problems, index)
                     store._put(kind, _Stored(record))
                     store._record_history(kind, record, "add", actor)
                     created += 1
+            raise_issues(kind.name, problems)
         return UpsertResult(created, updated)
 
     def find_by_keys(self, key_type: str, keys: Iterable[str]) -> dict[str, list[R]]:

@@ -12,6 +12,7 @@ from attrs import field, frozen
 if TYPE_CHECKING:
     from crmkit.contacts import Affiliation, Company, Contact
     from crmkit.expr import Expression
+    from crmkit.fields import Schema
     from crmkit.pipeline import Deal
 
     from ._deals import PipelinesIn
@@ -307,7 +308,7 @@ class Store(Protocol):
         ...
 
     def register_object_type(
-        self, object_type: str, fields: Mapping[str, str]
+        self, object_type: str, fields: Schema | Mapping[str, str]
     ) -> Repository[CustomRecord]:
         """Declare a custom object type with its field types and return its repository."""
         ...
@@ -316,11 +317,32 @@ class Store(Protocol):
         """Return the repository of a registered custom object type."""
         ...
 
-    def define_fields(self, kind: str, fields: Mapping[str, str]) -> None:
-        """Declare the types of custom fields of *kind*, so filters can use them.
+    def define_fields(self, kind: str, fields: Schema | Mapping[str, str]) -> None:
+        """Declare the custom fields of *kind*, so filters, conditions and formulas can use them.
 
-        From then on every write of *kind* checks those custom values against their types;
-        custom fields not declared stay free-form.
+        *fields* is either a whole :class:`~crmkit.fields.Schema` of the kind (replacing
+        the one given before) or custom field types by name (``{"score": "number"}``,
+        adding to those declared before). From then on every write of *kind* checks the
+        declared values against their types; with a schema, every add, update and bulk
+        upsert also computes its formula fields into ``custom`` (so filters read them)
+        and enforces its required fields, conditions and validation rules, raising
+        :class:`~crmkit.errors.FieldIssue` (or ``InvalidRecord`` with every problem of the
+        record or the batch). Custom fields not declared stay free-form.
+
+        Raises:
+            ConfigError: for an unknown kind, a bad type name, or a schema of another
+                object type or one using a built-in field's name.
+        """
+        ...
+
+    def schema(self, kind: str) -> Schema:
+        """Return the one schema of *kind*: its built-in fields and its custom fields.
+
+        Filters, match-rule conditions, permission conditions and formulas compile
+        against its :meth:`~crmkit.fields.Schema.field_types`.
+
+        Raises:
+            ValidationError: if no such kind is known.
         """
         ...
 

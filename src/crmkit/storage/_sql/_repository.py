@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 import attrs
 import sqlalchemy as sa
@@ -18,16 +19,12 @@ from crmkit.storage._kinds import RecordKind
 from crmkit.storage._paging import all_pages, check_limit, decode_cursor, encode_cursor, parse_order
 from crmkit.storage._protocol import Action, Page, UpsertResult, Where
 
+from ._access import StoreAccess
 from ._columns import filter_columns, sort_column
 from ._errors import conflict
 from ._lists import ValueList
 from ._tables import HISTORY, KEYS, keys_of, record_table
 from ._upserting import CHUNK, BulkUpsert, chunks
-
-if TYPE_CHECKING:
-    from datetime import datetime
-
-    from ._store import SqlStore
 
 __all__ = ["SqlRepository"]
 
@@ -35,9 +32,9 @@ R = TypeVar("R")
 
 
 class SqlRepository(Generic[R]):
-    """The records of one kind in a :class:`SqlStore`."""
+    """The records of one kind in a :class:`~crmkit.storage.SqlStore`."""
 
-    def __init__(self, store: SqlStore, kind: RecordKind[R]) -> None:
+    def __init__(self, store: StoreAccess, kind: RecordKind[R]) -> None:
         self._store = store
         self._kind = kind
         self._table = record_table(kind)
@@ -268,8 +265,7 @@ class SqlRepository(Generic[R]):
         given: Any = self._store._registry.check_record(kind, record)
         try:
             with self._store.writing() as connection:
-                if kind.validate is not None:
-                    kind.validate(None, given)
+                given = self._store._registry.written(kind, None, given)
                 connection.execute(self._table.insert(), [self._row(given)])
                 keys = self._key_rows(given)
                 if keys:
@@ -279,7 +275,8 @@ class SqlRepository(Generic[R]):
                 )
         except sa_exc.IntegrityError as exc:
             raise conflict(exc, self._kind.name, given.id) from exc
-        return record
+        stored: R = given
+        return stored
 
     def _stored(self, connection: sa.Connection, record_id: str) -> Any:
         table = self._table
@@ -345,8 +342,7 @@ class SqlRepository(Generic[R]):
             new = attrs.evolve(
                 given, version=stored.version + 1, created_at=old.created_at, updated_at=utcnow()
             )
-            if kind.validate is not None:
-                kind.validate(old, new)
+            new = self._store._registry.written(kind, old, new)
             changes = diff(stored.doc, kind.to_doc(new))
             self._replace(
                 connection, old, new, deleted_at=None, action="update", actor=actor, changes=changes

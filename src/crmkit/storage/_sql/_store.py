@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC
 from typing import Any
@@ -13,11 +13,12 @@ from sqlalchemy import event
 
 from crmkit.contacts import Affiliation, Company, Contact
 from crmkit.errors import ConfigError
+from crmkit.fields import Schema
 from crmkit.pipeline import Deal
 from crmkit.storage._deals import PipelinesIn, deal_kind
 from crmkit.storage._kinds import CustomRecord
 from crmkit.storage._protocol import HistoryEntry
-from crmkit.storage._registry import Registry
+from crmkit.storage._registry import FieldsIn, Registry
 
 from ._errors import translated
 from ._repository import SqlRepository
@@ -150,11 +151,13 @@ class SqlStore:
         return found
 
     def register_object_type(
-        self, object_type: str, fields: Mapping[str, str]
+        self, object_type: str, fields: FieldsIn
     ) -> SqlRepository[CustomRecord]:
-        """Declare a custom object type with its field types and return its repository.
+        """Declare a custom object type with its fields and return its repository.
 
-        Registering again adds fields. Raises ConfigError for a bad name or type.
+        *fields* is a :class:`~crmkit.fields.Schema` or field types by name, as for
+        :meth:`define_fields`. Registering again adds fields. Raises ConfigError for a bad
+        name, type or schema.
         """
         self._registry.register_object_type(object_type, fields)
         self._forget_columns(object_type)
@@ -169,14 +172,25 @@ class SqlStore:
         self._registry.object_type(object_type)
         return self.repository(object_type)
 
-    def define_fields(self, kind: str, fields: Mapping[str, str]) -> None:
-        """Declare the types of custom fields of *kind*, so filters can use them.
+    def define_fields(self, kind: str, fields: FieldsIn) -> None:
+        """Declare the custom fields of *kind*: a whole schema, or field types by name.
+
+        See :meth:`Store.define_fields`.
 
         Raises:
-            ConfigError: for an unknown kind or type name.
+            ConfigError: for an unknown kind, a bad type name, or a schema that does not
+                fit the kind.
         """
         self._registry.define_fields(kind, fields)
         self._forget_columns(kind)
+
+    def schema(self, kind: str) -> Schema:
+        """Return the one schema of *kind*: its built-in fields and its custom fields.
+
+        Raises:
+            ValidationError: if no such kind is known.
+        """
+        return self._registry.schema(self._registry.kind(kind))
 
     def _forget_columns(self, kind: str) -> None:
         repository = self._repositories.get(kind)

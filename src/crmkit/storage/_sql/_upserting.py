@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
 import attrs
 import sqlalchemy as sa
@@ -18,18 +19,16 @@ import sqlalchemy.exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crmkit._record import utcnow
+from crmkit.errors import FieldIssue
 from crmkit.storage._history import diff
 from crmkit.storage._protocol import UpsertResult
+from crmkit.storage._schemas import raise_issues
 from crmkit.storage._upsert import Planned, plan
 
+from ._access import UpsertTarget
 from ._bulk import CopyWriter, SqliteWriter, copy_supported
 from ._errors import conflict
 from ._tables import HISTORY, KEYS, keys_of
-
-if TYPE_CHECKING:
-    from datetime import datetime
-
-    from ._repository import SqlRepository
 
 __all__ = ["CHUNK", "BulkUpsert", "chunks"]
 
@@ -51,9 +50,9 @@ def _lock_id(text: str) -> int:
 
 
 class BulkUpsert:
-    """The bulk upsert of one :class:`SqlRepository`, with its statements and writers."""
+    """The bulk upsert of one SQL repository, with its statements and writers."""
 
-    def __init__(self, repository: SqlRepository[Any]) -> None:
+    def __init__(self, repository: UpsertTarget) -> None:
         self._repository = repository
         self._statement: Any = None
         self._versions: sa.Select[*tuple[Any, ...]] | None = None
@@ -98,8 +97,12 @@ class BulkUpsert:
 
             writes = plan(kind, incoming, key, existing_ids, existing_keys)
             now = utcnow()
-            for batch in chunks(writes, WRITE_CHUNK):
-                self._write_batch(connection, batch, actor, now)
+            problems: list[FieldIssue] = []
+            for start in range(0, len(writes), WRITE_CHUNK):
+                batch = writes[start : start + WRITE_CHUNK]
+                self._write_batch(connection, batch, actor, now, (start, problems))
+            # every batch was checked, so the error lists the problems of all of them
+            raise_issues(kind.name, problems)
         updated = sum(w.existed for w in writes)
         return UpsertResult(len(writes) - updated, updated)
 
@@ -135,13 +138,24 @@ class BulkUpsert:
         return insert(KEYS).on_conflict_do_nothing()
 
     def _write_batch(
-        self, connection: sa.Connection, batch: Sequence[Planned], actor: str | None, now: datetime
+        self,
+        connection: sa.Connection,
+        batch: Sequence[Planned],
+        actor: str | None,
+        now: datetime,
+        found: tuple[int, list[FieldIssue]],
     ) -> None:
-        """Write one batch of a bulk upsert: records, match keys and history."""
+        """Write one batch of a bulk upsert: records, match keys and history.
+
+        *found* is the batch's position in the upsert and the list the schema's problems
+        go to.
+        """
         repository = self._repository
         table = repository._table
-        name = repository._kind.name
-        validate = repository._kind.validate
+        kind = repository._kind
+        name = kind.name
+        written = repository._store._registry.written
+        start, problems = found
         lists = repository._lists
         old_docs: dict[str, Any] = {}
         targets = [w.target for w in batch if w.existed]
@@ -152,7 +166,7 @@ class BulkUpsert:
         rows = []
         keys = []
         history = []
-        for write in batch:
+        for offset, write in enumerate(batch):
             record: Any = write.record
             if write.existed:
                 old_doc = old_docs[write.target]
@@ -164,14 +178,12 @@ class BulkUpsert:
                     created_at=old.created_at,
                     updated_at=now,
                 )
-                if validate is not None:
-                    validate(old, record)
+                record = written(kind, old, record, problems, start + offset)
                 row = repository._row(record)
                 changes = diff(old_doc, row["doc"])
                 history.append(repository._history_row(record, "update", actor, now, changes))
             else:
-                if validate is not None:
-                    validate(None, record)
+                record = written(kind, None, record, problems, start + offset)
                 row = repository._row(record)
                 history.append(repository._history_row(record, "add", actor, now))
             rows.append(row)
