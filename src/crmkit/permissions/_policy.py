@@ -10,7 +10,8 @@ from attrs import field, frozen
 from crmkit.errors import CrmkitError, FormulaError, PermissionDenied, ValidationError
 
 from ._decision import Decision, Explanation, Filter
-from ._index import Entry, Index, UserView, object_type_of, owner_of
+from ._entry import Entry
+from ._index import Index, UserView, object_type_of, owner_of
 from ._model import Access, Action, Role, User
 from ._records import changed_fields, hide, set_fields
 from ._text import action_phrase, plural, requirement
