@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from crmkit.errors import ConfigError, ValidationError
+from crmkit.errors import ConfigError, TransitionDenied, ValidationError
 
 from ._actions import Action, ActionFailure, run_actions
 from ._compile import compile_stages
@@ -162,3 +163,50 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
             ValidationError: if *deal* is not a Deal or *event* is not a StageChanged.
         """
         return run_actions(deal, event, self._actions)
+
+    # -- moving between pipelines ----------------------------------------------------------
+    def transfer(
+        self,
+        deal: Deal,
+        target: Pipeline,
+        stage_map: Mapping[str, str],
+        *,
+        actor: str | None,
+        at: datetime | None = None,
+        reason: str | None = None,
+    ) -> tuple[Deal, StageChanged]:
+        """Move *deal* from this pipeline into *target*, mapping its stage explicitly.
+
+        The target stage is ``stage_map[deal.stage_id]``; its entry checks in *target* must
+        pass (transition rules do not apply across pipelines).
+
+        Raises:
+            TransitionDenied: if the map has no entry for the deal's stage, or the target
+                stage's checks fail.
+            ValidationError: as for :meth:`move`, or if *target* is this pipeline.
+        """
+        self._own(deal)
+        if target._id == self._id:
+            raise ValidationError(target, "expected another Pipeline", field="target")
+        when = self._when(deal, at)
+        to_stage = stage_map.get(deal.stage_id)
+        if to_stage is None:
+            message = f"the stage map has no entry for stage {deal.stage_id!r}"
+            raise TransitionDenied(deal.stage_id, "", [message], target_pipeline=target._id)
+        subject = target._subject(deal, to_stage, reason)
+        found = target._problems(subject, to_stage, None, when)
+        if found:
+            reasons = [p.message for p in found]
+            raise TransitionDenied(deal.stage_id, to_stage, reasons, problems=tuple(found))
+        source = self._stages.get(deal.stage_id)
+        exits = source.on_exit if source is not None else ()
+        return target._apply(
+            subject,
+            to_stage,
+            actor=actor,
+            when=when,
+            reason=reason,
+            pipeline_id=target._id,
+            from_pipeline_id=self._id,
+            exits=exits,
+        )
