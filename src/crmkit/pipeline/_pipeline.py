@@ -11,7 +11,7 @@ from typing import Any
 
 from crmkit.errors import ConfigError, TransitionDenied, ValidationError
 
-from ._actions import Action, ActionFailure, run_actions
+from ._actions import ActionFailure, StageAction, run_actions
 from ._compile import compile_stages
 from ._config import PipelineConfig, Stage
 from ._deal import Deal
@@ -22,7 +22,7 @@ from ._timers import PipelineTimeRules
 
 __all__ = ["Pipeline"]
 
-_NO_ACTIONS: Mapping[str, Action] = {}
+_NO_ACTIONS: Mapping[str, StageAction] = {}
 
 
 class Pipeline(PipelineMoves, PipelineTimeRules):
@@ -44,10 +44,10 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
 
     __slots__ = ("_actions", "_by_id", "_config", "_fields", "_hash", "_id", "_stages")
 
-    def __init__(self, config: PipelineConfig, *, actions: Mapping[str, Action] | None = None):
+    def __init__(self, config: PipelineConfig, *, actions: Mapping[str, StageAction] | None = None):
         if not isinstance(config, PipelineConfig):
             raise ConfigError("", f"expected a PipelineConfig, not {type(config).__name__}")
-        self._actions: Mapping[str, Action] = dict(actions) if actions else _NO_ACTIONS
+        self._actions: Mapping[str, StageAction] = dict(actions) if actions else _NO_ACTIONS
         self._config = config
         self._stages, self._fields = compile_stages(config, self._actions)
         self._id = config.id
@@ -57,7 +57,7 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
 
     # -- building ------------------------------------------------------------------------
     @classmethod
-    def from_dict(cls, data: Any, *, actions: Mapping[str, Action] | None = None) -> Pipeline:
+    def from_dict(cls, data: Any, *, actions: Mapping[str, StageAction] | None = None) -> Pipeline:
         """Build a pipeline from plain data (as :meth:`to_dict` makes, or written by hand).
 
         Raises:
@@ -66,7 +66,7 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
         return cls(load_config(data), actions=actions)
 
     @classmethod
-    def from_json(cls, text: str, *, actions: Mapping[str, Action] | None = None) -> Pipeline:
+    def from_json(cls, text: str, *, actions: Mapping[str, StageAction] | None = None) -> Pipeline:
         """Build a pipeline from JSON text.
 
         Raises:
@@ -75,7 +75,7 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
         return cls(load_config(text, fmt="json"), actions=actions)
 
     @classmethod
-    def from_yaml(cls, text: str, *, actions: Mapping[str, Action] | None = None) -> Pipeline:
+    def from_yaml(cls, text: str, *, actions: Mapping[str, StageAction] | None = None) -> Pipeline:
         """Build a pipeline from YAML text.
 
         Raises:
@@ -119,7 +119,7 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
         return self._config.stages
 
     @property
-    def actions(self) -> Mapping[str, Action]:
+    def actions(self) -> Mapping[str, StageAction]:
         """The actions the pipeline was built with, by name."""
         return self._actions
 
