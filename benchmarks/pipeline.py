@@ -5,12 +5,13 @@ move in the same run. Figures are the best of several repeats of CPU time (the p
 own time, so other jobs on a shared machine disturb them less than wall-clock time); the
 analytics figure is wall-clock time.
 
-Run: ``.venv/bin/python benchmarks/pipeline.py [--quick] [--seed N]``
+Run: ``.venv/bin/python benchmarks/pipeline.py [--quick] [--json] [--seed N]``
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -149,19 +150,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
     parser.add_argument("--seed", type=int, default=8, help="random seed for the data")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON line")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     moves = 20_000 if args.quick else 200_000
     deals = 20_000 if args.quick else 1_000_000
 
     check_us, move_us, transitions_us = bench_moves(moves, rng)
-    print(f"guarded moves: {moves:,} deals (seed {args.seed})")
-    print(f"  check_move            {check_us:6.2f} µs/deal")
-    print(f"  move (checks + move)  {move_us:6.2f} µs/deal   goal <= {MOVE_GOAL_US} µs")
-    print(f"  transitions library   {transitions_us:6.2f} µs/move")
     speedup = transitions_us / move_us
-    print(f"  speed-up              {speedup:6.1f} x        goal >= {SPEEDUP_GOAL} x")
-
     pipeline = Pipeline.from_dict(CONFIG)
     start = time.perf_counter()
     data = list(make_deals(deals, pipeline, rng))
@@ -171,6 +167,27 @@ def main() -> None:
     report = funnel(data, pipeline)
     took, took_cpu = time.perf_counter() - start, time.process_time() - cpu
     assert report.deals == deals
+    if args.json:
+        figures = {
+            "seed": args.seed,
+            "moves": moves,
+            "check_move_us": round(check_us, 3),
+            "move_us": round(move_us, 3),
+            "transitions_us": round(transitions_us, 3),
+            "speedup": round(speedup, 2),
+            "deals": deals,
+            "stage_changes": changes,
+            "generate_s": round(made, 3),
+            "funnel_s": round(took, 3),
+            "funnel_cpu_s": round(took_cpu, 3),
+        }
+        print(json.dumps(figures))
+        return
+    print(f"guarded moves: {moves:,} deals (seed {args.seed})")
+    print(f"  check_move            {check_us:6.2f} µs/deal")
+    print(f"  move (checks + move)  {move_us:6.2f} µs/deal   goal <= {MOVE_GOAL_US} µs")
+    print(f"  transitions library   {transitions_us:6.2f} µs/move")
+    print(f"  speed-up              {speedup:6.1f} x        goal >= {SPEEDUP_GOAL} x")
     print(f"analytics: {deals:,} deals, {changes:,} stage changes ({changes / deals:.1f} per deal)")
     print(f"  generated in {made:.1f} s (not counted)")
     goal = ANALYTICS_GOAL_S * deals / 1_000_000

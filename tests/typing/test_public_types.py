@@ -5,14 +5,61 @@ At run time each ``assert_type`` is a no-op, so this file also runs as an ordina
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import assert_type
 
 from crmkit import Company, Contact, Money, amend, from_dict, to_dict
 from crmkit.contacts import PersonName, company_match_key, parse_name
 from crmkit.expr import Expression, compile, references
+from crmkit.fields import Checked, Computed, FieldDef, Issue, Layout, MoneyOptions, Schema
+from crmkit.importers import (
+    CleanReport,
+    ColumnMapping,
+    ImportPlan,
+    ImportReport,
+    RowResult,
+    SourceRow,
+    Table,
+    clean_file,
+    import_file,
+    map_columns,
+    normalize_row,
+    open_source,
+    preview,
+    row_to_contact,
+)
+from crmkit.permissions import (
+    Access,
+    Change,
+    Decision,
+    Explanation,
+    Filter,
+    Grant,
+    Policy,
+    Role,
+    User,
+)
+from crmkit.pipeline import (
+    ActionFailure,
+    Deal,
+    DueAction,
+    MoveCheck,
+    Pipeline,
+    Pipelines,
+    RottingDeal,
+    Stage,
+    StageAction,
+    StageChange,
+    StageChanged,
+)
+from crmkit.pipeline.analytics import FunnelReport, funnel
 from crmkit.storage import MemoryStore
 from crmkit.values import EmailAddress, PhoneNumber, normalize_email, normalize_phone
+
+EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
+T0 = datetime(2024, 3, 1, tzinfo=UTC)
 
 
 def test_public_types() -> None:
@@ -43,3 +90,93 @@ def test_public_types() -> None:
     assert_type(stored, Contact)
     assert_type(store.contacts.get(stored.id), Contact)
     assert stored.id == contact.id
+
+
+def _noted(deal: Deal, event: StageChanged) -> None:
+    """A stage action that does nothing."""
+
+
+def test_pipeline_types() -> None:
+    """Pipelines, moves, checks, actions, time rules and the funnel keep their types."""
+    actions: dict[str, StageAction] = {"note": _noted}
+    config = {
+        "id": "sales",
+        "stages": [
+            {"id": "new", "on_exit": ["note"], "rot_after": 3},
+            {"id": "won", "kind": "won"},
+        ],
+    }
+    sales = Pipeline.from_dict(config, actions=actions)
+    assert_type(sales, Pipeline)
+    assert_type(Pipelines.from_dict({"pipelines": [config]}, actions=actions), Pipelines)
+    assert_type(sales.actions["note"], StageAction)
+    assert_type(sales.stage("new"), Stage)
+    assert_type(sales.probability("new"), Decimal)
+    deal = sales.new_deal(title="Acme", at=T0)
+    assert_type(deal, Deal)
+    assert_type(sales.check_move(deal, "won"), MoveCheck)
+    assert_type(sales.available_moves(deal), tuple[MoveCheck, ...])
+    assert_type(sales.rotting([deal], T0), list[RottingDeal])
+    assert_type(sales.due([deal], T0), list[DueAction])
+    result = sales.move(deal, "won", actor="ana", at=T0)
+    assert_type(result, tuple[Deal, StageChanged])
+    moved, event = result
+    assert_type(moved.history[-1], StageChange)
+    assert_type(sales.run_actions(moved, event), tuple[ActionFailure, ...])
+    assert_type(funnel([moved], sales), FunnelReport)
+    assert ("won", ("note",)) == (moved.stage_id, event.actions)
+
+
+def test_fields_types() -> None:
+    """A schema's coercion, computation, validation and layout keep their types."""
+    schema = Schema(
+        "deal", [FieldDef(name="amount", type="money", options=MoneyOptions(currency="EUR"))]
+    )
+    assert_type(Schema.from_dict(schema.to_dict()), Schema)
+    assert_type(schema.field("amount"), FieldDef)
+    assert_type(schema.coerce({"amount": "12.50"}), dict[str, object])
+    record = {"amount": Money.of(12, "EUR")}
+    assert_type(schema.compute(record), Computed)
+    assert_type(schema.validate(record), list[Issue])
+    assert_type(schema.check(record), Checked)
+    assert_type(schema.validate_batch([record]), list[list[Issue]])
+    assert_type(schema.layout(record), Layout)
+    assert_type(schema.dependents("amount"), tuple[str, ...])
+    assert [] == schema.validate(record)
+
+
+def test_permissions_types() -> None:
+    """A policy's decisions, explanations, filters, field access and diffs keep their types."""
+    policy = Policy(
+        roles=[Role(name="rep", grants=[Grant(object_type="deal", actions=["read"])])],
+        users=[User(id="ana", roles=["rep"])],
+    )
+    assert_type(Policy.from_dict(policy.to_dict()), Policy)
+    assert_type(policy.user("ana"), User | None)
+    deal = {"id": "d1", "owner_id": "ana"}
+    decision = policy.check("ana", "read", deal, object_type="deal")
+    assert_type(decision, Decision)
+    assert_type(policy.require("ana", "read", deal, object_type="deal"), Decision)
+    assert_type(policy.explain("ana", deal, object_type="deal"), Explanation)
+    assert_type(policy.filter("ana", "read", "deal"), Filter)
+    assert_type(policy.field_access("ana", "deal"), dict[str, Access])
+    assert_type(policy.diff(policy), tuple[Change, ...])
+    assert decision.allowed
+
+
+def test_importers_types(tmp_path: Path) -> None:
+    """Reading, mapping, normalizing, cleaning, previewing and importing keep their types."""
+    path = EXAMPLES / "contacts.csv"
+    table = open_source(path)
+    assert_type(table, Table)
+    mapping = map_columns(table.headers)
+    assert_type(mapping, ColumnMapping)
+    row = next(table.rows())
+    assert_type(row, SourceRow)
+    assert_type(normalize_row(row, mapping), RowResult)
+    assert_type(row_to_contact({"first_name": "Ann"}), Contact)
+    assert_type(preview(path, rows=1), ImportPlan)
+    report = clean_file(path, out=tmp_path / "clean.csv")
+    assert_type(report, CleanReport)
+    assert_type(import_file(path, MemoryStore(), dry_run=True), ImportReport)
+    assert (tmp_path / "clean.csv").exists()

@@ -1,16 +1,18 @@
-"""What changed between two versions of a policy, one change per role, user, grant or rule."""
+"""What changed between two versions of a policy, one change per role, user, grant or rule.
+
+The comparison works on the plain data of the two versions (:meth:`Policy.to_dict`), which
+is also what each change carries as its before and after values.
+"""
 
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from attrs import frozen
 
-if TYPE_CHECKING:
-    from ._policy import Policy
-
-__all__ = ["Change", "ChangeKind", "diff_policies"]
+__all__ = ["Change", "ChangeKind", "diff_policy_data"]
 
 
 class ChangeKind(enum.StrEnum):
@@ -83,9 +85,11 @@ def _records(
     return changes
 
 
-def diff_policies(before: Policy, after: Policy) -> tuple[Change, ...]:
-    """Return the changes that turn *before* into *after*, roles first, then users, schemas."""
-    old, new = before.to_dict(), after.to_dict()
+def diff_policy_data(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[Change, ...]:
+    """Return the changes that turn policy data *old* into *new*: roles, users, then schemas.
+
+    Both are policies as plain data, as :meth:`Policy.to_dict` gives them (with a version).
+    """
     changes: list[Change] = []
     if old["version"] != new["version"]:
         changes.append(Change(ChangeKind.CHANGED, "version", old["version"], new["version"]))

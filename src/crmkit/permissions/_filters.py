@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from crmkit.errors import ConfigError
 from crmkit.expr import MAX_SOURCE
 
 from ._decision import Filter
+from ._entry import Entry
 from ._model import OWNER_FIELD, User
 from ._text import action_phrase, owner_clause, plural
-
-if TYPE_CHECKING:
-    from ._index import Entry
 
 __all__ = ["entry_filter"]
 

@@ -16,11 +16,12 @@ from crmkit.errors import ConfigError, FormulaError
 from crmkit.expr import Expression, compile
 
 from ._decision import Decision, Filter
+from ._entry import Entry, Rule
 from ._filters import entry_filter
 from ._model import ACCESS_RANK, OWNER_FIELD, Access, Grant, Role, Scope, User
 from ._text import action_phrase, plural, requirement
 
-__all__ = ["Access", "Index", "Rule", "UserView", "object_type_of", "owner_of"]
+__all__ = ["Index", "UserView", "object_type_of", "owner_of"]
 
 _SCOPE_ORDER = {Scope.ALL: 0, Scope.SUBORDINATES: 1, Scope.TEAM: 2, Scope.OWN: 3}
 _TYPE_NAMES: dict[type, str] = {}
@@ -56,40 +57,6 @@ def owner_of(record: object) -> object:
     if isinstance(record, Mapping):
         return record.get(OWNER_FIELD)
     return getattr(record, OWNER_FIELD, None)
-
-
-class Rule:
-    """One grant as it applies to one user: the owners it reaches and its condition."""
-
-    __slots__ = ("condition", "decision", "grant", "owners", "role")
-
-    def __init__(
-        self,
-        role: Role,
-        grant: Grant,
-        owners: frozenset[str] | None,
-        condition: Expression | None,
-        decision: Decision,
-    ) -> None:
-        self.role = role
-        self.grant = grant
-        self.owners = owners
-        self.condition = condition
-        self.decision = decision
-
-
-class Entry:
-    """What one user may do with one action on one object type."""
-
-    __slots__ = ("everything", "filter", "rules", "summary")
-
-    def __init__(self, rules: list[Rule], summary: Decision) -> None:
-        self.rules = tuple(rules)
-        self.summary = summary
-        self.everything: Decision | None = next(
-            (r.decision for r in rules if r.owners is None and r.condition is None), None
-        )
-        self.filter: Filter | None = None
 
 
 class UserView:

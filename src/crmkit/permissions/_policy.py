@@ -10,8 +10,11 @@ from attrs import field, frozen
 from crmkit.errors import CrmkitError, ErrorCode, FormulaError, PermissionDenied, ValidationError
 from crmkit.fields import Schema
 
+from ._convert import policy_from_dict, policy_to_dict
 from ._decision import Decision, Explanation, Filter
-from ._index import Entry, Index, UserView, object_type_of, owner_of
+from ._diff import Change, diff_policy_data
+from ._entry import Entry
+from ._index import Index, UserView, object_type_of, owner_of
 from ._model import Access, Action, Role, User
 from ._records import changed_fields, hide, set_fields
 from ._text import action_phrase, plural, requirement
@@ -103,17 +106,16 @@ class Policy:
         Raises:
             ConfigError: naming the path of the first bad value.
         """
-        from ._convert import policy_from_dict  # noqa: PLC0415  # the converter imports Policy
-
-        return policy_from_dict(data)
+        return policy_from_dict(data, cls)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the policy as JSON-safe plain data; defaults are left out."""
-        from ._convert import policy_to_dict  # noqa: PLC0415  # the converter imports Policy
+        out = policy_to_dict(self)
+        # the version is written even at its default, so stored data always says which it is
+        out.setdefault("version", self.version)
+        return out
 
-        return policy_to_dict(self)
-
-    def diff(self, other: Policy) -> tuple[Any, ...]:
+    def diff(self, other: Policy) -> tuple[Change, ...]:
         """Return the changes that turn this policy into *other* (see :class:`Change`).
 
         Raises:
@@ -123,9 +125,7 @@ class Policy:
             raise ValidationError(
                 type(other).__name__, "expected a Policy to compare with", field="other"
             )
-        from ._diff import diff_policies  # noqa: PLC0415  # the differ imports Policy
-
-        return diff_policies(self, other)
+        return diff_policy_data(self.to_dict(), other.to_dict())
 
     # checks -----------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 Funnel figures and forecasts are in :mod:`crmkit.pipeline.analytics`.
 """
 
-from ._actions import Action, ActionFailure, run_actions
+from ._actions import ActionFailure, StageAction, run_actions
 from ._config import (
     ForecastCategory,
     Guard,
@@ -24,7 +24,6 @@ from ._timers import DueAction, RottingDeal
 
 __all__ = [
     "DEAL_FIELDS",
-    "Action",
     "ActionFailure",
     "Deal",
     "DealContact",
@@ -39,6 +38,7 @@ __all__ = [
     "ProblemKind",
     "RottingDeal",
     "Stage",
+    "StageAction",
     "StageChange",
     "StageChanged",
     "StageKind",

@@ -11,9 +11,9 @@ from crmkit.errors import ValidationError
 from ._deal import Deal
 from ._events import StageChanged
 
-__all__ = ["Action", "ActionFailure", "run_actions"]
+__all__ = ["ActionFailure", "StageAction", "run_actions"]
 
-Action = Callable[[Deal, StageChanged], None]
+StageAction = Callable[[Deal, StageChanged], None]
 """A host callable run after a move: it gets the deal as moved and the event."""
 
 
@@ -33,7 +33,7 @@ class ActionFailure:
 
 
 def run_actions(
-    deal: Deal, event: StageChanged, actions: Mapping[str, Action]
+    deal: Deal, event: StageChanged, actions: Mapping[str, StageAction]
 ) -> tuple[ActionFailure, ...]:
     """Run the event's actions in order and report the ones that failed.
 

@@ -11,7 +11,7 @@ from crmkit.expr import compile as compile_expression
 from crmkit.expr._calls import Fn
 from crmkit.expr._expression import plain_evaluator
 
-from ._actions import Action
+from ._actions import StageAction
 from ._config import ForecastCategory, PipelineConfig, Stage, StageKind, TimeRule
 from ._deal_fields import DEAL_FIELDS
 
@@ -164,7 +164,7 @@ def _compile_guards(
     return tuple(compiled)
 
 
-def _check_actions(path: str, stage: Stage, actions: Mapping[str, Action]) -> None:
+def _check_actions(path: str, stage: Stage, actions: Mapping[str, StageAction]) -> None:
     named = [(f"on_enter[{k}]", n) for k, n in enumerate(stage.on_enter)]
     named += [(f"on_exit[{k}]", n) for k, n in enumerate(stage.on_exit)]
     named += [(f"timers[{k}].action", rule.action) for k, rule in enumerate(stage.timers)]
@@ -207,7 +207,7 @@ def _targets(config: PipelineConfig, stages: list[CompiledStage]) -> None:
 
 
 def compile_stages(
-    config: PipelineConfig, actions: Mapping[str, Action]
+    config: PipelineConfig, actions: Mapping[str, StageAction]
 ) -> tuple[dict[str, CompiledStage], dict[str, str]]:
     """Check *config* and return its compiled stages by id, and the guard field types.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 from attrs import field, frozen
@@ -17,11 +17,10 @@ from crmkit.values import Money
 
 from ._config import StageKind
 
-__all__ = ["Deal", "DealContact", "StageChange", "deals_arg", "not_a_deal", "replace"]
+__all__ = ["Deal", "DealContact", "StageChange", "deals_arg", "not_a_deal"]
 
 _ZERO = Decimal(0)
 _KINDS = {kind.value: kind for kind in StageKind}
-_R = TypeVar("_R")
 
 
 def _title(value: object) -> str:
@@ -69,8 +68,8 @@ def _probability(value: object) -> Decimal:
     return result
 
 
-# Records are not slotted: a move copies the deal's __dict__ in one step (see _replace),
-# which is several times cheaper than re-running every converter through attrs.evolve.
+# Records are not slotted: guards read a deal's __dict__ as their mapping of values, and
+# Pipeline.move builds its records from a copied __dict__ (see the figures in _moves.py).
 @frozen(kw_only=True, slots=False)
 class StageChange:
     """One entry of a deal's stage history: a move, with what the deal was worth then.
@@ -221,19 +220,6 @@ class Deal:
     def is_new(self) -> bool:
         """True while the deal has never moved (its history holds only its creation)."""
         return len(self.history) == 1
-
-
-def replace(record: _R, changes: dict[str, Any]) -> _R:
-    """Return a copy of *record* with *changes*, without running converters or validators.
-
-    Only for values the pipeline has already checked or built itself: it is the hot path of
-    every move.
-    """
-    new = object.__new__(type(record))
-    values = record.__dict__.copy()
-    values.update(changes)
-    object.__setattr__(new, "__dict__", values)
-    return new
 
 
 def deals_arg(deals: object, name: str = "deals") -> Iterable[Any]:

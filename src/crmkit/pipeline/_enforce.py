@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+import attrs
+
 from crmkit.errors import ErrorCode, TransitionDenied
 
 from ._config import StageKind
-from ._deal import Deal, replace
+from ._deal import Deal
 from ._pipeline import Pipeline
 
 __all__ = ["enforce_move"]
@@ -98,8 +100,11 @@ def enforce_move(
             code=_HISTORY,
         )
     # The checks see the deal as it was just before the move, with this write's other
-    # changes (a lost reason set together with the move counts).
-    subject = replace(after, {"stage_id": before.stage_id, "pipeline_id": before.pipeline_id})
+    # changes (a lost reason set together with the move counts); the history checked above
+    # to start with the old one is cut back to it, so the subject is a valid deal.
+    subject = attrs.evolve(
+        after, stage_id=before.stage_id, pipeline_id=before.pipeline_id, history=old
+    )
     if before.pipeline_id == after.pipeline_id:
         found = pipeline._problems(
             subject, after.stage_id, pipeline._compiled(before.stage_id), when

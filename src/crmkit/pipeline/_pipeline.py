@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from crmkit.errors import ConfigError, ValidationError
+from crmkit.errors import ConfigError, ErrorCode, TransitionDenied, ValidationError
 
-from ._actions import Action, ActionFailure, run_actions
+from ._actions import ActionFailure, StageAction, run_actions
 from ._compile import compile_stages
 from ._config import PipelineConfig, Stage
 from ._deal import Deal
@@ -21,7 +22,7 @@ from ._timers import PipelineTimeRules
 
 __all__ = ["Pipeline"]
 
-_NO_ACTIONS: Mapping[str, Action] = {}
+_NO_ACTIONS: Mapping[str, StageAction] = {}
 
 
 class Pipeline(PipelineMoves, PipelineTimeRules):
@@ -43,10 +44,10 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
 
     __slots__ = ("_actions", "_by_id", "_config", "_fields", "_hash", "_id", "_stages")
 
-    def __init__(self, config: PipelineConfig, *, actions: Mapping[str, Action] | None = None):
+    def __init__(self, config: PipelineConfig, *, actions: Mapping[str, StageAction] | None = None):
         if not isinstance(config, PipelineConfig):
             raise ConfigError("", f"expected a PipelineConfig, not {type(config).__name__}")
-        self._actions: Mapping[str, Action] = dict(actions) if actions else _NO_ACTIONS
+        self._actions: Mapping[str, StageAction] = dict(actions) if actions else _NO_ACTIONS
         self._config = config
         self._stages, self._fields = compile_stages(config, self._actions)
         self._id = config.id
@@ -56,7 +57,7 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
 
     # -- building ------------------------------------------------------------------------
     @classmethod
-    def from_dict(cls, data: Any, *, actions: Mapping[str, Action] | None = None) -> Pipeline:
+    def from_dict(cls, data: Any, *, actions: Mapping[str, StageAction] | None = None) -> Pipeline:
         """Build a pipeline from plain data (as :meth:`to_dict` makes, or written by hand).
 
         Raises:
@@ -65,7 +66,7 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
         return cls(load_config(data), actions=actions)
 
     @classmethod
-    def from_json(cls, text: str, *, actions: Mapping[str, Action] | None = None) -> Pipeline:
+    def from_json(cls, text: str, *, actions: Mapping[str, StageAction] | None = None) -> Pipeline:
         """Build a pipeline from JSON text.
 
         Raises:
@@ -74,7 +75,7 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
         return cls(load_config(text, fmt="json"), actions=actions)
 
     @classmethod
-    def from_yaml(cls, text: str, *, actions: Mapping[str, Action] | None = None) -> Pipeline:
+    def from_yaml(cls, text: str, *, actions: Mapping[str, StageAction] | None = None) -> Pipeline:
         """Build a pipeline from YAML text.
 
         Raises:
@@ -118,7 +119,7 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
         return self._config.stages
 
     @property
-    def actions(self) -> Mapping[str, Action]:
+    def actions(self) -> Mapping[str, StageAction]:
         """The actions the pipeline was built with, by name."""
         return self._actions
 
@@ -162,3 +163,56 @@ class Pipeline(PipelineMoves, PipelineTimeRules):
             ValidationError: if *deal* is not a Deal or *event* is not a StageChanged.
         """
         return run_actions(deal, event, self._actions)
+
+    # -- moving between pipelines ----------------------------------------------------------
+    def transfer(
+        self,
+        deal: Deal,
+        target: Pipeline,
+        stage_map: Mapping[str, str],
+        *,
+        actor: str | None,
+        at: datetime | None = None,
+        reason: str | None = None,
+    ) -> tuple[Deal, StageChanged]:
+        """Move *deal* from this pipeline into *target*, mapping its stage explicitly.
+
+        The target stage is ``stage_map[deal.stage_id]``; its entry checks in *target* must
+        pass (transition rules do not apply across pipelines).
+
+        Raises:
+            TransitionDenied: if the map has no entry for the deal's stage, or the target
+                stage's checks fail.
+            ValidationError: as for :meth:`move`, or if *target* is this pipeline.
+        """
+        self._own(deal)
+        if target._id == self._id:
+            raise ValidationError(target, "expected another Pipeline", field="target")
+        when = self._when(deal, at)
+        to_stage = stage_map.get(deal.stage_id)
+        if to_stage is None:
+            message = f"the stage map has no entry for stage {deal.stage_id!r}"
+            raise TransitionDenied(
+                deal.stage_id,
+                "",
+                [message],
+                code=ErrorCode.UNMAPPED_STAGE,
+                target_pipeline=target._id,
+            )
+        subject = target._subject(deal, to_stage, reason)
+        found = target._problems(subject, to_stage, None, when)
+        if found:
+            reasons = [p.message for p in found]
+            raise TransitionDenied(deal.stage_id, to_stage, reasons, problems=tuple(found))
+        source = self._stages.get(deal.stage_id)
+        exits = source.on_exit if source is not None else ()
+        return target._apply(
+            subject,
+            to_stage,
+            actor=actor,
+            when=when,
+            reason=reason,
+            pipeline_id=target._id,
+            from_pipeline_id=self._id,
+            exits=exits,
+        )

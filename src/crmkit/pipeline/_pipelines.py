@@ -7,7 +7,7 @@ from typing import Any
 
 from crmkit.errors import ConfigError, ErrorCode
 
-from ._actions import Action
+from ._actions import StageAction
 from ._load import load_config, parse_text
 from ._pipeline import Pipeline
 
@@ -41,7 +41,7 @@ class Pipelines(Mapping[str, Pipeline]):
             self._by_id[pipeline.id] = pipeline
 
     @classmethod
-    def from_dict(cls, data: Any, *, actions: Mapping[str, Action] | None = None) -> Pipelines:
+    def from_dict(cls, data: Any, *, actions: Mapping[str, StageAction] | None = None) -> Pipelines:
         """Build from ``{"pipelines": [...]}``, each item as :meth:`Pipeline.from_dict` reads.
 
         Raises:
@@ -62,7 +62,7 @@ class Pipelines(Mapping[str, Pipeline]):
         return cls(built)
 
     @classmethod
-    def from_json(cls, text: str, *, actions: Mapping[str, Action] | None = None) -> Pipelines:
+    def from_json(cls, text: str, *, actions: Mapping[str, StageAction] | None = None) -> Pipelines:
         """Build from JSON text holding ``{"pipelines": [...]}``.
 
         Raises:
@@ -71,7 +71,7 @@ class Pipelines(Mapping[str, Pipeline]):
         return cls.from_dict(parse_text(text, "json"), actions=actions)
 
     @classmethod
-    def from_yaml(cls, text: str, *, actions: Mapping[str, Action] | None = None) -> Pipelines:
+    def from_yaml(cls, text: str, *, actions: Mapping[str, StageAction] | None = None) -> Pipelines:
         """Build from YAML text holding ``pipelines:`` and a list.
 
         Raises:

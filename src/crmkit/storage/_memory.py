@@ -21,7 +21,7 @@ from ._history import diff
 from ._ids import record_ids as record_ids_of
 from ._kinds import CustomRecord, FilterView, RecordKind
 from ._paging import check_limit, check_page_size, decode_cursor, encode_cursor, parse_order
-from ._protocol import Action, HistoryEntry, Page, UpsertResult, Where
+from ._protocol import HistoryEntry, Page, UpsertResult, Where, WriteKind
 from ._registry import FieldsIn, Registry
 from ._schemas import raise_issues
 from ._upsert import plan
@@ -213,7 +213,7 @@ class MemoryStore:
         self,
         kind: RecordKind[Any],
         record: Any,
-        action: Action,
+        action: WriteKind,
         actor: str | None,
         changes: Mapping[str, tuple[Any, Any]] | None = None,
     ) -> None:

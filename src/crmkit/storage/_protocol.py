@@ -19,13 +19,13 @@ if TYPE_CHECKING:
     from ._kinds import CustomRecord
 
 __all__ = [
-    "Action",
     "HistoryEntry",
     "Page",
     "Repository",
     "Store",
     "UpsertResult",
     "Where",
+    "WriteKind",
 ]
 
 R = TypeVar("R")
@@ -34,8 +34,8 @@ R_co = TypeVar("R_co", covariant=True)
 Where: TypeAlias = "str | Expression | None"
 """A filter: expression-language text, a compiled :class:`~crmkit.expr.Expression`, or None."""
 
-Action: TypeAlias = Literal["add", "update", "delete", "restore"]
-"""What a history entry records."""
+WriteKind: TypeAlias = Literal["add", "update", "delete", "restore"]
+"""The kind of write a history entry records (its ``action``)."""
 
 
 @frozen
@@ -97,7 +97,7 @@ class HistoryEntry:
 
     kind: str
     record_id: str
-    action: Action
+    action: WriteKind
     actor: str | None
     at: datetime
     version: int

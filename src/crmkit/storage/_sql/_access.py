@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 
 from crmkit.storage._kinds import RecordKind
-from crmkit.storage._protocol import Action
+from crmkit.storage._protocol import WriteKind
 from crmkit.storage._registry import Registry
 
 from ._lists import ValueList
@@ -54,7 +54,7 @@ class UpsertTarget(Protocol):
     def _history_row(
         self,
         record: Any,
-        action: Action,
+        action: WriteKind,
         actor: str | None,
         at: datetime,
         changes: Mapping[str, tuple[Any, Any]] | None = None,

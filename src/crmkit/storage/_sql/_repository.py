@@ -17,7 +17,7 @@ from crmkit.storage._history import diff
 from crmkit.storage._ids import record_ids as record_ids_of
 from crmkit.storage._kinds import RecordKind
 from crmkit.storage._paging import all_pages, check_limit, decode_cursor, encode_cursor, parse_order
-from crmkit.storage._protocol import Action, Page, UpsertResult, Where
+from crmkit.storage._protocol import Page, UpsertResult, Where, WriteKind
 
 from ._access import StoreAccess
 from ._columns import filter_columns, sort_column
@@ -103,7 +103,7 @@ class SqlRepository(Generic[R]):
     def _history_row(
         self,
         record: Any,
-        action: Action,
+        action: WriteKind,
         actor: str | None,
         at: datetime,
         changes: Mapping[str, tuple[Any, Any]] | None = None,
@@ -292,7 +292,7 @@ class SqlRepository(Generic[R]):
         new: Any,
         *,
         deleted_at: datetime | None,
-        action: Action,
+        action: WriteKind,
         actor: str | None,
         changes: Mapping[str, tuple[Any, Any]] | None = None,
     ) -> None:
