@@ -23,25 +23,48 @@ def _loaded_after(code: str, modules: tuple[str, ...]) -> dict[str, bool]:
     return loaded
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        "crmkit",
-        "crmkit.expr",
-        "crmkit.contacts",
-        "crmkit.fields",
-        "crmkit.storage",
-        "crmkit.importers",
-        "crmkit.pipeline",
-        "crmkit.permissions",
-        "crmkit.cli",
-    ],
-)
+# every public area but crmkit.testing, which is the testing extra
+_AREAS = [
+    "crmkit",
+    "crmkit.cli",
+    "crmkit.contacts",
+    "crmkit.dedupe",
+    "crmkit.errors",
+    "crmkit.expr",
+    "crmkit.fields",
+    "crmkit.importers",
+    "crmkit.leads",
+    "crmkit.permissions",
+    "crmkit.pipeline",
+    "crmkit.storage",
+    "crmkit.values",
+]
+# the libraries of the extras, by module name
+_OPTIONAL = ("alembic", "hypothesis", "jdatetime", "openpyxl", "psycopg", "python_calamine")
+_OPTIONAL += ("rich", "yaml")
+
+
+@pytest.mark.parametrize("module", _AREAS)
 def test_import_loads_no_sqlalchemy(module: str) -> None:
     """Importing an area of crmkit leaves SQLAlchemy unloaded."""
     loaded = _loaded_after(f"import {module}", ("sqlalchemy",))
 
     assert {"sqlalchemy": False} == loaded
+
+
+@pytest.mark.parametrize("module", _AREAS)
+def test_import_loads_no_library_of_an_extra(module: str) -> None:
+    """Importing an area of crmkit loads none of the extras' libraries, so the core suffices."""
+    loaded = _loaded_after(f"import {module}", _OPTIONAL)
+
+    assert [] == [name for name, present in loaded.items() if present]
+
+
+def test_import_crmkit_loads_no_duplicate_detection() -> None:
+    """The package root leaves duplicate detection and its string libraries unloaded."""
+    loaded = _loaded_after("import crmkit", ("crmkit.dedupe", "rapidfuzz", "jellyfish"))
+
+    assert {"crmkit.dedupe": False, "rapidfuzz": False, "jellyfish": False} == loaded
 
 
 def test_compile_loads_no_sqlalchemy() -> None:
