@@ -60,11 +60,20 @@ def test_import_loads_no_library_of_an_extra(module: str) -> None:
     assert [] == [name for name, present in loaded.items() if present]
 
 
-def test_import_crmkit_loads_no_duplicate_detection() -> None:
-    """The package root leaves duplicate detection and its string libraries unloaded."""
-    loaded = _loaded_after("import crmkit", ("crmkit.dedupe", "rapidfuzz", "jellyfish"))
+def test_import_crmkit_loads_only_the_records() -> None:
+    """The package root leaves dedupe, the expression language and custom fields unloaded."""
+    heavy = ("crmkit.dedupe", "crmkit.expr", "crmkit.fields", "rapidfuzz", "jellyfish")
+    loaded = _loaded_after("import crmkit", heavy)
 
-    assert {"crmkit.dedupe": False, "rapidfuzz": False, "jellyfish": False} == loaded
+    assert [] == [name for name, present in loaded.items() if present]
+
+
+def test_field_tables_load_when_first_used() -> None:
+    """A built-in field table of crmkit.contacts is there when asked for, with its types."""
+    code = "from crmkit.contacts import CONTACT_FIELDS\nassert CONTACT_FIELDS['id'] is not None"
+    loaded = _loaded_after(code, ("crmkit.contacts._fields", "crmkit.fields"))
+
+    assert {"crmkit.contacts._fields": True, "crmkit.fields": True} == loaded
 
 
 def test_compile_loads_no_sqlalchemy() -> None:
