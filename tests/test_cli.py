@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.metadata
 import json
 import shutil
 import subprocess
@@ -12,6 +13,14 @@ import pytest
 from crmkit.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """The --version option prints the installed package's version and succeeds."""
+    code = main(["--version"])
+
+    assert 0 == code
+    assert f"crmkit {importlib.metadata.version('crmkit')}\n" == capsys.readouterr().out
 
 
 def test_readme_main_job_writes_three_files(

@@ -22,6 +22,7 @@ from crmkit.errors import (
     InvalidName,
     InvalidPhone,
     InvalidRecord,
+    MissingDependency,
     NotFound,
     PermissionDenied,
     SourceError,
@@ -118,6 +119,7 @@ _EXAMPLES: dict[str, Callable[[], CrmkitError]] = {
     ),
     "SourceError": lambda: SourceError("in.csv", "empty", code=ErrorCode.SOURCE_EMPTY),
     "StorageError": lambda: StorageError("sqlite:///x.db", "unable to open database file"),
+    "MissingDependency": lambda: MissingDependency("openpyxl", "xlsx"),
 }
 
 _CLASSES = sorted(

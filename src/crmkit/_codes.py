@@ -37,6 +37,7 @@ class ErrorCode(StrEnum):
     TRANSITION = "pipeline.transition_denied"
     SOURCE = "importers.source"
     STORAGE = "storage.unavailable"
+    MISSING_DEPENDENCY = "optional.missing"
 
     # ValidationError and its subclasses
     INVALID_DATE = "values.invalid_date"

@@ -8,6 +8,7 @@ a database that cannot be opened), 1 for a failure while working. Never a traceb
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -15,11 +16,14 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+from crmkit._optional import require
 from crmkit.errors import ConfigError, CrmkitError
 
 __all__ = ["main"]
 
 DEFAULT_DB = "sqlite:///crm.db"
+# the commands whose summary (and progress bar) rich draws: rich comes with the cli extra
+_DRAWN: Final = frozenset({"clean", "import"})
 
 # the library names an argument by its parameter; a command-line user knows the option
 _OPTIONS: Final = {
@@ -98,6 +102,9 @@ def _build() -> argparse.ArgumentParser:
         prog="crmkit",
         description="Clean, import and export contact spreadsheets.",
     )
+    parser.add_argument(
+        "--version", action="version", version=f"crmkit {importlib.metadata.version('crmkit')}"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
@@ -172,20 +179,13 @@ def _progress(args: argparse.Namespace) -> Iterator[Callable[[Any], None] | None
     if args.quiet or args.json or not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import (  # noqa: PLC0415 - loaded only by the command that needs it
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    bar = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:,.0f} rows/s"),
-        TimeRemainingColumn(),
+    progress = require("rich.progress", extra="cli")
+    bar = progress.Progress(
+        progress.TextColumn("[bold]{task.description}"),
+        progress.BarColumn(),
+        progress.MofNCompleteColumn(),
+        progress.TextColumn("{task.fields[rate]:,.0f} rows/s"),
+        progress.TimeRemainingColumn(),
         transient=True,
     )
     task = bar.add_task(args.command, total=None, rate=0.0)
@@ -198,15 +198,13 @@ def _progress(args: argparse.Namespace) -> Iterator[Callable[[Any], None] | None
 
 
 def _summary(title: str, rows: list[tuple[str, object]], args: argparse.Namespace) -> None:
-    from rich.console import Console  # noqa: PLC0415 - loaded only by the command that needs it
-    from rich.table import Table  # noqa: PLC0415 - loaded only by the command that needs it
-
-    table = Table(title=title, show_header=False, title_justify="left")
+    console, tables = require("rich.console", extra="cli"), require("rich.table", extra="cli")
+    table = tables.Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
     for label, value in rows:
         table.add_row(label, str(value))
-    Console(stderr=False, soft_wrap=True).print(table)
+    console.Console(stderr=False, soft_wrap=True).print(table)
 
 
 def _counts(report: Any) -> list[tuple[str, object]]:
@@ -402,6 +400,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:
         return int(stop.code or 0)
     try:
+        if args.command in _DRAWN and not (args.quiet or args.json):
+            require("rich", extra="cli")  # before the work, not when its summary is drawn
         return _COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("crmkit: interrupted", file=sys.stderr)

@@ -17,7 +17,8 @@ The tree::
     ├── PermissionDenied                       a policy refused an action, with the reason
     ├── TransitionDenied                       a pipeline refused a stage move, with reasons
     ├── SourceError (also ValueError)          an input file that cannot be read at all
-    └── StorageError                           a database that cannot be opened or reached
+    ├── StorageError                           a database that cannot be opened or reached
+    └── MissingDependency (also ImportError)   a library of an extra that is not installed
 
 Every error carries its data as attributes and builds its message from them, so a caller
 can both show the message and act on the parts. ``code`` is a stable key that a host
@@ -51,6 +52,7 @@ __all__ = [
     "InvalidName",
     "InvalidPhone",
     "InvalidRecord",
+    "MissingDependency",
     "NotFound",
     "PermissionDenied",
     "SourceError",
@@ -401,3 +403,22 @@ class StorageError(CrmkitError):
         self.url = url
         self.reason = reason
         super().__init__(f"cannot use the database {url}: {reason}", code=code)
+
+
+class MissingDependency(CrmkitError, ImportError):
+    """A feature needs a library that comes with one of crmkit's extras, and it is missing.
+
+    Attributes:
+        module: the library that is not installed, e.g. ``openpyxl``.
+        extra: the extra that installs it, e.g. ``xlsx`` (``pip install 'crmkit[xlsx]'``).
+    """
+
+    code: str = ErrorCode.MISSING_DEPENDENCY
+
+    def __init__(self, module: str, extra: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"{module} is not installed; it comes with crmkit's {extra} extra: "
+            f"pip install 'crmkit[{extra}]'"
+        )

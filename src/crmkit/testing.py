@@ -1,6 +1,7 @@
 """Hypothesis strategies for crmkit's values and records, for crmkit's tests and yours.
 
-Needs hypothesis installed (it is in crmkit's ``dev`` extra)::
+Needs hypothesis, which comes with the ``testing`` extra (``pip install 'crmkit[testing]'``);
+importing this module without it raises :class:`crmkit.errors.MissingDependency`::
 
     from hypothesis import given
     from crmkit.testing import contacts
@@ -12,13 +13,19 @@ Needs hypothesis installed (it is in crmkit's ``dev`` extra)::
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
-from hypothesis import strategies as st
-
+from ._optional import require
 from .contacts import Affiliation, Company, Contact, EmailEntry, PhoneEntry
 from .values import Address, Money
 from .values._email import normalize_email
 from .values._phone import normalize_phone
+
+if TYPE_CHECKING:
+    from hypothesis import strategies as st
+else:
+    # imported through require, so that a missing hypothesis names the extra to install
+    st = require("hypothesis.strategies", extra="testing")
 
 __all__ = ["addresses", "affiliations", "companies", "contacts", "emails", "money", "phones"]
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -10,9 +12,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from crmkit.errors import MissingDependency
 from crmkit.storage import SqlStore, alembic_config
-from crmkit.storage._sql._schema import head_revision
-from crmkit.storage._sql._tables import VERSION_TABLE, metadata
+from crmkit.storage._sql._alembic import head_revision
+from crmkit.storage._sql._tables import REVISION, VERSION_TABLE, metadata
 
 
 def _engine(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> sa.Engine:
@@ -76,3 +79,99 @@ def test_alembic_config_refuses_what_is_not_a_connection() -> None:
     """A URL where a connection belongs is refused at once, not deep inside a migration."""
     with pytest.raises(TypeError, match="needs a SQLAlchemy Connection, got str"):
         alembic_config("sqlite:///crm.db")  # type: ignore[arg-type]
+
+
+def test_metadata_revision_is_the_migrations_head() -> None:
+    """The revision a new database is stamped at is the last migration's."""
+    assert head_revision() == REVISION
+
+
+def _version_table(engine: sa.Engine) -> tuple[list[Any], dict[str, Any], list[str]]:
+    inspector = sa.inspect(engine)
+    columns = [
+        (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(VERSION_TABLE)
+    ]
+    with engine.connect() as connection:
+        revisions = _revisions(connection)
+    return columns, inspector.get_pk_constraint(VERSION_TABLE), revisions
+
+
+def _revisions(connection: sa.Connection) -> list[str]:
+    versions = sa.table(VERSION_TABLE, sa.column("version_num"))
+    return list(connection.execute(sa.select(versions.c.version_num)).scalars())
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+)
+def test_store_stamps_a_new_database_as_alembic_does(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """A store's new database has Alembic's version table at the head, as a stamp leaves it."""
+    engine = _engine(backend, request, tmp_path)
+    try:
+        with engine.begin() as connection:
+            command.stamp(alembic_config(connection), "head")
+        expected = _version_table(engine)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP TABLE {VERSION_TABLE}")
+        SqlStore(engine).contacts.count()
+
+        actual = _version_table(engine)
+    finally:
+        engine.dispose()
+
+    assert expected == actual
+
+
+def test_store_upgrades_a_database_of_an_older_revision(tmp_path: Path) -> None:
+    """A store opened on a database at an older revision migrates it to the head."""
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+    engine.dispose()
+
+    with SqlStore(url) as store:
+        deals = store.deals.count()
+        with store.engine.connect() as connection:
+            revision = MigrationContext.configure(
+                connection, opts={"version_table": VERSION_TABLE}
+            ).get_current_revision()
+
+    assert 0 == deals
+    assert REVISION == revision
+
+
+def test_store_creates_a_new_database_without_alembic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Alembic installed, a store still creates and stamps a new database."""
+    monkeypatch.setitem(sys.modules, "alembic", None)
+
+    with SqlStore(f"sqlite:///{tmp_path / 'crm.db'}") as store:
+        count = store.contacts.count()
+        with store.engine.connect() as connection:
+            revisions = _revisions(connection)
+
+    assert 0 == count
+    assert [REVISION] == revisions
+
+
+def test_upgrade_without_alembic_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Alembic, a database of an older revision asks for the migrations extra."""
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+    engine.dispose()
+    monkeypatch.setitem(sys.modules, "alembic", None)
+
+    with SqlStore(url) as store, pytest.raises(MissingDependency) as caught:
+        store.contacts.count()
+
+    assert "optional.missing" == caught.value.code
+    assert ("alembic", "migrations") == (caught.value.module, caught.value.extra)
+    assert "pip install 'crmkit[migrations]'" in str(caught.value)

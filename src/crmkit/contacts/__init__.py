@@ -4,10 +4,17 @@ Phones, e-mails, money and addresses are values (:mod:`crmkit.values`); finding 
 duplicates is :mod:`crmkit.dedupe`.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from ._company_key import company_match_key
-from ._fields import AFFILIATION_FIELDS, COMPANY_FIELDS, CONTACT_FIELDS, RECORD_FIELDS
 from ._model import Affiliation, Company, Contact, EmailEntry, PhoneEntry, amend
 from ._names import PersonName, name_match_key, parse_name
+
+if TYPE_CHECKING:
+    from ._fields import AFFILIATION_FIELDS, COMPANY_FIELDS, CONTACT_FIELDS, RECORD_FIELDS
 
 __all__ = [
     "AFFILIATION_FIELDS",
@@ -25,3 +32,22 @@ __all__ = [
     "name_match_key",
     "parse_name",
 ]
+
+# The built-in field tables are made with the expression language and custom fields, which
+# cost more to import than the records; they are imported when one is first asked for (by
+# a store, a filter or a rule), so making and normalizing records never pays for them.
+_FIELD_TABLES = frozenset(
+    {"AFFILIATION_FIELDS", "COMPANY_FIELDS", "CONTACT_FIELDS", "RECORD_FIELDS"}
+)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _FIELD_TABLES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module("._fields", __name__), name)
+    globals()[name] = value  # later lookups find it without coming here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import importlib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
@@ -19,10 +20,11 @@ from ._location import error_at
 from ._parser import parse
 from ._printer import to_source
 from ._runtime import Context, Fault, as_getter, clock, record_id
-from ._sql import to_sql
 from ._types import FieldSpec, FieldType, Reference, normalize_fields
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from sqlalchemy import ColumnElement
 
 __all__ = ["Expression", "compile", "references", "rename_field"]
@@ -34,6 +36,15 @@ _NOT_TEXT = ErrorCode.EXPR_NOT_TEXT
 DivisionByZero = Literal["raise", "blank"]
 """What ``/`` by zero gives in :meth:`Expression.evaluate`: a FormulaError, or blank."""
 _DIVISION_MODES = ("raise", "blank")
+
+
+def _sql_compiler() -> ModuleType:
+    """Return the SQL compiler module (``crmkit.expr._sql``), importing it on first use.
+
+    It imports SQLAlchemy, which costs more than the rest of ``import crmkit`` together and
+    which only :meth:`Expression.to_sql` needs; Python's module cache makes later calls cheap.
+    """
+    return importlib.import_module("._sql", __package__)
 
 
 class Expression:
@@ -233,7 +244,7 @@ class Expression:
     def _build_sql(
         self, columns: Mapping[str, ColumnElement[Any]], now: datetime | date | None
     ) -> ColumnElement[Any]:
-        return to_sql(
+        sql: ColumnElement[Any] = _sql_compiler().to_sql(
             self._checked,
             self.source,
             columns,
@@ -241,6 +252,7 @@ class Expression:
             functions=self._functions,
             now=now,
         )
+        return sql
 
 
 def plain_evaluator(expression: Expression) -> Fn | None:

@@ -10,11 +10,11 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import attrs
-import jdatetime
 from babel import Locale, UnknownLocaleError
 from babel.dates import parse_date, parse_time
 from babel.numbers import NumberFormatError, parse_decimal
 
+from crmkit._optional import require
 from crmkit.errors import InvalidMoney, ValidationError
 from crmkit.values import Money, normalize_email, normalize_phone
 
@@ -182,11 +182,14 @@ def _date(value: object, loc: Locale) -> date:
     except (ValueError, IndexError) as exc:
         raise ValidationError(value, f"not a date in locale {loc}") from exc
     if loc.language == "fa" and parsed.year < 1700:
-        # a Persian spreadsheet writes dates in the Solar Hijri calendar
+        # a Persian spreadsheet writes dates in the Solar Hijri calendar, converted by the
+        # jalali extra's jdatetime
+        jdatetime = require("jdatetime", extra="jalali")
         try:
-            return jdatetime.date(parsed.year, parsed.month, parsed.day).togregorian()  # type: ignore[no-any-return]
+            gregorian: date = jdatetime.date(parsed.year, parsed.month, parsed.day).togregorian()
         except ValueError as exc:
             raise ValidationError(value, "not a Solar Hijri date") from exc
+        return gregorian
     return parsed
 
 

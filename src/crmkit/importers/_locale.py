@@ -3,7 +3,7 @@
 Dates are read in the order the locale writes them (``3/4/2024`` is 4 March in ``en_GB`` and
 3 April in ``en_US``; babel's short date pattern says which). A year between 1300 and 1499
 is a Jalali (Solar Hijri) year when the locale is Persian or ``jalali=True``, and is
-converted with jdatetime: ``۱۴۰۳/۰۵/۱۲`` is 2 August 2024.
+converted with jdatetime (the ``jalali`` extra): ``۱۴۰۳/۰۵/۱۲`` is 2 August 2024.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
 
-import jdatetime
 import phonenumbers
 from attrs import field, frozen
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_date_format
 from babel.numbers import NumberFormatError, parse_decimal
 
+from crmkit._optional import require
 from crmkit.errors import ConfigError, ErrorCode, ValidationError
 
 __all__ = ["LocaleOptions"]
@@ -170,6 +170,7 @@ def _parse_date(text: str, locale: str | None, jalali: bool) -> date:
         raise ValidationError(text, "not a date (expected e.g. 2024-08-02)", code=_DATE)
     try:
         if jalali and 1300 <= year < 1500:
+            jdatetime = require("jdatetime", extra="jalali")  # the Solar Hijri calendar
             result: date = jdatetime.date(year, month, day).togregorian()
             return result
         return date(year, month, day)

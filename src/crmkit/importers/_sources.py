@@ -19,8 +19,8 @@ from typing import IO, Any
 
 from attrs import frozen
 from charset_normalizer import from_bytes
-from python_calamine import CalamineWorkbook
 
+from crmkit._optional import require
 from crmkit.errors import ErrorCode, SourceError
 
 __all__ = ["SourceRow", "Table", "open_source"]
@@ -304,10 +304,12 @@ def _shape(number: int, cells: list[str], width: int) -> SourceRow:
 
 def _xlsx_table(path: Path, sheet: str | int | None) -> Table:
     name = str(path)
+    # python-calamine comes with the xlsx extra; asked for here, before any row is read
+    calamine = require("python_calamine", extra="xlsx")
 
     def load() -> Any:
         try:
-            book = CalamineWorkbook.from_path(name)
+            book = calamine.CalamineWorkbook.from_path(name)
         except Exception as exc:  # calamine raises its own untyped errors for bad files
             raise SourceError(
                 name, f"not a readable spreadsheet ({exc})", code=ErrorCode.SOURCE_UNREADABLE

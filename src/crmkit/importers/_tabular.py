@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final
 
+from crmkit._optional import require
 from crmkit.errors import ConfigError, ErrorCode, SourceError
 
 __all__ = ["TableWriter", "check_outputs", "check_target", "write_error"]
@@ -35,12 +36,16 @@ def check_target(path: str | Path, option: str = "path") -> Path:
 
     Raises:
         ConfigError: naming *option*, for an extension other than .csv or .xlsx.
+        MissingDependency: for .xlsx without openpyxl installed (the ``xlsx`` extra).
     """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in _WRITABLE:
         what = f"unknown format {suffix!r}" if suffix else "no file extension"
         raise ConfigError(option, f"cannot write {path}: {what} (use .csv or .xlsx)")
+    if suffix in _XLSX:
+        # openpyxl comes with the xlsx extra: a missing one is reported before any work
+        require("openpyxl", extra="xlsx")
     return target
 
 
@@ -78,6 +83,7 @@ class TableWriter:
 
     Raises:
         ConfigError: naming *option*, if the extension is not .csv or .xlsx.
+        MissingDependency: for .xlsx without openpyxl installed (the ``xlsx`` extra).
         SourceError: if the file cannot be created.
     """
 
@@ -102,9 +108,7 @@ class TableWriter:
         self._book: Any = None
         if suffix in _XLSX:
             os.close(handle)
-            from openpyxl import Workbook  # noqa: PLC0415 - slow to load, needed for .xlsx only
-
-            self._book = Workbook(write_only=True)
+            self._book = require("openpyxl", extra="xlsx").Workbook(write_only=True)
             self._sheet = self._book.create_sheet("contacts")
             self._sheet.append(list(headers))
         else:

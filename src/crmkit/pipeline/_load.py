@@ -7,9 +7,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-import yaml
-
 from crmkit._converter import converter, structure_config
+from crmkit._optional import require
 from crmkit.errors import ConfigError
 
 from ._config import ForecastCategory, PipelineConfig, StageKind
@@ -78,13 +77,20 @@ def parse_text(text: str, fmt: Literal["json", "yaml"]) -> Any:
 
     Raises:
         ConfigError: if *text* is not text, or does not parse.
+        MissingDependency: for YAML without PyYAML installed (the ``yaml`` extra).
     """
     if not isinstance(text, str):
         raise ConfigError("", f"expected {fmt.upper()} text, not {type(text).__name__}")
+    if fmt == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError("", f"not valid JSON: {exc}") from exc
+    yaml = require("yaml", extra="yaml")
     try:
-        return json.loads(text) if fmt == "json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError("", f"not valid {fmt.upper()}: {exc}") from exc
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError("", f"not valid YAML: {exc}") from exc
 
 
 def load_config(data: Any, *, fmt: Literal["json", "yaml"] | None = None) -> PipelineConfig:

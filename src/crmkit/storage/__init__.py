@@ -7,10 +7,17 @@ keyset pagination, transactions with savepoints, soft delete, versioned updates 
 lose a write, indexed match-key lookups and a change history. See ``docs/storage.md``.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from ._kinds import CustomRecord, RecordKind
 from ._memory import MemoryStore
 from ._protocol import HistoryEntry, Page, Repository, Store, UpsertResult
-from ._sql import SqlStore, alembic_config, open_store
+
+if TYPE_CHECKING:
+    from ._sql import SqlStore, alembic_config, open_store
 
 __all__ = [
     "CustomRecord",
@@ -25,3 +32,19 @@ __all__ = [
     "alembic_config",
     "open_store",
 ]
+
+# The SQL backend imports SQLAlchemy, which costs more than the rest of crmkit together; it
+# is imported when one of its names is first asked for, so a memory store never pays for it.
+_SQL_NAMES = frozenset({"SqlStore", "alembic_config", "open_store"})
+
+
+def __getattr__(name: str) -> object:
+    if name not in _SQL_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module("._sql", __name__), name)
+    globals()[name] = value  # later lookups find it without coming here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,49 +1,37 @@
-"""Creating the schema on first use, and upgrading it with the package's Alembic migrations."""
+"""Creating the schema on first use, and upgrading one an older crmkit made.
+
+A new database gets its tables from the package's metadata and is stamped at the revision
+the metadata describes, in the version table Alembic keeps, exactly as Alembic would stamp
+it; this needs no Alembic, so the core install can open a store. Upgrading a database
+stamped at an older revision runs the migrations, which need the ``migrations`` extra.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
-from ._tables import VERSION_TABLE, metadata
+from . import _alembic
+from ._tables import REVISION, VERSION_TABLE, metadata
 
-__all__ = ["MIGRATIONS", "alembic_config", "ensure_schema", "head_revision"]
+__all__ = ["ensure_schema"]
 
 _SCHEMA_LOCK = 0x63726D6B6974  # "crmkit": the advisory lock held while creating the schema
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "_migrations"
-"""The package's own Alembic migration folder."""
+# Alembic's own version table (alembic.ddl.impl.DefaultImpl.version_table_impl), so that a
+# database stamped here is one Alembic upgrades like any other.
+_VERSIONS = sa.Table(
+    VERSION_TABLE,
+    sa.MetaData(),
+    sa.Column("version_num", sa.String(32), nullable=False),
+    sa.PrimaryKeyConstraint("version_num", name=f"{VERSION_TABLE}_pkc"),
+)
 
 
-def alembic_config(connection: sa.Connection | None = None) -> Config:
-    """Return an Alembic configuration for crmkit's migrations, optionally on *connection*.
-
-    ``alembic.command.upgrade(alembic_config(conn), "head")`` upgrades a database by hand.
-
-    Raises:
-        TypeError: if *connection* is not a SQLAlchemy connection.
-    """
-    if connection is not None and not isinstance(connection, sa.Connection):
-        raise TypeError(
-            f"alembic_config needs a SQLAlchemy Connection, got {type(connection).__name__}"
-        )
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = connection
-    return config
-
-
-def head_revision() -> str:
-    """Return the revision the package's schema is at."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:  # pragma: no cover - the package always ships its migrations
-        raise RuntimeError("crmkit's migrations are missing")
-    return head
+def _stamped(connection: sa.Connection) -> list[str]:
+    """The revisions the database is stamped at: none for a new database."""
+    if not connection.dialect.has_table(connection, VERSION_TABLE):
+        return []
+    return list(connection.execute(sa.select(_VERSIONS.c.version_num)).scalars())
 
 
 def ensure_schema(connection: sa.Connection) -> None:
@@ -51,17 +39,19 @@ def ensure_schema(connection: sa.Connection) -> None:
 
     A fresh database gets the tables from the package's metadata and is stamped at the head
     revision; one stamped at an older revision is upgraded by the migrations.
+
+    Raises:
+        MissingDependency: if the database needs upgrading and Alembic is not installed.
     """
     if connection.dialect.name == "postgresql":
         # two processes opening a new database at once must not both create the tables
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
-    context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
-    current = context.get_current_revision()
-    head = head_revision()
-    if current == head:
+    stamped = _stamped(connection)
+    if stamped == [REVISION]:
         return
-    if current is None:
+    if not stamped:
         metadata.create_all(connection)
-        context.stamp(ScriptDirectory.from_config(alembic_config()), head)
+        _VERSIONS.create(connection, checkfirst=True)
+        connection.execute(_VERSIONS.insert().values(version_num=REVISION))
         return
-    command.upgrade(alembic_config(connection), "head")
+    _alembic.upgrade(connection)

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from crmkit._optional import require
 from crmkit.contacts import Affiliation, Company, Contact
 from crmkit.errors import ConfigError
 from crmkit.fields import Schema
@@ -29,6 +30,8 @@ __all__ = ["DEFAULT_URL", "SqlStore", "open_store"]
 
 DEFAULT_URL = "sqlite:///crm.db"
 """The embedded default: a SQLite file ``crm.db`` in the working directory."""
+
+_PSYCOPG = frozenset({"psycopg", "psycopg_async"})  # the drivers of the postgresql extra
 
 
 def _sqlite_savepoints(engine: sa.Engine) -> None:
@@ -70,6 +73,8 @@ class SqlStore:
 
     Raises:
         ConfigError: for a URL SQLAlchemy cannot use, or a schema on a database without them.
+        MissingDependency: for a ``postgresql`` URL without the driver of the ``postgresql``
+            extra (psycopg) installed.
     """
 
     def __init__(
@@ -297,6 +302,8 @@ def _make_engine(url: object, schema: str | None) -> sa.Engine:
             raise ConfigError("schema", f"expected a plain schema name, not {schema!r}")
         options["connect_args"] = {"options": f"-csearch_path={schema}"}
     try:
+        if parsed.get_driver_name() in _PSYCOPG:
+            require("psycopg", extra="postgresql")  # SQLAlchemy would only say it is missing
         return sa.create_engine(parsed, **options)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
         raise ConfigError("url", f"cannot open {parsed.render_as_string()}: {exc}") from exc
@@ -307,5 +314,6 @@ def open_store(url: str = DEFAULT_URL) -> SqlStore:
 
     Raises:
         ConfigError: for a URL SQLAlchemy cannot use.
+        MissingDependency: for a ``postgresql`` URL without psycopg (the ``postgresql`` extra).
     """
     return SqlStore(url)

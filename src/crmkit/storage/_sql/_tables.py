@@ -14,7 +14,18 @@ from sqlalchemy.dialects.postgresql import JSONB
 from crmkit.storage._deals import DEAL
 from crmkit.storage._kinds import AFFILIATION, COMPANY, CONTACT, OBJECTS_TABLE, RecordKind
 
-__all__ = ["HISTORY", "KEYS", "VERSION_TABLE", "keys_of", "metadata", "record_table"]
+__all__ = [
+    "HISTORY",
+    "KEYS",
+    "REVISION",
+    "VERSION_TABLE",
+    "keys_of",
+    "metadata",
+    "record_table",
+]
+
+REVISION = "0002"
+"""The migration revision this metadata describes: the head of ``_migrations/versions``."""
 
 VERSION_TABLE = "crmkit_alembic_version"
 """Where Alembic keeps the schema revision; named so it never meets a host app's own."""
