@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/import.py --data people # harder data, same sizes
     .venv/bin/python benchmarks/import.py --sizes 20000 --workers 2 --json
 
-``--workers N`` passes that worker count to both jobs (without it they run their default);
+``--workers N`` normalizes rows on a pool of N processes (without it, in the measuring one);
 ``--json`` prints one JSON line per measurement instead of the sentences.
 
 Each measurement runs in a child process so its peak memory (ru_maxrss) is its own.
@@ -105,7 +105,12 @@ def _libraries(path: str) -> dict[str, float]:
 
 
 def _child(kind: str, path: str, workers: int | None) -> None:
-    from crmkit.importers import clean_file, import_file  # noqa: PLC0415 - child process only
+    from crmkit.importers import (  # noqa: PLC0415 - child process only
+        CleanOptions,
+        ReadOptions,
+        clean_file,
+        import_file,
+    )
     from crmkit.storage import open_store  # noqa: PLC0415 - child process only
 
     if kind == "libraries":
@@ -117,19 +122,19 @@ def _child(kind: str, path: str, workers: int | None) -> None:
     report: Any
     # only a given worker count is passed on: without one, each job runs its default
     knobs: dict[str, Any] = {} if workers is None else {"workers": workers}
+    options = CleanOptions(read=ReadOptions(region="PK"), **knobs)
     if kind == "clean":
         report = clean_file(
             path,
             out=path + ".clean.csv",
             duplicates=path + ".d.csv",
             rejects=path + ".r.csv",
-            region="PK",
-            **knobs,
+            options=options,
         )
         extra["fuzzy"] = report.fuzzy
     else:
         store = open_store(f"sqlite:///{path}.db")
-        report = import_file(path, store, region="PK", **knobs)
+        report = import_file(path, store, options=options)
         store.close()
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
@@ -178,7 +183,7 @@ def main() -> None:
         " people: the dedupe benchmark's people, harder (see generate_people)",
     )
     parser.add_argument(
-        "--workers", type=int, help="processes that normalize rows (default: the jobs' own default)"
+        "--workers", type=int, help="processes that normalize rows (default 1: in-process)"
     )
     parser.add_argument("--json", action="store_true", help="one JSON line per measurement")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)

@@ -27,7 +27,8 @@ _OPTIONS: Final = {
     "path": "-o/--output",
     "duplicates": "--duplicates",
     "rejects": "--rejects",
-    "region": "--region",
+    "read.region": "--region",
+    "read.locale": "--locale",
     "locale": "--locale",
     "columns": "--columns",
     "where": "--where",
@@ -226,21 +227,31 @@ def _counts(report: Any) -> list[tuple[str, object]]:
     return rows
 
 
+def _read_options(args: argparse.Namespace) -> Any:
+    from .importers import CleanOptions, ReadOptions  # noqa: PLC0415 - loaded only by the command that needs it
+
+    read = ReadOptions(
+        region=args.region,
+        locale=args.locale,
+        mapping=_mapping(args.map),
+        sheet=args.sheet,
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+    )
+    return CleanOptions(read=read)
+
+
 def _clean(args: argparse.Namespace) -> int:
     from .importers import clean_file  # noqa: PLC0415 - loaded only by the command that needs it
 
+    options = _read_options(args)
     with _progress(args) as update:
         report = clean_file(
             args.input,
             out=args.output,
             duplicates=args.duplicates,
             rejects=args.rejects,
-            region=args.region,
-            locale=args.locale,
-            mapping=_mapping(args.map),
-            sheet=args.sheet,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
+            options=options,
             progress=update,
         )
     if args.json:
@@ -294,6 +305,7 @@ def _missing_sqlite_file(url: str) -> str | None:
 def _import(args: argparse.Namespace) -> int:
     from .importers import import_file  # noqa: PLC0415 - loaded only by the command that needs it
 
+    options = _read_options(args)
     store = _store(args.db, create=True)
     with closing(store), _progress(args) as update:
         report = import_file(
@@ -303,12 +315,7 @@ def _import(args: argparse.Namespace) -> int:
             on_duplicate=args.on_duplicate,
             dry_run=args.dry_run,
             actor=args.actor,
-            region=args.region,
-            locale=args.locale,
-            mapping=_mapping(args.map),
-            sheet=args.sheet,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
+            options=options,
             progress=update,
             rejects=args.rejects,
         )

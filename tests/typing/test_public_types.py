@@ -11,6 +11,7 @@ from typing import assert_type
 from crmkit import Company, Contact, Money, amend, from_dict, to_dict
 from crmkit.contacts import PersonName, company_match_key, parse_name
 from crmkit.expr import Expression, compile, references
+from crmkit.importers import CleanOptions, ReadOptions
 from crmkit.storage import MemoryStore
 from crmkit.values import EmailAddress, PhoneNumber, normalize_email, normalize_phone
 
@@ -43,3 +44,13 @@ def test_public_types() -> None:
     assert_type(stored, Contact)
     assert_type(store.contacts.get(stored.id), Contact)
     assert stored.id == contact.id
+
+
+def test_options_types() -> None:
+    """The import options keep their field types and round-trip as their own class."""
+    options = CleanOptions(read=ReadOptions(region="PK", sheet=0), workers=2)
+    assert_type(options.read, ReadOptions)
+    assert_type(options.workers, int)
+    assert_type(options.read.sheet, str | int | None)
+    assert_type(from_dict(to_dict(options), CleanOptions), CleanOptions)
+    assert options.read.region == "PK"
