@@ -3,6 +3,10 @@
     .venv/bin/python benchmarks/import.py --quick       # 5,000 rows, a few seconds
     .venv/bin/python benchmarks/import.py               # 100,000 and 1,000,000 rows
     .venv/bin/python benchmarks/import.py --data people # harder data, same sizes
+    .venv/bin/python benchmarks/import.py --sizes 20000 --workers 2 --json
+
+``--workers N`` normalizes rows on a pool of N processes (without it, in the measuring one);
+``--json`` prints one JSON line per measurement instead of the sentences.
 
 Each measurement runs in a child process so its peak memory (ru_maxrss) is its own.
 The machine may be busy, so each size also times the phone and e-mail libraries alone on
@@ -100,8 +104,13 @@ def _libraries(path: str) -> dict[str, float]:
     return {"rows": len(rows), "seconds": seconds, "peak_mb": peak, "accounted": True}
 
 
-def _child(kind: str, path: str) -> None:
-    from crmkit.importers import clean_file, import_file  # noqa: PLC0415 - child process only
+def _child(kind: str, path: str, workers: int | None) -> None:
+    from crmkit.importers import (  # noqa: PLC0415 - child process only
+        CleanOptions,
+        ReadOptions,
+        clean_file,
+        import_file,
+    )
     from crmkit.storage import open_store  # noqa: PLC0415 - child process only
 
     if kind == "libraries":
@@ -111,18 +120,21 @@ def _child(kind: str, path: str) -> None:
     cpu_started = time.process_time()
     extra: dict[str, object] = {}
     report: Any
+    # only a given worker count is passed on: without one, each job runs its default
+    knobs: dict[str, Any] = {} if workers is None else {"workers": workers}
+    options = CleanOptions(read=ReadOptions(region="PK"), **knobs)
     if kind == "clean":
         report = clean_file(
             path,
             out=path + ".clean.csv",
             duplicates=path + ".d.csv",
             rejects=path + ".r.csv",
-            region="PK",
+            options=options,
         )
         extra["fuzzy"] = report.fuzzy
     else:
         store = open_store(f"sqlite:///{path}.db")
-        report = import_file(path, store, region="PK")
+        report = import_file(path, store, options=options)
         store.close()
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
@@ -145,9 +157,9 @@ def _child(kind: str, path: str) -> None:
     )
 
 
-def measure(kind: str, path: Path) -> dict[str, Any]:
+def measure(kind: str, path: Path, workers: int | None = None) -> dict[str, Any]:
     done = subprocess.run(  # noqa: S603 - runs this very script
-        [sys.executable, __file__, "--child", kind, str(path)],
+        [sys.executable, __file__, "--child", kind, str(path), str(workers or "")],
         capture_output=True,
         text=True,
         check=True,
@@ -170,11 +182,16 @@ def main() -> None:
         help="simple: few names, valid Pakistani numbers (the figures the goals are for);"
         " people: the dedupe benchmark's people, harder (see generate_people)",
     )
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--workers", type=int, help="processes that normalize rows (default 1: in-process)"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON line per measurement")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--write-people", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(*args.child)
+        kind, path, workers = args.child
+        _child(kind, path, int(workers) if workers else None)
         return
     if args.write_people:
         path, rows, seed = args.write_people
@@ -186,7 +203,8 @@ def main() -> None:
         for k, g in (("clean", GOAL_CLEAN), ("import", GOAL_IMPORT))
         if args.only in (None, k)
     ]
-    print(f"2-core machine; figures are noisy while other work runs; {args.data} data")
+    if not args.json:
+        print(f"2-core machine; figures are noisy while other work runs; {args.data} data")
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             path = Path(folder) / f"contacts_{size}.csv"
@@ -203,12 +221,20 @@ def main() -> None:
                 generate(path, size, args.seed)
             libraries = measure("libraries", path)
             per_row = libraries["seconds"] / libraries["rows"]
-            print(
-                f"libraries alone (one core, e-mail + phone): {1 / per_row:,.0f} rows/s, "
-                f"{per_row * 1e6:.1f} us/row"
-            )
+            if args.json:
+                print(json.dumps({"job": "libraries", "size": size, **libraries}))
+            else:
+                print(
+                    f"libraries alone (one core, e-mail + phone): {1 / per_row:,.0f} rows/s, "
+                    f"{per_row * 1e6:.1f} us/row"
+                )
             for kind, goal in jobs:
-                result = measure(kind, path)
+                result = measure(kind, path, args.workers)
+                if args.json:
+                    rate = result["rows"] / result["seconds"]
+                    line = {"job": kind, "size": size, "workers": args.workers, **result}
+                    print(json.dumps({**line, "rows_per_second": round(rate)}))
+                    continue
                 rate = result["rows"] / result["seconds"]
                 rules = f", match rules={result['fuzzy']}" if "fuzzy" in result else ""
                 print(

@@ -114,6 +114,22 @@ def test_map_option_overrides(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         (["import", "{examples}/contacts.csv", "--db", "sqlite:////no/such/dir/x.db"], "crmkit: "),
         (["export", "--db", "not a url", "-o", "e.csv"], "--db: not a database URL"),
         (["frobnicate"], "invalid choice"),
+        (
+            ["clean", "{examples}/contacts.csv", "-o", "c.csv", "--workers", "0"],
+            "crmkit: --workers: must be at least 1, not 0",
+        ),
+        (
+            ["clean", "{examples}/contacts.csv", "-o", "c.csv", "--encoding", "klingon"],
+            "crmkit: --encoding: unknown encoding 'klingon'",
+        ),
+        (
+            ["clean", "{examples}/contacts.csv", "-o", "c.csv", "--map", "Tel=fax"],
+            "crmkit: --map: unknown field 'fax'",
+        ),
+        (
+            ["import", "{examples}/contacts.csv", "--options", "missing.json"],
+            "missing.json: No such file",
+        ),
     ],
 )
 def test_errors_are_one_line_and_nonzero(
@@ -260,3 +276,53 @@ def test_progress_bar_on_a_terminal(
 
     assert 0 == code
     assert written.stat().st_size > 0
+
+
+def _options_file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_options_file_and_flags(tmp_path: Path) -> None:
+    """--options FILE (JSON or YAML) sets the options; a flag given as well wins over it."""
+    source = _options_file(tmp_path, "in.csv", "Who;Tel\nAnn Lee;07400 123456\n")
+    settings = '{"read": {"delimiter": ";", "mapping": {"Who": "name"}, "region": "PK"}}'
+    as_json = _options_file(tmp_path, "o.json", settings)
+    as_yaml = _options_file(tmp_path, "o.yaml", "read:\n  delimiter: ';'\n  region: GB\n")
+    base = ["clean", str(source), "-q", "--map", "Tel=phone"]
+
+    main([*base, "-o", str(tmp_path / "a.csv"), "--options", str(as_json), "--region", "GB"])
+    main([*base, "-o", str(tmp_path / "b.csv"), "--options", str(as_yaml), "--map", "Who=name"])
+    rows = []
+    for name in ("a.csv", "b.csv"):
+        with (tmp_path / name).open(encoding="utf-8-sig") as fh:
+            (row,) = list(csv.DictReader(fh))
+        rows.append((row["name"], row["phone"]))
+
+    assert [("Ann Lee", "+447400123456")] * 2 == rows
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"read": {"encoding": "klingon"}}', "read.encoding: unknown encoding 'klingon'"),
+        ('{"workers": 0}', "workers: must be at least 1"),
+        ('{"speed": 9}', "speed: unknown option"),
+        ("{not json", "not valid JSON"),
+    ],
+)
+def test_bad_options_file(
+    text: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad options file is one line naming the file and the bad option, exit code 2."""
+    path = _options_file(tmp_path, "o.json", text)
+    argv = ["clean", str(ROOT / "examples/contacts.csv"), "-o", str(tmp_path / "c.csv")]
+
+    code = main([*argv, "--options", str(path)])
+    err = capsys.readouterr().err.strip()
+
+    assert 2 == code
+    assert err.startswith(f"crmkit: --options: {path}: ")
+    assert message in err
+    assert 1 == len(err.splitlines())

@@ -30,7 +30,7 @@ from crmkit.errors import (
     TransitionDenied,
     ValidationError,
 )
-from crmkit.importers import import_file
+from crmkit.importers import CleanOptions, ReadOptions, import_file
 from crmkit.storage import MemoryStore
 
 
@@ -178,9 +178,8 @@ def test_config_error_from_an_import_worker_comes_back_as_itself(tmp_path: Path)
         import_file(
             source,
             MemoryStore(),
-            mapping={"Colour": "custom:colour"},
+            options=CleanOptions(read=ReadOptions(mapping={"Colour": "custom:colour"}), workers=2),
             coerce=_refuse_custom,
-            workers=2,
         )
 
     assert ("fields.colour", "no such field") == (caught.value.path, caught.value.reason)

@@ -16,6 +16,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+from crmkit._cli_options import options_from_flags
 from crmkit._optional import require
 from crmkit.errors import ConfigError, CrmkitError
 
@@ -25,13 +26,21 @@ DEFAULT_DB = "sqlite:///crm.db"
 # the commands whose summary (and progress bar) rich draws: rich comes with the cli extra
 _DRAWN: Final = frozenset({"clean", "import"})
 
-# the library names an argument by its parameter; a command-line user knows the option
+# the library names an argument by its parameter (an option by its path in the options);
+# a command-line user knows the flag
 _OPTIONS: Final = {
     "out": "-o/--output",
     "path": "-o/--output",
     "duplicates": "--duplicates",
     "rejects": "--rejects",
-    "region": "--region",
+    "read.region": "--region",
+    "read.locale": "--locale",
+    "read.mapping": "--map",
+    "read.sheet": "--sheet",
+    "read.encoding": "--encoding",
+    "read.delimiter": "--delimiter",
+    "workers": "--workers",
+    "options": "--options",
     "locale": "--locale",
     "columns": "--columns",
     "where": "--where",
@@ -52,7 +61,7 @@ def _first_line(text: str) -> str:
 def _message(exc: BaseException) -> str:
     """What to tell the user about *exc*, in one line."""
     if isinstance(exc, ConfigError):
-        option = _OPTIONS.get(exc.path)
+        option = _OPTIONS.get(exc.path.split("[", 1)[0])
         if option is not None:
             return f"{option}: {_first_line(exc.reason)}"
     if isinstance(exc, OSError):
@@ -65,16 +74,6 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, CrmkitError):
         return _first_line(str(exc))
     return f"failed: {type(exc).__name__}: {_first_line(str(exc))}"
-
-
-def _mapping(items: Sequence[str]) -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for item in items:
-        header, sep, field = item.partition("=")
-        if not sep or not header.strip():
-            raise CrmkitError(f'--map takes "Header=field", not {item!r}')
-        out[header.strip()] = field.strip() or None
-    return out
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -95,6 +94,16 @@ def _reading(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
     parser.add_argument("--encoding", help="CSV encoding (default: detected)")
     parser.add_argument("--delimiter", help="CSV delimiter (default: sniffed)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="processes that normalize rows (default 1: this process; 2 pays on big files)",
+    )
+    parser.add_argument(
+        "--options",
+        metavar="FILE",
+        help="read the options from a JSON or YAML file (the flags above override it)",
+    )
 
 
 def _build() -> argparse.ArgumentParser:
@@ -225,20 +234,19 @@ def _counts(report: Any) -> list[tuple[str, object]]:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    from .importers import clean_file  # noqa: PLC0415 - loaded only by the command that needs it
+    from .importers import (  # noqa: PLC0415 - loaded only by the command that needs it
+        CleanOptions,
+        clean_file,
+    )
 
+    options = options_from_flags(args, CleanOptions)
     with _progress(args) as update:
         report = clean_file(
             args.input,
             out=args.output,
             duplicates=args.duplicates,
             rejects=args.rejects,
-            region=args.region,
-            locale=args.locale,
-            mapping=_mapping(args.map),
-            sheet=args.sheet,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
+            options=options,
             progress=update,
         )
     if args.json:
@@ -290,8 +298,12 @@ def _missing_sqlite_file(url: str) -> str | None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importers import import_file  # noqa: PLC0415 - loaded only by the command that needs it
+    from .importers import (  # noqa: PLC0415 - loaded only by the command that needs it
+        CleanOptions,
+        import_file,
+    )
 
+    options = options_from_flags(args, CleanOptions)
     store = _store(args.db, create=True)
     with closing(store), _progress(args) as update:
         report = import_file(
@@ -301,12 +313,7 @@ def _import(args: argparse.Namespace) -> int:
             on_duplicate=args.on_duplicate,
             dry_run=args.dry_run,
             actor=args.actor,
-            region=args.region,
-            locale=args.locale,
-            mapping=_mapping(args.map),
-            sheet=args.sheet,
-            encoding=args.encoding,
-            delimiter=args.delimiter,
+            options=options,
             progress=update,
             rejects=args.rejects,
         )

@@ -9,9 +9,20 @@ from openpyxl import load_workbook
 
 from crmkit.contacts import Contact
 from crmkit.errors import ConfigError, SourceError
-from crmkit.importers import Progress, clean_file, import_file, open_source
+from crmkit.importers import (
+    CleanOptions,
+    Progress,
+    ReadOptions,
+    clean_file,
+    import_file,
+    open_source,
+)
 from crmkit.storage import MemoryStore
 from crmkit.values import normalize_email
+
+
+def _region(region: str) -> CleanOptions:
+    return CleanOptions(read=ReadOptions(region=region))
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -52,7 +63,7 @@ def test_every_row_is_accounted_for(fixtures: dict[str, Path], tmp_path: Path, n
 def test_duplicates_are_merged_and_explained(fixtures: dict[str, Path], tmp_path: Path) -> None:
     """Rows 1 and 2 (same e-mail in another case, same phone) become one clean row."""
     out, dupes = tmp_path / "clean.csv", tmp_path / "dupes.csv"
-    report = clean_file(fixtures["utf8"], out=out, duplicates=dupes, region="GB")
+    report = clean_file(fixtures["utf8"], out=out, duplicates=dupes, options=_region("GB"))
     groups = _read(dupes)
     first = _read(out)[0]
 
@@ -131,8 +142,8 @@ def test_excel_float_phone_is_recovered(fixtures: dict[str, Path], tmp_path: Pat
 def test_parallel_workers_give_the_same_output(fixtures: dict[str, Path], tmp_path: Path) -> None:
     """Two worker processes write exactly what one process writes."""
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"
-    clean_file(fixtures["bundled"], out=one, workers=1)
-    clean_file(fixtures["bundled"], out=two, workers=2)
+    clean_file(fixtures["bundled"], out=one, options=CleanOptions(workers=1))
+    clean_file(fixtures["bundled"], out=two, options=CleanOptions(workers=2))
 
     assert one.read_text(encoding="utf-8-sig") == two.read_text(encoding="utf-8-sig")
 
@@ -151,7 +162,7 @@ def test_bad_inputs(tmp_path: Path) -> None:
         clean_file(tmp_path / "missing.csv", out=tmp_path / "c.csv")
     (tmp_path / "a.csv").write_text("Name,Phone\nA,1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="two-letter"):
-        clean_file(tmp_path / "a.csv", out=tmp_path / "c.csv", region="Pakistan")
+        clean_file(tmp_path / "a.csv", out=tmp_path / "c.csv", options=_region("Pakistan"))
     with pytest.raises(ConfigError, match=r"^out: cannot write .*c\.pdf: unknown format '\.pdf'"):
         clean_file(tmp_path / "a.csv", out=tmp_path / "c.pdf")
 
@@ -171,7 +182,7 @@ def _nickname_file(tmp_path: Path) -> Path:
 def test_match_rules_find_what_exact_keys_miss(tmp_path: Path) -> None:
     """A nickname with the same surname, company and city is merged only by the rules."""
     source = _nickname_file(tmp_path)
-    exact = clean_file(source, out=tmp_path / "a.csv", fuzzy=False)
+    exact = clean_file(source, out=tmp_path / "a.csv", options=CleanOptions(fuzzy=False))
     dupes = tmp_path / "d.csv"
     ruled = clean_file(source, out=tmp_path / "b.csv", duplicates=dupes)
     groups = _read(dupes)
@@ -192,7 +203,9 @@ def test_stricter_rules_find_fewer(tmp_path: Path) -> None:
     rules = attrs.evolve(
         MatchRules.for_contacts(), thresholds=Thresholds(match=0.995, possible=0.5, core=0.999)
     )
-    report = clean_file(_nickname_file(tmp_path), out=tmp_path / "c.csv", rules=rules)
+    report = clean_file(
+        _nickname_file(tmp_path), out=tmp_path / "c.csv", options=CleanOptions(rules=rules)
+    )
 
     assert 0 == report.duplicate_groups
     assert 3 == report.created
@@ -203,9 +216,15 @@ def test_bad_rules_are_config_errors(fixtures: dict[str, Path], tmp_path: Path) 
     from crmkit.dedupe import MatchRules  # noqa: PLC0415
 
     with pytest.raises(ConfigError, match="expected MatchRules, got dict"):
-        clean_file(fixtures["utf8"], out=tmp_path / "c.csv", rules={"match": 0.9})
+        clean_file(
+            fixtures["utf8"], out=tmp_path / "c.csv", options=CleanOptions(rules={"match": 0.9})
+        )  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="needs contact rules, not company rules"):
-        clean_file(fixtures["utf8"], out=tmp_path / "c.csv", rules=MatchRules.for_companies())
+        clean_file(
+            fixtures["utf8"],
+            out=tmp_path / "c.csv",
+            options=CleanOptions(rules=MatchRules.for_companies()),
+        )
 
 
 def test_rows_in_both_kinds_of_group_are_written_once(
@@ -213,7 +232,7 @@ def test_rows_in_both_kinds_of_group_are_written_once(
 ) -> None:
     """With the rules on, each source row appears in exactly one clean row."""
     out = tmp_path / "c.csv"
-    report = clean_file(fixtures["bundled"], out=out, fuzzy=True)
+    report = clean_file(fixtures["bundled"], out=out, options=CleanOptions(fuzzy=True))
     sources = [n for r in _read(out) for n in r["source_rows"].split("; ")]
 
     assert len(sources) == len(set(sources))
@@ -256,7 +275,9 @@ def _dupes_file(tmp_path: Path) -> Path:
 def test_merging_loses_no_value(tmp_path: Path) -> None:
     """Values a merged row does not keep are listed under "not kept" in the duplicates file."""
     out, dupes = tmp_path / "c.csv", tmp_path / "d.csv"
-    report = clean_file(_dupes_file(tmp_path), out=out, duplicates=dupes, fuzzy=False)
+    report = clean_file(
+        _dupes_file(tmp_path), out=out, duplicates=dupes, options=CleanOptions(fuzzy=False)
+    )
     (row,) = _read(out)
     groups = _read(dupes)
 
@@ -269,7 +290,7 @@ def test_merging_loses_no_value(tmp_path: Path) -> None:
 def test_merged_emails_and_phones_are_deduplicated_by_key(tmp_path: Path) -> None:
     """john@ and JOHN@ are one address, and one number in two spellings is one phone."""
     out = tmp_path / "c.csv"
-    clean_file(_dupes_file(tmp_path), out=out, fuzzy=False)
+    clean_file(_dupes_file(tmp_path), out=out, options=CleanOptions(fuzzy=False))
     (row,) = _read(out)
 
     assert ["john@acme.example", "dee@other.example"] == [row["email"], row["email_2"]]
@@ -287,7 +308,7 @@ def test_clean_output_imports_as_the_same_contacts(
     clean_file(fixtures[name], out=out)
     rows = _read(out)
     store = MemoryStore()
-    report = import_file(out, store, fuzzy=False)
+    report = import_file(out, store, options=CleanOptions(fuzzy=False))
     contacts = list(store.contacts.find(limit=10_000))
 
     def expected(row: dict[str, str]) -> tuple[frozenset[str], frozenset[str], str]:
@@ -363,23 +384,19 @@ def test_unknown_region_is_a_config_error_up_front(
     fixtures: dict[str, Path], tmp_path: Path
 ) -> None:
     """region="XX" is refused before anything is read or written."""
-    with pytest.raises(ConfigError, match=r"^region: unknown region 'XX'"):
-        clean_file(fixtures["utf8"], out=tmp_path / "c.csv", region="XX")
+    with pytest.raises(ConfigError, match=r"^read\.region: unknown region 'XX'"):
+        clean_file(fixtures["utf8"], out=tmp_path / "c.csv", options=_region("XX"))
     assert not (tmp_path / "c.csv").exists()
 
 
-def test_match_rules_stop_past_the_limit_by_default(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_match_rules_stop_past_the_limit_by_default(tmp_path: Path) -> None:
     """Past the usable-row limit the exact keys alone run, unless the rules are asked for."""
-    from crmkit.importers import _clean  # noqa: PLC0415
-
     source = _nickname_file(tmp_path)
-    monkeypatch.setattr(_clean, "FUZZY_LIMIT", 2)
-    default = clean_file(source, out=tmp_path / "a.csv")
-    asked = clean_file(source, out=tmp_path / "b.csv", fuzzy=True)
-    monkeypatch.setattr(_clean, "FUZZY_LIMIT", 3)
-    within = clean_file(source, out=tmp_path / "c.csv")
+    default = clean_file(source, out=tmp_path / "a.csv", options=CleanOptions(fuzzy_limit=2))
+    asked = clean_file(
+        source, out=tmp_path / "b.csv", options=CleanOptions(fuzzy=True, fuzzy_limit=2)
+    )
+    within = clean_file(source, out=tmp_path / "c.csv", options=CleanOptions(fuzzy_limit=3))
 
     assert (0, False) == (default.duplicate_groups, default.fuzzy)
     assert (1, True) == (asked.duplicate_groups, asked.fuzzy)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from crmkit.errors import ConfigError, NotFound
-from crmkit.importers import export, import_file, undo_import
+from crmkit.importers import CleanOptions, ReadOptions, export, import_file, undo_import
 from crmkit.storage import MemoryStore, SqlStore
 
 
@@ -115,8 +115,8 @@ def test_rows_matched_by_either_key_in_one_batch(tmp_path: Path, key: str, backe
         "Ann Lee,ann@alpha.example,,\n",
         encoding="utf-8",
     )
-    import_file(first, store, key=key, fuzzy=False)
-    report = import_file(second, store, key=key, fuzzy=False)
+    import_file(first, store, key=key, options=CleanOptions(fuzzy=False))
+    report = import_file(second, store, key=key, options=CleanOptions(fuzzy=False))
     (contact,) = store.contacts.find()
 
     assert (0, 1, 2) == (report.created, report.merged, report.skipped)
@@ -159,7 +159,7 @@ def test_key_alone_when_rules_are_off(tmp_path: Path) -> None:
     first, second = _two_files(tmp_path)
     store = MemoryStore()
     import_file(first, store)
-    report = import_file(second, store, key="email", fuzzy=False)
+    report = import_file(second, store, key="email", options=CleanOptions(fuzzy=False))
 
     assert (1, 0) == (report.created, report.merged)
     assert 2 == store.contacts.count()
@@ -168,13 +168,13 @@ def test_key_alone_when_rules_are_off(tmp_path: Path) -> None:
 def test_bad_rules_for_import(fixtures: dict[str, Path]) -> None:
     """Rules that are not contact MatchRules fail with a ConfigError."""
     with pytest.raises(ConfigError, match="expected MatchRules, got str"):
-        import_file(fixtures["utf8"], MemoryStore(), rules="strict")
+        import_file(fixtures["utf8"], MemoryStore(), options=CleanOptions(rules="strict"))  # type: ignore[arg-type]
 
 
 def test_parallel_import_counts_match(fixtures: dict[str, Path]) -> None:
     """Normalizing in two worker processes imports exactly what one process imports."""
-    one = import_file(fixtures["bundled"], MemoryStore(), workers=1)
-    two = import_file(fixtures["bundled"], MemoryStore(), workers=2)
+    one = import_file(fixtures["bundled"], MemoryStore(), options=CleanOptions(workers=1))
+    two = import_file(fixtures["bundled"], MemoryStore(), options=CleanOptions(workers=2))
 
     assert (one.created, one.merged, one.skipped, one.rejected) == (
         two.created,
@@ -222,8 +222,10 @@ def test_rejects_file_keeps_every_cell(fixtures: dict[str, Path], tmp_path: Path
 
 def test_import_bad_region_store_and_rejects(fixtures: dict[str, Path], tmp_path: Path) -> None:
     """A bad region, store or rejects path is a ConfigError naming it, before any work."""
-    with pytest.raises(ConfigError, match=r"^region: unknown region 'XX'"):
-        import_file(fixtures["utf8"], MemoryStore(), region="XX")
+    with pytest.raises(ConfigError, match=r"^read\.region: unknown region 'XX'"):
+        import_file(
+            fixtures["utf8"], MemoryStore(), options=CleanOptions(read=ReadOptions(region="XX"))
+        )
     with pytest.raises(ConfigError, match=r"^store: expected a crmkit Store, got NoneType"):
         import_file(fixtures["utf8"], None)  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match=r"^rejects: .* would overwrite the input"):

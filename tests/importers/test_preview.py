@@ -8,7 +8,7 @@ import pytest
 from crmkit.contacts import Contact
 from crmkit.errors import ConfigError, SourceError
 from crmkit.fields import FieldDef, FormulaOptions, Schema
-from crmkit.importers import export, preview
+from crmkit.importers import ReadOptions, export, preview
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -95,7 +95,7 @@ def test_preview_bad_arguments(tmp_path: Path) -> None:
         preview(source, rows=-1)
     with pytest.raises(ConfigError, match=r"^rows: expected a whole number, not '5'"):
         preview(source, rows="5")  # type: ignore[arg-type]
-    with pytest.raises(ConfigError, match=r"^region: unknown region 'XX'"):
-        preview(source, region="XX")
+    with pytest.raises(ConfigError, match=r"^read\.region: unknown region 'XX'"):
+        preview(source, options=ReadOptions(region="XX"))
     with pytest.raises(SourceError, match="no such file"):
         preview(tmp_path / "missing.csv")

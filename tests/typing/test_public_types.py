@@ -15,10 +15,12 @@ from crmkit.contacts import PersonName, company_match_key, parse_name
 from crmkit.expr import Expression, compile, references
 from crmkit.fields import Checked, Computed, FieldDef, Issue, Layout, MoneyOptions, Schema
 from crmkit.importers import (
+    CleanOptions,
     CleanReport,
     ColumnMapping,
     ImportPlan,
     ImportReport,
+    ReadOptions,
     RowResult,
     SourceRow,
     Table,
@@ -180,3 +182,13 @@ def test_importers_types(tmp_path: Path) -> None:
     assert_type(report, CleanReport)
     assert_type(import_file(path, MemoryStore(), dry_run=True), ImportReport)
     assert (tmp_path / "clean.csv").exists()
+
+
+def test_options_types() -> None:
+    """The import options keep their field types and round-trip as their own class."""
+    options = CleanOptions(read=ReadOptions(region="PK", sheet=0), workers=2)
+    assert_type(options.read, ReadOptions)
+    assert_type(options.workers, int)
+    assert_type(options.read.sheet, str | int | None)
+    assert_type(from_dict(to_dict(options), CleanOptions), CleanOptions)
+    assert options.read.region == "PK"

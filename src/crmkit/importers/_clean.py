@@ -14,7 +14,6 @@ import json
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
@@ -23,58 +22,20 @@ from crmkit.dedupe._fold import fold
 from crmkit.dedupe._row_groups import Group, combine, key_groups
 
 from ._collector import fewer_collections
-from ._engine import Coerce, Spilled, estimate_rows, infer_regions, spilled
-from ._fuzzy import FUZZY_LIMIT, check_rules
-from ._locale import LocaleOptions
-from ._mapping import CUSTOM_PREFIX, ColumnMapping, CustomFieldSource, map_columns
+from ._engine import Coerce, Spilled, prepare, spilled
+from ._mapping import CUSTOM_PREFIX, ColumnMapping, CustomFieldSource
+from ._options import CleanOptions, checked
 from ._rejects import RejectsSpool
 from ._report import CleanReport, ProgressCallback, Rejection
-from ._sources import Table, open_source
 from ._spill import Spill
 from ._split import split_columns, split_values, widths
 from ._synonyms import FIELDS
 from ._tabular import TableWriter, check_outputs
 
-__all__ = ["clean_file", "prepare"]
+__all__ = ["clean_file"]
 
 _KEEP_REJECTIONS: Final = 1000
 _DERIVED: Final = ("first_name", "last_name")
-
-
-def prepare(
-    source: str | Path | Table,
-    *,
-    mapping: Mapping[str, str | None] | None = None,
-    region: str | None = None,
-    locale: str | None = None,
-    jalali: bool | None = None,
-    schema: CustomFieldSource | None = None,
-    sheet: str | int | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-) -> tuple[Table, ColumnMapping, LocaleOptions]:
-    """Open a source and work out its column mapping and locale options.
-
-    When no region is given, the regions of the numbers written with a country code in the
-    first rows are kept as fallbacks for national numbers.
-
-    Raises:
-        SourceError: if the source cannot be read.
-        ConfigError: for a bad mapping override, region or locale.
-    """
-    # options first: a bad region or locale is reported before the file is opened
-    options = LocaleOptions(region=region, locale=locale, jalali=jalali)
-    table = (
-        source
-        if isinstance(source, Table)
-        else open_source(source, sheet=sheet, encoding=encoding, delimiter=delimiter)
-    )
-    columns = map_columns(table.headers, mapping, schema=schema)
-    if options.phone_region is None and table.format != "records":
-        options = LocaleOptions(
-            locale=locale, jalali=jalali, fallback_regions=infer_regions(table, columns)
-        )
-    return table, columns, options
 
 
 def clean_file(
@@ -83,18 +44,9 @@ def clean_file(
     out: str | Path,
     duplicates: str | Path | None = None,
     rejects: str | Path | None = None,
-    region: str | None = None,
-    locale: str | None = None,
-    rules: object = None,
-    fuzzy: bool | None = None,
-    mapping: Mapping[str, str | None] | None = None,
-    jalali: bool | None = None,
+    options: CleanOptions | None = None,
     schema: CustomFieldSource | None = None,
     coerce: Coerce | None = None,
-    sheet: str | int | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    workers: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> CleanReport:
     """Clean a contact spreadsheet: normalize, find duplicates, write what is usable.
@@ -113,23 +65,14 @@ def clean_file(
         rejects: where to write the rows that could not be used: every original cell
             (cells past the last header under ``extra_1``, ``extra_2``...), plus ``row``,
             ``column`` and ``reason``; or None.
-        region: ISO 3166 region for phone numbers written without a country code.
-        locale: babel locale for dates and numbers (``fa_IR`` also means Jalali dates).
-        rules: the match rules (a ``MatchRules`` for contacts) for finding duplicates
-            beyond the exact keys (e-mail match key, E.164 phone, name and company); the
-            default contact rules when None.
-        fuzzy: whether to run the match rules: by default only for files of up to
-            1,000,000 usable rows (the rules hold the values they compare of every row in
-            memory at once, some 250 bytes a row); past that the exact keys alone find
-            duplicates, and ``report.fuzzy`` says which ran.
-        mapping: header → field overrides (see :func:`map_columns`).
-        jalali: read years 1300-1499 as Jalali years (default: when the locale is Persian).
+        options: how to read the file (``options.read``: encoding, delimiter, sheet,
+            header overrides, region, locale) and how to find duplicates (match rules,
+            whether they run, worker processes); the defaults when None. The match rules
+            find duplicates beyond the exact keys (e-mail match key, E.164 phone, name and
+            company); by default they run for files of up to ``options.fuzzy_limit``
+            (1,000,000) usable rows, and ``report.fuzzy`` says whether they ran.
         schema: custom fields that unmapped columns may feed.
         coerce: converts and checks custom field values (a schema's ``coerce``).
-        sheet: the XLSX sheet to read.
-        encoding: the CSV encoding, when detection should be skipped.
-        delimiter: the CSV delimiter, when sniffing should be skipped.
-        workers: processes for normalization (by default both cores for large files).
         progress: called with a :class:`Progress` now and then.
 
     Returns:
@@ -138,10 +81,12 @@ def clean_file(
     Raises:
         SourceError: if the input cannot be read or an output cannot be written (then no
             output is left half written).
-        ConfigError: for a bad mapping, region, locale or match rules, an output that is
-            not .csv or .xlsx, or an output that is the input or another output (checked
-            before anything is read or written; the error names the option).
+        ConfigError: for options that are not a :class:`CleanOptions`, a bad mapping
+            override, an output that is not .csv or .xlsx, or an output that is the input
+            or another output (checked before anything is read or written; the error
+            names the option).
     """
+    settings = checked(options, CleanOptions)
     check_outputs(path, {"out": out, "duplicates": duplicates, "rejects": rejects})
     with fewer_collections():
         return _clean(
@@ -149,18 +94,9 @@ def clean_file(
             out=out,
             duplicates=duplicates,
             rejects=rejects,
-            region=region,
-            locale=locale,
-            rules=rules,
-            fuzzy=fuzzy,
-            mapping=mapping,
-            jalali=jalali,
+            options=settings,
             schema=schema,
             coerce=coerce,
-            sheet=sheet,
-            encoding=encoding,
-            delimiter=delimiter,
-            workers=workers,
             progress=progress,
         )
 
@@ -171,58 +107,32 @@ def _clean(
     out: str | Path,
     duplicates: str | Path | None,
     rejects: str | Path | None,
-    region: str | None,
-    locale: str | None,
-    rules: object,
-    fuzzy: bool | None,
-    mapping: Mapping[str, str | None] | None,
-    jalali: bool | None,
+    options: CleanOptions,
     schema: CustomFieldSource | None,
     coerce: Coerce | None,
-    sheet: str | int | None,
-    encoding: str | None,
-    delimiter: str | None,
-    workers: int | None,
     progress: ProgressCallback | None,
 ) -> CleanReport:
     started = time.perf_counter()
-    match_rules = check_rules(rules)
-    table, columns, options = prepare(
-        path,
-        mapping=mapping,
-        region=region,
-        locale=locale,
-        jalali=jalali,
-        schema=schema,
-        sheet=sheet,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    match_rules = options.match_rules
+    source = prepare(path, options.read, schema=schema)
     tally = _Tally()
     outputs = {"clean": str(out)}
     written: list[TableWriter] = []
     with tempfile.TemporaryDirectory(prefix="crmkit-clean-") as scratch:
         spill = Spill(Path(scratch) / "rows.db")
-        spool = RejectsSpool(Path(scratch), table.headers) if rejects is not None else None
+        spool = RejectsSpool(Path(scratch), source.table.headers) if rejects is not None else None
         try:
-            chunks = spilled(
-                table,
-                columns,
-                options,
-                coerce=coerce,
-                workers=workers,
-                progress=progress,
-                total=estimate_rows(table),
-            )
-            # the values the rules compare are kept while the pool still normalizes rows,
-            # so that this work shares both cores instead of running alone afterwards
-            stage = CompactContacts() if fuzzy is not False else None
+            chunks = spilled(source, options, coerce=coerce, progress=progress)
+            # the values the rules compare are kept while the rows are read (and, with
+            # workers, while the pool still normalizes them, so that this work shares the
+            # cores instead of running alone afterwards)
+            stage = CompactContacts() if options.fuzzy is not False else None
             for chunk in chunks:
                 spill.add_many(chunk.usable)
                 tally.take(chunk, spool)
                 if stage is not None:
                     stage.add((number, feats) for number, _, _, feats in chunk.usable)
-                    if fuzzy is None and len(stage) > FUZZY_LIMIT:
+                    if options.fuzzy is None and len(stage) > options.fuzzy_limit:
                         stage = None  # past the limit the exact keys alone find duplicates
             spill.commit()
             fuzzy = stage is not None
@@ -240,7 +150,7 @@ def _clean(
                 written.append(dupes)
                 outputs["duplicates"] = str(duplicates)
             not_kept = _fold_groups(spill, groups, dupes, tally.counts)
-            fields = _output_fields(columns, tally.filled)
+            fields = _output_fields(source.columns, tally.filled)
             clean = _write_clean(spill, fields, tally.counts, out)
             written.append(clean)
             if spool is not None and rejects is not None:
@@ -260,7 +170,7 @@ def _clean(
         writer.publish()
     merged = sum(len(g.members) - 1 for g in groups)
     return CleanReport(
-        source=table.name,
+        source=source.table.name,
         rows_read=tally.rows_read,
         created=clean.rows,
         merged=merged,
@@ -269,7 +179,7 @@ def _clean(
         duplicate_groups=len(groups),
         reasons=dict(tally.reasons.most_common()),
         rejections=tuple(tally.kept),
-        mapping=columns,
+        mapping=source.columns,
         outputs=outputs,
         seconds=time.perf_counter() - started,
         skipped_keys=common,

@@ -1,14 +1,15 @@
-"""Running the row pipeline over a whole table: in chunks, on every core for large inputs.
+"""Running the row pipeline over a whole table: in chunks, in this process or on a pool.
 
-Rows are normalized in chunks; for a large input the chunks go to a process pool, so both
-cores of a small machine work. Results come back in input order, and only a few chunks are
-in flight at once, so memory stays flat however long the input is.
+A source is prepared once (opened, its columns mapped, its phone regions guessed), then its
+rows are normalized in chunks: in this process by default, or, with ``workers`` above one
+in the :class:`CleanOptions`, on a process pool of that size. Results come back in input
+order, and only a few chunks are in flight at once, so memory stays flat however long the
+input is.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -21,25 +22,26 @@ from crmkit.contacts import Contact
 from ._convert import with_contact
 from ._fuzzy import encode_json, features
 from ._locale import LocaleOptions
-from ._mapping import ColumnMapping
+from ._mapping import ColumnMapping, CustomFieldSource, map_columns
+from ._options import CleanOptions, ReadOptions
 from ._report import Progress, ProgressCallback
 from ._rows import RowResult, _normalize_cells, _phone, _Refusal
-from ._sources import SourceRow, Table
+from ._sources import SourceRow, Table, open_source
 from ._split import widths
 
 __all__ = [
+    "Prepared",
     "Spilled",
     "estimate_rows",
     "infer_regions",
     "normalized",
+    "prepare",
     "spill_chunk",
     "spilled",
     "with_contacts",
 ]
 
 _CHUNK: Final = 2000
-# forking a worker costs a few milliseconds: past a few thousand rows both cores pay off
-_POOL_THRESHOLD: Final = 10_000
 _SAMPLE_ROWS: Final = 2000
 _PHONES: Final = ("mobile", "phone", "home_phone")
 
@@ -87,6 +89,45 @@ def infer_regions(table: Table, mapping: ColumnMapping) -> tuple[str, ...]:
     return tuple(region for region, _ in counts.most_common())
 
 
+class Prepared(NamedTuple):
+    """A source ready to be normalized.
+
+    Attributes:
+        table: the opened source.
+        columns: where each of its columns goes.
+        locale: the locale options its rows are read with (with guessed phone regions).
+    """
+
+    table: Table
+    columns: ColumnMapping
+    locale: LocaleOptions
+
+
+def prepare(
+    source: str | Path | Table, read: ReadOptions, *, schema: CustomFieldSource | None = None
+) -> Prepared:
+    """Open a source and work out its column mapping and locale options.
+
+    When no region is given, the regions of the numbers written with a country code in the
+    first rows are kept as fallbacks for national numbers.
+
+    Raises:
+        SourceError: if the source cannot be read.
+    """
+    options = read.locale_options
+    table = (
+        source
+        if isinstance(source, Table)
+        else open_source(source, sheet=read.sheet, encoding=read.encoding, delimiter=read.delimiter)
+    )
+    columns = map_columns(table.headers, read.mapping, schema=schema)
+    if options.phone_region is None and table.format != "records":
+        options = LocaleOptions(
+            locale=read.locale, jalali=read.jalali, fallback_regions=infer_regions(table, columns)
+        )
+    return Prepared(table, columns, options)
+
+
 def _init(mapping: ColumnMapping, options: LocaleOptions, coerce: Coerce | None) -> None:
     _state["args"] = (mapping, options, coerce)
 
@@ -116,14 +157,11 @@ def _pack(result: RowResult) -> Packed:
 
 
 def with_contacts(
-    table: Table,
-    mapping: ColumnMapping,
-    options: LocaleOptions,
+    source: Prepared,
+    options: CleanOptions,
     *,
     coerce: Coerce | None = None,
-    workers: int | None = None,
     progress: ProgressCallback | None = None,
-    total: int | None = None,
     keep_cells: bool = False,
 ) -> Iterator[tuple[RowResult, Contact | None]]:
     """Like :func:`normalized`, with the :class:`Contact` of each usable row (else None).
@@ -133,16 +171,7 @@ def with_contacts(
     A row that makes no valid contact comes back rejected (with its cells when
     *keep_cells*).
     """
-    rows = normalized(
-        table,
-        mapping,
-        options,
-        coerce=coerce,
-        workers=workers,
-        progress=progress,
-        total=total,
-        keep_cells=keep_cells,
-    )
+    rows = normalized(source, options, coerce=coerce, progress=progress, keep_cells=keep_cells)
     return map(with_contact, rows)
 
 
@@ -204,84 +233,63 @@ class Spilled(NamedTuple):
 
 
 def normalized(
-    table: Table,
-    mapping: ColumnMapping,
-    options: LocaleOptions,
+    source: Prepared,
+    options: CleanOptions,
     *,
     coerce: Coerce | None = None,
-    workers: int | None = None,
     progress: ProgressCallback | None = None,
-    total: int | None = None,
     keep_cells: bool = False,
 ) -> Iterator[RowResult]:
-    """Yield the :class:`RowResult` of every row of *table*, in order.
+    """Yield the :class:`RowResult` of every row of *source*, in order.
 
     Usable rows come without their original cells (only rejected rows need them) unless
     *keep_cells*.
 
     Args:
-        table: the input.
-        mapping: the column mapping.
-        options: the locale options.
+        source: the prepared input.
+        options: the options; their ``workers`` says where the rows are normalized.
         coerce: custom field conversion (from a schema), or None.
-        workers: processes to use; by default one per core for inputs of 10,000 rows and
-            more, else none (the work runs in this process).
         progress: called after each chunk.
-        total: the expected number of rows, for the progress estimate.
         keep_cells: keep the original cells of usable rows too.
     """
+    total = estimate_rows(source.table)
     if keep_cells:
-        whole = _run(
-            table, mapping, options, _packed_with_cells, coerce=coerce, workers=workers, total=total
-        )
+        whole = _run(source, _packed_with_cells, coerce=coerce, workers=options.workers)
         for rows in _with_progress(whole, progress, total, len):
             yield from rows
         return
-    chunks = _run(table, mapping, options, _packed, coerce=coerce, workers=workers, total=total)
+    chunks = _run(source, _packed, coerce=coerce, workers=options.workers)
     for chunk in _with_progress(chunks, progress, total, len):
         yield from map(_unpack, chunk)
 
 
 def spilled(
-    table: Table,
-    mapping: ColumnMapping,
-    options: LocaleOptions,
+    source: Prepared,
+    options: CleanOptions,
     *,
     coerce: Coerce | None = None,
-    workers: int | None = None,
     progress: ProgressCallback | None = None,
-    total: int | None = None,
 ) -> Iterator[Spilled]:
     """Like :func:`normalized`, but chunk by chunk in the form the cleaner stores rows."""
-    chunks = _run(table, mapping, options, _spilled, coerce=coerce, workers=workers, total=total)
+    chunks = _run(source, _spilled, coerce=coerce, workers=options.workers)
+    total = estimate_rows(source.table)
     yield from _with_progress(chunks, progress, total, lambda c: c.size)
 
 
 def _run(
-    table: Table,
-    mapping: ColumnMapping,
-    options: LocaleOptions,
+    source: Prepared,
     work: Callable[[_Args, list[_Row]], _T],
     *,
     coerce: Coerce | None,
-    workers: int | None,
-    total: int | None,
+    workers: int,
 ) -> Iterator[_T]:
-    chunks = _chunks(table.rows())
-    count = workers if workers is not None else _default_workers(total)
-    if count <= 1:
-        args = (mapping, options, coerce)
+    chunks = _chunks(source.table.rows())
+    args = (source.columns, source.locale, coerce)
+    if workers <= 1:
         yield from (work(args, chunk) for chunk in chunks)
         return
-    with ProcessPoolExecutor(count, initializer=_init, initargs=(mapping, options, coerce)) as pool:
-        yield from _pooled(pool, chunks, count * 3, work)
-
-
-def _default_workers(total: int | None) -> int:
-    cores = os.cpu_count() or 1
-    if total is None or total < _POOL_THRESHOLD:
-        return 1
-    return cores
+    with ProcessPoolExecutor(workers, initializer=_init, initargs=args) as pool:
+        yield from _pooled(pool, chunks, workers * 3, work)
 
 
 def _chunks(rows: Iterator[SourceRow]) -> Iterator[list[_Row]]:

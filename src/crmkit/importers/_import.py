@@ -14,7 +14,6 @@ import json
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -27,11 +26,11 @@ from crmkit.dedupe import MatchRules, match_against
 from crmkit.errors import ConfigError, NotFound
 from crmkit.storage import CustomRecord, Store
 
-from ._clean import _reason_kind, prepare
+from ._clean import _reason_kind
 from ._collector import fewer_collections
-from ._engine import Coerce, estimate_rows, with_contacts
-from ._fuzzy import check_rules
+from ._engine import Coerce, prepare, with_contacts
 from ._mapping import CustomFieldSource
+from ._options import CleanOptions, checked
 from ._rejects import RejectsSpool
 from ._report import ImportReport, ProgressCallback, Rejection
 from ._rows import RowResult
@@ -99,25 +98,16 @@ def import_file(
     path: str | Path,
     store: Store,
     *,
+    options: CleanOptions | None = None,
     key: str = "email",
     on_duplicate: OnDuplicate = "merge",
     dry_run: bool = False,
     actor: str | None = None,
-    region: str | None = None,
-    locale: str | None = None,
-    mapping: Mapping[str, str | None] | None = None,
-    jalali: bool | None = None,
+    batch_size: int = 2000,
     schema: CustomFieldSource | None = None,
     coerce: Coerce | None = None,
-    sheet: str | int | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    batch_size: int = 2000,
-    workers: int | None = None,
-    progress: ProgressCallback | None = None,
-    rules: object = None,
-    fuzzy: bool = True,
     rejects: str | Path | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Import a contact spreadsheet into *store*.
 
@@ -128,43 +118,38 @@ def import_file(
     Args:
         path: a CSV, XLSX or JSON-lines file.
         store: where the contacts go.
+        options: how to read the file (``options.read``: encoding, delimiter, sheet,
+            header overrides, region, locale) and how to match its rows (worker processes,
+            and the match rules that pair a row no key matched with a stored contact, found
+            through the store's e-mail and phone indexes and scored; ``fuzzy=False`` matches
+            by the key alone); the defaults when None.
         key: ``email`` (e-mail match key) or ``phone`` (E.164) to match rows to contacts.
         on_duplicate: what a row matching a contact does: ``merge`` (fill the contact's
             blanks, add its new e-mails, phones and tags), ``update`` (overwrite the fields
             the row fills), ``skip``, or ``create`` (a new contact anyway).
         dry_run: work everything out and report it, but write nothing.
         actor: who is importing, for the store's history.
-        region: ISO 3166 region for phone numbers written without a country code.
-        locale: babel locale for dates and numbers.
-        mapping: header → field overrides (see :func:`map_columns`).
-        jalali: read years 1300-1499 as Jalali years.
+        batch_size: rows per transaction.
         schema: custom fields that unmapped columns may feed.
         coerce: converts and checks custom field values.
-        sheet: the XLSX sheet to read.
-        encoding: the CSV encoding.
-        delimiter: the CSV delimiter.
-        batch_size: rows per transaction.
-        workers: processes for normalization.
-        progress: called with a :class:`Progress` now and then.
-        rules: the match rules (a contact ``MatchRules``) that pair a row no key matched
-            with a stored contact (found through the store's e-mail and phone indexes and
-            scored); the default contact rules when None.
-        fuzzy: False to match by the key alone.
         rejects: where to write the rows that could not be used (``.csv`` or ``.xlsx``),
             as :func:`clean_file` writes them: every original cell, plus ``row``,
             ``column`` and ``reason``; written when the import ends, also for a dry run.
+        progress: called with a :class:`Progress` now and then.
 
     Returns:
         The report, with the ``import_id`` that :func:`undo_import` takes.
 
     Raises:
-        ConfigError: for an unknown *key* or *on_duplicate*, a bad mapping, region, locale
-            or rules, or a *rejects* file that is not .csv or .xlsx or is the input.
+        ConfigError: for options that are not a :class:`CleanOptions`, an unknown *key* or
+            *on_duplicate*, a bad mapping override, or a *rejects* file that is not .csv or
+            .xlsx or is the input.
         SourceError: if the input cannot be read or the rejects file cannot be written.
     """
     given: object = store  # callers are not type-checked: check what really came
     if given is None or not hasattr(given, "contacts"):
         raise ConfigError("store", f"expected a crmkit Store, got {type(store).__name__}")
+    settings = checked(options, CleanOptions)
     check_outputs(path, {"rejects": rejects})
     if key not in _KEYS:
         raise ConfigError("key", f"unknown key {key!r} (expected one of: email, phone)")
@@ -175,19 +160,9 @@ def import_file(
         )
     if batch_size < 1:
         raise ConfigError("batch_size", "must be at least 1")
-    match_rules = check_rules(rules)
+    match_rules = settings.match_rules
     started = time.perf_counter()
-    table, columns, options = prepare(
-        path,
-        mapping=mapping,
-        region=region,
-        locale=locale,
-        jalali=jalali,
-        schema=schema,
-        sheet=sheet,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    source = prepare(path, settings.read, schema=schema)
     import_id = new_id()
     if not dry_run:
         store.register_object_type(_LOG_TYPE, _LOG_FIELDS)
@@ -198,21 +173,14 @@ def import_file(
         dry_run=dry_run,
         actor=actor or f"import:{import_id}",
         import_id=import_id,
-        rules=match_rules if fuzzy else None,
+        rules=match_rules if settings.fuzzy is not False else None,
     )
     batch: list[tuple[RowResult, Contact]] = []
     with fewer_collections(), tempfile.TemporaryDirectory(prefix="crmkit-import-") as scratch:
         if rejects is not None:
-            job.spool = RejectsSpool(Path(scratch), table.headers)
+            job.spool = RejectsSpool(Path(scratch), source.table.headers)
         results = with_contacts(
-            table,
-            columns,
-            options,
-            coerce=coerce,
-            workers=workers,
-            progress=progress,
-            total=estimate_rows(table),
-            keep_cells=rejects is not None,
+            source, settings, coerce=coerce, progress=progress, keep_cells=rejects is not None
         )
         for result, contact in results:
             job.rows_read += 1
@@ -231,7 +199,7 @@ def import_file(
             job.spool.close()
     return ImportReport(
         import_id=import_id,
-        source=table.name,
+        source=source.table.name,
         rows_read=job.rows_read,
         created=job.counts["created"],
         updated=job.counts["updated"],
@@ -240,7 +208,7 @@ def import_file(
         rejected=job.counts["rejected"],
         reasons=dict(job.reasons.most_common()),
         rejections=tuple(job.rejections),
-        mapping=columns,
+        mapping=source.columns,
         dry_run=dry_run,
         seconds=time.perf_counter() - started,
     )

@@ -14,9 +14,10 @@ from babel.dates import format_date
 from crmkit.contacts import Contact
 from crmkit.errors import ConfigError
 
-from ._clean import prepare
+from ._engine import prepare
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping, CustomFieldSource
+from ._options import CleanOptions, ReadOptions, checked
 from ._rows import RowResult, normalize_row
 from ._tabular import TableWriter, check_target
 
@@ -62,29 +63,33 @@ def preview(
     path: str | Path,
     *,
     rows: int = 5,
-    mapping: Mapping[str, str | None] | None = None,
-    region: str | None = None,
-    locale: str | None = None,
+    options: ReadOptions | CleanOptions | None = None,
     schema: CustomFieldSource | None = None,
-    sheet: str | int | None = None,
 ) -> ImportPlan:
     """Show how a file would be read, before anything is written.
 
+    Args:
+        path: a CSV, XLSX or JSON-lines file.
+        rows: how many of the first rows to show.
+        options: how to read the file: :class:`ReadOptions`, or the :class:`CleanOptions`
+            a clean or import would be given (their ``read`` part); the defaults when None.
+        schema: custom fields that unmapped columns may feed.
+
     Raises:
         SourceError: if the file cannot be read.
-        ConfigError: for a bad mapping, region or locale, or a negative *rows*.
+        ConfigError: for options of another type, a bad mapping override, or a negative
+            *rows*.
     """
     given: object = rows  # callers are not type-checked: check what really came
     if not isinstance(given, int) or isinstance(given, bool):
         raise ConfigError("rows", f"expected a whole number, not {rows!r}")
     if rows < 0:
         raise ConfigError("rows", "must not be negative")
-    table, columns, options = prepare(
-        path, mapping=mapping, region=region, locale=locale, schema=schema, sheet=sheet
-    )
-    first = itertools.islice(table.rows(), rows)
-    results = tuple(normalize_row(r, columns, options) for r in first)
-    return ImportPlan(table.name, columns, options, results)
+    read = options.read if isinstance(options, CleanOptions) else checked(options, ReadOptions)
+    source = prepare(path, read, schema=schema)
+    first = itertools.islice(source.table.rows(), rows)
+    results = tuple(normalize_row(r, source.columns, source.locale) for r in first)
+    return ImportPlan(source.table.name, source.columns, source.locale, results)
 
 
 #: Columns every contact has, beyond its attributes.

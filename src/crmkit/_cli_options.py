@@ -1,0 +1,75 @@
+"""The command line's reading and cleaning flags, and ``--options FILE``, as one CleanOptions.
+
+The flags a user gives win over the file's values; a bad value in the file is reported as
+``--options: FILE: read.encoding: ...``, a bad flag under its own name (``--encoding: ...``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+
+from crmkit._converter import from_dict
+from crmkit.errors import ConfigError, CrmkitError
+
+if TYPE_CHECKING:  # only for the annotations: the commands load the importers themselves
+    from crmkit.importers import CleanOptions
+
+__all__ = ["mapping_flags", "options_from_flags"]
+
+_READ_FLAGS = ("region", "locale", "sheet", "encoding", "delimiter")
+
+
+def mapping_flags(items: Sequence[str]) -> dict[str, str | None]:
+    """The header -> field overrides of the ``--map "Header=field"`` flags.
+
+    Raises:
+        CrmkitError: for an item without ``=`` or without a header.
+    """
+    out: dict[str, str | None] = {}
+    for item in items:
+        header, sep, field = item.partition("=")
+        if not sep or not header.strip():
+            raise CrmkitError(f'--map takes "Header=field", not {item!r}')
+        out[header.strip()] = field.strip() or None
+    return out
+
+
+def options_from_flags(args: argparse.Namespace, options_type: type[CleanOptions]) -> CleanOptions:
+    """The clean options the flags give, over those of the ``--options`` file, if any.
+
+    Raises:
+        ConfigError: for a bad flag (its path names the option) or a bad file (path
+            ``options``).
+    """
+    base = options_type() if args.options is None else _from_file(args.options, options_type)
+    read = {name: getattr(args, name) for name in _READ_FLAGS if getattr(args, name) is not None}
+    if args.map:
+        read["mapping"] = {**base.read.mapping, **mapping_flags(args.map)}
+    rest = {"workers": args.workers} if args.workers is not None else {}
+    if not read and not rest:
+        return base
+    return attrs.evolve(base, read=attrs.evolve(base.read, **read), **rest)
+
+
+def _from_file(path: str, options_type: type[CleanOptions]) -> CleanOptions:
+    """The options written in the JSON or YAML file at *path*."""
+    import yaml  # noqa: PLC0415 - loaded only by the flag that needs it
+
+    text = Path(path).read_text(encoding="utf-8")
+    yaml_file = Path(path).suffix.lower() in (".yaml", ".yml")
+    try:
+        data = yaml.safe_load(text) if yaml_file else json.loads(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        kind = "YAML" if yaml_file else "JSON"
+        first = str(exc).strip().splitlines()[0]
+        raise ConfigError("options", f"{path}: not valid {kind}: {first}") from exc
+    try:
+        return from_dict({} if data is None else data, options_type)
+    except ConfigError as exc:
+        raise ConfigError("options", f"{path}: {exc}") from exc
