@@ -169,6 +169,25 @@ def test_cli_names_its_extra_before_any_work(
     assert ["in.csv"] == [p.name for p in tmp_path.iterdir()]
 
 
+def test_cli_yaml_options_file_names_its_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without PyYAML, --options FILE.yaml names the yaml extra; a JSON file still works."""
+    source = tmp_path / "in.csv"
+    source.write_text("name,email\nAli,ali@example.com\n", encoding="utf-8")
+    (tmp_path / "o.yaml").write_text("fuzzy: false\n", encoding="utf-8")
+    (tmp_path / "o.json").write_text('{"fuzzy": false}', encoding="utf-8")
+    _missing(monkeypatch, "yaml")
+    out = str(tmp_path / "clean.csv")
+
+    refused = main(["clean", str(source), "-o", out, "-q", "--options", str(tmp_path / "o.yaml")])
+    error = capsys.readouterr().err
+    done = main(["clean", str(source), "-o", out, "-q", "--options", str(tmp_path / "o.json")])
+
+    assert (2, 0) == (refused, done)
+    assert "pip install 'crmkit[yaml]'" in error
+
+
 def test_cli_json_report_needs_no_rich(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

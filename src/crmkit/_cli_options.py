@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from crmkit._converter import from_dict
+from crmkit._optional import require
 from crmkit.errors import ConfigError, CrmkitError
 
 if TYPE_CHECKING:  # only for the annotations: the commands load the importers themselves
@@ -57,18 +58,26 @@ def options_from_flags(args: argparse.Namespace, options_type: type[CleanOptions
     return attrs.evolve(base, read=attrs.evolve(base.read, **read), **rest)
 
 
+def _not_valid(path: str, kind: str, exc: Exception) -> ConfigError:
+    first = str(exc).strip().splitlines()[0]
+    return ConfigError("options", f"{path}: not valid {kind}: {first}")
+
+
 def _from_file(path: str, options_type: type[CleanOptions]) -> CleanOptions:
     """The options written in the JSON or YAML file at *path*."""
-    import yaml  # noqa: PLC0415 - loaded only by the flag that needs it
-
     text = Path(path).read_text(encoding="utf-8")
     yaml_file = Path(path).suffix.lower() in (".yaml", ".yml")
-    try:
-        data = yaml.safe_load(text) if yaml_file else json.loads(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        kind = "YAML" if yaml_file else "JSON"
-        first = str(exc).strip().splitlines()[0]
-        raise ConfigError("options", f"{path}: not valid {kind}: {first}") from exc
+    if yaml_file:
+        yaml = require("yaml", extra="yaml")  # PyYAML is an extra: only a YAML file needs it
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise _not_valid(path, "YAML", exc) from exc
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _not_valid(path, "JSON", exc) from exc
     try:
         return from_dict({} if data is None else data, options_type)
     except ConfigError as exc:
