@@ -278,7 +278,7 @@ def test_add_and_delete(store: Store) -> None:
     new = FUNNEL.new_deal(id="new", title="New", owner_id="ali")
 
     ali.add(new)
-    with pytest.raises(PermissionDenied, match="may create deals only when owner = you$"):
+    with pytest.raises(PermissionDenied, match=r"may create deals only when owner = you$"):
         ali.add(attrs.evolve(new, id="new2", owner_id="bea"))
     with pytest.raises(PermissionDenied, match=r"may not set amount \(read-only\)"):
         ali.add(attrs.evolve(new, id="new3", amount=Money.of(5, "EUR")))
@@ -386,7 +386,7 @@ def test_objects_refuses_a_built_in_kind(store: Store) -> None:
 
 
 def test_store_level_calls(store: Store) -> None:
-    """History needs read access (else it is empty); schema and pipeline changes are refused; unknown users too."""
+    """History needs read access (else it is empty); schema and pipelines are refused."""
     secured = SecuredStore(store, POLICY, "ali")
 
     assert secured.history("d00")

@@ -86,7 +86,7 @@ def set_fields(record: object) -> list[str]:
 
 
 def default_of(attribute: attrs.Attribute[Any]) -> object:
-    """Return the empty value of a declared field: its default, None when it has none."""
+    """Return the empty value of a declared field: its default, else "" for text, else None."""
     default = attribute.default
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # Factory is a class at runtime
         factory: Any = default
@@ -94,7 +94,8 @@ def default_of(attribute: attrs.Attribute[Any]) -> object:
             return factory.factory()
         return None
     if default is attrs.NOTHING:
-        return None
+        # a required text field is blanked to empty text, anything else to None
+        return "" if attribute.type in (str, "str") else None
     return default
 
 
