@@ -98,17 +98,18 @@ def blank_fields(record: Any, names: frozenset[str]) -> Any:
     if isinstance(record, Mapping):
         return {k: v for k, v in record.items() if k not in names}
     cls = record.__class__
-    if not attrs.has(cls):
+    declared = field_names(record)
+    if not declared:
         return record
     changes: dict[str, object] = {}
-    for attribute in attrs.fields(cls):
-        if attribute.name in names and attribute.name != "id":
-            changes[attribute.name] = default_of(attribute)
+    hit = declared & names
+    if hit:
+        for attribute in attrs.fields(cls):
+            if attribute.name in hit and attribute.name != "id":
+                changes[attribute.name] = default_of(attribute)
     custom = getattr(record, "custom", None)
-    if "custom" in field_names(record) and isinstance(custom, Mapping):
-        kept = {k: v for k, v in custom.items() if k not in names}
-        if len(kept) != len(custom):
-            changes["custom"] = kept
+    if "custom" in declared and isinstance(custom, Mapping) and not names.isdisjoint(custom):
+        changes["custom"] = {k: v for k, v in custom.items() if k not in names}
     if not changes:
         return record
     shown = copy.copy(record)
