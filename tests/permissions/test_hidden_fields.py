@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from crmkit.contacts import COMPANY_FIELDS, CONTACT_FIELDS, Company, Contact
 from crmkit.dedupe import find_duplicates
-from crmkit.errors import ErrorCode, PermissionDenied
+from crmkit.errors import ErrorCode, PermissionDenied, ValidationError
 from crmkit.permissions import Policy, SecuredStore
 from crmkit.permissions._hiding import names_of
 from crmkit.pipeline import DEAL_FIELDS, Pipeline, deal_field_types
@@ -309,3 +309,12 @@ def test_history_answers_alike_for_unknown_deleted_and_foreign_ids() -> None:
 
     assert [[], [], []] == answers
     assert 1 == len(SecuredStore(store, policy, "u").history("mine"))
+
+
+def test_hidden_fields_refuses_a_target_of_no_known_type() -> None:
+    """hidden_fields needs a record, a mapping with object_type, or an object type."""
+    with pytest.raises(ValidationError) as info:
+        _policy(set(), set(), notes=True).hidden_fields("vi", {"id": "x"})
+
+    assert ("validation.invalid", "target") == (info.value.code, info.value.field)
+    assert "cannot tell the object type of a dict; pass object_type=" in str(info.value)
