@@ -28,6 +28,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "services",
         (
             "crmkit.dedupe._service",
+            "crmkit.permissions._merging",
+            "crmkit.permissions._reads",
             "crmkit.permissions._secured",
             "crmkit.permissions._store",
             "crmkit.leads",

@@ -168,10 +168,7 @@ def test_rep_works_own_deals_only(sales: Policy) -> None:
     assert not allowed(sales, "ali", "update", deal("ali", "closed_lost"))
     assert not allowed(sales, "ali", "read", deal("bea"))
     reason = sales.check("ali", "update", deal("bea")).reason
-    assert reason == (
-        f"role Sales Rep may update deals only when owner = you and {IS_OPEN}; "
-        "this deal belongs to Bea"
-    )
+    assert f"role Sales Rep may update deals only when owner = you and {IS_OPEN}" == reason
 
 
 def test_manager_sees_the_team(sales: Policy) -> None:

@@ -14,23 +14,29 @@ __all__ = ["Entry", "Rule"]
 
 
 class Rule:
-    """One grant as it applies to one user: the owners it reaches and its condition."""
+    """One grant as it applies to one user: the owners it reaches and its condition.
 
-    __slots__ = ("condition", "decision", "grant", "owners", "role")
+    ``requirement`` is how a refusal names the rule ("role Sales Rep may update deals only
+    when owner = you").
+    """
 
-    def __init__(
+    __slots__ = ("condition", "decision", "grant", "owners", "requirement", "role")
+
+    def __init__(  # noqa: PLR0917  # built in one place, the index, positionally
         self,
         role: Role,
         grant: Grant,
         owners: frozenset[str] | None,
         condition: Expression | None,
         decision: Decision,
+        requirement: str,
     ) -> None:
         self.role = role
         self.grant = grant
         self.owners = owners
         self.condition = condition
         self.decision = decision
+        self.requirement = requirement
 
 
 class Entry:

@@ -23,7 +23,7 @@ from ._text import action_phrase, plural, requirement
 
 __all__ = ["Index", "UserView", "object_type_of", "owner_of"]
 
-_SCOPE_ORDER = {Scope.ALL: 0, Scope.SUBORDINATES: 1, Scope.TEAM: 2, Scope.OWN: 3}
+_SCOPE_ORDER = {Scope.ALL: 0, Scope.SUBORDINATES: 1, Scope.REPORTS: 2, Scope.TEAM: 3, Scope.OWN: 4}
 _TYPE_NAMES: dict[type, str] = {}
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -306,6 +306,7 @@ class Index:
             Scope.OWN: frozenset({user.id}),
             Scope.TEAM: frozenset(team),
             Scope.SUBORDINATES: frozenset(subordinates),
+            Scope.REPORTS: frozenset(reached),
         }
         return UserView(user, direct, effective, owners)
 
@@ -328,7 +329,9 @@ class Index:
                 reason = f"role {role.title} may {phrase} {things}"
                 reason += f" when {req}" if req else ""
                 decision = Decision(True, reason, action, object_type, role.name, grant)
-                rules.append(Rule(role, grant, owners, self._condition_of(role, grant), decision))
+                refusal = f"role {role.title} may {phrase} {things} only when {req}"
+                condition = self._condition_of(role, grant)
+                rules.append(Rule(role, grant, owners, condition, decision, refusal))
         rules.sort(key=lambda r: (r.grant.condition is not None, _SCOPE_ORDER[r.grant.scope]))
         if rules:
             first = rules[0].decision
@@ -368,11 +371,6 @@ class Index:
                     found[name] = best
             view.fields[object_type] = found
         return found
-
-    def owner_title(self, owner: object) -> str:
-        """Return how a message names the owner of a record."""
-        user = self.users.get(owner) if isinstance(owner, str) else None
-        return user.title if user is not None else repr(owner)
 
     def filter_of(self, view: UserView, entry: Entry) -> Filter:
         """Return the filter for *entry* of *view*, building it once.

@@ -44,7 +44,11 @@ class Scope(enum.StrEnum):
     TEAM = "team"
     """Records owned by the user or anyone in the user's team."""
     SUBORDINATES = "subordinates"
-    """Records owned by the user or by anyone holding a role below one of the user's roles."""
+    """Records owned by the user, by anyone holding a role below one of the user's roles,
+    or by anyone reporting to the user: every manager of one role reaches every rep."""
+    REPORTS = "reports"
+    """Records owned by the user or by anyone reporting to the user through ``manager``,
+    directly or further down the reporting line: a sales manager's own team."""
     ALL = "all"
     """Every record."""
 
@@ -160,7 +164,8 @@ class User:
         name: how messages name the user (defaults to *id*).
         roles: the roles the user holds; grants add up.
         team: the team the user belongs to, for the ``team`` scope.
-        manager: the id of the user's manager, kept for reporting lines.
+        manager: the id of the user's manager: the reporting line the ``reports`` scope
+            follows (and ``subordinates`` too).
     """
 
     id: str

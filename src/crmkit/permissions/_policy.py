@@ -7,62 +7,29 @@ from typing import Any
 
 from attrs import field, frozen
 
-from crmkit.errors import CrmkitError, ErrorCode, FormulaError, PermissionDenied, ValidationError
-from crmkit.fields import Schema
+from crmkit.errors import ConfigError, ErrorCode, FormulaError, PermissionDenied, ValidationError
 
 from ._convert import policy_from_dict, policy_to_dict
 from ._decision import Decision, Explanation, Filter
 from ._diff import Change, diff_policy_data
 from ._entry import Entry
+from ._hiding import GUARDED, blank_fields, names_of
 from ._index import Index, UserView, object_type_of, owner_of
 from ._model import Access, Action, Role, User
-from ._records import changed_fields, hide, set_fields
-from ._text import action_phrase, plural, requirement
+from ._records import changed_fields, set_fields
+from ._targets import (
+    UNKNOWN,
+    action_of,
+    granted,
+    id_of,
+    named,
+    schemas_of,
+    target_of,
+    user_id,
+)
+from ._text import plural
 
 __all__ = ["Policy"]
-
-_ACTIONS = frozenset(Action)
-_UNKNOWN = object()
-
-
-def _tuple(values: Any) -> tuple[Any, ...]:
-    return tuple(values)
-
-
-def _schemas(
-    values: Mapping[str, Mapping[str, Any] | Schema] | None,
-) -> dict[str, dict[str, Any]]:
-    if values is None:
-        return {}
-    if not isinstance(values, Mapping):
-        raise ValidationError(
-            values, "expected a mapping of object types to fields", field="schemas"
-        )
-    # a fields.Schema (such as store.schema(kind)) gives the fields its formulas may read
-    return {
-        str(k): v.field_types() if isinstance(v, Schema) else dict(v) for k, v in values.items()
-    }
-
-
-def _action(action: object) -> str:
-    if action in _ACTIONS:
-        return str(action)
-    known = ", ".join(a.value for a in Action)
-    raise ValidationError(action, f"unknown action; expected one of {known}", field="action")
-
-
-def _target(target: object, object_type: str | None) -> tuple[str, object]:
-    """Split a check's target into (object type, record or _UNKNOWN for a type-level check)."""
-    if target.__class__ is str:
-        return target, _UNKNOWN
-    name = object_type or object_type_of(target)
-    if name is None:
-        raise ValidationError(
-            _named(target),
-            f"cannot tell the object type of a {type(target).__name__}; pass object_type=",
-            field="target",
-        )
-    return name, target
 
 
 @frozen(kw_only=True)
@@ -88,9 +55,9 @@ class Policy:
     """
 
     version: int = 1
-    roles: tuple[Role, ...] = field(default=(), converter=_tuple)
-    users: tuple[User, ...] = field(default=(), converter=_tuple)
-    schemas: dict[str, dict[str, Any]] = field(factory=dict, converter=_schemas, hash=False)
+    roles: tuple[Role, ...] = field(default=(), converter=tuple)
+    users: tuple[User, ...] = field(default=(), converter=tuple)
+    schemas: dict[str, dict[str, Any]] = field(factory=dict, converter=schemas_of, hash=False)
     _index: Index = field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
@@ -164,13 +131,13 @@ class Policy:
             ValidationError: for an unknown action, or a mapping target without *object_type*.
         """
         view = self._view(user)
-        otype, record = _target(target, object_type)
+        otype, record = target_of(target, object_type)
         if view is None:
             return self._stranger(user, str(action), otype)
         entry = view.entries.get((otype, action))
         if entry is None:
-            entry = self._index.entry(view, otype, _action(action))
-        if record is _UNKNOWN:
+            entry = self._index.entry(view, otype, action_of(action))
+        if record is UNKNOWN:
             return entry.summary
         if entry.everything is not None:
             return entry.everything
@@ -187,7 +154,7 @@ class Policy:
                     return rule.decision
             except FormulaError:
                 continue
-        return self._denied(view, entry, record, owner)
+        return self._denied(entry, record, owner)
 
     def _view(self, user: User | str) -> UserView | None:
         views = self._index.views
@@ -205,39 +172,37 @@ class Policy:
         view = self._view(user)
         if view is None:  # callers checked first; a stranger never gets this far
             raise PermissionDenied(
-                f"user {_user_id(user)!r} is not in the policy", code=ErrorCode.UNKNOWN_USER
+                f"user {user_id(user)!r} is not in the policy", code=ErrorCode.UNKNOWN_USER
             )
         return view
 
     def _in_policy(self, user: User | str) -> bool:
         """Whether *user* is in the policy."""
-        return self.user(_user_id(user)) is not None
+        return self.user(user_id(user)) is not None
 
     def _stranger(self, user: object, action: str, object_type: str) -> Decision:
         if not isinstance(user, str | User):
             raise ValidationError(user, "expected a User or a user id", field="user")
-        _action(action)
+        action_of(action)
         who = user if isinstance(user, str) else user.id
         return Decision(False, f"user {who!r} is not in the policy", action, object_type)
 
-    def _denied(self, view: UserView, entry: Entry, record: object, owner: object) -> Decision:
+    def _denied(self, entry: Entry, record: object, owner: object) -> Decision:
+        """Refuse with the rules that would allow, never with who owns the record.
+
+        The reason names each rule and, for a record in its reach, the condition that does
+        not hold; whose record it is stays unsaid, so a refusal tells nothing about a record
+        the user may not see.
+        """
         summary = entry.summary
         if not entry.rules:
             return summary
         thing = f"this {summary.object_type}"
-        phrase = action_phrase(summary.action)
-        things = plural(summary.object_type)
         parts: list[str] = []
         facts: list[str] = []
         for rule in entry.rules:
-            req = requirement(rule.grant, view.user.team)
-            parts.append(f"role {rule.role.title} may {phrase} {things} only when {req}")
-            if rule.owners is not None and owner not in rule.owners:
-                if owner is None:
-                    facts.append(f"{thing} has no owner")
-                else:
-                    facts.append(f"{thing} belongs to {self._index.owner_title(owner)}")
-            elif rule.condition is not None:
+            parts.append(rule.requirement)
+            if rule.condition is not None and (rule.owners is None or owner in rule.owners):
                 facts.append(f"{rule.condition.source} does not hold for {thing}")
         reason = "; ".join(dict.fromkeys(parts + facts))
         return Decision(False, reason, summary.action, summary.object_type)
@@ -257,7 +222,7 @@ class Policy:
             ValidationError: as :meth:`check` does.
         """
         decision = self.check(user, action, target, object_type=object_type)
-        return _granted(decision, user, decision.action, known=self._in_policy(user))
+        return granted(decision, user, decision.action, known=self._in_policy(user))
 
     def explain(
         self, user: User | str, target: object, *, object_type: str | None = None
@@ -273,7 +238,7 @@ class Policy:
         otype = decisions[0].object_type
         view = self._view(user)
         fields = () if view is None else tuple(self._index.field_access(view, otype).items())
-        return Explanation(_user_id(user), otype, decisions, fields)
+        return Explanation(user_id(user), otype, decisions, fields)
 
     def field_access(self, user: User | str, object_type: str) -> dict[str, Access]:
         """Return the fields of *object_type* that some rule restricts for *user*.
@@ -294,6 +259,46 @@ class Policy:
             return {}
         return dict(self._index.field_access(view, object_type))
 
+    def hidden_fields(
+        self, user: User | str, target: object, *, object_type: str | None = None
+    ) -> frozenset[str]:
+        """Return every name of the fields of *target* hidden from *user*.
+
+        A field is hidden by a field rule, or by an action that guards it and the user may
+        not take on the record (without ``view_notes``, the ``notes`` field is hidden).
+        Each field comes with all its names
+        (``email`` and ``emails``). For an object type, a guarded field counts as hidden
+        unless the guarding action reaches every record the user may read: the names a
+        filter or a sort over the type may not use.
+
+        Raises:
+            ValidationError: as :meth:`check` does.
+        """
+        otype, record = target_of(target, object_type)
+        view = self._view(user)
+        if view is None:
+            return frozenset()
+        access = self._index.field_access(view, otype)
+        names = {name for name, level in access.items() if level is Access.HIDDEN}
+        for action, guarded in GUARDED.items():
+            if record is UNKNOWN:
+                reach = self._index.entry(view, otype, action)
+                if reach.everything is None and not self._same_reach(view, otype, action):
+                    names.update(guarded)
+            elif not self.check(view.user, action, record, object_type=otype):
+                names.update(guarded)
+        return names_of(otype, names)
+
+    def _same_reach(self, view: UserView, object_type: str, action: str) -> bool:
+        """Whether *action* reaches exactly the records the user may read."""
+        index = self._index
+        try:
+            reach = index.filter_of(view, index.entry(view, object_type, action))
+            read = index.filter_of(view, index.entry(view, object_type, Action.READ))
+        except ConfigError:  # too many owners to name: not provably the same
+            return False
+        return reach == read
+
     def redact(
         self,
         user: User | str,
@@ -302,40 +307,22 @@ class Policy:
         object_type: str | None = None,
         action: Action | str = Action.READ,
     ) -> Any:
-        """Return *record* without the fields *user* may not see.
+        """Return *record* without the fields *user* may not see (see :meth:`hidden_fields`).
 
         The user must be allowed *action* on the record: ``read``, or ``export`` for a
         record on its way out of an export.
 
-        An attrs record comes back as a copy with hidden declared fields reset to their
-        default (None when they have none) and hidden custom values removed; a mapping comes
-        back without the hidden keys.
+        An attrs record comes back as a copy with hidden declared fields blanked to their
+        empty value (their default) and hidden custom values removed; a mapping comes back
+        without the hidden keys.
 
         Raises:
-            PermissionDenied: if *user* may not take *action* on the record, or the record's type
-                cannot be built without a hidden field.
+            PermissionDenied: if *user* may not take *action* on the record.
             ValidationError: for a mapping record without *object_type*.
         """
         decision = self.require(user, action, record, object_type=object_type)
-        view = self._known(user)
-        hidden = frozenset(
-            name
-            for name, access in self._index.field_access(view, decision.object_type).items()
-            if access is Access.HIDDEN
-        )
-        if not hidden:
-            return record
-        try:
-            return hide(record, hidden)
-        except (CrmkitError, TypeError, ValueError) as exc:
-            names = ", ".join(sorted(hidden))
-            raise PermissionDenied(
-                f"{view.user.title} may not see {names} of this {decision.object_type}, "
-                f"and a {type(record).__name__} cannot be shown without them",
-                user=view.user.id,
-                code=ErrorCode.HIDDEN_FIELD,
-                action=Action.READ,
-            ) from exc
+        hidden = self.hidden_fields(user, record, object_type=decision.object_type)
+        return blank_fields(record, hidden)
 
     def _locked(self, view: UserView, object_type: str, names: list[str], verb: str) -> str | None:
         access = self._index.field_access(view, object_type)
@@ -364,9 +351,9 @@ class Policy:
         otype = decision.object_type
         if (object_type or object_type_of(after)) != otype:
             raise ValidationError(
-                _named(after), f"expected the new version of a {otype}", field="after"
+                named(after), f"expected the new version of a {otype}", field="after"
             )
-        old_id, new_id = _id_of(before), _id_of(after)
+        old_id, new_id = id_of(before), id_of(after)
         if old_id != new_id:
             return Decision(
                 False,
@@ -396,7 +383,7 @@ class Policy:
             PermissionDenied: with the reason, naming the read-only or hidden fields.
         """
         decision = self.check_update(user, before, after, object_type=object_type)
-        return _granted(decision, user, Action.UPDATE, known=self._in_policy(user))
+        return granted(decision, user, Action.UPDATE, known=self._in_policy(user))
 
     def check_create(
         self, user: User | str, record: Any, *, object_type: str | None = None
@@ -437,33 +424,4 @@ class Policy:
         if view is None:
             self._stranger(user, str(action), object_type)
             return Filter.NONE
-        return self._index.filter_of(view, self._index.entry(view, object_type, _action(action)))
-
-
-def _id_of(record: object) -> object:
-    """The record's id: the ``id`` key of a mapping, else its ``id`` attribute (None if none)."""
-    if isinstance(record, Mapping):
-        return record.get("id")
-    return getattr(record, "id", None)
-
-
-def _named(record: object) -> str:
-    """Name *record* in a message by its type and id, never by its whole content."""
-    found = _id_of(record)
-    kind = type(record).__name__
-    return kind if found is None else f"{kind} {found!r}"
-
-
-def _user_id(user: User | str) -> str:
-    return user if isinstance(user, str) else user.id
-
-
-def _granted(decision: Decision, user: User | str, action: str, *, known: bool) -> Decision:
-    """Return *decision* if it allows; else raise PermissionDenied with its reason.
-
-    A refusal of a user the policy does not know has a code of its own.
-    """
-    if not decision.allowed:
-        code = None if known else ErrorCode.UNKNOWN_USER
-        raise PermissionDenied(decision.reason, user=_user_id(user), action=action, code=code)
-    return decision
+        return self._index.filter_of(view, self._index.entry(view, object_type, action_of(action)))

@@ -1,4 +1,4 @@
-"""Reading and hiding fields of attrs records (declared fields, then ``custom``) and mappings."""
+"""Reading fields of attrs records (declared fields, then ``custom``) and mappings."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ __all__ = [
     "SYSTEM_FIELDS",
     "blank",
     "changed_fields",
+    "default_of",
     "field_names",
-    "hide",
     "set_fields",
     "unhide",
     "value_of",
@@ -75,7 +75,7 @@ def set_fields(record: object) -> list[str]:
     """Return, sorted, the fields of *record* holding a value: not blank, not the default."""
     defaults: dict[str, object] = {}
     if not isinstance(record, Mapping) and attrs.has(record.__class__):
-        defaults = {a.name: _default(a) for a in attrs.fields(record.__class__)}
+        defaults = {a.name: default_of(a) for a in attrs.fields(record.__class__)}
     names = _all_names(record) - SYSTEM_FIELDS - _IDENTITY
     out = []
     for name in names:
@@ -85,7 +85,8 @@ def set_fields(record: object) -> list[str]:
     return sorted(out)
 
 
-def _default(attribute: attrs.Attribute[Any]) -> object:
+def default_of(attribute: attrs.Attribute[Any]) -> object:
+    """Return the empty value of a declared field: its default, else "" for text, else None."""
     default = attribute.default
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # Factory is a class at runtime
         factory: Any = default
@@ -93,27 +94,9 @@ def _default(attribute: attrs.Attribute[Any]) -> object:
             return factory.factory()
         return None
     if default is attrs.NOTHING:
-        return None
+        # a required text field is blanked to empty text, anything else to None
+        return "" if attribute.type in (str, "str") else None
     return default
-
-
-def hide(record: Any, names: frozenset[str]) -> Any:
-    """Return a copy of *record* without the fields *names*.
-
-    A mapping loses the keys; an attrs record gets declared fields back to their default
-    (None when they have none) and loses the custom values.
-    """
-    if isinstance(record, Mapping):
-        return {k: v for k, v in record.items() if k not in names}
-    declared = field_names(record)
-    changes: dict[str, object] = {}
-    for attribute in attrs.fields(record.__class__):
-        if attribute.name in names:
-            changes[attribute.name] = _default(attribute)
-    custom = _custom(record)
-    if "custom" in declared and any(k in names for k in custom):
-        changes["custom"] = {k: v for k, v in custom.items() if k not in names}
-    return attrs.evolve(record, **changes) if changes else record
 
 
 def unhide(record: Any, stored: Any, names: frozenset[str]) -> Any:

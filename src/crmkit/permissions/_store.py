@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from crmkit.errors import ErrorCode, PermissionDenied
 
+from ._merging import MERGE_LOG, MERGE_LOG_FIELDS, merge_problems
 from ._model import Action, User
 from ._secured import SecuredRepository
 
@@ -49,6 +50,39 @@ class _ImportLog(SecuredRepository["CustomRecord"]):
                 user=self._user.id,
                 code=ErrorCode.NOT_SUPPORTED,
                 action=Action.IMPORT,
+            )
+        self._repository.add(record, actor=who)
+        return record
+
+
+class _MergeLog(SecuredRepository["CustomRecord"]):
+    """The merge log seen by a user who may merge: entries for records they may update.
+
+    ``crmkit.dedupe.merge_in_store`` writes one entry per merge, after the store checked
+    the merge (:meth:`SecuredStore.authorize_merge`). Reading entries, and so undoing a
+    merge, goes through the policy as for any object type.
+    """
+
+    def add(self, record: CustomRecord, *, actor: str | None = None) -> CustomRecord:
+        """Store one entry of the log, for a survivor the user may update.
+
+        Raises:
+            PermissionDenied: if the record is not a merge log entry of a contact or
+                company the user may update, or *actor* names someone else.
+        """
+        who = self._actor(actor, Action.MERGE)
+        custom = getattr(record, "custom", {})
+        kind, survivor = custom.get("kind"), custom.get("survivor_id")
+        target = None
+        if getattr(record, "object_type", None) == MERGE_LOG and kind in ("contact", "company"):
+            target = self._store.repository(str(kind)).get_many([str(survivor)]).get(str(survivor))
+        if target is None or not self._policy.check(self._user, Action.UPDATE, target):
+            raise PermissionDenied(
+                f"only {MERGE_LOG} records of a merge by {self._user.title} are written "
+                "to the merge log",
+                user=self._user.id,
+                code=ErrorCode.NOT_SUPPORTED,
+                action=Action.MERGE,
             )
         self._repository.add(record, actor=who)
         return record
@@ -138,22 +172,60 @@ class SecuredStore:
                 )
                 self._repositories[_IMPORT_LOG] = found
             return found
+        if object_type == MERGE_LOG and self._may_merge():
+            found = self._repositories.get(MERGE_LOG)
+            if not isinstance(found, _MergeLog):
+                found = _MergeLog(
+                    self._store.objects(MERGE_LOG), self._policy, self._user, store=self._store
+                )
+                self._repositories[MERGE_LOG] = found
+            return found
         return self.repository(object_type)
+
+    def authorize_merge(
+        self, kind: str, ids: Sequence[str], references: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """Check that the user may merge the records *ids* of *kind*, before anything is written.
+
+        ``crmkit.dedupe.merge_in_store`` asks this first when it merges through a secured
+        store. The user must be able to read, update and delete every record merged, and
+        to read and update (affiliations: also delete) every record the merge re-points:
+        affiliations, deals, child companies, and the custom records of *references*. A
+        record holding a value in a field hidden from the user may not be merged by them:
+        the merge would choose between values they cannot see.
+
+        Raises:
+            NotFound: for an id with no record, or one the user may not read.
+            PermissionDenied: naming what the user may not do (``permissions.hidden_field``
+                for a hidden field).
+        """
+        problems = merge_problems(
+            self._store, self._policy, self._user, kind=kind, ids=ids, references=references
+        )
+        if problems:
+            listed = "; ".join(problems[:5]) + (
+                f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+            )
+            raise PermissionDenied(
+                f"{self._user.title} may not merge these {kind} records: {listed}",
+                user=self._user.id,
+                action=Action.MERGE,
+            )
 
     def transaction(self) -> AbstractContextManager[None]:
         """Group writes: all of them or none."""
         return self._store.transaction()
 
     def history(self, record_id: str) -> list[HistoryEntry]:
-        """Return the record's changes, if the user may read the record.
+        """Return the record's changes, without the fields hidden from the user.
 
-        Raises:
-            PermissionDenied: if the user may not read the record.
+        A record that does not exist, is deleted, or may not be read by the user has no
+        history for them: each answers with the same empty list.
         """
         entries = self._store.history(record_id)
-        if entries:
-            self.repository(entries[0].kind).get(record_id)
-        return entries
+        if not entries:
+            return []
+        return self.repository(entries[0].kind).history(record_id, entries)
 
     def close(self) -> None:
         """Release the underlying store."""
@@ -169,22 +241,33 @@ class SecuredStore:
     def _may_import(self) -> bool:
         return bool(self._policy.check(self._user, Action.IMPORT, "contact"))
 
+    def _may_merge(self) -> bool:
+        check = self._policy.check
+        return any(
+            check(self._user, Action.UPDATE, kind) and check(self._user, Action.DELETE, kind)
+            for kind in ("contact", "company")
+        )
+
     def register_object_type(
         self, object_type: str, fields: Schema | Mapping[str, str]
     ) -> SecuredRepository[CustomRecord]:
         """Refuse: schema changes are made on the store itself, by whoever administers it.
 
-        One exception keeps imports working through a secured store: a user who may
-        ``import`` contacts may register crmkit's own import log (the type
-        :func:`crmkit.importers.import_file` keeps its batches in), with exactly its
-        fields, and then add entries to it; nothing else of the schema.
+        Two exceptions keep imports and merges working through a secured store: a user
+        who may ``import`` contacts may register crmkit's own import log (the type
+        :func:`crmkit.importers.import_file` keeps its batches in), and a user who may
+        update and delete contacts or companies the merge log of
+        :func:`crmkit.dedupe.merge_in_store`, each with exactly its fields, and then add
+        entries to it; nothing else of the schema.
 
         Raises:
-            PermissionDenied: for any other type or fields, or a user without ``import``.
+            PermissionDenied: for any other type or fields, or a user without the rights.
         """
         wanted: object = fields  # checked: any mapping may come in through the protocol
-        allowed = object_type == _IMPORT_LOG and self._may_import()
-        if not allowed or not isinstance(wanted, Mapping) or dict(wanted) != _IMPORT_LOG_FIELDS:
+        logs = {_IMPORT_LOG: (_IMPORT_LOG_FIELDS, self._may_import)}
+        logs[MERGE_LOG] = (MERGE_LOG_FIELDS, self._may_merge)
+        own, may = logs.get(object_type, (None, lambda: False))
+        if not isinstance(wanted, Mapping) or dict(wanted) != own or not may():
             self._refuse("change the schema")
         self._store.register_object_type(object_type, fields)
         return self.objects(object_type)

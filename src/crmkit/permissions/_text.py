@@ -39,6 +39,8 @@ def requirement(grant: Grant, team: str | None) -> str:
         parts.append(f"the owner is in your team ({team})" if team else "owner = you")
     elif grant.scope is Scope.SUBORDINATES:
         parts.append("the owner is you or below you in the role hierarchy")
+    elif grant.scope is Scope.REPORTS:
+        parts.append("the owner is you or reports to you")
     if grant.condition is not None:
         parts.append(grant.condition)
     return " and ".join(parts)

@@ -79,6 +79,10 @@ def merge_in_store(
     write; the store must know the deals' pipelines (:meth:`Store.use_pipelines`) when
     there are deals to re-point.
 
+    A store with an ``authorize_merge(kind, ids, references)`` method (a
+    :class:`crmkit.permissions.SecuredStore`) is asked first and may refuse the merge;
+    then every write goes through that store and its checks.
+
     Args:
         store: the :class:`~crmkit.storage.Store`.
         ids: the ids of the records to merge (two or more).
@@ -95,11 +99,17 @@ def merge_in_store(
         ConflictError: if a record changed while merging (nothing is written then).
         TransitionDenied: if a deal must be re-pointed and the store does not know its
             pipeline (nothing is written then).
+        PermissionDenied: if the store refuses the merge (nothing is written then).
     """
     check_store(store, *_STORE_NEEDS)
     repository = _repository(store, kind)
     listed = _ids(ids)
     strategy = check_strategy(strategy)
+    # a store that enforces a policy (crmkit.permissions.SecuredStore) judges the whole
+    # merge first, so a refused merge writes nothing, not even the log's type
+    authorize = getattr(store, "authorize_merge", None)
+    if callable(authorize):
+        authorize(kind, listed, references)
     store.register_object_type(MERGE_LOG, _LOG_FIELDS)
     with store.transaction():
         records = [repository.get(i) for i in listed]
