@@ -336,8 +336,9 @@ class _Checker:
         try:
             self.out.patterns[id(node)] = Regex(arg.value)
         except PatternError as exc:
-            code = ErrorCode.EXPR_TOO_LARGE if exc.too_large else _PATTERN
-            raise self.fail(arg, exc.reason, "REGEX", code=code) from None
+            if exc.too_large:
+                raise self.fail(arg, exc.reason, "REGEX", code=ErrorCode.EXPR_TOO_LARGE) from None
+            raise self.fail(arg, f"bad pattern: {exc.reason}", "REGEX", code=_PATTERN) from None
 
 
 _N, _M = FieldType.NUMBER, FieldType.MONEY
