@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from pipeline_seeds import seeds_config
 
 from crmkit.pipeline import Deal, Pipeline, StageChanged
+from pipeline_seeds import seeds_config
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 import yaml
-from pipeline_seeds import seeds_config
 
 from crmkit.errors import ConfigError
 from crmkit.pipeline import Deal, Pipeline, Pipelines, StageChanged, StageKind
+from pipeline_seeds import seeds_config
 
 Actions = dict[str, Callable[[Deal, StageChanged], None]]
 

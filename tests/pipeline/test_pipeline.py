@@ -6,7 +6,6 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pipeline_seeds import seeds_config
 
 from crmkit.errors import TransitionDenied, ValidationError
 from crmkit.pipeline import (
@@ -19,6 +18,7 @@ from crmkit.pipeline import (
     run_actions,
 )
 from crmkit.values import Money
+from pipeline_seeds import seeds_config
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pipeline_seeds import seeds_config
 
 from crmkit.errors import TransitionDenied, ValidationError
 from crmkit.pipeline import Deal, Pipeline
 from crmkit.pipeline.analytics import funnel, funnel_by, funnels, rows_by_group
 from crmkit.values import Money
+from pipeline_seeds import seeds_config
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 STAGES = ["prospecting", "qualification", "quote", "negotiation", "closed_won", "closed_lost"]
