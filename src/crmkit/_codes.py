@@ -44,6 +44,7 @@ class ErrorCode(StrEnum):
     PHONE_NEEDS_REGION = "contacts.phone_needs_region"
     PHONE_UNKNOWN_COUNTRY = "contacts.phone_unknown_country"
     NO_IDENTITY = "contacts.no_identity"
+    NUL_CHARACTER = "validation.nul_character"
 
     # ConfigError
     CONFIG_MISSING = "config.missing"
@@ -82,6 +83,9 @@ class ErrorCode(StrEnum):
     BATCH_COLLISION = "storage.batch_collision"
     NOT_DELETED = "storage.not_deleted"
     ALREADY_UNDONE = "storage.already_undone"
+
+    # StorageError
+    STORAGE_BUSY = "storage.busy"
 
     # PermissionDenied
     UNKNOWN_USER = "permissions.unknown_user"

@@ -76,7 +76,7 @@ _CASES = [
     ),
     (
         "no_sql",
-        lambda: compile("REGEX(name, 'a')", _FIELDS).to_sql({"name": sa.column("name")}),
+        lambda: compile("PRIORVALUE(name)", _FIELDS).to_sql({"name": sa.column("name")}),
         ErrorCode.EXPR_NO_SQL,
         "has no SQL form",
     ),

@@ -114,3 +114,23 @@ def test_formulas_are_never_executed_as_python(monkeypatch: pytest.MonkeyPatch) 
     expr = compile("IF(n > 1, n * 2, 0) + LEN('abc')", {"n": "number"}, blanks_as_zero=True)
 
     assert Decimal(7) == expr.evaluate({"n": 2})
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "^".join(["1"] * 5_000),
+        "(" * 5_000 + "1" + ")" * 4_999,
+        "NOT(" * 2_000 + "TRUE" + ")" * 2_000,
+        "!" * 9_000 + "TRUE",
+        "-" * 9_000 + "1",
+        "1" + "+1" * 4_999,
+        "^".join(["1"] * 100_000),
+        "NOT(" * 10_000 + "TRUE" + ")" * 10_000,
+    ],
+)
+def test_deep_formulas_are_formula_errors(source: str) -> None:
+    """Deep or long formulas raise FormulaError (too large), never RecursionError."""
+    with pytest.raises(FormulaError) as caught:
+        compile(source, {})
+    assert "expr.too_large" == caught.value.code

@@ -12,7 +12,28 @@ from hypothesis import strategies as st
 from crmkit.contacts import Contact
 from crmkit.storage import MemoryStore, SqlStore
 
-FIELDS = {"score": "number", "vip": "bool", "since": "date"}
+FIELDS = {
+    "score": "number",
+    "vip": "bool",
+    "since": "date",
+    "منبع": "text",
+    "امتیاز": "number",
+    "اردو_نام": "text",
+}
+# values with Persian, Arabic and Urdu letters, quotes, dots, spaces and brackets
+_SCRIPT_VALUES = [
+    "اینستاگرام",
+    "سلام دنیا",
+    'نقل "قول"',
+    "it's",
+    "a.b",
+    "[x]",
+    "{y}",
+    "اردو ٹیکسٹ",
+    "كتاب",  # Arabic kaf and yeh
+    "کتاب",  # Persian kaf
+    "",
+]
 
 _names = st.sampled_from(["Ada", "ada", "Bob", "Émile", "Zoë", "Ng", "O'Neil", "علی", ""])
 _scores = st.one_of(
@@ -28,6 +49,9 @@ def _contacts(draw: st.DrawFn) -> Contact:
         "score": draw(_scores),
         "vip": draw(st.one_of(st.none(), st.booleans())),
         "since": draw(st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2020, 12, 31)))),
+        "منبع": draw(st.one_of(st.none(), st.sampled_from(_SCRIPT_VALUES))),
+        "امتیاز": draw(st.one_of(st.none(), st.integers(-5, 5))),
+        "اردو_نام": draw(st.one_of(st.none(), st.sampled_from(_SCRIPT_VALUES))),
     }
     custom = {name: value for name, value in drawn.items() if value is not None}
     return Contact(
@@ -38,6 +62,10 @@ def _contacts(draw: st.DrawFn) -> Contact:
         owner_id=draw(st.sampled_from([None, "u1", "u2"])),
         custom=custom,
     )
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 _number = st.decimals(min_value=-20, max_value=20, places=1, allow_nan=False).map(str)
@@ -52,8 +80,23 @@ _atoms = st.one_of(
         st.sampled_from(["=", "<>", "<", ">"]),
         _text,
     ),
+    st.builds(
+        lambda f, op, v: f"{f} {op} {_quoted(v)}",
+        st.sampled_from(["{منبع}", "اردو_نام", "{اردو_نام}"]),
+        st.sampled_from(["=", "<>", "<", ">"]),
+        st.sampled_from(_SCRIPT_VALUES),
+    ),
+    st.builds(lambda op, n: f"امتیاز {op} {n}", st.sampled_from(["<", "=", ">="]), _number),
     st.sampled_from(
         [
+            "ISBLANK({منبع})",
+            "CONTAINS({منبع}, 'ا')",
+            "BEGINS(اردو_نام, 'ا')",
+            "REGEX({منبع}, '[^ ]+')",
+            "REGEX(اردو_نام, '.*ٹ.*')",
+            "REGEX(last_name, '[A-Z][a-z]*')",
+            r"REGEX(first_name, '\\w+')",
+            r"REGEX({منبع}, '.*[.\\[\\]\"].*')",
             "vip",
             "NOT(vip)",
             "ISBLANK(score)",
@@ -81,7 +124,7 @@ class _Rollback(Exception):
     """Raised to undo one example's writes."""
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(records=st.lists(_contacts(), max_size=12), where=_filters)
 def test_sql_filters_agree_with_memory(
     sql_store: SqlStore, records: list[Contact], where: str

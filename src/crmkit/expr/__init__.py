@@ -8,6 +8,7 @@ compiles to SQLAlchemy. See ``docs/expressions.md`` for the language.
 from ._expression import Expression, compile, references, rename_field
 from ._functions import Function
 from ._lexer import MAX_SOURCE
+from ._regex import register_sqlite_functions
 from ._types import FieldSpec, FieldType, Reference
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "Reference",
     "compile",
     "references",
+    "register_sqlite_functions",
     "rename_field",
 ]

@@ -284,8 +284,16 @@ class CallCompiler:
         return self.predicate(node, lambda a, b: b in a)
 
     def call_regex(self, node: Call) -> Fn:
-        pattern = self.checked.patterns[id(node)]
-        return self.predicate(node, lambda a, _: pattern.fullmatch(a) is not None)
+        matches = self.checked.patterns[id(node)].matches
+        pos = node.pos
+
+        def test(text: str, _: object) -> bool:
+            try:
+                return matches(text)
+            except Fault as fault:
+                raise located(fault, pos, "REGEX") from None
+
+        return self.predicate(node, test)
 
     def call_text(self, node: Call) -> Fn:
         return self.strict(node, text_of, None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Mapping
 
 from crmkit.errors import ErrorCode, FormulaError
@@ -11,6 +10,7 @@ from crmkit.errors import ErrorCode, FormulaError
 from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._functions import BUILTINS, Function
 from ._location import error_at
+from ._regex import PatternError, Regex
 from ._types import FieldType, Reference
 
 __all__ = ["NUMERIC", "SPECIAL", "TEXTUAL", "Checked", "Ty", "check", "equality_types_ok"]
@@ -23,7 +23,6 @@ TEXTUAL = frozenset({FieldType.TEXT, FieldType.PICKLIST})
 _ORDERED = NUMERIC | TEXTUAL | {FieldType.MONEY, FieldType.DATE, FieldType.DATETIME}
 _SCALAR = _ORDERED | {FieldType.BOOL}
 _BOOL = frozenset({FieldType.BOOL})
-_MAX_PATTERN = 500
 _UNKNOWN_FIELD = ErrorCode.EXPR_UNKNOWN_FIELD
 _PATTERN = ErrorCode.EXPR_BAD_PATTERN
 
@@ -45,7 +44,7 @@ class Checked:
         self.types: dict[int, Ty] = {}
         self.references: set[str] = set()
         self.uses_context = False
-        self.patterns: dict[int, re.Pattern[str]] = {}
+        self.patterns: dict[int, Regex] = {}
         self.result: FieldType = FieldType.TEXT
 
     def type_of(self, node: Node) -> Ty:
@@ -334,13 +333,12 @@ class _Checker:
         arg = node.args[1]
         if not isinstance(arg, Literal) or not isinstance(arg.value, str):
             raise self.fail(arg, "the pattern must be a text literal", "REGEX", code=_PATTERN)
-        if len(arg.value) > _MAX_PATTERN:
-            reason = f"pattern longer than {_MAX_PATTERN} characters"
-            raise self.fail(arg, reason, "REGEX", code=ErrorCode.EXPR_TOO_LARGE)
         try:
-            self.out.patterns[id(node)] = re.compile(arg.value)
-        except re.error as exc:
-            raise self.fail(arg, f"bad pattern: {exc}", "REGEX", code=_PATTERN) from None
+            self.out.patterns[id(node)] = Regex(arg.value)
+        except PatternError as exc:
+            if exc.too_large:
+                raise self.fail(arg, exc.reason, "REGEX", code=ErrorCode.EXPR_TOO_LARGE) from None
+            raise self.fail(arg, f"bad pattern: {exc.reason}", "REGEX", code=_PATTERN) from None
 
 
 _N, _M = FieldType.NUMBER, FieldType.MONEY

@@ -54,6 +54,7 @@ class _Parser:
         self.i = 0
         self.depth = 0
         self.tree_depth = 0  # depth of the node last returned by expr/prefix
+        self.powers = 0  # right operands of ^ being parsed: each is one more level of recursion
 
     def fail(self, reason: str) -> Exception:
         kind, value, pos = self.tokens[self.i]
@@ -107,10 +108,21 @@ class _Parser:
             power, op = info
             self.i += 1
             # ^ is right-associative; every other operator is left-associative
-            right = self.expr(power if op == "^" else power + 1)
+            right = self.power_operand(power, pos) if op == "^" else self.expr(power + 1)
             left = Binary(op, left, right, pos=pos)
             left_depth = max(left_depth, self.tree_depth) + 1
             self.deeper(left_depth, pos)
+
+    def power_operand(self, power: int, pos: int) -> Node:
+        # a chain 1^1^1... recurses once per operator: refuse it at the tree's depth limit
+        # before the recursion gets there, rather than after Python's stack has run out
+        self.powers += 1
+        if self.powers > MAX_DEPTH:
+            reason = f"formula nested deeper than {MAX_DEPTH} levels"
+            raise error_at(self.source, pos, reason, code=ErrorCode.EXPR_TOO_LARGE)
+        right = self.expr(power)
+        self.powers -= 1
+        return right
 
     def prefix(self) -> Node:
         kind, value, pos = self.tokens[self.i]

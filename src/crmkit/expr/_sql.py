@@ -14,9 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from crmkit.errors import ErrorCode, FormulaError
 
@@ -24,117 +21,20 @@ from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._checker import NUMERIC, TEXTUAL, Checked
 from ._functions import BUILTINS, Function
 from ._location import error_at
+from ._regex import Regex
 from ._runtime import Fault
+from ._sql_constructs import Begins, Contains, DaysBetween, PlusDays, RegexMatch
 from ._types import FieldType
 
 __all__ = ["to_sql"]
 
 _Col = sa.ColumnElement[Any]
-_LIKE_ESCAPE = "!"
 _NUMBER = sa.Numeric(asdecimal=True, decimal_return_scale=28)
 _NEVER_BLANK = frozenset(
-    {"AND", "OR", "NOT", "ISBLANK", "CONTAINS", "BEGINS", "ISPICKVAL", "ISCHANGED", "IN"}
+    {"AND", "OR", "NOT", "ISBLANK", "CONTAINS", "BEGINS", "ISPICKVAL", "ISCHANGED", "IN", "REGEX"}
 )
 _COMPARE = {"=", "<>", "<", "<=", ">", ">="}
 _DATES = (FieldType.DATE, FieldType.DATETIME)
-
-
-class _PlusDays(FunctionElement[date]):
-    """``date + n`` whole days (toward zero), spelled per dialect."""
-
-    type = sa.Date()
-    name = "crmkit_plus_days"
-    inherit_cache = True
-
-
-class _DaysBetween(FunctionElement[Decimal]):
-    """``date - date`` in whole days, spelled per dialect."""
-
-    type = sa.Numeric()
-    name = "crmkit_days_between"
-    inherit_cache = True
-
-
-class _Contains(FunctionElement[bool]):
-    """``needle`` occurs in ``haystack``, case-sensitively."""
-
-    type = sa.Boolean()
-    name = "crmkit_contains"
-    inherit_cache = True
-
-
-class _Begins(FunctionElement[bool]):
-    """``haystack`` starts with ``prefix``, case-sensitively."""
-
-    type = sa.Boolean()
-    name = "crmkit_begins"
-    inherit_cache = True
-
-
-def _args(element: FunctionElement[Any]) -> list[_Col]:
-    return list(element.clauses)
-
-
-@compiles(_PlusDays)
-def _plus_days(element: _PlusDays, compiler: SQLCompiler, **kw: Any) -> str:
-    when, days = _args(element)
-    whole = sa.cast(sa.func.trunc(sa.cast(days, sa.Numeric)), sa.Integer)
-    return f"({compiler.process(when + whole, **kw)})"
-
-
-@compiles(_PlusDays, "sqlite")
-def _plus_days_sqlite(element: _PlusDays, compiler: SQLCompiler, **kw: Any) -> str:
-    when, days = _args(element)
-    modifier = sa.cast(sa.cast(days, sa.Integer), sa.String).concat(" days")
-    return compiler.process(sa.func.date(when, modifier), **kw)
-
-
-@compiles(_DaysBetween)
-def _days_between(element: _DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    later, earlier = _args(element)
-    return f"({compiler.process(later - earlier, **kw)})"
-
-
-@compiles(_DaysBetween, "sqlite")
-def _days_between_sqlite(element: _DaysBetween, compiler: SQLCompiler, **kw: Any) -> str:
-    later, earlier = _args(element)
-    days = sa.func.julianday(later) - sa.func.julianday(earlier)
-    return compiler.process(sa.cast(days, sa.Integer), **kw)
-
-
-def _escaped(needle: _Col) -> _Col:
-    out = needle
-    for ch in (_LIKE_ESCAPE, "%", "_"):
-        out = sa.func.replace(out, ch, _LIKE_ESCAPE + ch)
-    return out
-
-
-@compiles(_Contains)
-def _contains(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
-    haystack, needle = _args(element)
-    pattern = sa.literal("%").concat(_escaped(needle)).concat("%")
-    return f"({compiler.process(haystack.like(pattern, escape=_LIKE_ESCAPE), **kw)})"
-
-
-@compiles(_Begins)
-def _begins(element: _Begins, compiler: SQLCompiler, **kw: Any) -> str:
-    haystack, prefix = _args(element)
-    pattern = _escaped(prefix).concat("%")
-    return f"({compiler.process(haystack.like(pattern, escape=_LIKE_ESCAPE), **kw)})"
-
-
-# SQLite's LIKE ignores ASCII case, unlike the language, so use plain string functions there.
-@compiles(_Contains, "sqlite")
-def _contains_sqlite(element: _Contains, compiler: SQLCompiler, **kw: Any) -> str:
-    haystack, needle = _args(element)
-    return f"({compiler.process(sa.func.instr(haystack, needle) > 0, **kw)})"
-
-
-@compiles(_Begins, "sqlite")
-def _begins_sqlite(element: _Begins, compiler: SQLCompiler, **kw: Any) -> str:
-    haystack, prefix = _args(element)
-    head = sa.func.substr(haystack, 1, sa.func.length(prefix))
-    return f"({compiler.process(head == prefix, **kw)})"
 
 
 def _false() -> _Col:
@@ -272,12 +172,12 @@ class _Sql:
         if FieldType.DATETIME in (lt, rt):
             raise self.unsupported(node, f"datetime '{node.op}'")
         if node.op == "-" and lt == rt == FieldType.DATE:
-            return _DaysBetween(left, right)
+            return DaysBetween(left, right)
         if node.op == "-":
-            return _PlusDays(left, -right)
+            return PlusDays(left, -right)
         if lt == FieldType.DATE:
-            return _PlusDays(left, right)
-        return _PlusDays(right, left)
+            return PlusDays(left, right)
+        return PlusDays(right, left)
 
     def call(self, node: Call) -> _Col:
         name, args = node.name, node.args
@@ -314,11 +214,17 @@ class _Sql:
             # SQLAlchemy would turn "= NULL" into "IS NULL"; a blank never matches here
             return _false()
         if name in ("CONTAINS", "BEGINS"):
-            construct = _Contains if name == "CONTAINS" else _Begins
+            construct = Contains if name == "CONTAINS" else Begins
             found = construct(self.expr(args[0]), self.expr(args[1]))
             return sa.func.coalesce(found, _false())
         if name == "IN":
             return self.member(node)
+        if name == "REGEX":
+            if self.blank(args[0]):
+                return _false()
+            regex: Regex = self.checked.patterns[id(node)]
+            matched = RegexMatch(self.expr(args[0]), sa.literal(regex.anchored, sa.String()))
+            return sa.func.coalesce(matched, _false())
         if name == "ISPICKVAL":
             return sa.func.coalesce(self.expr(args[0]) == self.expr(args[1]), _false())
         if name in ("TODAY", "NOW"):

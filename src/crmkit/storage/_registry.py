@@ -19,6 +19,7 @@ from crmkit.fields import Schema
 from ._custom import check_custom
 from ._deals import DEAL
 from ._kinds import BUILTIN_KINDS, RecordKind, check_fields, object_kind
+from ._nul import check_no_nul
 from ._schemas import WriteCheck, filter_types, kind_schema, raise_issues
 
 FieldsIn = Schema | Mapping[str, str]
@@ -153,10 +154,12 @@ class Registry:
         """Return *record* if it is of *kind* and its declared custom values fit their types.
 
         Raises:
-            ValidationError: for a record of another kind, or a custom value that does not
-                fit its declared type (:class:`~crmkit.errors.InvalidRecord` for several).
+            ValidationError: for a record of another kind, text holding NUL, or a custom
+                value that does not fit its declared type
+                (:class:`~crmkit.errors.InvalidRecord` for several).
         """
         checked = kind.check_record(record)
+        check_no_nul(checked)
         check_custom(kind.name, checked, self.custom.get(kind.name, {}))
         return checked
 

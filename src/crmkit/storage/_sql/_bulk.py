@@ -86,23 +86,29 @@ class CopyWriter:
         columns = self._columns
         json_at = [i for i, is_json in enumerate(self._json) if is_json]
         dumps = json.dumps
-        with raw.cursor() as cursor:
-            for statement in self._prepare:
-                cursor.execute(statement)
-            with cursor.copy(self._copy) as copy:
-                write_row = copy.write_row
-                for row in rows:
-                    values = [row[name] for name in columns]
-                    for i in json_at:
-                        value = values[i]
-                        # a missing document is NULL, as the JSON columns store it
-                        values[i] = None if value is None else dumps(value)
-                    write_row(values)
-            if self._finish is not None:
-                try:
-                    cursor.execute(self._finish)
-                except raw.IntegrityError as exc:
-                    raise sa_exc.IntegrityError(self._finish, None, exc) from exc
+        try:
+            with raw.cursor() as cursor:
+                for statement in self._prepare:
+                    cursor.execute(statement)
+                with cursor.copy(self._copy) as copy:
+                    write_row = copy.write_row
+                    for row in rows:
+                        values = [row[name] for name in columns]
+                        for i in json_at:
+                            value = values[i]
+                            # a missing document is NULL, as the JSON columns store it
+                            values[i] = None if value is None else dumps(value)
+                        write_row(values)
+                if self._finish is not None:
+                    try:
+                        cursor.execute(self._finish)
+                    except raw.IntegrityError as exc:
+                        raise sa_exc.IntegrityError(self._finish, None, exc) from exc
+        except sa_exc.IntegrityError:
+            raise
+        except raw.Error as exc:
+            # the driver's own error, as SQLAlchemy would wrap it
+            raise sa_exc.DBAPIError.instance(self._copy, None, exc, raw.Error) from exc
 
 
 _SQLITE_DATETIME_FORMAT = sqlite.DATETIME._storage_format
@@ -210,5 +216,8 @@ class SqliteWriter:
             cursor.executemany(self._sql, values)
         except sqlite3.IntegrityError as exc:
             raise sa_exc.IntegrityError(self._sql, None, exc) from exc
+        except sqlite3.Error as exc:
+            # the driver's own error, as SQLAlchemy would wrap it ("database is locked"...)
+            raise sa_exc.DBAPIError.instance(self._sql, None, exc, sqlite3.Error) from exc
         finally:
             cursor.close()

@@ -57,15 +57,65 @@ class IsoUtcText(sa.types.TypeDecorator[datetime]):
         return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _json_text(doc: Any, path: tuple[str, ...]) -> sa.ColumnElement[Any]:
-    return doc[path].as_string()  # type: ignore[no-any-return]  # SQLAlchemy's JSON path ops
+def _plain(name: str) -> bool:
+    r"""Whether SQLite finds *name* by a JSON path: printable ASCII with no quote or escape.
+
+    Documents are stored with JSON's ``\u`` escapes for every other character, and
+    SQLite compares a path's labels with the stored text as it is, escapes included.
+    """
+    return all(" " <= ch <= "~" and ch not in '"\\' for ch in name)
+
+
+class _Json:
+    """Reads a value out of a record's JSON document, for one dialect."""
+
+    def __init__(self, doc: Any, dialect: str) -> None:
+        self.doc = doc
+        self.dialect = dialect
+
+    def value(self, path: tuple[str, ...], read: str) -> sa.ColumnElement[Any]:
+        """The value at *path*: ``read`` is ``text``, ``bool`` or ``json``."""
+        if self.dialect == "sqlite" and not all(map(_plain, path)):
+            return self._sqlite_member(path, read)
+        if self.dialect == "postgresql":
+            path = tuple(_pg_element(name) for name in path)
+        element = self.doc[path]
+        if read == "text":
+            return element.as_string()  # type: ignore[no-any-return]  # JSON path ops
+        if read == "bool":
+            return element.as_boolean()  # type: ignore[no-any-return]  # JSON path ops
+        return element  # type: ignore[no-any-return]  # JSON path ops
+
+    def _sqlite_member(self, path: tuple[str, ...], read: str) -> sa.ColumnElement[Any]:
+        # Find the odd label among its object's members, whose keys json_each decodes; the
+        # labels before it are plain ("custom") and those after it are the converter's tags.
+        odd = next(i for i, name in enumerate(path) if not _plain(name))
+        parent = "$" + "".join(f'."{name}"' for name in path[:odd])
+        members = sa.func.json_each(self.doc, parent).table_valued("key", "value", "type")
+        found: sa.ColumnElement[Any] = members.c.value
+        tail = path[odd + 1 :]
+        if tail:
+            inner = "$" + "".join(f'."{name}"' for name in tail)
+            nested = sa.func.json_extract(members.c.value, inner)
+            found = sa.case((members.c.type == "object", nested))
+        if read == "json":
+            found = sa.func.json_quote(found)
+        query = sa.select(found).where(members.c.key == path[odd])
+        return query.scalar_subquery()
+
+
+def _pg_element(name: str) -> str:
+    # SQLAlchemy writes the path as a text[] literal, {a, b}: quote each element in it
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _typed(
     doc: Any, path: tuple[str, ...], type_name: str, *, tagged: bool, dialect: str
 ) -> sa.ColumnElement[Any]:
+    json = _Json(doc, dialect)
+
     def text(*tail: str) -> sa.ColumnElement[Any]:
-        return _json_text(doc, path + tail)
+        return json.value(path + tail, "text")
 
     if type_name in ("number", "percent"):
         raw = sa.func.coalesce(text("$decimal"), text()) if tagged else text()
@@ -73,7 +123,7 @@ def _typed(
     if type_name == "money":
         return sa.cast(text("$money", "amount") if tagged else text("amount"), sa.Numeric)
     if type_name == "bool":
-        return doc[path].as_boolean()  # type: ignore[no-any-return]  # JSON path ops
+        return json.value(path, "bool")
     if type_name == "date":
         raw = text("$date") if tagged else text()
         if dialect == "sqlite":
@@ -85,7 +135,7 @@ def _typed(
             return sa.type_coerce(raw, IsoUtcText())
         return sa.type_coerce(sa.cast(raw, sa.DateTime(timezone=True)), UtcDateTime())
     if type_name == "multipicklist":
-        return doc[path]  # type: ignore[no-any-return]  # JSON path ops
+        return json.value(path, "json")
     return sa.func.nullif(text(), "", type_=sa.String)
 
 

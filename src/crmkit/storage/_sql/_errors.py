@@ -45,6 +45,20 @@ def _reason(exc: sa_exc.DBAPIError) -> str:
     return lines[0] if lines else type(exc.orig).__name__
 
 
+_BUSY_STATES = frozenset({"55P03", "40P01"})  # PostgreSQL: lock not available, deadlock
+
+
+def _code(exc: sa_exc.DBAPIError) -> str | None:
+    """The code of a database that is busy (locked by another writer), else None."""
+    state = getattr(getattr(exc.orig, "diag", None), "sqlstate", None)
+    if state in _BUSY_STATES:
+        return ErrorCode.STORAGE_BUSY
+    text = str(exc.orig)
+    if "database is locked" in text or "database table is locked" in text:
+        return ErrorCode.STORAGE_BUSY
+    return None
+
+
 @contextmanager
 def translated(url: str) -> Iterator[None]:
     """Turn a database error raised inside the block into a :class:`StorageError` for *url*.
@@ -57,4 +71,4 @@ def translated(url: str) -> Iterator[None]:
     except sa_exc.IntegrityError:
         raise
     except sa_exc.DBAPIError as exc:
-        raise StorageError(url, _reason(exc)) from exc
+        raise StorageError(url, _reason(exc), code=_code(exc)) from exc

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from crmkit._optional import require
 from crmkit.contacts import Affiliation, Company, Contact
 from crmkit.errors import ConfigError
+from crmkit.expr import register_sqlite_functions
 from crmkit.fields import Schema
 from crmkit.pipeline import Deal
 from crmkit.storage._deals import PipelinesIn, deal_kind
@@ -34,6 +35,10 @@ DEFAULT_URL = "sqlite:///crm.db"
 _PSYCOPG = frozenset({"psycopg", "psycopg_async"})  # the drivers of the postgresql extra
 
 
+_WRITES = "crmkit_writes"
+"""The connection's ``info`` key that marks a transaction opened for writing."""
+
+
 def _sqlite_savepoints(engine: sa.Engine) -> None:
     """Let SQLAlchemy own SQLite's transactions, so savepoints work (the driver's own do not)."""
     if getattr(engine, "_crmkit_sqlite_hooks", False):
@@ -45,10 +50,15 @@ def _sqlite_savepoints(engine: sa.Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        register_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A write transaction takes the write lock when it begins: a deferred one that read
+        # first could not wait for another writer (SQLite gives up at once to avoid a
+        # deadlock), while this one waits up to the connection's busy timeout.
+        writes = connection.info.get(_WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
     engine._crmkit_sqlite_hooks = True  # type: ignore[attr-defined]  # marks hooks installed
 
@@ -227,10 +237,12 @@ class SqlStore:
             self._ensure()
             with self.engine.connect() as connection:
                 state.connection = connection
+                connection.info[_WRITES] = True
                 try:
                     with connection.begin():
                         yield
                 finally:
+                    connection.info.pop(_WRITES, None)
                     state.connection = None
 
     @contextmanager
