@@ -14,7 +14,7 @@ from ._mapping import ColumnMapping, ColumnRule, CustomFieldSource, map_columns
 from ._preview import ImportPlan, export, preview
 from ._report import CleanReport, ImportReport, Progress, Rejection
 from ._rows import Problem, RowResult, normalize_row
-from ._sources import SourceRow, Table, open_source
+from ._sources import ReadLimits, SourceRow, Table, open_source
 
 __all__ = [
     "CleanReport",
@@ -26,6 +26,7 @@ __all__ = [
     "LocaleOptions",
     "Problem",
     "Progress",
+    "ReadLimits",
     "Rejection",
     "RowResult",
     "SourceRow",
