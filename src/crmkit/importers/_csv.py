@@ -5,7 +5,8 @@ of the file, rows and all, as one cell. A quoted cell that runs over more lines 
 ``ReadLimits.max_quoted_lines``, or one of whose lines holds as many delimiters as a whole
 row, is taken for such a quote: the line it opens on is rejected on its own and the lines
 after it are read again as rows. Row numbers are the lines where rows start, so every line
-of the file is accounted for under the number a text editor shows.
+of the file is accounted for under the number a text editor shows. (In a file of fewer than
+three columns only the line limit applies: a delimiter or two in a note proves nothing.)
 """
 
 from __future__ import annotations
@@ -53,8 +54,13 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _swallows(cells: list[str], sep: str, width: int) -> bool:
-    """Whether a cell over several lines holds a line that looks like a whole row."""
-    enough = max(2, width - 1)
+    """Whether a cell over several lines holds a line with a whole row's delimiters.
+
+    Only for three columns or more: with fewer, one delimiter in a note is no sign.
+    """
+    if width < 3:
+        return False
+    enough = width - 1
     for cell in cells:
         if "\n" in cell or "\r" in cell:
             for line in cell.splitlines()[1:]:
