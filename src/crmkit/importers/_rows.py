@@ -74,7 +74,7 @@ class RowResult:
     """A row after mapping and normalization.
 
     Attributes:
-        number: the input row number (1-based, header excluded).
+        number: where the row is in the input (see :attr:`SourceRow.number`).
         status: ``ok``, ``rejected`` (see *problems*) or ``skipped`` (see *reason*).
         values: the clean values by field (multi-valued fields joined with ``"; "``).
         keys: match keys for finding duplicates: ``e:`` e-mail match key, ``p:`` E.164
