@@ -106,7 +106,10 @@ class ErrorCode(StrEnum):
     SOURCE_UNREADABLE = "importers.unreadable"
     SOURCE_NO_SHEET = "importers.no_sheet"
     SOURCE_WRITE = "importers.write"
+    SOURCE_TOO_LARGE = "importers.too_large"
 
     # import problems that are not errors of their own
     MALFORMED_ROW = "importers.malformed_row"
     AMBIGUOUS_PHONE = "importers.ambiguous_phone"
+    RUNAWAY_QUOTE = "importers.runaway_quote"
+    TOO_DEEP = "importers.too_deep"

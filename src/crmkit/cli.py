@@ -81,6 +81,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
+def _raw_cells(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--raw-cells",
+        action="store_true",
+        help="write CSV cells beginning with = + - @ as they are, for programs rather than"
+        " spreadsheets (by default they get a ' so a spreadsheet shows them as text)",
+    )
+
+
 def _reading(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", help="phone region for numbers without a country code (PK)")
     parser.add_argument("--locale", help="locale for dates and numbers (fa_IR, de_DE, en_US)")
@@ -127,6 +136,7 @@ def _build() -> argparse.ArgumentParser:
     clean.add_argument("-o", "--output", required=True, help="clean file (.csv or .xlsx)")
     clean.add_argument("--duplicates", help="duplicate groups report (.csv or .xlsx)")
     clean.add_argument("--rejects", help="rows that could not be used, with the reason")
+    _raw_cells(clean)
     _reading(clean)
     _common(clean)
 
@@ -149,6 +159,7 @@ def _build() -> argparse.ArgumentParser:
     imp.add_argument(
         "--rejects", help="write the rows that could not be used, with the reason (.csv/.xlsx)"
     )
+    _raw_cells(imp)
     _reading(imp)
     _common(imp)
 
@@ -169,6 +180,7 @@ def _build() -> argparse.ArgumentParser:
     export.add_argument("--columns", help="comma-separated columns (default: the main fields)")
     export.add_argument("--locale", help="format dates and phones for this locale")
     export.add_argument("--where", help="filter in the expression language")
+    _raw_cells(export)
     _common(export)
 
     undo = commands.add_parser(
@@ -248,6 +260,7 @@ def _clean(args: argparse.Namespace) -> int:
             rejects=args.rejects,
             options=options,
             progress=update,
+            escape_formulas=not args.raw_cells,
         )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
@@ -316,6 +329,7 @@ def _import(args: argparse.Namespace) -> int:
             options=options,
             progress=update,
             rejects=args.rejects,
+            escape_formulas=not args.raw_cells,
         )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
@@ -333,7 +347,11 @@ def _export(args: argparse.Namespace) -> int:
 
     store = _store(args.db)
     try:
-        kwargs: dict[str, Any] = {"locale": args.locale, "where": args.where}
+        kwargs: dict[str, Any] = {
+            "locale": args.locale,
+            "where": args.where,
+            "escape_formulas": not args.raw_cells,
+        }
         if args.columns:
             kwargs["columns"] = [c.strip() for c in args.columns.split(",") if c.strip()]
         written = export(store, args.output, **kwargs)

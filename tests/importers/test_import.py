@@ -211,7 +211,7 @@ def test_rejects_file_keeps_every_cell(fixtures: dict[str, Path], tmp_path: Path
         rows = list(csv.DictReader(fh))
 
     assert report.rejected == len(rows)
-    assert ("Too Many", "extra", "cells", "2") == (
+    assert ("Too Many", "extra", "cells", "4") == (
         rows[0]["Full Name"],
         rows[0]["extra_1"],
         rows[0]["extra_2"],

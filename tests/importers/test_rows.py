@@ -45,7 +45,8 @@ def test_row_to_contact_bad_values() -> None:
         row_to_contact({"first_name": "Ann", "birth_date": "not a date"})
 
 
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+# NUL is refused before any field reads the cell (test_hostile covers it)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30))
 def test_full_name_alone_is_split_as_parse_name_splits_it(text: str) -> None:
     """A full-name column with no part columns gives the parts parse_name gives, in order."""
     mapping = map_columns(["Full Name", "Email"])

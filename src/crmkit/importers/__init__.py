@@ -17,7 +17,7 @@ from ._options import CleanOptions, ReadOptions
 from ._preview import ImportPlan, export, preview
 from ._report import CleanReport, ImportReport, Progress, Rejection
 from ._rows import Problem, RowResult, normalize_row
-from ._sources import SourceRow, Table, open_source
+from ._sources import ReadLimits, SourceRow, Table, open_source
 
 __all__ = [
     "CleanOptions",
@@ -30,6 +30,7 @@ __all__ = [
     "LocaleOptions",
     "Problem",
     "Progress",
+    "ReadLimits",
     "ReadOptions",
     "Rejection",
     "RowResult",

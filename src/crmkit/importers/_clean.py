@@ -48,6 +48,7 @@ def clean_file(
     schema: CustomFieldSource | None = None,
     coerce: Coerce | None = None,
     progress: ProgressCallback | None = None,
+    escape_formulas: bool = True,
 ) -> CleanReport:
     """Clean a contact spreadsheet: normalize, find duplicates, write what is usable.
 
@@ -74,6 +75,10 @@ def clean_file(
         schema: custom fields that unmapped columns may feed.
         coerce: converts and checks custom field values (a schema's ``coerce``).
         progress: called with a :class:`Progress` now and then.
+        escape_formulas: in CSV outputs, put a ``'`` before a cell that a spreadsheet would
+            run as a formula (one beginning with ``=``, ``+``, ``-``, ``@``, tab or CR);
+            crmkit's readers take it off again. False writes cells as they are, for
+            programs that read the files themselves.
 
     Returns:
         The report; its counts add up to the rows read.
@@ -98,6 +103,7 @@ def clean_file(
             schema=schema,
             coerce=coerce,
             progress=progress,
+            escape_formulas=escape_formulas,
         )
 
 
@@ -111,6 +117,7 @@ def _clean(
     schema: CustomFieldSource | None,
     coerce: Coerce | None,
     progress: ProgressCallback | None,
+    escape_formulas: bool,
 ) -> CleanReport:
     started = time.perf_counter()
     match_rules = options.match_rules
@@ -146,15 +153,20 @@ def _clean(
             del found
             dupes = None
             if duplicates is not None:
-                dupes = TableWriter(duplicates, _DUPLICATE_HEADERS, option="duplicates")
+                dupes = TableWriter(
+                    duplicates,
+                    _DUPLICATE_HEADERS,
+                    option="duplicates",
+                    escape_formulas=escape_formulas,
+                )
                 written.append(dupes)
                 outputs["duplicates"] = str(duplicates)
             not_kept = _fold_groups(spill, groups, dupes, tally.counts)
             fields = _output_fields(source.columns, tally.filled)
-            clean = _write_clean(spill, fields, tally.counts, out)
+            clean = _write_clean(spill, fields, tally.counts, out, escape_formulas)
             written.append(clean)
             if spool is not None and rejects is not None:
-                written.append(spool.write(rejects))
+                written.append(spool.write(rejects, escape_formulas=escape_formulas))
                 outputs["rejects"] = str(rejects)
             for writer in written:
                 writer.finish()
@@ -284,10 +296,15 @@ def _fold_groups(
 
 
 def _write_clean(
-    spill: Spill, fields: list[str], counts: dict[str, int], out: str | Path
+    spill: Spill,
+    fields: list[str],
+    counts: dict[str, int],
+    out: str | Path,
+    escape_formulas: bool,
 ) -> TableWriter:
     columns = split_columns(fields, counts)
-    writer = TableWriter(out, [c[0] for c in columns] + ["source_rows"], option="out")
+    headers = [c[0] for c in columns] + ["source_rows"]
+    writer = TableWriter(out, headers, option="out", escape_formulas=escape_formulas)
     try:
         for values, sources in spill.output_rows():
             writer.write([*split_values(values, columns), sources])

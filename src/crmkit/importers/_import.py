@@ -108,6 +108,7 @@ def import_file(
     coerce: Coerce | None = None,
     rejects: str | Path | None = None,
     progress: ProgressCallback | None = None,
+    escape_formulas: bool = True,
 ) -> ImportReport:
     """Import a contact spreadsheet into *store*.
 
@@ -136,6 +137,8 @@ def import_file(
             as :func:`clean_file` writes them: every original cell, plus ``row``,
             ``column`` and ``reason``; written when the import ends, also for a dry run.
         progress: called with a :class:`Progress` now and then.
+        escape_formulas: in a CSV rejects file, put a ``'`` before a cell a spreadsheet
+            would run as a formula (see :func:`clean_file`); False writes cells as they are.
 
     Returns:
         The report, with the ``import_id`` that :func:`undo_import` takes.
@@ -195,7 +198,7 @@ def import_file(
                 job.reject(result)
         job.flush(batch)
         if job.spool is not None and rejects is not None:
-            job.spool.write(rejects).publish()
+            job.spool.write(rejects, escape_formulas=escape_formulas).publish()
             job.spool.close()
     return ImportReport(
         import_id=import_id,

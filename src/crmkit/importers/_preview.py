@@ -153,6 +153,7 @@ def export(
     locale: str | None = None,
     where: str | None = None,
     schema: Schema | None = None,
+    escape_formulas: bool = True,
 ) -> int:
     """Write contacts to a CSV or XLSX file (chosen by the extension).
 
@@ -172,6 +173,10 @@ def export(
         schema: the contacts' custom fields (a ``crmkit.fields.Schema``): its formula
             fields are computed for each contact and exported like stored fields (a
             formula that fails on a contact leaves its cell blank).
+        escape_formulas: put a ``'`` before a CSV cell that begins with ``=``, ``+``,
+            ``-``, ``@``, a tab or a carriage return, so no spreadsheet program runs it as a
+            formula (crmkit's readers take it off again); False writes every cell as it is,
+            for a program that reads the file. XLSX text is always written as text cells.
 
     Returns:
         How many contacts were written.
@@ -194,7 +199,7 @@ def export(
     formulas = set(schema.formula_order) if schema is not None else set()
     computed = [c for c in names if c.removeprefix(CUSTOM_PREFIX) in formulas]
     headers = [c.removeprefix(CUSTOM_PREFIX) for c in names]
-    with TableWriter(path, headers, option="path") as writer:
+    with TableWriter(path, headers, option="path", escape_formulas=escape_formulas) as writer:
         for contact in contacts:
             unknown.difference_update(contact.custom)
             row = [_value(contact, c, locale) for c in names]

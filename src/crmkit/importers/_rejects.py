@@ -55,8 +55,13 @@ class RejectsSpool:
         self._csv.writerow([str(result.number), columns, result.summary, codes, *result.cells])
         self.rows += 1
 
-    def write(self, path: str | Path, *, option: str = "rejects") -> TableWriter:
+    def write(
+        self, path: str | Path, *, option: str = "rejects", escape_formulas: bool = True
+    ) -> TableWriter:
         """Write the rejects file under a temporary name; the caller publishes or discards it.
+
+        Cells that a spreadsheet program would run as formulas are escaped unless
+        *escape_formulas* is False (see :class:`TableWriter`).
 
         Raises:
             ConfigError: for an extension other than .csv or .xlsx.
@@ -65,7 +70,8 @@ class RejectsSpool:
         self._close()
         width = len(self._headers)
         extra = self._widest - width
-        writer = TableWriter(path, reject_headers(self._headers, extra), option=option)
+        headers = reject_headers(self._headers, extra)
+        writer = TableWriter(path, headers, option=option, escape_formulas=escape_formulas)
         try:
             with self._path.open(encoding="utf-8", newline="") as fh:
                 for number, columns, reason, codes, *cells in csv.reader(fh):

@@ -17,7 +17,8 @@ class Rejection:
     """A row that could not be used, with where and why.
 
     Attributes:
-        row: the input row number (1-based, header excluded).
+        row: where the row is in the input: the line where it starts in a CSV or JSON-lines
+            file (the header is line 1), the sheet row of a workbook, the position of a dict.
         column: the input column at fault (several joined with ``"; "``), or ``"<row>"``.
         value: the offending cell's text.
         reason: why, in words.

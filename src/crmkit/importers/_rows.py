@@ -21,7 +21,7 @@ from crmkit.values import EmailAddress, PhoneNumber, normalize_email, normalize_
 
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping
-from ._sources import SourceRow
+from ._table import SourceRow
 
 __all__ = ["Problem", "RowResult", "normalize_row"]
 
@@ -40,6 +40,7 @@ _NAME_PARTS_SET: Final = frozenset(_NAME_PARTS)
 # fields that _normalize_cells fills before its loop over the plain ones
 _NOT_PLAIN: Final = frozenset({"name", "email", *_NAME_PARTS, *_PHONE_FIELDS})
 _PLANS: Final = 64
+_MALFORMED: Final = ErrorCode.MALFORMED_ROW
 
 
 @frozen
@@ -73,7 +74,7 @@ class RowResult:
     """A row after mapping and normalization.
 
     Attributes:
-        number: the input row number (1-based, header excluded).
+        number: where the row is in the input (see :attr:`SourceRow.number`).
         status: ``ok``, ``rejected`` (see *problems*) or ``skipped`` (see *reason*).
         values: the clean values by field (multi-valued fields joined with ``"; "``).
         keys: match keys for finding duplicates: ``e:`` e-mail match key, ``p:`` E.164
@@ -263,11 +264,12 @@ def _normalize_cells(
     keep_cells: bool,
 ) -> RowResult:
     # every row of every import runs through here: few calls, few lookups
-    if problem is None and not "".join(cells).strip():
+    joined = "".join(cells)
+    if problem is None and not joined.strip():
         return RowResult(number, "skipped", {}, reason="empty row", cells=cells)
     problems: list[Problem] = []
     if problem:
-        problems.append(Problem("<row>", "", problem, ErrorCode.MALFORMED_ROW))
+        problems.append(Problem("<row>", "", problem, getattr(problem, "code", _MALFORMED)))
     raw: dict[str, list[tuple[str, str]]] = {}
     width = len(cells)
     for index, field, column in _plan(mapping):
@@ -277,6 +279,8 @@ def _normalize_cells(
                 raw[field].append((column, text))
             else:
                 raw[field] = [(column, text)]
+    if "\x00" in joined:
+        _nul_cells(raw, problems)
     values: dict[str, str] = {}
     keys: list[str] = []
     name_key = _names(raw, values, problems)
@@ -304,6 +308,15 @@ def _normalize_cells(
         emails=tuple(emails),
         phones=tuple(phones),
     )
+
+
+def _nul_cells(raw: dict[str, list[tuple[str, str]]], problems: list[Problem]) -> None:
+    """Refuse the mapped cells holding a NUL character, which no store keeps as text."""
+    for entries in raw.values():
+        for column, text in entries:
+            if "\x00" in text:
+                reason = "holds a NUL character (\\x00), which text cannot store"
+                problems.append(Problem(column, text, reason, ErrorCode.NUL_CHARACTER))
 
 
 def _phones(

@@ -2,6 +2,8 @@
 
 A file is written under a temporary name next to its target and renamed into place only
 when it is complete, so a job that stops part way never leaves a half-written output.
+No cell is written as a formula: text goes to XLSX as text cells, and CSV cells that a
+spreadsheet program would run are escaped (see ``_formulas``) unless asked otherwise.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from typing import IO, Any, Final
 from crmkit._optional import require
 from crmkit.errors import ConfigError, ErrorCode, SourceError
 
+from ._formulas import TRIGGERS, escape_formula
+
 __all__ = ["TableWriter", "check_outputs", "check_target", "write_error"]
 
 _XLSX: Final = (".xlsx", ".xlsm")
 _WRITABLE: Final = (".csv", ".tsv", ".txt", *_XLSX)
+# the first characters of a cell that may need escaping
+_FIRST: Final = frozenset({*TRIGGERS, "'"})
 
 
 def write_error(path: str | Path, reason: str) -> SourceError:
@@ -81,14 +87,27 @@ class TableWriter:
     to a temporary file beside the target; :meth:`close` renames it into place, and leaving
     a ``with`` block through an exception (or :meth:`discard`) removes it instead.
 
+    A CSV cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets
+    a ``'`` in front, so that no spreadsheet program runs it as a formula; crmkit's readers
+    take the ``'`` off again. ``escape_formulas=False`` writes every cell as it is, for a
+    program that reads the file. XLSX text is always written as text cells, unchanged.
+
     Raises:
         ConfigError: naming *option*, if the extension is not .csv or .xlsx.
         MissingDependency: for .xlsx without openpyxl installed (the ``xlsx`` extra).
         SourceError: if the file cannot be created.
     """
 
-    def __init__(self, path: str | Path, headers: Sequence[str], *, option: str = "path") -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        headers: Sequence[str],
+        *,
+        option: str = "path",
+        escape_formulas: bool = True,
+    ) -> None:
         self.path = check_target(path, option)
+        self._escape = escape_formulas
         self.rows = 0
         suffix = self.path.suffix.lower()
         try:
@@ -110,20 +129,38 @@ class TableWriter:
             os.close(handle)
             self._book = require("openpyxl", extra="xlsx").Workbook(write_only=True)
             self._sheet = self._book.create_sheet("contacts")
-            self._sheet.append(list(headers))
+            self._cell = require("openpyxl.cell", extra="xlsx").WriteOnlyCell
+            self._sheet.append([self._xlsx_value(v) for v in headers])
         else:
             self._fh = open(handle, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - a descriptor, closed in close()
             self._csv = csv.writer(self._fh, delimiter="\t" if suffix == ".tsv" else ",")
-            self._csv.writerow(headers)
+            self._csv.writerow(self._csv_row(headers))
         self._done = False
 
     def write(self, row: Sequence[object]) -> None:
         """Append one row."""
         self.rows += 1
         if self._fh is not None:
-            self._csv.writerow(row)
+            self._csv.writerow(self._csv_row(row))
         else:
-            self._sheet.append([_xlsx_value(v) for v in row])
+            self._sheet.append([self._xlsx_value(v) for v in row])
+
+    def _csv_row(self, row: Sequence[object]) -> Sequence[object]:
+        if not self._escape:
+            return row
+        # most rows have no cell to escape: look before building a new row
+        for value in row:
+            if isinstance(value, str) and value[:1] in _FIRST:
+                return [escape_formula(v) if isinstance(v, str) else v for v in row]
+        return row
+
+    def _xlsx_value(self, value: object) -> object:
+        if isinstance(value, str) and value[:1] == "=":
+            # openpyxl writes text that begins with "=" as a formula: make it a text cell
+            cell = self._cell(self._sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
 
     def finish(self) -> None:
         """Complete the temporary file without putting it in place yet (see :meth:`publish`)."""
@@ -177,10 +214,3 @@ class TableWriter:
             self.close()
         else:
             self.discard()
-
-
-def _xlsx_value(value: object) -> object:
-    # text starting with "=" would become a formula in the reader's spreadsheet program
-    if isinstance(value, str) and value.startswith("="):
-        return "'" + value
-    return value

@@ -1,0 +1,180 @@
+"""Reading CSV: the encoding, the delimiter, and quotes that are never closed.
+
+A quote opened at the start of a cell and never closed makes the CSV format read the rest
+of the file, rows and all, as one cell. A quoted cell that runs over more lines than
+``ReadLimits.max_quoted_lines``, or one of whose lines holds as many delimiters as a whole
+row, is taken for such a quote: the line it opens on is rejected on its own and the lines
+after it are read again as rows. Row numbers are the lines where rows start, so every line
+of the file is accounted for under the number a text editor shows. (In a file of fewer than
+three columns only the line limit applies: a delimiter or two in a note proves nothing.)
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+from crmkit.errors import ErrorCode, SourceError
+
+from ._formulas import unescape_formula
+from ._limits import ReadLimits
+from ._table import RowProblem, SourceRow, Table, clean_headers, shape
+from ._textfile import check_encoding, detect_encoding, open_text, read_sample
+
+__all__ = ["csv_table"]
+
+_DELIMITERS: Final = ",;\t|"
+
+# (line where the record starts, its cells, its lines, why it cannot be read or None)
+_Record = tuple[int, list[str], list[str], RowProblem | None]
+
+
+class _Runaway(Exception):
+    """A quoted cell that runs too far: raised into the CSV reader to stop it."""
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if not lines:
+        return ","
+    try:
+        found = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        found = ""
+    # the sniffer can pick a character that merely appears in the data; trust the header row
+    counts = {d: lines[0].count(d) for d in _DELIMITERS}
+    if found and counts.get(found, 0) > 0:
+        return found
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _swallows(cells: list[str], sep: str, width: int) -> bool:
+    """Whether a cell over several lines holds a line with a whole row's delimiters.
+
+    Only for three columns or more: with fewer, one delimiter in a note is no sign.
+    """
+    if width < 3:
+        return False
+    enough = width - 1
+    for cell in cells:
+        if "\n" in cell or "\r" in cell:
+            for line in cell.splitlines()[1:]:
+                if line.count(sep) >= enough:
+                    return True
+    return False
+
+
+def _records(lines: Iterator[str], sep: str, max_lines: int) -> Iterator[_Record]:
+    """Each record of the CSV text *lines*, with the line it starts on (the first is 1)."""
+    back: deque[str] = deque()
+    pending: list[str] = []
+    done = 0
+    width = 0
+
+    def feed() -> Iterator[str]:
+        while back:
+            pending.append(back.popleft())
+            if len(pending) > max_lines:
+                raise _Runaway
+            yield pending[-1]
+        for line in lines:
+            pending.append(line)
+            if len(pending) > max_lines:
+                raise _Runaway
+            yield line
+
+    while True:
+        reader = csv.reader(feed(), delimiter=sep)
+        try:
+            for cells in reader:
+                if len(pending) > 1 and width and _swallows(cells, sep, width):
+                    raise _Runaway
+                width = width or len(cells)
+                yield done + 1, cells, pending, None
+                done += len(pending)
+                pending.clear()
+            return
+        except (_Runaway, csv.Error) as exc:
+            runs = len(pending)
+            first = pending[0]
+            back.extendleft(reversed(pending[1:]))
+            pending.clear()
+            if isinstance(exc, csv.Error):
+                reason = f"line {done + 1} cannot be read as CSV: {exc}"
+            else:
+                reason = (
+                    f"line {done + 1} opens a quoted cell that is not closed where it should"
+                    f" be (it runs over {runs} lines or holds whole rows): check its quotes"
+                )
+            done += 1
+            yield done, [first.rstrip("\r\n")], [first], RowProblem(reason, ErrorCode.RUNAWAY_QUOTE)
+
+
+def csv_table(path: Path, encoding: str | None, delimiter: str | None, limits: ReadLimits) -> Table:
+    """Open a CSV file as a :class:`Table` (see :func:`open_source`)."""
+    name = str(path)
+    sample = read_sample(path)
+    if not sample.strip():
+        raise SourceError(name, "the file is empty", code=ErrorCode.SOURCE_EMPTY)
+    if encoding is None:
+        try:
+            encoding = detect_encoding(sample)
+        except SourceError as exc:
+            raise SourceError(name, exc.reason, code=ErrorCode.SOURCE_ENCODING) from exc
+    else:
+        check_encoding(name, encoding, sample)
+    try:
+        text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
+    except LookupError as exc:
+        raise SourceError(
+            name, f"unknown encoding {encoding!r}", code=ErrorCode.SOURCE_ENCODING
+        ) from exc
+    sep = delimiter or _sniff_delimiter(text)
+    if len(sep) != 1:
+        raise SourceError(name, f"the delimiter must be one character, not {sep!r}")
+    chosen = encoding
+    max_lines = limits.max_quoted_lines
+
+    def records() -> Iterator[_Record]:
+        with open_text(path, chosen) as fh:
+            line = 0
+            try:
+                for record in _records(iter(fh), sep, max_lines):
+                    line = record[0]
+                    yield record
+            except UnicodeError as exc:
+                raise SourceError(
+                    name,
+                    f"text is not {chosen} after line {line}: pass an encoding",
+                    code=ErrorCode.SOURCE_ENCODING,
+                ) from exc
+
+    first = next(records(), None)
+    if first is None or not any(cell.strip() for cell in first[1]):
+        raise SourceError(name, "the first row holds no column names", code=ErrorCode.SOURCE_EMPTY)
+    if first[3] is not None:
+        raise SourceError(
+            name, f"cannot read the header row: {first[3]}", code=ErrorCode.SOURCE_UNREADABLE
+        )
+    headers = clean_headers(first[1])
+    width = len(headers)
+
+    def rows() -> Iterator[SourceRow]:
+        found = records()
+        next(found, None)
+        for number, cells, lines, problem in found:
+            if problem is not None:
+                # the line is the row's only cell past the headers, so rejects keep it whole
+                yield SourceRow(number, (*([""] * width), *cells), problem)
+                continue
+            if "'" in (lines[0] if len(lines) == 1 else "".join(lines)):
+                yield shape(number, [unescape_formula(cell) for cell in cells], width)
+            else:
+                yield shape(number, cells, width)
+
+    return Table(name, "csv", headers, rows, encoding=encoding, delimiter=sep)
