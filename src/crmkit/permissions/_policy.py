@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attrs import field, frozen
@@ -32,6 +32,14 @@ from ._text import plural
 __all__ = ["Policy"]
 
 
+def _roles(values: Iterable[Role]) -> tuple[Role, ...]:
+    return tuple(values)
+
+
+def _users(values: Iterable[User]) -> tuple[User, ...]:
+    return tuple(values)
+
+
 @frozen(kw_only=True)
 class Policy:
     """Who may do what: roles in a hierarchy, users holding them, and grants per object type.
@@ -55,8 +63,8 @@ class Policy:
     """
 
     version: int = 1
-    roles: tuple[Role, ...] = field(default=(), converter=tuple)
-    users: tuple[User, ...] = field(default=(), converter=tuple)
+    roles: tuple[Role, ...] = field(default=(), converter=_roles)
+    users: tuple[User, ...] = field(default=(), converter=_users)
     schemas: dict[str, dict[str, Any]] = field(factory=dict, converter=schemas_of, hash=False)
     _index: Index = field(init=False, repr=False, eq=False, hash=False)
 
