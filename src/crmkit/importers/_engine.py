@@ -19,13 +19,14 @@ from typing import Any, Final, NamedTuple, TypeVar
 
 from crmkit.contacts import Contact
 
+from . import _cells
 from ._convert import with_contact
 from ._fuzzy import encode_json, features
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping, CustomFieldSource, map_columns
 from ._options import CleanOptions, ReadOptions
 from ._report import Progress, ProgressCallback
-from ._rows import RowResult, _normalize_cells, _phone, _Refusal
+from ._rows import RowResult, _normalize_cells
 from ._sources import SourceRow, Table, open_source
 from ._split import widths
 
@@ -83,8 +84,8 @@ def infer_regions(table: Table, mapping: ColumnMapping) -> tuple[str, ...]:
         for index in columns:
             text = row.cells[index].strip() if index < len(row.cells) else ""
             if text[:1] == "+" or text[:2] == "00":
-                found = _phone(text, None)
-                if not isinstance(found, _Refusal) and found.region:
+                found = _cells.phone(text, None)
+                if not isinstance(found, _cells.Refusal) and found.region:
                     counts[found.region] += 1
     return tuple(region for region, _ in counts.most_common())
 

@@ -9,16 +9,15 @@ steps.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Final, Literal
 
 from attrs import frozen
-from babel import Locale
 
-from crmkit.contacts import company_match_key, parse_name
-from crmkit.errors import ConfigError, ErrorCode, InvalidName, InvalidPhone, ValidationError
-from crmkit.values import EmailAddress, PhoneNumber, normalize_email, normalize_phone
+from crmkit.errors import ConfigError, ErrorCode, ValidationError
+from crmkit.values import EmailAddress, PhoneNumber
 
+from . import _cells
+from ._cells import NAME_PARTS
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping
 from ._table import SourceRow
@@ -27,18 +26,13 @@ __all__ = ["Problem", "RowResult", "normalize_row"]
 
 Status = Literal["ok", "rejected", "skipped"]
 
-_NAME_PARTS: Final = ("prefix", "first_name", "middle_name", "last_name", "suffix")
 _PHONE_FIELDS: Final = ("mobile", "phone", "home_phone")
 _PHONE_FIELDS_SET: Final = frozenset(_PHONE_FIELDS)
 _LIST_SEPARATOR: Final = "; "
-_NO_REGION: Final = "national number with no region given"
 _CACHE: Final = 1 << 16
-_COUNTRY_TLDS: Final = {"uk": "GB"}
-_MOBILE_KINDS: Final = frozenset({"mobile", "fixed_line_or_mobile"})
-_NATIONAL_CODES: Final = frozenset({ErrorCode.PHONE_NEEDS_REGION, ErrorCode.PHONE_UNKNOWN_COUNTRY})
-_NAME_PARTS_SET: Final = frozenset(_NAME_PARTS)
+_NAME_PARTS_SET: Final = frozenset(NAME_PARTS)
 # fields that _normalize_cells fills before its loop over the plain ones
-_NOT_PLAIN: Final = frozenset({"name", "email", *_NAME_PARTS, *_PHONE_FIELDS})
+_NOT_PLAIN: Final = frozenset({"name", "email", *NAME_PARTS, *_PHONE_FIELDS})
 _PLANS: Final = 64
 _MALFORMED: Final = ErrorCode.MALFORMED_ROW
 
@@ -59,14 +53,6 @@ class Problem:
     value: str
     reason: str
     code: str
-
-
-@frozen
-class _Refusal:
-    """Why a cell's value was refused: the error's code and the reason in words."""
-
-    code: str
-    reason: str
 
 
 @frozen
@@ -103,112 +89,6 @@ class RowResult:
         if self.status == "skipped":
             return self.reason
         return "; ".join(f"{p.column}: {p.reason}" for p in self.problems)
-
-
-@lru_cache(maxsize=_CACHE)
-def _email(raw: str) -> EmailAddress | _Refusal:
-    try:
-        return normalize_email(raw)
-    except ValidationError as exc:
-        return _Refusal(exc.code, f"invalid e-mail: {exc.reason}")
-
-
-@lru_cache(maxsize=_CACHE)
-def _phone(raw: str, region: str | None) -> PhoneNumber | _Refusal:
-    try:
-        return normalize_phone(raw, region)
-    except InvalidPhone as exc:
-        return _Refusal(exc.code, exc.reason)
-
-
-@lru_cache(maxsize=_CACHE)
-def _name(raw: str) -> tuple[str, str, str, str, str, str, str] | _Refusal:
-    try:
-        parsed = parse_name(raw)
-    except InvalidName as exc:
-        return _Refusal(exc.code, f"invalid name: {exc.reason}")
-    return (
-        parsed.full,
-        parsed.prefix,
-        parsed.first,
-        parsed.middle,
-        parsed.last,
-        parsed.suffix,
-        parsed.match_key,
-    )
-
-
-@lru_cache(maxsize=_CACHE)
-def _company_key(raw: str) -> str:
-    try:
-        return company_match_key(raw)
-    except InvalidName:
-        return ""
-
-
-@lru_cache(maxsize=1024)
-def _country_code(raw: str) -> str | None:
-    text = raw.strip()
-    if len(text) == 2 and text.isalpha():
-        return text.upper()
-    folded = text.casefold()
-    for name in ("en", "fa", "ur", "ar", "de", "fr", "es"):
-        for code, label in Locale.parse(name).territories.items():
-            if len(code) == 2 and str(label).casefold() == folded:
-                return str(code)
-    return None
-
-
-def _tld_region(email: str) -> str | None:
-    tld = email.rpartition(".")[2].lower()
-    if len(tld) == 2 and tld.isalpha():
-        return _COUNTRY_TLDS.get(tld, tld.upper())
-    return None
-
-
-def _read_phone(raw: str, options: LocaleOptions, hints: tuple[str, ...]) -> PhoneNumber | _Refusal:
-    region = options.phone_region
-    found = _phone(raw, region)
-    if region is not None or not isinstance(found, _Refusal) or raw.lstrip()[:1] == "+":
-        # a number written with its country code reads the same whatever the region
-        return found
-    # no region given: a national number may still be read with the row's own hints (its
-    # country, its e-mail's country domain), then with the regions the file's other
-    # numbers use, in that order
-    first_reason: _Refusal | None = None
-    for candidate in hints:
-        retry = _phone(raw, candidate)
-        if not isinstance(retry, _Refusal):
-            return retry
-        first_reason = first_reason or _read_as(retry, candidate)
-    readings: dict[str, PhoneNumber] = {}
-    for candidate in options.fallback_regions:
-        retry = _phone(raw, candidate)
-        if isinstance(retry, _Refusal):
-            first_reason = first_reason or _read_as(retry, candidate)
-        else:
-            readings.setdefault(retry.e164, retry)
-    if len(readings) > 1:
-        # people give their mobile to a CRM far more often than a shared-cost line
-        mobiles = {k: r for k, r in readings.items() if r.kind in _MOBILE_KINDS}
-        readings = mobiles or readings
-    if len(readings) == 1:
-        return next(iter(readings.values()))
-    if readings:
-        # a national number that means different numbers in the file's regions
-        where = ", ".join(str(r.region) for r in readings.values())
-        reason = f"national number valid in several regions ({where}): pass a region"
-        return _Refusal(ErrorCode.AMBIGUOUS_PHONE, reason)
-    if found.code in _NATIONAL_CODES and not raw.lstrip().startswith(("+", "00")):
-        return first_reason or _Refusal(
-            ErrorCode.PHONE_NEEDS_REGION, f"{_NO_REGION} (pass a region)"
-        )
-    return found
-
-
-def _read_as(refusal: _Refusal, region: str) -> _Refusal:
-    """*refusal* of a number read as one of *region*, saying so."""
-    return _Refusal(refusal.code, f"{refusal.reason} (read as a number of {region})")
 
 
 def normalize_row(
@@ -337,8 +217,12 @@ def _phones(
             continue
         found: dict[str, PhoneNumber] = {}
         for column, text in raw[field]:
-            read = _phone(text, region) if region is not None else _read_phone(text, opts, hints)
-            if isinstance(read, _Refusal):
+            read = (
+                _cells.phone(text, region)
+                if region is not None
+                else _cells.read_phone(text, opts, hints)
+            )
+            if isinstance(read, _cells.Refusal):
                 problems.append(Problem(column, text, f"invalid phone: {read.reason}", read.code))
             else:
                 # str(read), without the call
@@ -377,7 +261,7 @@ def _plain(
             value = joiner.join([" ".join(text.split()) for _, text in entries])
         values[field] = value
         if field == "company":
-            company_key = _company_key(value)
+            company_key = _cells.company_key(value)
     return company_key
 
 
@@ -404,42 +288,32 @@ def _names(
     if "name" in raw and _NAME_PARTS_SET.isdisjoint(raw):
         # the usual case, a full name and no parts in columns of their own
         column, text = raw["name"][0]
-        given = _name_values(text)
-        if isinstance(given, _Refusal):
+        given = _cells.name_values(text)
+        if isinstance(given, _cells.Refusal):
             problems.append(Problem(column, text, given.reason, given.code))
             return ""
         values.update(given[0])
         return given[1]
-    for part in _NAME_PARTS:
+    for part in NAME_PARTS:
         if part in raw:
             values[part] = " ".join(raw[part][0][1].split())
     text = raw["name"][0][1] if "name" in raw else ""
     column = raw["name"][0][0] if "name" in raw else ""
     if not text and ("first_name" in values or "last_name" in values):
-        text = " ".join(values.get(p, "") for p in _NAME_PARTS if values.get(p))
-        column = ", ".join(raw[p][0][0] for p in _NAME_PARTS if p in raw)
+        text = " ".join(values.get(p, "") for p in NAME_PARTS if values.get(p))
+        column = ", ".join(raw[p][0][0] for p in NAME_PARTS if p in raw)
     if not text:
         return ""
-    parsed = _name(text)
-    if isinstance(parsed, _Refusal):
+    parsed = _cells.name_parts(text)
+    if isinstance(parsed, _cells.Refusal):
         problems.append(Problem(column, text, parsed.reason, parsed.code))
         return ""
     full, *parts, key = parsed
     values["name"] = full
-    for part, value in zip(_NAME_PARTS, parts, strict=True):
+    for part, value in zip(NAME_PARTS, parts, strict=True):
         # parts given in their own columns win over the split of the full name
         values.setdefault(part, value)
     return key
-
-
-@lru_cache(maxsize=_CACHE)
-def _name_values(text: str) -> tuple[tuple[tuple[str, str], ...], str] | _Refusal:
-    """The values a full name alone gives (name, then its parts), and its match key."""
-    parsed = _name(text)
-    if isinstance(parsed, _Refusal):
-        return parsed
-    full, *parts, key = parsed
-    return (("name", full), *zip(_NAME_PARTS, parts, strict=True)), key
 
 
 def _emails(
@@ -451,8 +325,8 @@ def _emails(
     found: dict[str, EmailAddress] = {}
     for column, text in entries:
         for piece in _split_list(text) if text.count("@") > 1 else (text,):
-            result = _email(piece)
-            if isinstance(result, _Refusal):
+            result = _cells.email(piece)
+            if isinstance(result, _cells.Refusal):
                 problems.append(Problem(column, text, result.reason, result.code))
                 continue
             # one address in two spellings (JOHN@acme.com, john@acme.com) is kept once
@@ -474,11 +348,11 @@ def _split_list(text: str) -> list[str]:
 def _hints(raw: dict[str, list[tuple[str, str]]], emails: list[EmailAddress]) -> tuple[str, ...]:
     hints: list[str] = []
     if "country" in raw:
-        code = _country_code(raw["country"][0][1])
+        code = _cells.country_code(raw["country"][0][1])
         if code:
             hints.append(code)
     for email in emails:
-        code = _tld_region(email.value)
+        code = _cells.tld_region(email.value)
         if code and code not in hints:
             hints.append(code)
     return tuple(hints)
