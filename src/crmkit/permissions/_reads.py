@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from crmkit.errors import ErrorCode, NotFound, PermissionDenied, ValidationError
+from crmkit.storage import Page
 
 from ._model import Action, User
 from ._visibility import NothingPasses, Visibility
 
 if TYPE_CHECKING:
-    from crmkit.storage import HistoryEntry, Page, Repository, Store
+    from crmkit.storage import HistoryEntry, Repository, Store
 
     from ._decision import Decision
     from ._policy import Policy
@@ -37,9 +38,6 @@ def _ids(record_ids: object) -> list[str]:
 
 
 def _page(records: tuple[Any, ...], next_after: str | None = None) -> Page[Any]:
-    # imported here so the policy core never waits on the storage layer being importable
-    from crmkit.storage import Page  # noqa: PLC0415
-
     return Page(records, next_after)
 
 
