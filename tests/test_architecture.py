@@ -17,7 +17,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "src"
 #: The layers, from the bottom up: a module may import its own layer and those below.
 #: The longest matching prefix decides a module's layer.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("crmkit.errors", "crmkit._codes", "crmkit._ids", "crmkit._optional")),
+    ("base", ("crmkit.errors", "crmkit._codes", "crmkit._ids", "crmkit._lazy", "crmkit._optional")),
     ("values", ("crmkit.values", "crmkit._converter", "crmkit._record")),
     ("expr", ("crmkit.expr",)),
     ("fields", ("crmkit.fields",)),

@@ -6,8 +6,9 @@ duplicates is :mod:`crmkit.dedupe`.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from crmkit._lazy import lazy_names
 
 from ._company_key import company_match_key
 from ._model import Affiliation, Company, Contact, EmailEntry, PhoneEntry, amend
@@ -36,18 +37,9 @@ __all__ = [
 # The built-in field tables are made with the expression language and custom fields, which
 # cost more to import than the records; they are imported when one is first asked for (by
 # a store, a filter or a rule), so making and normalizing records never pays for them.
-_FIELD_TABLES = frozenset(
-    {"AFFILIATION_FIELDS", "COMPANY_FIELDS", "CONTACT_FIELDS", "RECORD_FIELDS"}
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    "._fields",
+    {"AFFILIATION_FIELDS", "COMPANY_FIELDS", "CONTACT_FIELDS", "RECORD_FIELDS"},
+    globals(),
 )
-
-
-def __getattr__(name: str) -> object:
-    if name not in _FIELD_TABLES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module("._fields", __name__), name)
-    globals()[name] = value  # later lookups find it without coming here
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})

@@ -9,8 +9,9 @@ lose a write, indexed match-key lookups and a change history. See ``docs/storage
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from crmkit._lazy import lazy_names
 
 from ._kinds import CustomRecord, RecordKind
 from ._memory import MemoryStore
@@ -35,16 +36,6 @@ __all__ = [
 
 # The SQL backend imports SQLAlchemy, which costs more than the rest of crmkit together; it
 # is imported when one of its names is first asked for, so a memory store never pays for it.
-_SQL_NAMES = frozenset({"SqlStore", "alembic_config", "open_store"})
-
-
-def __getattr__(name: str) -> object:
-    if name not in _SQL_NAMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module("._sql", __name__), name)
-    globals()[name] = value  # later lookups find it without coming here
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(
+    __name__, "._sql", {"SqlStore", "alembic_config", "open_store"}, globals()
+)
