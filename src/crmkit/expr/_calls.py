@@ -56,8 +56,17 @@ class CallCompiler:
         """Return a one-name field's name, fast class and converting read (from the compiler)."""
         raise NotImplementedError
 
+    def branches(self, parent: Call, nodes: list[Node]) -> list[Fn]:
+        """Compile branches, plain numbers among money made money (provided by the compiler)."""
+        raise NotImplementedError
+
+    def extreme(self, node: Call, pick: Callable[..., Any]) -> Fn:
+        """Compile MIN or MAX with *pick* (provided by the compiler)."""
+        raise NotImplementedError
+
     def call_if(self, node: Call) -> Fn:
-        test, yes, no = (self.compile(arg) for arg in node.args)
+        test = self.compile(node.args[0])
+        yes, no = self.branches(node, list(node.args[1:]))
         return lambda r, c: yes(r, c) if test(r, c) else no(r, c)
 
     def call_and(self, node: Call) -> Fn:
@@ -85,11 +94,9 @@ class CallCompiler:
 
     def call_case(self, node: Call) -> Fn:
         subject = self.amount_of(node.args[0], node.args[1])
-        pairs = [
-            (self.compile(node.args[i]), self.compile(node.args[i + 1]))
-            for i in range(1, len(node.args) - 1, 2)
-        ]
-        otherwise = self.compile(node.args[-1])
+        *results, otherwise = self.branches(node, [*node.args[2:-1:2], node.args[-1]])
+        matches = [self.compile(arg) for arg in node.args[1:-1:2]]
+        pairs = list(zip(matches, results, strict=True))
 
         def case(r: Any, c: Any) -> Any:
             x = subject(r, c)
@@ -176,7 +183,7 @@ class CallCompiler:
         if not isinstance(node, Field) or len(node.path) != 1:
             return None
         ty = self.ty(node)
-        if self.blanks_as_zero and ty in NUMERIC:
+        if self.blanks_as_zero and (ty in NUMERIC or self.checked.currency_of(node) is not None):
             return None  # a blank reads as zero, which is not blank
         name, fast, slow = self.field_parts(node)
         if ty in TEXTUAL:
@@ -213,7 +220,7 @@ class CallCompiler:
         return lambda r, c: blank(inner(r, c))
 
     def call_blankvalue(self, node: Call) -> Fn:
-        inner, default = (self.compile(arg) for arg in node.args)
+        inner, default = self.branches(node, list(node.args))
         blank = self.is_blank(node.args[0])
 
         def blankvalue(r: Any, c: Any) -> Any:
@@ -223,7 +230,7 @@ class CallCompiler:
         return blankvalue
 
     def call_nullvalue(self, node: Call) -> Fn:
-        inner, default = (self.compile(arg) for arg in node.args)
+        inner, default = self.branches(node, list(node.args))
 
         def nullvalue(r: Any, c: Any) -> Any:
             v = inner(r, c)
@@ -302,7 +309,7 @@ class CallCompiler:
         return self.strict(node, abs, None)
 
     def call_min(self, node: Call) -> Fn:
-        return self.strict(node, lambda *values: min(values), None)
+        return self.extreme(node, min)
 
     def call_max(self, node: Call) -> Fn:
-        return self.strict(node, lambda *values: max(values), None)
+        return self.extreme(node, max)
