@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crmkit.errors import ConfigError, ErrorCode, FormulaError
-from crmkit.expr import FieldType, Function, compile
+from crmkit.expr import FieldType, Function, Reference, compile
 from crmkit.values import Money
 
 FIELDS: dict[str, Any] = {
@@ -133,6 +133,19 @@ def test_a_fixed_currency_must_be_iso_4217(spec: str, message: str) -> None:
         compile("amount", {"amount": spec})
 
     assert ErrorCode.CONFIG == info.value.code
+
+
+def test_a_reference_tells_the_fixed_currency_of_its_fields() -> None:
+    """currency_of gives a money field's fixed currency, upper case, and None otherwise."""
+    fields = Reference({"eur": "Money:eur", "plain": "money", "qty": "number"})
+
+    assert "EUR" == fields.currency_of("eur")
+    assert fields.currency_of("plain") is None
+    assert fields.currency_of("qty") is None
+    assert fields.currency_of("missing") is None
+    assert FieldType.MONEY == fields.get("eur")
+    assert Reference({"eur": "money:EUR"}) == Reference({"eur": "money:eur"})
+    assert Reference({"eur": "money:EUR"}) != Reference({"eur": "money:USD"})
 
 
 @given(currency=CURRENCIES, amount=AMOUNTS, n=NUMBERS)
