@@ -261,6 +261,7 @@ def test_a_number_branch_borrows_the_currency_of_the_money_beside_it() -> None:
 
     assert Money(0, "JPY") == ev("IF(stage = 'won', amount, 0)", record)
     assert Money(0, "JPY") == ev("IF(stage = 'won', amount * 2, 0)", record)
+    assert Money(0, "JPY") == ev("IF(qty = 3, 0, amount / (qty - 3))", {**record, "qty": 3})
     assert Money(0, "JPY") == ev("CASE(stage, 'won', amount, 'open', qty, 0)", record)
 
 
@@ -271,6 +272,14 @@ def test_a_number_with_no_currency_to_take_is_reported() -> None:
 
     assert ErrorCode.EXPR_NO_CURRENCY == info.value.code
     assert 'give the money field a fixed currency ("money:EUR")' in str(info.value)
+
+
+def test_a_wrong_value_beside_a_number_branch_is_reported_as_such() -> None:
+    """Looking for the currency of IF's number branch reports a non-money value it reads."""
+    with pytest.raises(FormulaError, match="field 'amount' holds a Decimal, not Money") as info:
+        ev("IF(stage = 'won', amount, 0)", {"stage": "lost", "amount": Decimal(5)})
+
+    assert ErrorCode.EXPR_FIELD_VALUE == info.value.code
 
 
 @pytest.mark.parametrize(

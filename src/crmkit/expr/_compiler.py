@@ -21,14 +21,7 @@ from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._calls import CallCompiler, Fn, located
 from ._checker import NUMERIC, TEXTUAL, Checked, Ty
 from ._functions import BUILTINS, Function, power
-from ._money import (
-    borrowed_currency,
-    fixed_currency,
-    money_arithmetic,
-    money_extreme,
-    money_in,
-    money_order,
-)
+from ._money import money_arithmetic, money_in, money_order
 from ._runtime import CONVERTERS, NAIVE_MIX, Fault, as_getter, days_between, plus_days
 from ._types import FieldType
 
@@ -408,27 +401,6 @@ class _Compiler(CallCompiler):
         return dates
 
     # -- calls ---------------------------------------------------------------------------
-    def branches(self, parent: Call, nodes: list[Node]) -> list[Fn]:
-        """Compile the branches of *parent*; plain numbers among money branches become money."""
-        fns = [self.compile(n) for n in nodes]
-        if self.ty(parent) != FieldType.MONEY:
-            return fns
-        currency = self.checked.currency_of(parent)
-        beside = [fn for n, fn in zip(nodes, fns, strict=True) if self.ty(n) == FieldType.MONEY]
-        for i, n in enumerate(nodes):
-            if self.ty(n) in NUMERIC:
-                if currency is not None:
-                    fns[i] = fixed_currency(fns[i], currency, n.pos, parent.name)
-                else:
-                    fns[i] = borrowed_currency(fns[i], beside, n.pos, parent.name)
-        return fns
-
-    def extreme(self, node: Call, pick: Callable[..., Any]) -> Fn:
-        """MIN or MAX: of money (plain numbers take its currency), or of other values."""
-        if self.ty(node) == FieldType.MONEY:
-            return self.strict(node, money_extreme(pick, node.name, node.pos), None)
-        return self.strict(node, lambda *values: pick(values), None)
-
     def call(self, node: Call) -> Fn:
         name = node.name
         special = getattr(self, f"call_{name.lower()}", None)

@@ -1,10 +1,11 @@
 """Money at evaluation time: plain numbers taking a currency, and currencies that must agree.
 
-A plain number meets money in three ways: beside it in ``+``/``-`` and ``MIN``/``MAX``
+A plain number meets money in two ways: beside it in ``+``/``-`` and ``MIN``/``MAX``
 (it takes the currency of the money it is combined with), or as a branch of ``IF``,
 ``CASE``, ``BLANKVALUE`` or ``NULLVALUE`` whose other branches are money (it takes the
-currency the checker knows for them, else the currency those branches give on the same
-record). Money of two currencies never combines: the fault names both.
+currency the checker knows for them, else that of the money fields those branches are
+built from, read on the same record). Money of two currencies never combines: the fault
+names both.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from crmkit.errors import ErrorCode, InvalidMoney, ValidationError
+from crmkit.errors import ErrorCode, InvalidMoney
 from crmkit.values import Money
 
-from ._calls import Fn
-from ._runtime import Fault
+from ._runtime import Fault, Fn
 
 __all__ = [
     "borrowed_currency",
@@ -166,10 +166,11 @@ def fixed_currency(fn: Fn, currency: str, pos: int, function: str) -> Fn:
 
 
 def borrowed_currency(fn: Fn, beside: Sequence[Fn], pos: int, function: str) -> Fn:
-    """Turn the plain number *fn* gives into money in the currency the *beside* branches give.
+    """Turn the plain number *fn* gives into money in a currency read from *beside*.
 
-    A branch that is blank, or that cannot be evaluated on this record, gives no currency;
-    when none does, the number cannot be money and the fault says how to fix the formula.
+    *beside* reads the money the other branches are built from; the first that is not
+    blank gives the currency. When all of them are blank the number cannot be money, and
+    the fault says how to fix the formula.
     """
 
     def borrowing(r: Any, c: Any) -> Any:
@@ -177,10 +178,7 @@ def borrowed_currency(fn: Fn, beside: Sequence[Fn], pos: int, function: str) -> 
         if v is None:
             return None
         for other in beside:
-            try:
-                money = other(r, c)
-            except (Fault, ArithmeticError, ValidationError):
-                continue
+            money = other(r, c)
             if money is not None:
                 return money_value(v, money.currency, pos, function)
         reason = (
