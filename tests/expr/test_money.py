@@ -247,6 +247,25 @@ def test_two_currencies_at_evaluation_name_both(pair: list[str], amount: Decimal
         ev("MAX(amount, 0, other)", record)
 
 
+@given(
+    pair=st.lists(CURRENCIES, min_size=2, max_size=2, unique=True),
+    source=st.sampled_from(
+        ["a + b", "b - a", "a / b", "a >= b", "IF(TRUE, a, b)", "MIN(a, 0, b)", "NULLVALUE(a, b)"]
+    ),
+)
+def test_two_fixed_currencies_name_both_when_compiled(pair: list[str], source: str) -> None:
+    """Money fields fixed to two currencies meet in no formula; the error names both codes."""
+    first, second = pair
+    fields = {"a": f"money:{first}", "b": f"money:{second}"}
+    named = {f"money in {first} and money in {second}", f"money in {second} and money in {first}"}
+
+    with pytest.raises(FormulaError) as info:
+        compile(source, fields)
+
+    assert ErrorCode.EXPR_CURRENCY_MISMATCH == info.value.code
+    assert any(both in str(info.value) for both in named)
+
+
 def test_money_of_two_currencies_is_never_equal() -> None:
     """= between money of two currencies is FALSE (and <> TRUE) rather than an error."""
     record = {"amount": Money(1, "EUR"), "other": Money(1, "USD")}
