@@ -148,6 +148,14 @@ def test_a_reference_tells_the_fixed_currency_of_its_fields() -> None:
     assert Reference({"eur": "money:EUR"}) != Reference({"eur": "money:USD"})
 
 
+def test_a_fixed_currency_needs_a_field_name() -> None:
+    """A money spec under a name that is not text is refused like any other spec."""
+    with pytest.raises(ConfigError, match="a field name must be non-empty text, not 1") as info:
+        Reference({1: "money:EUR"})  # type: ignore[dict-item]  # a bad name on purpose
+
+    assert ErrorCode.CONFIG == info.value.code
+
+
 @given(currency=CURRENCIES, amount=AMOUNTS, n=NUMBERS)
 def test_adding_a_number_adds_to_the_amount(currency: str, amount: Decimal, n: Decimal) -> None:
     """Adding n, from a literal or a number field, adds to the amount and keeps the currency."""
@@ -365,7 +373,7 @@ def test_money_beyond_its_range_is_out_of_range() -> None:
 
 def test_fixed_currency_reaches_related_records() -> None:
     """A related record's money field may have a fixed currency too."""
-    fields = {"company": {"revenue": "money:GBP"}, "amount": "money:GBP"}
+    fields: dict[str, Any] = {"company": {"revenue": "money:GBP"}, "amount": "money:GBP"}
 
     result = compile("BLANKVALUE(company.revenue, 0) + amount", fields).evaluate(
         {"amount": Money(5, "GBP")}

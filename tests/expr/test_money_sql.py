@@ -113,7 +113,6 @@ def _check(
         expected = [expr.evaluate(_record(row)) for row in rows]
     except FormulaError:
         assume(False)
-        return
     sql = expr.to_sql({name: table.c[name] for name in FIELDS})
     with engine.begin() as conn:
         conn.execute(table.delete())
@@ -179,8 +178,8 @@ def test_postgresql_money_agrees_with_evaluate(
 def test_sqlite_money_examples(
     sqlite_engine: sa.Engine, sqlite_money: sa.Table, source: str
 ) -> None:
-    """The issue's examples agree on SQLite for blank, zero and negative amounts."""
-    rows = [
+    """Everyday money formulas agree on SQLite for blank, zero and negative amounts."""
+    rows: list[dict[str, Any]] = [
         {"m": None, "w": None, "a": None, "f": True},
         {"m": Decimal("0"), "w": Decimal(5), "a": Decimal(1), "f": False},
         {"m": Decimal("-12.50"), "w": None, "a": None, "f": None},

@@ -43,6 +43,7 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
     "*": operator.mul,
 }
 _DATES = (FieldType.DATE, FieldType.DATETIME)
+_ORDERINGS = frozenset({"<", "<=", ">", ">="})  # money of two currencies has no order
 # Per type, the class a record value of that type usually has and that its converter
 # returns unchanged: a value of exactly this class skips the converter. (A datetime in a
 # date field, a Decimal subclass, a set for a multi-picklist... take the converter.)
@@ -196,6 +197,7 @@ class _Compiler(CallCompiler):
     def amount_of(self, node: Node, other: Node) -> Fn:
         """Compile *node*, reading a Money's amount when compared with a plain number."""
         if self.ty(node) == FieldType.MONEY and self.ty(other) in NUMERIC:
+            # a blank read as zero money takes the general read, which knows that zero
             if isinstance(node, Field) and len(node.path) == 1 and self.reader(node)[2] is None:
                 name, fast, slow = self.field_parts(node)
 
@@ -260,10 +262,7 @@ class _Compiler(CallCompiler):
         right = self.amount_of(node.right, node.left)
         if self.ty(node.left) == FieldType.DATETIME or self.ty(node.right) == FieldType.DATETIME:
             test = _aware_only(test, node.op, node.pos)
-        if self.ty(node.left) == self.ty(node.right) == FieldType.MONEY and node.op not in (
-            "=",
-            "<>",
-        ):
+        if node.op in _ORDERINGS and self.ty(node.left) == self.ty(node.right) == FieldType.MONEY:
             test = money_order(test, node.op, node.pos)
 
         def compare(r: Any, c: Any) -> bool:
