@@ -63,11 +63,13 @@ class ErrorCode(StrEnum):
     EXPR_BAD_PATTERN = "expr.bad_pattern"
     EXPR_ALWAYS_BLANK = "expr.always_blank"
     EXPR_BAD_PATH = "expr.bad_path"
+    EXPR_NO_CURRENCY = "expr.no_currency"
     # FormulaError: compiling to SQL
     EXPR_NO_SQL = "expr.no_sql"
     EXPR_NO_COLUMN = "expr.no_column"
     # FormulaError: evaluating
     EXPR_DIVISION_BY_ZERO = "expr.division_by_zero"
+    EXPR_CURRENCY_MISMATCH = "expr.currency_mismatch"
     EXPR_FIELD_VALUE = "expr.field_value"
     EXPR_BAD_RECORD = "expr.bad_record"
     EXPR_BAD_VALUE = "expr.bad_value"

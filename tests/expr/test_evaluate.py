@@ -136,8 +136,10 @@ def test_mixed_currencies_raise_formula_error() -> None:
         "price < company.employees", {"price": Money.of(1, "EUR"), "company": {"employees": 2}}
     )
     two = compile("price + PRIORVALUE(price)", FIELDS)
-    with pytest.raises(FormulaError, match="cannot combine different currencies"):
+    with pytest.raises(FormulaError, match="money in EUR and money in USD") as info:
         two.evaluate({"price": Money.of(1, "EUR")}, previous={"price": Money.of(1, "USD")})
+
+    assert "expr.currency_mismatch" == info.value.code
 
 
 def test_date_arithmetic() -> None:

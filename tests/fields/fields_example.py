@@ -26,9 +26,7 @@ def make_deal_schema() -> Schema:
             FieldDef(
                 name="commission",
                 type="formula",
-                options=FormulaOptions(
-                    expression="IF(amount > 10000, amount * rate / 100, amount * 0)"
-                ),
+                options=FormulaOptions(expression="IF(amount > 10000, amount * rate / 100, 0)"),
             ),
             FieldDef(
                 name="service",

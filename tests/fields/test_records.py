@@ -10,7 +10,7 @@ from fields_example import make_deal_schema
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmkit.errors import InvalidRecord, NotFound, ValidationError
+from crmkit.errors import ConfigError, InvalidRecord, NotFound, ValidationError
 from crmkit.fields import (
     FieldDef,
     FormulaOptions,
@@ -34,6 +34,50 @@ def test_commission_is_computed(deal_schema: Schema) -> None:
 
     assert Money.of(1000, "EUR") == big.values["commission"]
     assert Money.of(0, "EUR") == small.values["commission"]
+
+
+def _money_schema(*formulas: tuple[str, str, bool]) -> Schema:
+    fields = [
+        FieldDef(name="amount", type="money", options=MoneyOptions(currency="EUR")),
+        FieldDef(name="fee", type="money", options=MoneyOptions(currency="EUR")),
+        FieldDef(name="stage", type="text"),
+    ]
+    for name, source, blanks in formulas:
+        options = FormulaOptions(expression=source, blanks_as_zero=blanks)
+        fields.append(FieldDef(name=name, type="formula", options=options))
+    return Schema("deal", fields)
+
+
+@given(st.none() | st.decimals(-(10**6), 10**6, places=2), st.decimals(0, 10**4, places=2))
+def test_formulas_read_money_fields_in_their_currency(amount: Decimal | None, fee: Decimal) -> None:
+    """A blank money field is zero in its currency for BLANKVALUE and blanks_as_zero."""
+    schema = _money_schema(
+        ("net", "amount - fee", True),
+        ("shown", "BLANKVALUE(amount, 0)", False),
+        ("won", "IF(stage = 'won', amount, 0)", False),
+    )
+    record = {"amount": None if amount is None else Money(amount, "EUR"), "fee": Money(fee, "EUR")}
+    base = Decimal(0) if amount is None else amount
+
+    values = schema.compute(record).values
+
+    assert Money(base - fee, "EUR") == values["net"]
+    assert Money(base, "EUR") == values["shown"]
+    assert Money(0, "EUR") == values["won"]
+
+
+def test_formulas_refuse_money_fields_of_two_currencies() -> None:
+    """A formula adding money fields of two currencies is a ConfigError naming both."""
+    fields = [
+        FieldDef(name="amount", type="money", options=MoneyOptions(currency="EUR")),
+        FieldDef(name="fee", type="money", options=MoneyOptions(currency="USD")),
+        FieldDef(name="net", type="formula", options=FormulaOptions(expression="amount - fee")),
+    ]
+
+    with pytest.raises(ConfigError, match="money in EUR and money in USD") as info:
+        Schema("deal", fields)
+
+    assert "config.invalid" == info.value.code
 
 
 @given(st.integers(0, 10**9), st.integers(0, 100))

@@ -12,7 +12,7 @@ from typing import assert_type
 
 from crmkit import Company, Contact, Money, amend, from_dict, to_dict
 from crmkit.contacts import PersonName, company_match_key, parse_name
-from crmkit.expr import Expression, compile, references
+from crmkit.expr import Expression, Reference, compile, references
 from crmkit.fields import Checked, Computed, FieldDef, Issue, Layout, MoneyOptions, Schema
 from crmkit.importers import (
     CleanOptions,
@@ -86,6 +86,9 @@ def test_public_types() -> None:
     formula = compile("amount * 2", {"amount": "number"})
     assert_type(formula, Expression)
     assert_type(references("amount * 2"), frozenset[str])
+    deal_fields = Reference({"amount": "money:EUR"})
+    assert_type(deal_fields.currency_of("amount"), str | None)
+    assert "EUR" == deal_fields.currency_of("amount")
 
     store = MemoryStore()
     stored = store.contacts.add(contact)

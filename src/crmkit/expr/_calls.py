@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._ast import Call, Field, Literal, Node
+from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._checker import NUMERIC, TEXTUAL, Checked, Ty
-from ._functions import text_of
-from ._runtime import Fault
+from ._functions import Function, text_of
+from ._money import borrowed_currency, fixed_currency, money_extreme
+from ._runtime import Fault, Fn
 from ._types import FieldType
 
 __all__ = ["CallCompiler", "Fn", "located"]
 
-Fn = Callable[[Any, Any], Any]
-"""A compiled closure: ``fn(record_getter, context) -> value``."""
+_MONEY_LEAVES = frozenset({"PRIORVALUE"})
+"""Money calls whose value is read, not built from money arguments, for its currency."""
 
 
 def located(fault: Fault, pos: int, function: str | None) -> Fault:
@@ -31,6 +32,7 @@ class CallCompiler:
 
     checked: Checked
     blanks_as_zero: bool
+    functions: Mapping[str, Function]
 
     def compile(self, node: Node) -> Fn:
         """Compile any node (provided by the compiler)."""
@@ -56,8 +58,56 @@ class CallCompiler:
         """Return a one-name field's name, fast class and converting read (from the compiler)."""
         raise NotImplementedError
 
+    def branches(self, parent: Call, nodes: list[Node]) -> list[Fn]:
+        """Compile the branches of *parent*; plain numbers among money branches become money."""
+        fns = [self.compile(n) for n in nodes]
+        if self.ty(parent) != FieldType.MONEY:
+            return fns
+        currency = self.checked.currency_of(parent)
+        sources: list[Fn] | None = None
+        for i, n in enumerate(nodes):
+            if self.ty(n) not in NUMERIC:
+                continue
+            if currency is not None:
+                fns[i] = fixed_currency(fns[i], currency, n.pos, parent.name)
+                continue
+            if sources is None:
+                sources = [
+                    fn
+                    for branch in nodes
+                    if self.ty(branch) == FieldType.MONEY
+                    for fn in self.currency_sources(branch)
+                ]
+            fns[i] = borrowed_currency(fns[i], sources, n.pos, parent.name)
+        return fns
+
+    def currency_sources(self, node: Node) -> list[Fn]:
+        """Return reads of the money values money *node* takes its currency from.
+
+        Only the money fields (and host calls) under *node* are read, never its arithmetic:
+        the currency of ``amount / qty`` is known on a record where ``qty`` is zero.
+        """
+        if isinstance(node, Field):
+            return [self.compile(node)]
+        if isinstance(node, Call) and (node.name in _MONEY_LEAVES or node.name in self.functions):
+            return [self.compile(node)]
+        children = node.args if isinstance(node, Call) else ()
+        if isinstance(node, Unary):
+            children = (node.operand,)
+        elif isinstance(node, Binary):
+            children = (node.left, node.right)
+        money = [child for child in children if self.ty(child) == FieldType.MONEY]
+        return [fn for child in money for fn in self.currency_sources(child)]
+
+    def extreme(self, node: Call, pick: Callable[..., Any]) -> Fn:
+        """MIN or MAX: of money (plain numbers take its currency), or of other values."""
+        if self.ty(node) == FieldType.MONEY:
+            return self.strict(node, money_extreme(pick, node.name, node.pos), None)
+        return self.strict(node, lambda *values: pick(values), None)
+
     def call_if(self, node: Call) -> Fn:
-        test, yes, no = (self.compile(arg) for arg in node.args)
+        test = self.compile(node.args[0])
+        yes, no = self.branches(node, list(node.args[1:]))
         return lambda r, c: yes(r, c) if test(r, c) else no(r, c)
 
     def call_and(self, node: Call) -> Fn:
@@ -85,11 +135,9 @@ class CallCompiler:
 
     def call_case(self, node: Call) -> Fn:
         subject = self.amount_of(node.args[0], node.args[1])
-        pairs = [
-            (self.compile(node.args[i]), self.compile(node.args[i + 1]))
-            for i in range(1, len(node.args) - 1, 2)
-        ]
-        otherwise = self.compile(node.args[-1])
+        *results, otherwise = self.branches(node, [*node.args[2:-1:2], node.args[-1]])
+        matches = [self.compile(arg) for arg in node.args[1:-1:2]]
+        pairs = list(zip(matches, results, strict=True))
 
         def case(r: Any, c: Any) -> Any:
             x = subject(r, c)
@@ -176,7 +224,7 @@ class CallCompiler:
         if not isinstance(node, Field) or len(node.path) != 1:
             return None
         ty = self.ty(node)
-        if self.blanks_as_zero and ty in NUMERIC:
+        if self.blanks_as_zero and (ty in NUMERIC or self.checked.currency_of(node) is not None):
             return None  # a blank reads as zero, which is not blank
         name, fast, slow = self.field_parts(node)
         if ty in TEXTUAL:
@@ -213,7 +261,7 @@ class CallCompiler:
         return lambda r, c: blank(inner(r, c))
 
     def call_blankvalue(self, node: Call) -> Fn:
-        inner, default = (self.compile(arg) for arg in node.args)
+        inner, default = self.branches(node, list(node.args))
         blank = self.is_blank(node.args[0])
 
         def blankvalue(r: Any, c: Any) -> Any:
@@ -223,7 +271,7 @@ class CallCompiler:
         return blankvalue
 
     def call_nullvalue(self, node: Call) -> Fn:
-        inner, default = (self.compile(arg) for arg in node.args)
+        inner, default = self.branches(node, list(node.args))
 
         def nullvalue(r: Any, c: Any) -> Any:
             v = inner(r, c)
@@ -302,7 +350,7 @@ class CallCompiler:
         return self.strict(node, abs, None)
 
     def call_min(self, node: Call) -> Fn:
-        return self.strict(node, lambda *values: min(values), None)
+        return self.extreme(node, min)
 
     def call_max(self, node: Call) -> Fn:
-        return self.strict(node, lambda *values: max(values), None)
+        return self.extreme(node, max)

@@ -11,15 +11,11 @@ from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._functions import BUILTINS, Function
 from ._location import error_at
 from ._regex import PatternError, Regex
+from ._rules import NUMERIC, TEXTUAL, Ty, arithmetic_type, base, equality_types_ok
 from ._types import FieldType, Reference
 
 __all__ = ["NUMERIC", "SPECIAL", "TEXTUAL", "Checked", "Ty", "check", "equality_types_ok"]
 
-Ty = FieldType | None
-"""A node's type; None is the type of the ``NULL`` literal, which fits anywhere."""
-
-NUMERIC = frozenset({FieldType.NUMBER, FieldType.PERCENT})
-TEXTUAL = frozenset({FieldType.TEXT, FieldType.PICKLIST})
 _ORDERED = NUMERIC | TEXTUAL | {FieldType.MONEY, FieldType.DATE, FieldType.DATETIME}
 _SCALAR = _ORDERED | {FieldType.BOOL}
 _BOOL = frozenset({FieldType.BOOL})
@@ -45,33 +41,21 @@ class Checked:
         self.references: set[str] = set()
         self.uses_context = False
         self.patterns: dict[int, Regex] = {}
+        # the currency of each money node whose currency is known before evaluation
+        self.currencies: dict[int, str] = {}
         self.result: FieldType = FieldType.TEXT
 
     def type_of(self, node: Node) -> Ty:
         """Return the type the checker gave *node*."""
         return self.types[id(node)]
 
+    def currency_of(self, node: Node) -> str | None:
+        """Return the currency of money *node* when it is known before evaluation."""
+        return self.currencies.get(id(node))
+
 
 def _name(ty: Ty) -> str:
     return "NULL" if ty is None else ty.value
-
-
-def _base(ty: Ty) -> Ty:
-    if ty in NUMERIC:
-        return FieldType.NUMBER
-    if ty in TEXTUAL:
-        return FieldType.TEXT
-    return ty
-
-
-def equality_types_ok(left: Ty, right: Ty) -> bool:
-    """Tell whether values of these types may be compared with ``=``."""
-    if left is None or right is None:
-        return True
-    a, b = _base(left), _base(right)
-    if a == b:
-        return a != FieldType.MULTIPICKLIST
-    return {a, b} == {FieldType.MONEY, FieldType.NUMBER}
 
 
 def _suggest(name: str, candidates: Iterable[str]) -> str:
@@ -127,9 +111,10 @@ class _Checker:
             return self.field(node)
         if isinstance(node, Unary):
             ty = self.visit(node.operand)
-            if ty is None or _base(ty) == FieldType.NUMBER:
+            if ty is None or base(ty) == FieldType.NUMBER:
                 return FieldType.NUMBER
             if ty == FieldType.MONEY:
+                self.keep_currency(node, [node.operand])
                 return ty
             raise self.fail(node, f"'{node.op}' needs a number or money, not {_name(ty)}")
         if isinstance(node, Binary):
@@ -143,6 +128,8 @@ class _Checker:
             spec = ref.get(path[0])
             if spec is not None and not isinstance(spec, Reference):
                 self.out.references.add(path[0])
+                if spec == FieldType.MONEY:
+                    self.money_field(node, ref, path[0])
                 return spec
         for i, name in enumerate(path):
             spec = ref.get(name)
@@ -161,8 +148,36 @@ class _Checker:
                 raise self.fail(node, reason, code=ErrorCode.EXPR_BAD_PATH)
             else:
                 self.out.references.add(node.dotted)
+                if spec == FieldType.MONEY:
+                    self.money_field(node, ref, name)
                 return spec
         raise AssertionError("a field path is never empty")  # pragma: no cover
+
+    def money_field(self, node: Field, ref: Reference, name: str) -> None:
+        code = ref.currency_of(name)
+        if code is not None:
+            self.out.currencies[id(node)] = code
+
+    def agree(self, parts: Iterable[Node], what: str, where: str | None = None) -> str | None:
+        """Return the one currency known for *parts*; refuse money of two currencies."""
+        found: str | None = None
+        for part in parts:
+            code = self.out.currencies.get(id(part))
+            if code is None or code == found:
+                continue
+            if found is not None:
+                reason = f"{what} money in {found} and money in {code}"
+                raise self.fail(part, reason, where, code=ErrorCode.EXPR_CURRENCY_MISMATCH)
+            found = code
+        return found
+
+    def keep_currency(
+        self, node: Node, parts: Iterable[Node], what: str = "", where: str | None = None
+    ) -> None:
+        """Give money *node* the currency of its money *parts*, when one is known."""
+        code = self.agree(parts, what, where)
+        if code is not None:
+            self.out.currencies[id(node)] = code
 
     def binary(self, node: Binary) -> Ty:
         left = self.visit(node.left)
@@ -174,10 +189,11 @@ class _Checker:
             return FieldType.BOOL
         if op in ("=", "<>", "<", "<=", ">", ">="):
             ok = equality_types_ok(left, right)
-            if op not in ("=", "<>") and FieldType.BOOL in (_base(left), _base(right)):
+            if op not in ("=", "<>") and FieldType.BOOL in (base(left), base(right)):
                 ok = False
             if not ok:
                 raise self.fail(node, f"cannot compare {_name(left)} with {_name(right)}")
+            self.agree((node.left, node.right), "cannot compare")
             return FieldType.BOOL
         if op == "&":
             for side, ty in ((node.left, left), (node.right, right)):
@@ -191,12 +207,16 @@ class _Checker:
                 if op == "+"
                 and FieldType.TEXT
                 in (
-                    _base(left),
-                    _base(right),
+                    base(left),
+                    base(right),
                 )
                 else ""
             )
             raise self.fail(node, f"cannot apply '{op}' to {_name(left)} and {_name(right)}{hint}")
+        if FieldType.MONEY in (left, right):
+            self.keep_currency(node, (node.left, node.right), f"cannot apply '{op}' to")
+            if result != FieldType.MONEY:  # money / money: a plain ratio has no currency
+                self.out.currencies.pop(id(node), None)
         return result
 
     def expect(self, node: Node, ty: Ty, allowed: frozenset[FieldType], where: str) -> None:
@@ -204,17 +224,22 @@ class _Checker:
             wanted = " or ".join(sorted(t.value for t in allowed))
             raise self.fail(node, f"{where} expects {wanted}, not {_name(ty)}", where)
 
-    def unify(self, nodes: list[Node], types: list[Ty], where: str) -> Ty:
+    def unify(self, parent: Node, nodes: list[Node], types: list[Ty], where: str) -> Ty:
+        """Return the one type *nodes* share; a plain number beside money becomes money."""
         result: Ty = None
         for node, ty in zip(nodes, types, strict=True):
             if ty is None:
                 continue
             if result is None or result == ty:
                 result = ty
-            elif _base(result) == _base(ty) and _base(ty) in (FieldType.NUMBER, FieldType.TEXT):
-                result = _base(ty)
+            elif base(result) == base(ty) and base(ty) in (FieldType.NUMBER, FieldType.TEXT):
+                result = base(ty)
+            elif {base(result), base(ty)} == {FieldType.MONEY, FieldType.NUMBER}:
+                result = FieldType.MONEY
             else:
                 raise self.fail(node, f"mismatched types: {_name(result)} and {_name(ty)}", where)
+        if result == FieldType.MONEY:
+            self.keep_currency(parent, nodes, "mismatched types:", where)
         return result
 
     def count(self, node: Call, low: int, high: int | None) -> None:
@@ -237,9 +262,19 @@ class _Checker:
         if name in BUILTINS:
             spec = BUILTINS[name]
             self.count(node, len(spec.params) - spec.optional, len(spec.params))
-            for i, (arg, allowed) in enumerate(zip(node.args, spec.params, strict=False)):
-                self.expect(arg, self.visit(arg), allowed, f"{name} argument {i + 1}")
-            return spec.result
+            types = [self.visit(arg) for arg in node.args]
+            if spec.amountwise and types[0] == FieldType.MONEY:
+                # ROUND(amount, 2): the function works on the amount and keeps the currency
+                self.keep_currency(node, node.args[:1])
+                types[0] = None
+                result = FieldType.MONEY
+            else:
+                result = spec.result
+            for i, (arg, ty, allowed) in enumerate(
+                zip(node.args, types, spec.params, strict=False)
+            ):
+                self.expect(arg, ty, allowed, f"{name} argument {i + 1}")
+            return result
         host = self.functions.get(name)
         if host is None:
             known = [*SPECIAL, *BUILTINS, *self.functions]
@@ -268,7 +303,7 @@ class _Checker:
         if name == "IF":
             self.count(node, 3, 3)
             self.expect(args[0], types[0], _BOOL, "IF condition")
-            return self.unify(list(args[1:]), types[1:], name)
+            return self.unify(node, list(args[1:]), types[1:], name)
         if name == "CASE":
             self.count(node, 4, None)
             if len(args) % 2:
@@ -277,20 +312,17 @@ class _Checker:
             for arg, ty in zip(args[1:-1:2], types[1:-1:2], strict=True):
                 if not equality_types_ok(types[0], ty):
                     raise self.fail(arg, f"cannot compare {_name(types[0])} with {_name(ty)}", name)
+            self.agree([args[0], *args[1:-1:2]], "cannot compare", name)
             results = [*args[2:-1:2], args[-1]]
-            return self.unify(results, [*types[2:-1:2], types[-1]], name)
+            return self.unify(node, results, [*types[2:-1:2], types[-1]], name)
         if name == "ISBLANK":
             self.count(node, 1, 1)
             return FieldType.BOOL
         if name in ("BLANKVALUE", "NULLVALUE"):
             self.count(node, 2, 2)
-            return self.unify(list(args), types, name)
+            return self.unify(node, list(args), types, name)
         if name in ("ISCHANGED", "PRIORVALUE"):
-            self.count(node, 1, 1)
-            if not isinstance(args[0], Field):
-                raise self.fail(args[0], "expects a field", name)
-            self.out.uses_context = True
-            return FieldType.BOOL if name == "ISCHANGED" else types[0]
+            return self.history(node, types[0])
         if name in ("CONTAINS", "BEGINS", "REGEX", "ISPICKVAL"):
             self.count(node, 2, 2)
             for i, (arg, ty) in enumerate(zip(args, types, strict=True)):
@@ -312,12 +344,26 @@ class _Checker:
         if name == "ABS":
             self.count(node, 1, 1)
             self.expect(args[0], types[0], NUMERIC | {FieldType.MONEY}, name)
-            return FieldType.MONEY if types[0] == FieldType.MONEY else FieldType.NUMBER
+            if types[0] != FieldType.MONEY:
+                return FieldType.NUMBER
+            self.keep_currency(node, args)
+            return FieldType.MONEY
         # MIN and MAX
         self.count(node, 1, None)
         for arg, ty in zip(args, types, strict=True):
             self.expect(arg, ty, _ORDERED, name)
-        return self.unify(list(args), types, name)
+        return self.unify(node, list(args), types, name)
+
+    def history(self, node: Call, ty: Ty) -> Ty:
+        """ISCHANGED and PRIORVALUE: they read the previous record's value of a field."""
+        self.count(node, 1, 1)
+        if not isinstance(node.args[0], Field):
+            raise self.fail(node.args[0], "expects a field", node.name)
+        self.out.uses_context = True
+        if node.name == "ISCHANGED":
+            return FieldType.BOOL
+        self.keep_currency(node, node.args)
+        return ty
 
     def membership(self, node: Call, types: list[Ty]) -> Ty:
         self.count(node, 2, None)
@@ -327,6 +373,7 @@ class _Checker:
         for arg, ty in zip(node.args[1:], types[1:], strict=True):
             if not equality_types_ok(first, ty):
                 raise self.fail(arg, f"cannot compare {_name(first)} with {_name(ty)}", "IN")
+        self.agree(node.args, "cannot compare", "IN")
         return FieldType.BOOL
 
     def pattern(self, node: Call) -> None:
@@ -339,44 +386,6 @@ class _Checker:
             if exc.too_large:
                 raise self.fail(arg, exc.reason, "REGEX", code=ErrorCode.EXPR_TOO_LARGE) from None
             raise self.fail(arg, f"bad pattern: {exc.reason}", "REGEX", code=_PATTERN) from None
-
-
-_N, _M = FieldType.NUMBER, FieldType.MONEY
-_ARITHMETIC: dict[tuple[str, Ty, Ty], FieldType] = {
-    ("+", _N, _N): _N,
-    ("-", _N, _N): _N,
-    ("*", _N, _N): _N,
-    ("/", _N, _N): _N,
-    ("^", _N, _N): _N,
-    ("+", _M, _M): _M,
-    ("-", _M, _M): _M,
-    ("*", _M, _N): _M,
-    ("*", _N, _M): _M,
-    ("/", _M, _N): _M,
-    ("/", _M, _M): _N,
-}
-
-
-def arithmetic_type(op: str, left: Ty, right: Ty) -> Ty:
-    """Return the type of ``left op right`` for ``+ - * / ^``, or None if not allowed."""
-    a = FieldType.NUMBER if left is None else _base(left)
-    b = FieldType.NUMBER if right is None else _base(right)
-    num, money = FieldType.NUMBER, FieldType.MONEY
-    dates = (FieldType.DATE, FieldType.DATETIME)
-    if left is None and right is not None and op in "+-" and b == money:
-        a = money
-    if right is None and left is not None and op in "+-" and a == money:
-        b = money
-    found = _ARITHMETIC.get((op, a, b))
-    if found is not None:
-        return found
-    if a in dates and b == num and op in "+-":
-        return a
-    if b in dates and a == num and op == "+":
-        return b
-    if a in dates and a == b and op == "-":
-        return num
-    return None
 
 
 def check(source: str, root: Node, fields: Reference, functions: Mapping[str, Function]) -> Checked:

@@ -21,6 +21,7 @@ from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._calls import CallCompiler, Fn, located
 from ._checker import NUMERIC, TEXTUAL, Checked, Ty
 from ._functions import BUILTINS, Function, power
+from ._money import money_arithmetic, money_in, money_order
 from ._runtime import CONVERTERS, NAIVE_MIX, Fault, as_getter, days_between, plus_days
 from ._types import FieldType
 
@@ -42,6 +43,7 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
     "*": operator.mul,
 }
 _DATES = (FieldType.DATE, FieldType.DATETIME)
+_ORDERINGS = frozenset({"<", "<=", ">", ">="})  # money of two currencies has no order
 # Per type, the class a record value of that type usually has and that its converter
 # returns unchanged: a value of exactly this class skips the converter. (A datetime in a
 # date field, a Decimal subclass, a set for a multi-picklist... take the converter.)
@@ -56,6 +58,10 @@ _FAST: dict[FieldType, type] = {
     FieldType.BOOL: bool,
 }
 _NEVER = type(None)  # no non-blank value has this class, so every value is converted
+
+
+class _AlwaysConvert:
+    """No value has this class: every value read, blanks included, takes the converter."""
 
 
 def _const(value: object) -> Fn:
@@ -90,6 +96,17 @@ class _Compiler(CallCompiler):
     def ty(self, node: Node) -> Ty:
         return self.checked.types[id(node)]
 
+    def reader(self, node: Field) -> tuple[Callable[[Any, str], Any], type, object]:
+        """For a field: its converter, the class that skips it, and what a blank reads as."""
+        ty = cast(FieldType, self.ty(node))  # a field always has a declared type
+        currency = self.checked.currency_of(node)
+        if currency is not None:
+            # a value in another currency must fault, so every value is converted
+            zero = Money.zero(currency) if self.blanks_as_zero else None
+            return money_in(currency), _AlwaysConvert, zero
+        blank: object = _ZERO if self.blanks_as_zero and ty in NUMERIC else None
+        return CONVERTERS[ty], _FAST.get(ty, _NEVER), blank
+
     def compile(self, node: Node) -> Fn:
         # exact-class tests, most frequent first: this runs once per node of every formula
         if type(node) is Field:
@@ -114,12 +131,9 @@ class _Compiler(CallCompiler):
 
     # -- fields --------------------------------------------------------------------------
     def field(self, node: Field) -> Fn:
-        ty = cast(FieldType, self.ty(node))  # a field always has a declared type
-        convert = CONVERTERS[ty]
+        convert, fast, blank = self.reader(node)
         pos = node.pos
         leaf = node.path[-1]
-        blank: object = _ZERO if self.blanks_as_zero and ty in NUMERIC else None
-        fast = _FAST.get(ty, _NEVER)
         dotted = node.dotted
 
         def slow(v: object) -> Any:
@@ -168,9 +182,7 @@ class _Compiler(CallCompiler):
 
     def field_parts(self, node: Field) -> tuple[str, type, Callable[[Any], Any]]:
         """For a one-name field: its name, its fast class and its converting read."""
-        ty = cast(FieldType, self.ty(node))
-        fast = _FAST.get(ty, _NEVER)
-        convert = CONVERTERS[ty]
+        convert, fast, _ = self.reader(node)
         pos, dotted = node.pos, node.dotted
 
         def slow(v: object) -> Any:
@@ -185,7 +197,8 @@ class _Compiler(CallCompiler):
     def amount_of(self, node: Node, other: Node) -> Fn:
         """Compile *node*, reading a Money's amount when compared with a plain number."""
         if self.ty(node) == FieldType.MONEY and self.ty(other) in NUMERIC:
-            if isinstance(node, Field) and len(node.path) == 1:
+            # a blank read as zero money takes the general read, which knows that zero
+            if isinstance(node, Field) and len(node.path) == 1 and self.reader(node)[2] is None:
                 name, fast, slow = self.field_parts(node)
 
                 def field_amount(r: Any, c: Any) -> Any:
@@ -249,6 +262,8 @@ class _Compiler(CallCompiler):
         right = self.amount_of(node.right, node.left)
         if self.ty(node.left) == FieldType.DATETIME or self.ty(node.right) == FieldType.DATETIME:
             test = _aware_only(test, node.op, node.pos)
+        if node.op in _ORDERINGS and self.ty(node.left) == self.ty(node.right) == FieldType.MONEY:
+            test = money_order(test, node.op, node.pos)
 
         def compare(r: Any, c: Any) -> bool:
             a = left(r, c)
@@ -264,6 +279,18 @@ class _Compiler(CallCompiler):
     def arithmetic(self, node: Binary, left: Fn, right: Fn) -> Fn:
         op, pos = node.op, node.pos
         lt, rt = self.ty(node.left), self.ty(node.right)
+        if FieldType.MONEY in (lt, rt):
+            money = money_arithmetic(
+                op,
+                lt == FieldType.MONEY,
+                rt == FieldType.MONEY,
+                left,
+                right,
+                pos,
+                self.blank_division,
+            )
+            if money is not None:
+                return money
         # The closures below repeat their blank checks inline: a shared wrapper would add a
         # call (or a free variable for the blank value) to every evaluation.
         if op == "/" and self.blank_division:
@@ -404,6 +431,13 @@ class _Compiler(CallCompiler):
                     pos=pos,
                     code=ErrorCode.EXPR_FUNCTION_FAILED,
                 ) from exc
+            if host and host_result == FieldType.MONEY and not isinstance(result, Money | None):
+                raise Fault(
+                    f"returned a {type(result).__name__}, not Money",
+                    function=name,
+                    pos=pos,
+                    code=ErrorCode.EXPR_FUNCTION_FAILED,
+                )
             if host and host_result in NUMERIC and isinstance(result, int | float):
                 if isinstance(result, bool):
                     raise Fault(

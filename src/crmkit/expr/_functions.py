@@ -38,6 +38,9 @@ class Builtin:
     result: FieldType
     impl: Callable[..., object]
     optional: int = 0
+    amountwise: bool = False
+    """Whether the first argument may be money: the function then rounds (or so) its amount
+    and gives money of its currency."""
 
 
 def _whole(value: Decimal, what: str) -> int:
@@ -95,6 +98,17 @@ def _round(value: Decimal, digits: Decimal = Decimal(0)) -> Decimal:
             f"the number of digits must be within ±{_MAX_DIGITS}", code=ErrorCode.EXPR_OUT_OF_RANGE
         )
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _on_amount(impl: Callable[..., Decimal]) -> Callable[..., Decimal | Money]:
+    """Let *impl*, a function of a number, take money: it works on the amount alone."""
+
+    def amountwise(value: Decimal | Money, *rest: Decimal) -> Decimal | Money:
+        if isinstance(value, Money):
+            return Money(impl(value.amount, *rest), value.currency)
+        return impl(value, *rest)
+
+    return amountwise
 
 
 def _ceiling(value: Decimal) -> Decimal:
@@ -191,9 +205,9 @@ BUILTINS: dict[str, Builtin] = {
     "FIND": Builtin((_T, _T, _N), FieldType.NUMBER, _find, optional=1),
     "SUBSTITUTE": Builtin((_T, _T, _T), FieldType.TEXT, _substitute),
     "VALUE": Builtin((_T,), FieldType.NUMBER, _value),
-    "ROUND": Builtin((_N, _N), FieldType.NUMBER, _round, optional=1),
-    "CEILING": Builtin((_N,), FieldType.NUMBER, _ceiling),
-    "FLOOR": Builtin((_N,), FieldType.NUMBER, _floor),
+    "ROUND": Builtin((_N, _N), FieldType.NUMBER, _on_amount(_round), optional=1, amountwise=True),
+    "CEILING": Builtin((_N,), FieldType.NUMBER, _on_amount(_ceiling), amountwise=True),
+    "FLOOR": Builtin((_N,), FieldType.NUMBER, _on_amount(_floor), amountwise=True),
     "MOD": Builtin((_N, _N), FieldType.NUMBER, _mod),
     "SQRT": Builtin((_N,), FieldType.NUMBER, _sqrt),
     "POWER": Builtin((_N, _N), FieldType.NUMBER, power),

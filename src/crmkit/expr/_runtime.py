@@ -20,12 +20,17 @@ __all__ = [
     "NAIVE_MIX",
     "Context",
     "Fault",
+    "Fn",
     "as_getter",
     "clock",
     "days_between",
     "plus_days",
     "record_id",
 ]
+
+
+Fn = Callable[[Any, Any], Any]
+"""A compiled closure: ``fn(record_getter, context) -> value``."""
 
 
 class Fault(Exception):

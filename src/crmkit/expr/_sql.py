@@ -127,7 +127,10 @@ class _Sql:
         if column is None:
             reason = f"no column given for field {node.dotted!r}"
             raise error_at(self.source, node.pos, reason, code=ErrorCode.EXPR_NO_COLUMN)
-        if self.blanks_as_zero and self.ty(node) in NUMERIC:
+        if self.blanks_as_zero and (
+            self.ty(node) in NUMERIC or self.checked.currency_of(node) is not None
+        ):
+            # a money field of a fixed currency reads a blank as zero in it, as evaluate does
             return sa.func.coalesce(column, self.literal(Decimal(0)))
         return column
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, TypeAlias
 
-from attrs import field, frozen
+from attrs import frozen
 
-from crmkit.errors import ConfigError
+from crmkit.errors import ConfigError, InvalidMoney
+from crmkit.values import Money
 
 __all__ = ["FieldSpec", "FieldType", "Reference", "normalize_fields"]
 
@@ -44,27 +45,62 @@ class FieldType(enum.StrEnum):
 _BY_NAME = {member.value: member for member in FieldType}
 
 
-def _freeze(fields: Mapping[str, object]) -> tuple[tuple[str, FieldType | Reference], ...]:
+_Specs: TypeAlias = tuple[tuple[str, "FieldType | Reference"], ...]
+
+
+def _freeze(fields: Mapping[str, object]) -> tuple[_Specs, tuple[tuple[str, str], ...]]:
     if not isinstance(fields, Mapping):
         raise ConfigError("fields", f"expected a mapping of field names to types, not {fields!r}")
-    return tuple(sorted((name, _normalize(name, spec)) for name, spec in fields.items()))
+    specs: list[tuple[str, FieldType | Reference]] = []
+    currencies: list[tuple[str, str]] = []
+    for name, spec in fields.items():
+        if isinstance(spec, str) and spec[:6].lower() == "money:":
+            currencies.append((_check_name(name), _currency(name, spec[6:])))
+            specs.append((name, FieldType.MONEY))
+        else:
+            specs.append((name, _normalize(name, spec)))
+    return tuple(sorted(specs)), tuple(sorted(currencies))
 
 
-@frozen
+def _currency(name: object, code: str) -> str:
+    try:
+        return Money.zero(code.strip()).currency
+    except InvalidMoney:
+        raise ConfigError(
+            f"fields[{name!r}]", f"unknown currency {code!r} in 'money:{code}'; expected ISO 4217"
+        ) from None
+
+
+@frozen(init=False)
 class Reference:
     """A reference to a related record, with the fields a formula may read from it.
 
     ``Reference({"industry": "text", "employees": "number"})`` lets a formula use
     ``company.industry`` when the reference field is named ``company``. References nest.
+    A money field whose currency is fixed is written ``"money:EUR"``: formulas then know
+    the currency before reading a value (a plain number or a blank becomes money in it).
 
     Attributes:
         fields: the related record's field names and types, sorted by name.
+        currencies: the money fields of a fixed currency and their ISO 4217 codes, sorted.
 
     Raises:
-        ConfigError: if a field's type is not part of the vocabulary.
+        ConfigError: if a field's type is not part of the vocabulary, or a currency is not
+            an ISO 4217 code.
     """
 
-    fields: tuple[tuple[str, FieldType | Reference], ...] = field(converter=_freeze)
+    fields: tuple[tuple[str, FieldType | Reference], ...]
+    currencies: tuple[tuple[str, str], ...]
+
+    def __init__(self, fields: Mapping[str, object]) -> None:
+        self.__attrs_init__(*_freeze(fields))
+
+    def currency_of(self, name: str) -> str | None:
+        """Return the fixed currency of money field *name*, or None if it has none."""
+        for key, code in self.currencies:
+            if key == name:
+                return code
+        return None
 
     def get(self, name: str) -> FieldType | Reference | None:
         """Return the type of the related field *name*, or None if there is none."""
@@ -75,13 +111,19 @@ class Reference:
 
 
 FieldSpec: TypeAlias = str | FieldType | Reference | Mapping[str, Any]
-"""What ``fields`` may map a name to: a type name, a :class:`FieldType`, a :class:`Reference`,
-or a nested mapping (read as a :class:`Reference`)."""
+"""What ``fields`` may map a name to: a type name (``"money:EUR"`` for money of a fixed
+currency), a :class:`FieldType`, a :class:`Reference`, or a nested mapping (read as a
+:class:`Reference`)."""
+
+
+def _check_name(name: object) -> str:
+    if not isinstance(name, str) or not name:
+        raise ConfigError("fields", f"a field name must be non-empty text, not {name!r}")
+    return name
 
 
 def _normalize(name: object, spec: object) -> FieldType | Reference:
-    if not isinstance(name, str) or not name:
-        raise ConfigError("fields", f"a field name must be non-empty text, not {name!r}")
+    _check_name(name)
     if isinstance(spec, FieldType | Reference):
         return spec
     if isinstance(spec, str):

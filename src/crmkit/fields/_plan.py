@@ -9,7 +9,7 @@ from crmkit.errors import ConfigError, ErrorCode, FormulaError
 from crmkit.expr import Expression, FieldType, Function, Reference, compile, references
 
 from ._definitions import FieldDef, FieldKind
-from ._options import FormulaOptions, PicklistOptions, ReferenceOptions
+from ._options import FormulaOptions, MoneyOptions, PicklistOptions, ReferenceOptions
 from ._references import expr_type, reference_type
 from ._shape import SchemaParts
 
@@ -86,11 +86,20 @@ class _Builder:
         self.plan.max_depth = schema.max_depth
         self.functions: Sequence[Function] | None = schema.functions or None
         self.index = {f.name: i for i, f in enumerate(schema.fields)}
+        # formulas see a money field in its currency, so a blank reads as zero in it
+        self.currencies = {
+            f.name: f"money:{f.options.currency}"
+            for f in schema.fields
+            if isinstance(f.options, MoneyOptions)
+        }
 
     def compile(self, path: str, source: str, *, blanks_as_zero: bool = False) -> Expression:
         try:
             expression = compile(
-                source, self.plan.types, blanks_as_zero=blanks_as_zero, functions=self.functions
+                source,
+                {**self.plan.types, **self.currencies},
+                blanks_as_zero=blanks_as_zero,
+                functions=self.functions,
             )
         except FormulaError as exc:
             raise ConfigError(path, str(exc)) from exc
