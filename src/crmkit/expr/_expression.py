@@ -134,13 +134,15 @@ class Expression:
                 a naive datetime met with an aware one, or a result beyond the limits.
             ValidationError: if *now* is a naive datetime or not a date at all.
         """
-        if now is not None:
-            now = clock(now)
-        if record.__class__ is not dict:
-            try:
-                record = as_getter(record)
-            except Fault as fault:
-                raise FormulaError(fault.reason, source=self.source, code=fault.code) from None
+        # one test for the common call (a dict and no clock): this runs per record
+        if now is not None or record.__class__ is not dict:
+            if now is not None:
+                now = clock(now)
+            if record.__class__ is not dict:
+                try:
+                    record = as_getter(record)
+                except Fault as fault:
+                    raise FormulaError(fault.reason, source=self.source, code=fault.code) from None
         try:
             if self._uses_context:
                 return self._fn(record, Context(previous, now))
