@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from crmkit.errors import ConfigError, ErrorCode, FormulaError
 from crmkit.expr import FieldType, compile
+from crmkit.expr._expression import plain_evaluator
 
 FIELDS = {"stage": "picklist", "amount": "number", "name": "text", "discount": "percent"}
 _STAGES = ["won", "lost", "open", "Won", "", " won"]
@@ -123,3 +124,19 @@ def test_an_equal_schema_in_a_new_dict_compiles_to_the_same_expression() -> None
     first = compile("amount * 2", {"amount": "number", "stage": "picklist"})
 
     assert first is compile("amount * 2", {"stage": "picklist", "amount": FieldType.NUMBER})
+
+
+def test_closures_built_on_first_use_answer_every_way_in() -> None:
+    """A formula never evaluated before evaluates, gives a plain evaluator and a variant."""
+    expr = compile("IF(amount > 0, 10 / amount, 10 / discount)", FIELDS)
+    plain = plain_evaluator(expr)
+    variant = expr.with_division_by_zero("blank")
+
+    assert plain is not None
+    assert Decimal(5) == plain({"amount": Decimal(2)}, None)
+    assert variant.evaluate({"amount": Decimal(0), "discount": Decimal(0)}) is None
+    with pytest.raises(FormulaError) as info:
+        expr.evaluate({"id": 3, "amount": Decimal(0), "discount": Decimal(0)})
+    assert ErrorCode.EXPR_DIVISION_BY_ZERO == info.value.code
+    assert "division by zero" in str(info.value)
+    assert plain is plain_evaluator(expr)
