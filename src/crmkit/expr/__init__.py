@@ -5,9 +5,10 @@ fields it may use and returns an :class:`Expression` that evaluates records in P
 compiles to SQLAlchemy. See ``docs/expressions.md`` for the language.
 """
 
-from ._expression import Expression, compile, references, rename_field
+from ._expression import Expression, compile
 from ._functions import Function
 from ._lexer import MAX_SOURCE
+from ._paths import references, rename_field
 from ._regex import register_sqlite_functions
 from ._types import FieldSpec, FieldType, Reference
 

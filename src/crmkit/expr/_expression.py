@@ -1,4 +1,4 @@
-"""The public entry points: compile, Expression, references and rename_field."""
+"""The public entry points: compile and Expression."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from crmkit.errors import ConfigError, ErrorCode, FormulaError, ValidationError
 
-from ._ast import Binary, Call, Field, Node, Unary
 from ._calls import Fn
 from ._checker import SPECIAL, Checked, check
 from ._compiler import compile_tree
@@ -27,10 +26,9 @@ if TYPE_CHECKING:
 
     from sqlalchemy import ColumnElement
 
-__all__ = ["Expression", "compile", "references", "rename_field"]
+__all__ = ["Expression", "compile", "plain_evaluator"]
 
 _SQL_CACHE_SIZE = 8
-_NOT_TEXT = ErrorCode.EXPR_NOT_TEXT
 """SQL clauses kept per expression, one per distinct set of columns (tables, aliases)."""
 
 DivisionByZero = Literal["raise", "blank"]
@@ -81,7 +79,6 @@ class Expression:
         self,
         source: str,
         checked: Checked,
-        fn: Fn,
         *,
         blanks_as_zero: bool,
         functions: Mapping[str, Function],
@@ -93,7 +90,10 @@ class Expression:
         self.blanks_as_zero = blanks_as_zero
         self.division_by_zero: DivisionByZero = division_by_zero
         self._checked = checked
-        self._fn = fn
+        # The closures are built by the first evaluation: a formula compiled only for SQL (a
+        # store filter) or never evaluated does not pay for them, and every error the user
+        # must see was raised by the checker already.
+        self._fn: Fn = self._build_then_call
         self._uses_context = checked.uses_context
         self._functions = functions
         self._sql_paths: tuple[str, ...] | None = None  # set by the first to_sql
@@ -134,13 +134,15 @@ class Expression:
                 a naive datetime met with an aware one, or a result beyond the limits.
             ValidationError: if *now* is a naive datetime or not a date at all.
         """
-        if now is not None:
-            now = clock(now)
-        if record.__class__ is not dict:
-            try:
-                record = as_getter(record)
-            except Fault as fault:
-                raise FormulaError(fault.reason, source=self.source, code=fault.code) from None
+        # one test for the common call (a dict and no clock): this runs per record
+        if now is not None or record.__class__ is not dict:
+            if now is not None:
+                now = clock(now)
+            if record.__class__ is not dict:
+                try:
+                    record = as_getter(record)
+                except Fault as fault:
+                    raise FormulaError(fault.reason, source=self.source, code=fault.code) from None
         try:
             if self._uses_context:
                 return self._fn(record, Context(previous, now))
@@ -164,6 +166,22 @@ class Expression:
                 reason, source=self.source, record_id=record_id(record), code=code
             ) from exc
 
+    def _closure(self) -> Fn:
+        """Return the compiled closure, building it on first use."""
+        fn = self._fn
+        if fn == self._build_then_call:
+            # two threads may both build it: equal closures, and the last one stays
+            fn = self._fn = compile_tree(
+                self._checked,
+                blanks_as_zero=self.blanks_as_zero,
+                functions=self._functions,
+                blank_division=self.division_by_zero == "blank",
+            )
+        return fn
+
+    def _build_then_call(self, record: Any, context: Context | None) -> Any:
+        return self._closure()(record, context)
+
     def with_division_by_zero(self, mode: DivisionByZero) -> Expression:
         """Return this formula with ``/`` by zero giving *mode* (``"raise"`` or ``"blank"``).
 
@@ -176,16 +194,9 @@ class Expression:
             return self
         if self._variant is not None:
             return self._variant
-        fn = compile_tree(
-            self._checked,
-            blanks_as_zero=self.blanks_as_zero,
-            functions=self._functions,
-            blank_division=mode == "blank",
-        )
         variant = Expression(
             self.source,
             self._checked,
-            fn,
             blanks_as_zero=self.blanks_as_zero,
             functions=self._functions,
             division_by_zero=mode,
@@ -264,7 +275,7 @@ def plain_evaluator(expression: Expression) -> Fn | None:
     :meth:`Expression.evaluate` to get the :class:`FormulaError`. None for a formula that
     reads the clock or the previous record.
     """
-    return None if expression._uses_context else expression._fn
+    return None if expression._uses_context else expression._closure()
 
 
 def _function_table(functions: Sequence[Function] | None) -> tuple[Function, ...]:
@@ -294,16 +305,9 @@ def _compile_cached(
 ) -> Expression:
     table = {fn.name: fn for fn in functions}
     checked = check(source, parse(source), fields, table)
-    fn = compile_tree(
-        checked,
-        blanks_as_zero=blanks_as_zero,
-        functions=table,
-        blank_division=division_by_zero == "blank",
-    )
     return Expression(
         source,
         checked,
-        fn,
         blanks_as_zero=blanks_as_zero,
         functions=table,
         division_by_zero=division_by_zero,
@@ -347,82 +351,3 @@ def compile(  # the name the language's users expect; shadowing is module-local
     return _compile_cached(
         source, root, bool(blanks_as_zero), _function_table(functions), division_by_zero
     )
-
-
-def _rename(node: Node, old: tuple[str, ...], new: tuple[str, ...]) -> Node:
-    if isinstance(node, Field):
-        if node.path[: len(old)] == old:
-            return Field(new + node.path[len(old) :], pos=node.pos)
-        return node
-    if isinstance(node, Unary):
-        return Unary(node.op, _rename(node.operand, old, new), pos=node.pos)
-    if isinstance(node, Binary):
-        return Binary(
-            node.op, _rename(node.left, old, new), _rename(node.right, old, new), pos=node.pos
-        )
-    if isinstance(node, Call):
-        return Call(node.name, tuple(_rename(a, old, new) for a in node.args), pos=node.pos)
-    return node
-
-
-def _path(value: object, what: str) -> tuple[str, ...]:
-    if isinstance(value, str) and value:
-        parts = tuple(value.split("."))
-        if all(parts):
-            return parts
-    if isinstance(value, tuple) and value and all(isinstance(p, str) and p for p in value):
-        return value
-    reason = f"{what} must be a field path such as 'company.industry', not {value!r}"
-    raise FormulaError(reason, code=ErrorCode.EXPR_BAD_PATH)
-
-
-def rename_field(source: str, old: str | tuple[str, ...], new: str | tuple[str, ...]) -> str:
-    """Return *source* with every reference to field *old* renamed to *new*, canonically printed.
-
-    Paths are dotted (``"company"`` also renames ``company.industry``); pass a tuple of names
-    for a name that itself contains a dot. The result is the canonical source of the
-    rewritten formula (comments and spacing are not kept); a formula that does not use *old*
-    comes back canonical too.
-
-    Raises:
-        FormulaError: if *source* does not parse or a path is empty.
-    """
-    old_path, new_path = _path(old, "old"), _path(new, "new")
-    return to_source(_rename(parse(source), old_path, new_path))
-
-
-def _collect(node: Node, out: set[str]) -> None:
-    if isinstance(node, Field):
-        out.add(node.dotted)
-    elif isinstance(node, Unary):
-        _collect(node.operand, out)
-    elif isinstance(node, Binary):
-        _collect(node.left, out)
-        _collect(node.right, out)
-    elif isinstance(node, Call):
-        for arg in node.args:
-            _collect(arg, out)
-
-
-@lru_cache(maxsize=1024)
-def _references_cached(source: str) -> frozenset[str]:
-    found: set[str] = set()
-    _collect(parse(source), found)
-    return frozenset(found)
-
-
-def references(source: str) -> frozenset[str]:
-    """Return the field paths *source* uses, without checking it against any fields.
-
-    For ordering formulas whose types are not known yet (a formula field that uses
-    another). Paths are dotted as :attr:`Expression.references` lists them
-    (``"company.industry"``); names used only as function names are not fields.
-
-    Raises:
-        FormulaError: if *source* does not parse.
-    """
-    if not isinstance(source, str):
-        raise error_at(
-            "", 0, f"a formula must be text, not {type(source).__name__}", code=_NOT_TEXT
-        )
-    return _references_cached(source)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any, TypeAlias
 
-from attrs import frozen
+from attrs import field, frozen
 
 from crmkit.errors import ConfigError, InvalidMoney
 from crmkit.values import Money
@@ -71,7 +70,7 @@ def _currency(name: object, code: str) -> str:
         ) from None
 
 
-@frozen(init=False)
+@frozen(init=False, unsafe_hash=False)  # __hash__ below: computed once
 class Reference:
     """A reference to a related record, with the fields a formula may read from it.
 
@@ -91,9 +90,17 @@ class Reference:
 
     fields: tuple[tuple[str, FieldType | Reference], ...]
     currencies: tuple[tuple[str, str], ...]
+    # the checker looks up every field a formula names: a dict rather than a scan of fields
+    _by_name: dict[str, FieldType | Reference] = field(repr=False, eq=False)
+    _hash: int = field(repr=False, eq=False)
 
     def __init__(self, fields: Mapping[str, object]) -> None:
-        self.__attrs_init__(*_freeze(fields))
+        specs, currencies = _freeze(fields)
+        self.__attrs_init__(specs, currencies, dict(specs), hash((specs, currencies)))
+
+    def __hash__(self) -> int:
+        # a Reference is part of every compile cache key: hashed once, not on every lookup
+        return self._hash
 
     def currency_of(self, name: str) -> str | None:
         """Return the fixed currency of money field *name*, or None if it has none."""
@@ -104,10 +111,7 @@ class Reference:
 
     def get(self, name: str) -> FieldType | Reference | None:
         """Return the type of the related field *name*, or None if there is none."""
-        for key, spec in self.fields:
-            if key == name:
-                return spec
-        return None
+        return self._by_name.get(name)
 
 
 FieldSpec: TypeAlias = str | FieldType | Reference | Mapping[str, Any]
@@ -140,9 +144,15 @@ def _normalize(name: object, spec: object) -> FieldType | Reference:
     raise ConfigError(f"fields[{name!r}]", f"expected a type name or a Reference, not {spec!r}")
 
 
-@lru_cache(maxsize=256)
-def _normalize_items(items: tuple[tuple[str, object], ...]) -> Reference:
-    return Reference(dict(items))
+_MEMO_SIZE = 256
+# id of a fields dict -> (a copy of it, its Reference). A caller compiles against the same
+# schema dict again and again (a store's filter on every query): comparing the dict with the
+# copy is a few hundred nanoseconds for 40 fields, where checking it again, or hashing its
+# items, costs several times that. Equality, not the id, decides, so a dict changed in place
+# or a new dict at an old address is checked afresh. Only dicts of type names, FieldTypes
+# and References are kept: their values cannot change behind the copy.
+_memo: dict[int, tuple[dict[str, object], Reference]] = {}
+_IMMUTABLE_SPECS = (str, FieldType, Reference)
 
 
 def normalize_fields(fields: Mapping[str, object] | Reference) -> Reference:
@@ -153,10 +163,14 @@ def normalize_fields(fields: Mapping[str, object] | Reference) -> Reference:
     """
     if isinstance(fields, Reference):
         return fields
-    if type(fields) is dict:
-        try:
-            # Most schemas map names to type names, which hash: reuse the checked result.
-            return _normalize_items(tuple(fields.items()))
-        except TypeError:
-            pass
-    return Reference(fields)
+    if type(fields) is not dict:
+        return Reference(fields)
+    seen = _memo.get(id(fields))
+    if seen is not None and seen[0] == fields:
+        return seen[1]
+    root = Reference(fields)
+    if all(type(spec) in _IMMUTABLE_SPECS for spec in fields.values()):
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        _memo[id(fields)] = (dict(fields), root)
+    return root
