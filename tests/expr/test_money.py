@@ -382,3 +382,27 @@ def test_fixed_currency_reaches_related_records() -> None:
     assert Money(5, "GBP") == result
     with pytest.raises(FormulaError, match="money in GBP and money in EUR"):
         compile("company.revenue + x", {"company": {"revenue": "money:GBP"}, "x": "money:EUR"})
+
+
+@given(st.lists(st.tuples(CURRENCIES, AMOUNTS, st.booleans()), min_size=1, max_size=12))
+def test_a_literal_branch_takes_each_records_currency(
+    rows: list[tuple[str, Decimal, bool]],
+) -> None:
+    # one compiled formula over records of several currencies: the literal branch is made
+    # money once per currency, so a record must never get another record's currency
+    expression = compile("IF(stage = 'won', amount, 0)", FIELDS)
+    for currency, amount, won in rows:
+        record = {"stage": "won" if won else "lost", "amount": Money(amount, currency)}
+        expected = Money(amount, currency) if won else Money.zero(currency)
+        assert expression.evaluate(record) == expected
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=8), AMOUNTS)
+def test_a_literal_branch_of_a_fixed_currency_is_that_currency(
+    stages: list[bool], amount: Decimal
+) -> None:
+    expression = compile("IF(stage = 'won', eur, 7)", FIELDS)
+    for won in stages:
+        record = {"stage": "won" if won else "lost", "eur": Money(amount, "EUR")}
+        expected = Money(amount, "EUR") if won else Money(7, "EUR")
+        assert expression.evaluate(record) == expected

@@ -68,8 +68,9 @@ class CallCompiler:
         for i, n in enumerate(nodes):
             if self.ty(n) not in NUMERIC:
                 continue
+            constant = isinstance(n, Literal)
             if currency is not None:
-                fns[i] = fixed_currency(fns[i], currency, n.pos, parent.name)
+                fns[i] = fixed_currency(fns[i], currency, n.pos, parent.name, constant=constant)
                 continue
             if sources is None:
                 sources = [
@@ -78,7 +79,7 @@ class CallCompiler:
                     if self.ty(branch) == FieldType.MONEY
                     for fn in self.currency_sources(branch)
                 ]
-            fns[i] = borrowed_currency(fns[i], sources, n.pos, parent.name)
+            fns[i] = borrowed_currency(fns[i], sources, n.pos, parent.name, constant=constant)
         return fns
 
     def currency_sources(self, node: Node) -> list[Fn]:

@@ -155,8 +155,22 @@ def money_extreme(pick: Callable[..., Decimal], name: str, pos: int) -> Callable
     return extreme
 
 
-def fixed_currency(fn: Fn, currency: str, pos: int, function: str) -> Fn:
-    """Turn the plain number *fn* gives into money in *currency*."""
+def fixed_currency(fn: Fn, currency: str, pos: int, function: str, *, constant: bool) -> Fn:
+    """Turn the plain number *fn* gives into money in *currency*.
+
+    A *constant* (a literal branch such as the ``0`` of ``IF(won, amount, 0)``) is made
+    money once, on the first record, rather than on every record.
+    """
+    if constant:
+        made: list[Money | None] = []
+
+        def constant_in_currency(r: Any, c: Any) -> Any:
+            if not made:
+                v = fn(r, c)
+                made.append(None if v is None else money_value(v, currency, pos, function))
+            return made[0]
+
+        return constant_in_currency
 
     def in_currency(r: Any, c: Any) -> Any:
         v = fn(r, c)
@@ -165,13 +179,16 @@ def fixed_currency(fn: Fn, currency: str, pos: int, function: str) -> Fn:
     return in_currency
 
 
-def borrowed_currency(fn: Fn, beside: Sequence[Fn], pos: int, function: str) -> Fn:
+def borrowed_currency(
+    fn: Fn, beside: Sequence[Fn], pos: int, function: str, *, constant: bool
+) -> Fn:
     """Turn the plain number *fn* gives into money in a currency read from *beside*.
 
     *beside* reads the money the other branches are built from; the first that is not
     blank gives the currency. When all of them are blank the number cannot be money, and
-    the fault says how to fix the formula.
+    the fault says how to fix the formula. A *constant* is made money once per currency.
     """
+    made: dict[str, Money] = {}
 
     def borrowing(r: Any, c: Any) -> Any:
         v = fn(r, c)
@@ -180,7 +197,12 @@ def borrowed_currency(fn: Fn, beside: Sequence[Fn], pos: int, function: str) -> 
         for other in beside:
             money = other(r, c)
             if money is not None:
-                return money_value(v, money.currency, pos, function)
+                if not constant:
+                    return money_value(v, money.currency, pos, function)
+                found = made.get(money.currency)
+                if found is None:
+                    found = made[money.currency] = money_value(v, money.currency, pos, function)
+                return found
         reason = (
             f"{v} has no currency: the money beside it is blank on this record; "
             'give the money field a fixed currency ("money:EUR")'

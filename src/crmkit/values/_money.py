@@ -55,13 +55,31 @@ def _known_currency(code: str) -> bool:
     return bool(is_currency(code))
 
 
+# code as given -> its checked upper-case form: every Money made checks its currency, and
+# most programs use a handful of them
+_CHECKED_CODES: dict[str, str] = {}
+
+
 def _check_currency(currency: object) -> str:
+    if type(currency) is str:
+        code = _CHECKED_CODES.get(currency)
+        if code is not None:
+            return code
     if not isinstance(currency, str) or not _known_currency(currency.upper()):
         raise InvalidMoney(currency, "not an ISO 4217 currency code", field="currency")
+    if len(_CHECKED_CODES) < 512:  # bounded: codes are few, hostile input is not
+        _CHECKED_CODES[currency] = currency.upper()
     return currency.upper()
 
 
 def _to_decimal(amount: object) -> Decimal:
+    # the commonest case, a Decimal already: no copy, one range check
+    if (
+        type(amount) is Decimal
+        and amount.is_finite()
+        and (not amount or amount.adjusted() <= _MAX_DIGITS)
+    ):
+        return amount
     if isinstance(amount, bool) or not isinstance(amount, int | Decimal | str):
         raise InvalidMoney(amount, "amount must be an int, a Decimal or a numeric string")
     try:
