@@ -28,7 +28,7 @@ from ._options import CleanOptions, checked
 from ._rejects import RejectsSpool
 from ._report import CleanReport, ProgressCallback, Rejection
 from ._spill import Spill
-from ._split import split_columns, split_values, widths
+from ._split import join_carried, split_columns, split_values, widths
 from ._synonyms import FIELDS
 from ._tabular import TableWriter, check_outputs
 
@@ -246,7 +246,8 @@ def _output_fields(columns: ColumnMapping, filled: set[str]) -> list[str]:
         fed.add("name")
     wanted = [f for f in FIELDS if f in fed and (f in filled or f in ("name", "email"))]
     custom = sorted(f for f in fed if f.startswith(CUSTOM_PREFIX))
-    return [*wanted, *custom]
+    # the columns no field takes, unchanged and in input order, after the clean ones
+    return [*wanted, *custom, *(rule.field for rule in columns.carried)]
 
 
 _DUPLICATE_HEADERS: Final = (
@@ -271,7 +272,9 @@ def _fold_groups(
     not_kept = 0
     for group in groups:
         members, email_keys = spill.members(group.members)
+        carried = join_carried(members)
         values, lost = fold(members, email_keys, prefix=CUSTOM_PREFIX)
+        values.update(carried)
         widths(values, counts)
         spill.add_merged(group, json.dumps(values, ensure_ascii=False))
         not_kept += sum(map(len, lost))
