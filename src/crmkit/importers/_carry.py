@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Final
 
+import attrs
+
+from crmkit.contacts import Contact
 from crmkit.storage import Store
 
 from ._engine import Prepared
@@ -17,6 +20,9 @@ from ._engine import Prepared
 __all__ = ["custom_name", "keep_unmapped"]
 
 _TEXT: Final = "text"
+_BUILT_IN: Final = frozenset({a.name for a in attrs.fields(Contact)} | {"email", "phone"}) - {
+    "custom"
+}
 
 
 def custom_name(header: str) -> str:
@@ -44,9 +50,8 @@ def keep_unmapped(source: Prepared, store: Store, *, declare: bool) -> Prepared:
     """
     if not source.columns.carried:
         return source
-    schema = store.schema("contact")
-    declared = {definition.name for definition in schema.fields}
-    built_in = set(schema.field_types()) - declared
+    declared = set(store.schema("contact").field_types()) - _BUILT_IN
+    built_in = _BUILT_IN
     names: dict[str, str] = {}
     for rule in source.columns.carried:
         name = custom_name(rule.column)

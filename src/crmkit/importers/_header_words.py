@@ -91,8 +91,8 @@ SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
         "المؤسسة", "कंपनी", "संस्था", "kampani", "company ka naam",
     ),
     "job_title": (
-        "job title", "title", "position", "role", "designation", "occupation", "job",
-        "organization title", "beruf", "berufsbezeichnung", "position im unternehmen",
+        "job title", "title", "position", "role", "designation", "job",
+        "organization title", "profession", "beruf", "berufsbezeichnung", "position im unternehmen",
         "poste", "fonction", "cargo", "puesto", "unvan", "görev", "должность",
         "عنوان شغلی", "سمت", "شغل", "عہدہ", "پیشہ", "المسمى الوظيفي", "الوظيفة",
         "पद", "पदनाम",
@@ -112,7 +112,7 @@ SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     "state": (
         "state", "province", "region", "county", "state/province", "state/region",
         "mailing state", "mailing state/province", "business state", "address region",
-        "bundesland", "département", "provincia", "estado", "eyalet", "область", "регион",
+        "bundesland", "provincia", "estado", "eyalet", "область", "регион",
         "استان", "صوبہ", "المحافظة", "المنطقة", "राज्य",
     ),
     "postal_code": (

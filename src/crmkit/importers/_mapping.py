@@ -130,6 +130,8 @@ class ColumnMapping:
     def fields(self) -> tuple[str, ...]:
         """The fields some column feeds, in output order (custom fields last)."""
         fed = {rule.field for rule in self.rules}
+        if any(rule.typed_by >= 0 for rule in self.rules):
+            fed |= _PHONES  # a typed number goes to the field its kind names
         custom = sorted(f for f in fed if f.startswith(CUSTOM_PREFIX))
         return (*(f for f in FIELDS if f in fed), *custom)
 

@@ -3,10 +3,10 @@
 Headers are compared in two forms. :func:`plain_key` leaves out case, spaces and
 punctuation, so ``E-mail``, ``email`` and ``E Mail`` are one spelling; :func:`header_key`
 also folds the letter variants of Arabic-script languages (Arabic yeh and kaf, Urdu heh
-and yeh, teh marbuta, hamza seats, tatweel), the zero-width joiners Persian writes between
-word parts, and diacritics (Arabic harakat, accents), so ``ای میل`` and ``ايميل`` or
-``Téléphone`` and ``telephone`` are one spelling too. The spellings themselves are in
-``_header_words``.
+and yeh, teh marbuta, hamza seats, tatweel), Turkish dotless i, the zero-width joiners
+Persian writes between word parts, and diacritics (Arabic harakat, accents), so
+``ای میل`` and ``ايميل`` or ``Téléphone`` and ``telephone`` are one spelling too. The
+spellings themselves are in ``_header_words``.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ _VARIANTS: Final = str.maketrans(
         "ۀ": "ه",
         "ؤ": "و",
         "ئ": "ی",
+        "ı": "i",  # Turkish dotless i: "ADI" and "adı" are one word
         "ـ": None,  # tatweel, a stretch of the line between letters
         "أ": "ا",
         "إ": "ا",
