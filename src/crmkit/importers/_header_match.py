@@ -37,6 +37,7 @@ _CHOICES: Final = sorted(_FOLDED)
 _NUMBERED_PART: Final = re.compile(r"^(?P<thing>.*?)\s*(?P<number>\d+)\s*-\s*(?P<part>.+)$")
 # a number standing alone: "Phone 2", "E-mail 2 Address", "Address line 1"
 _NUMBER: Final = re.compile(r"(?<!\w)\d+(?!\w)")
+_TRAILING: Final = re.compile(r"^(.*?\D)\d+$")
 _VALUE_PARTS: Final = frozenset({"value", "address", "number", "name"})
 _TYPE_PARTS: Final = frozenset({"type", "label"})
 _MOBILE_WORDS: Final = frozenset(
@@ -66,13 +67,25 @@ class Guess:
 
 
 def _known(text: str) -> Guess | None:
-    found = _EXACT.get(plain_key(text))
+    return _known_keys(plain_key(text), header_key(text))
+
+
+def _known_keys(plain: str, folded: str) -> Guess | None:
+    found = _EXACT.get(plain)
     if found is not None:
         return Guess(found[0], "synonym", 100.0, found[1])
-    found = _FOLDED.get(header_key(text))
+    found = _FOLDED.get(folded)
     if found is not None:
         return Guess(found[0], "folded", 100.0, found[1])
     return None
+
+
+def _without_trailing_number(text: str) -> Guess | None:
+    # "email_2", "Phone2": the number is glued to the word
+    plain, folded = _TRAILING.match(plain_key(text)), _TRAILING.match(header_key(text))
+    if plain is None or folded is None:
+        return None
+    return _known_keys(plain[1], folded[1])
 
 
 def _numbered(header: str, kinds: frozenset[str]) -> tuple[str, str] | None:
@@ -119,7 +132,12 @@ def guess(header: str) -> Guess | None:
         found = _known(unnumbered)
         if found is not None:
             return found
-    return _fuzzy(header_key(unnumbered or text))
+    found = _without_trailing_number(text)
+    if found is not None:
+        return found
+    key = header_key(unnumbered or text)
+    trailing = _TRAILING.match(key)
+    return _fuzzy(trailing[1] if trailing else key)
 
 
 def _fuzzy(key: str) -> Guess | None:
