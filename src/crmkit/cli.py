@@ -132,8 +132,8 @@ def _build() -> argparse.ArgumentParser:
         description="Normalize phones, e-mails and names, merge duplicate rows, and write "
         "a clean file, a duplicates report and the rows that could not be used.",
     )
-    clean.add_argument("input", help="CSV, XLSX or JSON-lines file")
-    clean.add_argument("-o", "--output", required=True, help="clean file (.csv or .xlsx)")
+    clean.add_argument("input", help="CSV, XLSX, JSON-lines or vCard (.vcf) file")
+    clean.add_argument("-o", "--output", required=True, help="clean file (.csv, .xlsx or .vcf)")
     clean.add_argument("--duplicates", help="duplicate groups report (.csv or .xlsx)")
     clean.add_argument("--rejects", help="rows that could not be used, with the reason")
     _raw_cells(clean)
@@ -145,7 +145,7 @@ def _build() -> argparse.ArgumentParser:
         help="import a spreadsheet into a database",
         description="Import contacts; rows matching a stored contact by the key are merged.",
     )
-    imp.add_argument("input", help="CSV, XLSX or JSON-lines file")
+    imp.add_argument("input", help="CSV, XLSX, JSON-lines or vCard (.vcf) file")
     imp.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
     imp.add_argument("--key", default="email", choices=["email", "phone"], help="match key")
     imp.add_argument(
@@ -178,10 +178,12 @@ def _build() -> argparse.ArgumentParser:
     _common(dedupe)
 
     export = commands.add_parser(
-        "export", help="export contacts to CSV or XLSX", description="Export stored contacts."
+        "export",
+        help="export contacts to CSV, XLSX or vCard",
+        description="Export stored contacts.",
     )
     export.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
-    export.add_argument("-o", "--output", required=True, help="output file (.csv or .xlsx)")
+    export.add_argument("-o", "--output", required=True, help="output file (.csv, .xlsx or .vcf)")
     export.add_argument("--columns", help="comma-separated columns (default: the main fields)")
     export.add_argument("--locale", help="format dates and phones for this locale")
     export.add_argument("--where", help="filter in the expression language")

@@ -49,7 +49,8 @@ SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     "suffix": ("suffix", "name suffix", "namenszusatz", "پسوند"),
     "email": (
         "email", "e-mail", "email address", "e-mail address", "mail", "primary email",
-        "work email", "personal email", "other email", "email id", "e-mail id", "emails",
+        "work email", "personal email", "other email", "email id", "secondary email",
+        "alternate email", "alternative email", "business email", "e-mail id", "emails",
         "e-mail-adresse", "adresse e-mail", "adresse électronique", "courriel", "correo",
         "correo electrónico", "e-posta", "e-posta adresi", "eposta",
         "электронная почта", "эл почта", "почта", "емейл", "имейл",
@@ -70,7 +71,8 @@ SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     "phone": (
         "phone", "telephone", "tel", "phone number", "telephone number", "work phone",
         "business phone", "office phone", "company main phone", "primary phone",
-        "other phone", "landline", "phone no", "contact number", "contact no", "phones",
+        "other phone", "alternate phone", "secondary phone", "landline", "phone no",
+        "contact number", "contact no", "phones",
         "telefon", "telefonnummer", "téléphone", "teléfono", "telefono", "telefon numarası",
         "iş telefonu", "телефон", "рабочий телефон", "номер телефона",
         "تلفن", "شماره تلفن", "تلفن ثابت", "تلفن محل کار", "شماره تماس",

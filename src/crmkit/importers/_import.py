@@ -119,7 +119,7 @@ def import_file(
     are counted with their reasons; nothing is dropped silently.
 
     Args:
-        path: a CSV, XLSX or JSON-lines file.
+        path: a CSV, XLSX, JSON-lines or vCard (.vcf) file.
         store: where the contacts go.
         options: how to read the file (``options.read``: encoding, delimiter, sheet,
             header overrides, region, locale) and how to match its rows (worker processes,

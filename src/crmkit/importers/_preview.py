@@ -69,7 +69,7 @@ def preview(
     """Show how a file would be read, before anything is written.
 
     Args:
-        path: a CSV, XLSX or JSON-lines file.
+        path: a CSV, XLSX, JSON-lines or vCard (.vcf) file.
         rows: how many of the first rows to show.
         options: how to read the file: :class:`ReadOptions`, or the :class:`CleanOptions`
             a clean or import would be given (their ``read`` part); the defaults when None.
@@ -155,7 +155,7 @@ def export(
     schema: Schema | None = None,
     escape_formulas: bool = True,
 ) -> int:
-    """Write contacts to a CSV or XLSX file (chosen by the extension).
+    """Write contacts to a CSV, XLSX or vCard (.vcf) file (chosen by the extension).
 
     The file is written under a temporary name and renamed into place when complete: an
     export that fails leaves no file (and an older file at *path* as it was).

@@ -43,8 +43,9 @@ def check_target(path: str | Path, option: str = "path") -> Path:
     """Check that *path* has an extension crmkit can write, before any work starts.
 
     Raises:
-        ConfigError: naming *option*, for an extension other than .csv or .xlsx.
-        MissingDependency: for .xlsx without openpyxl installed (the ``xlsx`` extra).
+        ConfigError: naming *option*, for an extension other than .csv, .xlsx or .vcf.
+        MissingDependency: for .xlsx without openpyxl installed (the ``xlsx`` extra), or
+            .vcf without vobject (the ``vcard`` extra).
     """
     target = Path(path)
     suffix = target.suffix.lower()
@@ -97,7 +98,7 @@ class TableWriter:
     program that reads the file. XLSX text is always written as text cells, unchanged.
 
     Raises:
-        ConfigError: naming *option*, if the extension is not .csv or .xlsx.
+        ConfigError: naming *option*, if the extension is not .csv, .xlsx or .vcf.
         MissingDependency: for .xlsx without openpyxl installed (the ``xlsx`` extra).
         SourceError: if the file cannot be created.
     """
