@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 from crmkit.cli import main
 from crmkit.errors import ConfigError, ErrorCode
-from crmkit.importers import CleanOptions, ReadOptions, clean_file, import_file, open_source
+from crmkit.importers import (
+    CleanOptions,
+    ReadOptions,
+    clean_file,
+    import_file,
+    open_source,
+    preview,
+)
 from crmkit.importers._carry import custom_name
 from crmkit.storage import MemoryStore, open_store
 
@@ -165,3 +172,15 @@ def test_cli_keep_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         assert "19" == next(iter(store.contacts.find_all())).custom["record_id"]
     finally:
         store.close()
+
+
+def test_preview_shows_the_mapping_report(tmp_path: Path) -> None:
+    """The plan says how each column matched, and its rows hold the carried values."""
+    source = _csv(tmp_path / "urdu.csv", URDU, URDU_ROWS)
+    plan = preview(source, rows=1, options=OPTIONS)
+
+    assert ["synonym", "synonym", "synonym", "carried", "synonym", "carried"] == [
+        m.how for m in plan.mapping.matches
+    ]
+    assert "'کچھ اور' carried: no field matches this header" in plan.describe()
+    assert "پہلا  نوٹ " == plan.rows[0].values["column:کچھ اور"]

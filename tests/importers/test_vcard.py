@@ -113,7 +113,12 @@ def test_clean_to_vcf_and_back(cards: Path, tmp_path: Path) -> None:
     assert "1" == rows[0]["source_rows"]
 
 
-_NAME = st.text(st.characters(categories=["L"]), min_size=1, max_size=8)
+_NAME = st.one_of(
+    st.just(""),
+    st.text(st.characters(categories=["L"]) | st.sampled_from(";,\\-' "), min_size=1, max_size=8)
+    .map(str.strip)
+    .filter(bool),
+)
 _EMAIL = st.from_regex(r"[a-z][a-z0-9]{0,6}@[a-z]{2,6}\.(com|ir|pk)", fullmatch=True)
 _PHONE = st.integers(200_000_0000, 999_999_9999).map(lambda n: f"+1{n}")
 

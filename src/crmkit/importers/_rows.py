@@ -21,6 +21,7 @@ from ._cells import NAME_PARTS
 from ._header_match import phone_field_for
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping
+from ._synonyms import MULTI_FIELDS
 from ._table import SourceRow
 
 __all__ = ["Problem", "RowResult", "normalize_row"]
@@ -160,7 +161,7 @@ def _normalize_cells(
         if text:
             if typed_by >= 0 and typed_by < width:
                 field = phone_field_for(cells[typed_by], field)  # noqa: PLW2901 - the row's own kind
-            if _MORE in text:
+            if _MORE in text and field in MULTI_FIELDS:
                 # Google Contacts writes several values of one cell as "a ::: b"
                 pairs = [(column, t.strip()) for t in text.split(_MORE) if t.strip()]
             else:

@@ -101,6 +101,12 @@ def _card_values(card: Any) -> dict[str, list[str]]:
             put(str(prop.params.get(NAME_PARAM, [name])[0]), _text(value))
         else:
             put(name, _text(value))
+    names = out.get("name", [])
+    others = {v for column in _LISTED for v in out.get(column, ())}
+    if names and set(names) <= others and not any(p in out for p in _FIRST[1:]):
+        # an FN that only repeats the card's address or number (what a writer puts in the
+        # name it must give a card without one) is no name
+        del out["name"]
     return out
 
 
