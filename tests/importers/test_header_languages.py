@@ -228,3 +228,10 @@ def test_an_override_to_an_unknown_field_names_the_column() -> None:
     assert ErrorCode.CONFIG == caught.value.code
     assert "mapping['نام']" == caught.value.path
     assert "unknown field 'fax number'" in str(caught.value)
+
+
+def test_a_clean_files_name_beside_first_name_stays_the_full_name() -> None:
+    """Crmkit's own columns name, first_name (no surnames in the file) keep their fields."""
+    mapping = map_columns(["name", "first_name", "email"])
+
+    assert ["name", "first_name", "email"] == [rule.field for rule in mapping.rules]

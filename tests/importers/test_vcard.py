@@ -24,6 +24,7 @@ from crmkit.importers import (
 )
 from crmkit.importers._tabular import TableWriter
 from crmkit.storage import MemoryStore
+from crmkit.testing import contacts
 
 
 def _qp(text: str) -> str:
@@ -234,3 +235,27 @@ def test_region_options_apply_to_cards(tmp_path: Path) -> None:
     plan = preview(path, options=CleanOptions(read=ReadOptions(region="PK")))
 
     assert "+923001234567" == plan.rows[0].values["mobile"]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(people=st.lists(contacts(), min_size=1, max_size=4))
+def test_contacts_exported_as_vcards_import_back_the_same(
+    tmp_path: Path, people: list[Contact]
+) -> None:
+    """Names, every e-mail and every phone of contacts written to .vcf come back."""
+    path = tmp_path / "people.vcf"
+    export(people, path)
+    store = MemoryStore()
+    options = CleanOptions(fuzzy=False)
+    report = import_file(path, store, options=options, on_duplicate="create")
+
+    def seen(contact: Contact) -> tuple[str, str, tuple[str, ...], frozenset[str]]:
+        # one address twice on a contact is one address once imported
+        emails = tuple(dict.fromkeys(e.address.match_key for e in contact.emails))
+        return (contact.first_name, contact.last_name, emails,
+                frozenset(p.number.e164 for p in contact.phones))  # fmt: skip
+
+    assert 0 == report.rejected, report.rejections
+    assert sorted(map(seen, people)) == sorted(map(seen, store.contacts.find_all()))

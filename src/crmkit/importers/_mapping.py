@@ -37,6 +37,9 @@ CUSTOM_PREFIX: Final = "custom:"
 #: The prefix of a carried column's values in a row: ``column:<header>``.
 CARRIED_PREFIX: Final = "column:"
 _PHONES: Final = frozenset({"mobile", "phone", "home_phone"})
+# a bare "Name" beside a first name in these languages is the family name
+_BARE_NAMES: Final = frozenset({"name", "nom"})
+_GIVEN_NAMES: Final = frozenset(header_key(w) for w in ("vorname", "prénom", "nombre", "nome"))
 Outcome = Literal["override", "synonym", "folded", "fuzzy", "custom", "carried", "ignored"]
 
 
@@ -213,6 +216,7 @@ def _picks(
 def _in_context(picks: list[_Pick | str | None]) -> list[_Pick | str | None]:
     """Headers that mean one field alone and another beside a third (see each case)."""
     fields = [p[0] for p in picks if isinstance(p, tuple)]
+    given = {header_key(p[3]) for p in picks if isinstance(p, tuple) and p[0] == "first_name"}
     out = list(picks)
     for at, pick in enumerate(picks):
         if not isinstance(pick, tuple) or pick[1] == "override":
@@ -221,8 +225,14 @@ def _in_context(picks: list[_Pick | str | None]) -> list[_Pick | str | None]:
         if field == "name" and "last_name" in fields and "first_name" not in fields:
             # "نام" beside "نام خانوادگی", "Name" beside "Last name": the given name
             out[at] = ("first_name", how, score, spelling)
-        elif field == "name" and "first_name" in fields and "last_name" not in fields:
-            # "Vorname, Name", "Prénom, Nom": the family name
+        elif (
+            field == "name"
+            and header_key(spelling) in _BARE_NAMES
+            and given & _GIVEN_NAMES
+            and "last_name" not in fields
+        ):
+            # "Vorname, Name", "Prénom, Nom": the family name (but "first_name, name", as
+            # a clean file of people without surnames has them, stays the full name)
             out[at] = ("last_name", how, score, spelling)
         elif field == "job_title" and header_key(spelling) == "title" and fields.count(field) > 1:
             # Outlook's "Title" (Mr., Dr.) beside its "Job Title"

@@ -112,6 +112,7 @@ class TableWriter:
         escape_formulas: bool = True,
     ) -> None:
         self.path = check_target(path, option)
+        self._option = option
         self._escape = escape_formulas
         self.rows = 0
         suffix = self.path.suffix.lower()
@@ -155,6 +156,17 @@ class TableWriter:
             self._csv.writerow(self._csv_row(row))
         else:
             self._sheet.append([self._xlsx_value(v) for v in row])
+
+    def write_card(self, values: dict[str, str]) -> None:
+        """Append one card given as column → value, columns of its own (a ``.vcf`` only).
+
+        Raises:
+            ConfigError: naming the option, for a file that is not ``.vcf``.
+        """
+        if self._cards is None:
+            raise ConfigError(self._option, f"{self.path} is no vCard file")
+        self.rows += 1
+        self._cards.write_values(values)
 
     def _csv_row(self, row: Sequence[object]) -> Sequence[object]:
         if not self._escape:

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from typing import IO, Any, Final
 
 from crmkit._optional import require
+from crmkit.contacts import Contact
 
 from ._vcard import COLUMN_PROPERTY, NAME_PARAM
 
-__all__ = ["VcardWriter"]
+__all__ = ["VcardWriter", "card_values"]
 
 _NUMBERED: Final = re.compile(r"^(email|mobile|phone|home_phone)(?:_\d+)?$")
 _TEL_TYPES: Final = {"mobile": ["CELL"], "phone": ["VOICE"], "home_phone": ["HOME"]}
@@ -28,6 +29,8 @@ _PARTS: Final = ("prefix", "first_name", "middle_name", "last_name", "suffix")
 _ADDRESS: Final = ("address", "city", "state", "postal_code", "country")
 _SIMPLE: Final = {"job_title": "title", "website": "url", "birth_date": "bday", "notes": "note"}
 _LIST: Final = "; "
+_LABELS: Final = {"mobile": "mobile", "cell": "mobile", "home": "home_phone"}
+_CUSTOM: Final = ("company", "website", "notes")
 
 
 class VcardWriter:
@@ -40,7 +43,10 @@ class VcardWriter:
 
     def write(self, row: Sequence[object]) -> None:
         """Append the card of one row."""
-        values = {h: _cell(v) for h, v in zip(self._headers, row, strict=False)}
+        self.write_values({h: _cell(v) for h, v in zip(self._headers, row, strict=False)})
+
+    def write_values(self, values: dict[str, str]) -> None:
+        """Append the card of one row given as column → value (see :func:`card_values`)."""
         card = self._vobject.vCard()
         parts = [values.get(p, "") for p in _PARTS]
         full = values.get("name") or " ".join(p for p in parts if p)
@@ -49,10 +55,9 @@ class VcardWriter:
         )
         card.add("n").value = name
         card.add("fn").value = full or next(
-            (values[h] for h in self._headers if _NUMBERED.match(h) and values.get(h)), ""
+            (value for h, value in values.items() if _NUMBERED.match(h) and value), ""
         )
-        for header in self._headers:
-            value = values.get(header, "")
+        for header, value in values.items():
             if not value or header in ("name", *_PARTS, *_ADDRESS):
                 continue
             _add(card, header, value)
@@ -85,3 +90,29 @@ def _add(card: Any, header: str, value: str) -> None:
 
 def _cell(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def card_values(contact: Contact) -> dict[str, str]:
+    """A contact as the columns a card is written from: every e-mail and every phone."""
+    values = {part: getattr(contact, part) for part in _PARTS}
+    values["name"] = contact.full_name
+    for index, entry in enumerate(contact.emails):
+        values["email" if index == 0 else f"email_{index + 1}"] = entry.address.value
+    counts: dict[str, int] = {}
+    for phone in contact.phones:
+        field = _LABELS.get(phone.label, "phone")
+        counts[field] = counts.get(field, 0) + 1
+        values[field if counts[field] == 1 else f"{field}_{counts[field]}"] = str(phone.number)
+    if contact.addresses:
+        address = contact.addresses[0]
+        values.update(address=", ".join(address.lines), city=address.city,
+                      state=address.region, postal_code=address.postal_code,
+                      country=address.country)  # fmt: skip
+    values["job_title"] = contact.job_title
+    values["birth_date"] = contact.birth_date.isoformat() if contact.birth_date else ""
+    values["tags"] = _LIST.join(contact.tags)
+    values["lead_source"] = contact.lead_source or ""
+    for name in _CUSTOM:
+        values[name] = _cell(contact.custom.get(name))
+    values["id"] = contact.id
+    return {k: v for k, v in values.items() if v}
