@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from crmkit.cli import main
 from crmkit.contacts import Contact
-from crmkit.errors import ErrorCode, MissingDependency, SourceError
+from crmkit.errors import ConfigError, ErrorCode, MissingDependency, SourceError
 from crmkit.importers import (
     CleanOptions,
     ReadOptions,
@@ -259,3 +259,25 @@ def test_contacts_exported_as_vcards_import_back_the_same(
 
     assert 0 == report.rejected, report.rejections
     assert sorted(map(seen, people)) == sorted(map(seen, store.contacts.find_all()))
+
+
+def test_export_to_vcf_refuses_what_is_not_contacts(tmp_path: Path) -> None:
+    """Bad input: a .vcf export of things that are not contacts names the item, writes nothing."""
+    path = tmp_path / "people.vcf"
+    with pytest.raises(ConfigError) as caught:
+        export([Contact.create(name="Ann Lee"), {"name": "Bob"}], path)
+
+    assert ErrorCode.CONFIG == caught.value.code
+    assert "source[1]: expected a Contact, not dict" == str(caught.value)
+    assert not path.exists()
+
+
+def test_a_card_cannot_go_to_a_csv(tmp_path: Path) -> None:
+    """Bad input: writing a card to a CSV writer is a ConfigError naming the option."""
+    writer = TableWriter(tmp_path / "x.csv", ["name"], option="out")
+    with pytest.raises(ConfigError) as caught:
+        writer.write_card({"name": "Ann"})
+    writer.discard()
+
+    assert ("out", ErrorCode.CONFIG) == (caught.value.path, caught.value.code)
+    assert str(caught.value).endswith("x.csv is no vCard file")
