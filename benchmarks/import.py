@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/import.py               # 100,000 and 1,000,000 rows
     .venv/bin/python benchmarks/import.py --data people # harder data, same sizes
     .venv/bin/python benchmarks/import.py --sizes 20000 --workers 2 --json
+    .venv/bin/python benchmarks/import.py --quick --carried 4  # 4 columns no field takes
 
 ``--workers N`` normalizes rows on a pool of N processes (without it, in the measuring one);
 ``--json`` prints one JSON line per measurement instead of the sentences.
@@ -36,20 +37,26 @@ GOAL_MB = 500
 FIRST = ["John", "Mary", "Ali", "Sara", "Imran", "Ayesha", "Hans", "Anna", "علی", "زهرا"]
 LAST = ["Smith", "Khan", "Müller", "Rezaei", "Malik", "Brown", "احمدی", "Dubois"]
 COMPANIES = ["Acme Ltd", "Globex Corp.", "Initech LLC", "شرکت پارس", "Lahore Traders"]
+# columns that feed no contact field: a clean carries them unchanged
+CARRIED = ["Record ID", "کچھ اور", "Lieblingsfarbe", "Segment", "Created", "Référence"]
+SEGMENTS = ["A", "B", "retail", "wholesale", "خوردہ"]
 
 
-def generate(path: Path, rows: int, seed: int) -> None:
+def generate(path: Path, rows: int, seed: int, carried: int = 0) -> None:
     rng = random.Random(seed)
+    extra = [CARRIED[i % len(CARRIED)] + (f" {i // len(CARRIED)}" if i >= len(CARRIED) else "")
+             for i in range(carried)]  # fmt: skip
     with path.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)
-        out.writerow(["Full Name", "E-mail", "Mobile", "Company", "City"])
+        out.writerow(["Full Name", "E-mail", "Mobile", "Company", "City", *extra])
         for i in range(rows):
             # about one row in ten repeats an earlier person (same e-mail, other phone form)
             n = rng.randrange(i) if i and rng.random() < 0.1 else i
             first, last = FIRST[n % len(FIRST)], LAST[(n // 7) % len(LAST)]
             phone = f"+92 300 {1000000 + n % 9000000}" if n % 2 else f"0300{1000000 + n % 9000000}"
             email = f"user{n}@example.com" if rng.random() > 0.05 else f"user{n}@"
-            out.writerow([f"{first} {last}", email, phone, COMPANIES[n % 5], "Lahore"])
+            more = [f"{c[:3]}-{i}" if j % 2 else rng.choice(SEGMENTS) for j, c in enumerate(extra)]
+            out.writerow([f"{first} {last}", email, phone, COMPANIES[n % 5], "Lahore", *more])
 
 
 def generate_people(path: Path, rows: int, seed: int) -> None:
@@ -185,6 +192,12 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, help="processes that normalize rows (default 1: in-process)"
     )
+    parser.add_argument(
+        "--carried",
+        type=int,
+        default=0,
+        help="add this many columns that feed no field (simple data), carried by a clean",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON line per measurement")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--write-people", nargs=3, help=argparse.SUPPRESS)
@@ -218,7 +231,7 @@ def main() -> None:
                     check=True,
                 )  # fmt: skip
             else:
-                generate(path, size, args.seed)
+                generate(path, size, args.seed, args.carried)
             libraries = measure("libraries", path)
             per_row = libraries["seconds"] / libraries["rows"]
             if args.json:
@@ -232,7 +245,8 @@ def main() -> None:
                 result = measure(kind, path, args.workers)
                 if args.json:
                     rate = result["rows"] / result["seconds"]
-                    line = {"job": kind, "size": size, "workers": args.workers, **result}
+                    line = {"job": kind, "size": size, "workers": args.workers,
+                            "carried": args.carried, **result}  # fmt: skip
                     print(json.dumps({**line, "rows_per_second": round(rate)}))
                     continue
                 rate = result["rows"] / result["seconds"]

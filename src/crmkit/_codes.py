@@ -109,6 +109,7 @@ class ErrorCode(StrEnum):
     SOURCE_NO_SHEET = "importers.no_sheet"
     SOURCE_WRITE = "importers.write"
     SOURCE_TOO_LARGE = "importers.too_large"
+    INVALID_VCARD = "importers.invalid_vcard"
 
     # import problems that are not errors of their own
     MALFORMED_ROW = "importers.malformed_row"

@@ -132,8 +132,8 @@ def _build() -> argparse.ArgumentParser:
         description="Normalize phones, e-mails and names, merge duplicate rows, and write "
         "a clean file, a duplicates report and the rows that could not be used.",
     )
-    clean.add_argument("input", help="CSV, XLSX or JSON-lines file")
-    clean.add_argument("-o", "--output", required=True, help="clean file (.csv or .xlsx)")
+    clean.add_argument("input", help="CSV, XLSX, JSON-lines or vCard (.vcf) file")
+    clean.add_argument("-o", "--output", required=True, help="clean file (.csv, .xlsx or .vcf)")
     clean.add_argument("--duplicates", help="duplicate groups report (.csv or .xlsx)")
     clean.add_argument("--rejects", help="rows that could not be used, with the reason")
     _raw_cells(clean)
@@ -145,7 +145,7 @@ def _build() -> argparse.ArgumentParser:
         help="import a spreadsheet into a database",
         description="Import contacts; rows matching a stored contact by the key are merged.",
     )
-    imp.add_argument("input", help="CSV, XLSX or JSON-lines file")
+    imp.add_argument("input", help="CSV, XLSX, JSON-lines or vCard (.vcf) file")
     imp.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
     imp.add_argument("--key", default="email", choices=["email", "phone"], help="match key")
     imp.add_argument(
@@ -155,6 +155,11 @@ def _build() -> argparse.ArgumentParser:
         help="what a row matching a stored contact does",
     )
     imp.add_argument("--dry-run", action="store_true", help="report, but write nothing")
+    imp.add_argument(
+        "--keep-columns",
+        action="store_true",
+        help="keep the columns that feed no field as text custom fields named from the header",
+    )
     imp.add_argument("--actor", help="who is importing (for the history)")
     imp.add_argument(
         "--rejects", help="write the rows that could not be used, with the reason (.csv/.xlsx)"
@@ -173,10 +178,12 @@ def _build() -> argparse.ArgumentParser:
     _common(dedupe)
 
     export = commands.add_parser(
-        "export", help="export contacts to CSV or XLSX", description="Export stored contacts."
+        "export",
+        help="export contacts to CSV, XLSX or vCard",
+        description="Export stored contacts.",
     )
     export.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
-    export.add_argument("-o", "--output", required=True, help="output file (.csv or .xlsx)")
+    export.add_argument("-o", "--output", required=True, help="output file (.csv, .xlsx or .vcf)")
     export.add_argument("--columns", help="comma-separated columns (default: the main fields)")
     export.add_argument("--locale", help="format dates and phones for this locale")
     export.add_argument("--where", help="filter in the expression language")
@@ -245,6 +252,20 @@ def _counts(report: Any) -> list[tuple[str, object]]:
     return rows
 
 
+def _columns(mapping: Any) -> list[tuple[str, object]]:
+    """The mapping report: each column, the field it feeds and why (or why none)."""
+    rows: list[tuple[str, object]] = [("columns", "")]
+    for match in mapping.matches:
+        if match.field is not None:
+            sure = "" if match.score >= 100 else f" {match.score:.0f}%"
+            known = f" {match.matched!r}" if match.matched else ""
+            rows.append((f"  {match.column}", f"{match.field} ({match.how}{known}{sure})"))
+        else:
+            near = f", closest {match.closest} {match.score:.0f}%" if match.closest else ""
+            rows.append((f"  {match.column}", f"{match.how}{near}"))
+    return rows
+
+
 def _clean(args: argparse.Namespace) -> int:
     from .importers import (  # noqa: PLC0415 - loaded only by the command that needs it
         CleanOptions,
@@ -271,9 +292,7 @@ def _clean(args: argparse.Namespace) -> int:
             where = " (see the duplicates file)" if "duplicates" in report.outputs else ""
             rows.insert(-1, ("values not kept", f"{report.values_not_kept:,}{where}"))
         rows += [(role, path) for role, path in report.outputs.items()]
-        ignored = ", ".join(c for c, _ in report.mapping.ignored)
-        if ignored:
-            rows.append(("ignored columns", ignored))
+        rows += _columns(report.mapping)
         _summary(f"crmkit clean {args.input}", rows, args)
     return 0
 
@@ -330,6 +349,7 @@ def _import(args: argparse.Namespace) -> int:
             progress=update,
             rejects=args.rejects,
             escape_formulas=not args.raw_cells,
+            keep_unmapped=args.keep_columns,
         )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
@@ -338,6 +358,7 @@ def _import(args: argparse.Namespace) -> int:
         rows.append(("import id", report.import_id + (" (dry run)" if report.dry_run else "")))
         if args.rejects:
             rows.append(("rejects", args.rejects))
+        rows += _columns(report.mapping)
         _summary(f"crmkit import {args.input}", rows, args)
     return 0
 

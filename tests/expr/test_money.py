@@ -388,8 +388,9 @@ def test_fixed_currency_reaches_related_records() -> None:
 def test_a_literal_branch_takes_each_records_currency(
     rows: list[tuple[str, Decimal, bool]],
 ) -> None:
-    # one compiled formula over records of several currencies: the literal branch is made
-    # money once per currency, so a record must never get another record's currency
+    """One formula over records of several currencies: each record keeps its own."""
+    # the literal branch is made money once per currency: a cache keyed wrongly would hand
+    # a record another record's currency
     expression = compile("IF(stage = 'won', amount, 0)", FIELDS)
     for currency, amount, won in rows:
         record = {"stage": "won" if won else "lost", "amount": Money(amount, currency)}
@@ -401,6 +402,7 @@ def test_a_literal_branch_takes_each_records_currency(
 def test_a_literal_branch_of_a_fixed_currency_is_that_currency(
     stages: list[bool], amount: Decimal
 ) -> None:
+    """A literal branch beside a money:EUR field is euros on every record."""
     expression = compile("IF(stage = 'won', eur, 7)", FIELDS)
     for won in stages:
         record = {"stage": "won" if won else "lost", "eur": Money(amount, "EUR")}

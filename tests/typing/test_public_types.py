@@ -18,6 +18,7 @@ from crmkit.importers import (
     CleanOptions,
     CleanReport,
     ColumnMapping,
+    HeaderMatch,
     ImportPlan,
     ImportReport,
     ReadOptions,
@@ -176,6 +177,8 @@ def test_importers_types(tmp_path: Path) -> None:
     assert_type(table, Table)
     mapping = map_columns(table.headers)
     assert_type(mapping, ColumnMapping)
+    assert_type(mapping.matches, tuple[HeaderMatch, ...])
+    assert_type(mapping.matches[0].field, str | None)
     row = next(table.rows())
     assert_type(row, SourceRow)
     assert_type(normalize_row(row, mapping), RowResult)

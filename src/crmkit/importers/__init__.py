@@ -12,7 +12,7 @@ from ._clean import clean_file
 from ._convert import row_to_contact
 from ._import import import_file, undo_import
 from ._locale import LocaleOptions
-from ._mapping import ColumnMapping, ColumnRule, CustomFieldSource, map_columns
+from ._mapping import ColumnMapping, ColumnRule, CustomFieldSource, HeaderMatch, map_columns
 from ._options import CleanOptions, ReadOptions
 from ._preview import ImportPlan, export, preview
 from ._report import CleanReport, ImportReport, Progress, Rejection
@@ -25,6 +25,7 @@ __all__ = [
     "ColumnMapping",
     "ColumnRule",
     "CustomFieldSource",
+    "HeaderMatch",
     "ImportPlan",
     "ImportReport",
     "LocaleOptions",

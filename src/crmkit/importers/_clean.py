@@ -28,7 +28,7 @@ from ._options import CleanOptions, checked
 from ._rejects import RejectsSpool
 from ._report import CleanReport, ProgressCallback, Rejection
 from ._spill import Spill
-from ._split import split_columns, split_values, widths
+from ._split import join_carried, split_columns, split_values, widths
 from ._synonyms import FIELDS
 from ._tabular import TableWriter, check_outputs
 
@@ -53,12 +53,14 @@ def clean_file(
     """Clean a contact spreadsheet: normalize, find duplicates, write what is usable.
 
     Args:
-        path: a CSV, XLSX or JSON-lines file.
+        path: a CSV, XLSX, JSON-lines or vCard (.vcf) file.
         out: the clean file (``.csv`` or ``.xlsx``): one row per contact, duplicates merged,
             phones in E.164, e-mails normalized, names split, each e-mail and phone in a
             column of its own (``email``, ``email_2``, ``mobile``, ``mobile_2``...), plus
-            ``source_rows`` naming the input rows it came from. :func:`import_file` reads
-            it back as the same contacts.
+            ``source_rows`` naming the input rows it came from; the input's columns that
+            feed no field come after the clean ones, unchanged and in input order (the
+            values of merged rows joined). :func:`import_file` reads it back as the same
+            contacts. A ``.vcf`` out writes one vCard per row (the ``vcard`` extra).
         duplicates: where to write the duplicate groups (group, score, row, the main values
             of each row, the values of the row the merged row does not keep as
             ``field=value`` pairs under ``not kept``, and the explanation in words), or
@@ -87,7 +89,7 @@ def clean_file(
         SourceError: if the input cannot be read or an output cannot be written (then no
             output is left half written).
         ConfigError: for options that are not a :class:`CleanOptions`, a bad mapping
-            override, an output that is not .csv or .xlsx, or an output that is the input
+            override, an output that is not .csv, .xlsx or .vcf, or an output that is the input
             or another output (checked before anything is read or written; the error
             names the option).
     """
@@ -246,7 +248,8 @@ def _output_fields(columns: ColumnMapping, filled: set[str]) -> list[str]:
         fed.add("name")
     wanted = [f for f in FIELDS if f in fed and (f in filled or f in ("name", "email"))]
     custom = sorted(f for f in fed if f.startswith(CUSTOM_PREFIX))
-    return [*wanted, *custom]
+    # the columns no field takes, unchanged and in input order, after the clean ones
+    return [*wanted, *custom, *(rule.field for rule in columns.carried)]
 
 
 _DUPLICATE_HEADERS: Final = (
@@ -271,7 +274,9 @@ def _fold_groups(
     not_kept = 0
     for group in groups:
         members, email_keys = spill.members(group.members)
+        carried = join_carried(members)
         values, lost = fold(members, email_keys, prefix=CUSTOM_PREFIX)
+        values.update(carried)
         widths(values, counts)
         spill.add_merged(group, json.dumps(values, ensure_ascii=False))
         not_kept += sum(map(len, lost))

@@ -26,6 +26,7 @@ from crmkit.dedupe import MatchRules, match_against
 from crmkit.errors import ConfigError, NotFound
 from crmkit.storage import CustomRecord, Store
 
+from ._carry import keep_unmapped as keep_columns
 from ._clean import _reason_kind
 from ._collector import fewer_collections
 from ._engine import Coerce, prepare, with_contacts
@@ -109,6 +110,7 @@ def import_file(
     rejects: str | Path | None = None,
     progress: ProgressCallback | None = None,
     escape_formulas: bool = True,
+    keep_unmapped: bool = False,
 ) -> ImportReport:
     """Import a contact spreadsheet into *store*.
 
@@ -117,7 +119,7 @@ def import_file(
     are counted with their reasons; nothing is dropped silently.
 
     Args:
-        path: a CSV, XLSX or JSON-lines file.
+        path: a CSV, XLSX, JSON-lines or vCard (.vcf) file.
         store: where the contacts go.
         options: how to read the file (``options.read``: encoding, delimiter, sheet,
             header overrides, region, locale) and how to match its rows (worker processes,
@@ -139,14 +141,17 @@ def import_file(
         progress: called with a :class:`Progress` now and then.
         escape_formulas: in a CSV rejects file, put a ``'`` before a cell a spreadsheet
             would run as a formula (see :func:`clean_file`); False writes cells as they are.
+        keep_unmapped: keep each column that feeds no field as a text custom field named
+            from its header (``Lead score`` → ``lead_score``), declared in the store;
+            by default such columns are listed in the report's mapping, not imported.
 
     Returns:
         The report, with the ``import_id`` that :func:`undo_import` takes.
 
     Raises:
         ConfigError: for options that are not a :class:`CleanOptions`, an unknown *key* or
-            *on_duplicate*, a bad mapping override, or a *rejects* file that is not .csv or
-            .xlsx or is the input.
+            *on_duplicate*, a bad mapping override, a *keep_unmapped* that is not a bool,
+            or a *rejects* file that is not .csv or .xlsx or is the input.
         SourceError: if the input cannot be read or the rejects file cannot be written.
     """
     given: object = store  # callers are not type-checked: check what really came
@@ -163,9 +168,14 @@ def import_file(
         )
     if batch_size < 1:
         raise ConfigError("batch_size", "must be at least 1")
+    keep: object = keep_unmapped
+    if not isinstance(keep, bool):
+        raise ConfigError("keep_unmapped", f"expected true or false, not {keep_unmapped!r}")
     match_rules = settings.match_rules
     started = time.perf_counter()
     source = prepare(path, settings.read, schema=schema)
+    if keep_unmapped:
+        source = keep_columns(source, store, declare=not dry_run)
     import_id = new_id()
     if not dry_run:
         store.register_object_type(_LOG_TYPE, _LOG_FIELDS)

@@ -20,6 +20,7 @@ from ._mapping import CUSTOM_PREFIX, ColumnMapping, CustomFieldSource
 from ._options import CleanOptions, ReadOptions, checked
 from ._rows import RowResult, normalize_row
 from ._tabular import TableWriter, check_target
+from ._vcard_write import card_values
 
 if TYPE_CHECKING:  # only for the annotation: exporting without a schema needs no fields
     from crmkit.fields import Schema
@@ -69,7 +70,7 @@ def preview(
     """Show how a file would be read, before anything is written.
 
     Args:
-        path: a CSV, XLSX or JSON-lines file.
+        path: a CSV, XLSX, JSON-lines or vCard (.vcf) file.
         rows: how many of the first rows to show.
         options: how to read the file: :class:`ReadOptions`, or the :class:`CleanOptions`
             a clean or import would be given (their ``read`` part); the defaults when None.
@@ -155,7 +156,7 @@ def export(
     schema: Schema | None = None,
     escape_formulas: bool = True,
 ) -> int:
-    """Write contacts to a CSV or XLSX file (chosen by the extension).
+    """Write contacts to a CSV, XLSX or vCard (.vcf) file (chosen by the extension).
 
     The file is written under a temporary name and renamed into place when complete: an
     export that fails leaves no file (and an older file at *path* as it was).
@@ -166,7 +167,9 @@ def export(
         columns: contact fields, ``name``, ``email``, ``phone``, ``city``, or custom field
             names (``score`` or ``custom:score``; the header is the bare name); each
             becomes a column. By default the main contact fields, plus every field of
-            *schema* when one is given.
+            *schema* when one is given; for a ``.vcf`` file by default every name part,
+            e-mail, phone (by its label: mobile, home or work), the first address, the
+            company, job title, website, birthday, tags, notes, lead source and id.
         locale: when given, dates and phone numbers are written for people of that locale
             (``fa_IR`` dates, international phone format); else raw (ISO dates, E.164).
         where: a filter, when *source* is a store.
@@ -188,6 +191,8 @@ def export(
             .xlsx, an unknown *locale*, or a *source* that is not a store or contacts.
         SourceError: if the file cannot be written.
     """
+    if columns is None and Path(path).suffix.lower() == ".vcf":
+        return _export_cards(_contacts(source, where), path, locale)
     chosen = columns
     if chosen is None:
         chosen = [*DEFAULT_COLUMNS, *(f.name for f in schema.fields)] if schema else DEFAULT_COLUMNS
@@ -218,6 +223,16 @@ def export(
                 " has such a custom field (write custom:<name> for a custom field that may"
                 " be blank)",
             )
+        return writer.rows
+
+
+def _export_cards(contacts: Iterable[Contact], path: str | Path, locale: str | None) -> int:
+    """Write each contact as a vCard with all its e-mails, phones and its address."""
+    if locale is not None:
+        LocaleOptions(locale=locale)  # checks the name
+    with TableWriter(path, [], option="path") as writer:
+        for contact in contacts:
+            writer.write_card(card_values(contact))
         return writer.rows
 
 

@@ -67,7 +67,9 @@ def _summary(report: CleanReport | ImportReport) -> dict[str, Any]:
         "seconds": round(report.seconds, 3),
         "rows_per_second": round(report.rows_per_second, 1),
         "ignored_columns": [column for column, _ in report.mapping.ignored],
+        "carried_columns": [rule.column for rule in report.mapping.carried],
         "mapping": {rule.column: rule.field for rule in report.mapping.rules},
+        "columns": [match.to_dict() for match in report.mapping.matches],
     }
 
 

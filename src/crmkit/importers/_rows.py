@@ -18,8 +18,10 @@ from crmkit.values import EmailAddress, PhoneNumber
 
 from . import _cells
 from ._cells import NAME_PARTS
+from ._header_match import phone_field_for
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping
+from ._synonyms import MULTI_FIELDS
 from ._table import SourceRow
 
 __all__ = ["Problem", "RowResult", "normalize_row"]
@@ -35,6 +37,7 @@ _NAME_PARTS_SET: Final = frozenset(NAME_PARTS)
 _NOT_PLAIN: Final = frozenset({"name", "email", *NAME_PARTS, *_PHONE_FIELDS})
 _PLANS: Final = 64
 _MALFORMED: Final = ErrorCode.MALFORMED_ROW
+_MORE: Final = " ::: "
 
 
 @frozen
@@ -152,13 +155,21 @@ def _normalize_cells(
         problems.append(Problem("<row>", "", problem, getattr(problem, "code", _MALFORMED)))
     raw: dict[str, list[tuple[str, str]]] = {}
     width = len(cells)
-    for index, field, column in _plan(mapping):
+    plan, carried = _plan(mapping)
+    for index, field, column, typed_by in plan:
         text = cells[index].strip() if index < width else ""
         if text:
-            if field in raw:
-                raw[field].append((column, text))
+            if typed_by >= 0 and typed_by < width:
+                field = phone_field_for(cells[typed_by], field)  # noqa: PLW2901 - the row's own kind
+            if _MORE in text and field in MULTI_FIELDS:
+                # Google Contacts writes several values of one cell as "a ::: b"
+                pairs = [(column, t.strip()) for t in text.split(_MORE) if t.strip()]
             else:
-                raw[field] = [(column, text)]
+                pairs = [(column, text)]
+            if field in raw:
+                raw[field].extend(pairs)
+            else:
+                raw[field] = pairs
     if "\x00" in joined:
         _nul_cells(raw, problems)
     values: dict[str, str] = {}
@@ -170,6 +181,10 @@ def _normalize_cells(
     else:
         phones = _phones(raw, opts, emails, values, keys, problems=problems)
     company_key = _plain(raw, opts, values, problems)
+    for index, field in carried:
+        # a column no field takes goes along as it was typed
+        if index < width and cells[index].strip():
+            values[field] = cells[index]
     if name_key and company_key:
         keys.append(f"n:{name_key}|{company_key}")
     if coerce is not None:
@@ -265,20 +280,23 @@ def _plain(
     return company_key
 
 
-_plans: dict[int, tuple[ColumnMapping, tuple[tuple[int, str, str], ...]]] = {}
+_Plan = tuple[tuple[tuple[int, str, str, int], ...], tuple[tuple[int, str], ...]]
+_plans: dict[int, tuple[ColumnMapping, _Plan]] = {}
 
 
-def _plan(mapping: ColumnMapping) -> tuple[tuple[int, str, str], ...]:
-    """The rules of *mapping* as ``(index, field, column)``, worked out once per mapping."""
+def _plan(mapping: ColumnMapping) -> _Plan:
+    """The rules of *mapping* as ``(index, field, column, typed_by)``, and its carried columns.
+
+    Worked out once per mapping; the carried columns come as ``(index, field)``.
+    """
     found = _plans.get(id(mapping))
     # the mapping is kept with its plan, so its id cannot be reused by another mapping
     if found is None or found[0] is not mapping:
         if len(_plans) > _PLANS:
             _plans.clear()
-        found = _plans[id(mapping)] = (
-            mapping,
-            tuple((rule.index, rule.field, rule.column) for rule in mapping.rules),
-        )
+        rules = tuple((r.index, r.field, r.column, r.typed_by) for r in mapping.rules)
+        carried = tuple((r.index, r.field) for r in mapping.carried)
+        found = _plans[id(mapping)] = (mapping, (rules, carried))
     return found[1]
 
 

@@ -1,6 +1,6 @@
-"""Opening a source: a CSV, XLSX or JSON-lines file, or an iterable of dicts, as a :class:`Table`.
+"""Opening a source: a CSV, XLSX, JSON-lines or vCard file, or an iterable of dicts, as a Table.
 
-Each format has a module of its own (``_csv``, ``_xlsx``, ``_jsonl``); all give back a
+Each format has a module of its own (``_csv``, ``_xlsx``, ``_jsonl``, ``_vcard``); all give back a
 :class:`Table` of :class:`SourceRow` values, read within :class:`ReadLimits`.
 """
 
@@ -16,6 +16,7 @@ from ._csv import csv_table
 from ._jsonl import jsonl_table, records_table
 from ._limits import ReadLimits
 from ._table import SourceRow, Table
+from ._vcard import vcard_table
 from ._xlsx import xlsx_table
 
 __all__ = ["ReadLimits", "SourceRow", "Table", "open_source"]
@@ -30,6 +31,8 @@ _FORMATS: Final = {
     ".ods": "xlsx",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".vcf": "vcard",
+    ".vcard": "vcard",
 }
 
 
@@ -46,7 +49,8 @@ def open_source(
 
     Args:
         source: a path, or any iterable of mappings (the first mapping's keys are the headers).
-        format: ``csv``, ``xlsx`` or ``jsonl``; by default chosen from the file extension.
+        format: ``csv``, ``xlsx``, ``jsonl`` or ``vcard``; by default chosen from the file
+            extension (``.vcf`` is vCard, read with the ``vcard`` extra).
         encoding: the text encoding of a CSV or JSON-lines file; detected when None (byte
             order marks first, then UTF-8, then charset detection).
         delimiter: the CSV delimiter; sniffed among comma, semicolon, tab and pipe when None.
@@ -76,7 +80,7 @@ def open_source(
     if kind is None:
         raise SourceError(
             str(path),
-            f"unknown file type {path.suffix!r} (expected .csv, .xlsx or .jsonl)",
+            f"unknown file type {path.suffix!r} (expected .csv, .xlsx, .jsonl or .vcf)",
             code=ErrorCode.SOURCE_FORMAT,
         )
     if kind == "csv":
@@ -85,8 +89,10 @@ def open_source(
         return xlsx_table(path, sheet, limits)
     if kind == "jsonl":
         return jsonl_table(path, encoding)
+    if kind == "vcard":
+        return vcard_table(path, encoding)
     raise SourceError(
         str(path),
-        f"unknown format {kind!r} (expected csv, xlsx or jsonl)",
+        f"unknown format {kind!r} (expected csv, xlsx, jsonl or vcard)",
         code=ErrorCode.SOURCE_FORMAT,
     )

@@ -1,4 +1,4 @@
-"""Writing rows to CSV or XLSX, chosen by the file extension, one row at a time.
+"""Writing rows to CSV, XLSX or vCard, chosen by the file extension, one row at a time.
 
 A file is written under a temporary name next to its target and renamed into place only
 when it is complete, so a job that stops part way never leaves a half-written output.
@@ -20,11 +20,13 @@ from crmkit._optional import require
 from crmkit.errors import ConfigError, ErrorCode, SourceError
 
 from ._formulas import TRIGGERS, escape_formula
+from ._vcard_write import VcardWriter
 
 __all__ = ["TableWriter", "check_outputs", "check_target", "write_error"]
 
 _XLSX: Final = (".xlsx", ".xlsm")
-_WRITABLE: Final = (".csv", ".tsv", ".txt", *_XLSX)
+_VCARD: Final = ".vcf"
+_WRITABLE: Final = (".csv", ".tsv", ".txt", *_XLSX, _VCARD)
 # the first characters of a cell that may need escaping
 _FIRST: Final = frozenset({*TRIGGERS, "'"})
 
@@ -41,17 +43,20 @@ def check_target(path: str | Path, option: str = "path") -> Path:
     """Check that *path* has an extension crmkit can write, before any work starts.
 
     Raises:
-        ConfigError: naming *option*, for an extension other than .csv or .xlsx.
-        MissingDependency: for .xlsx without openpyxl installed (the ``xlsx`` extra).
+        ConfigError: naming *option*, for an extension other than .csv, .xlsx or .vcf.
+        MissingDependency: for .xlsx without openpyxl installed (the ``xlsx`` extra), or
+            .vcf without vobject (the ``vcard`` extra).
     """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in _WRITABLE:
         what = f"unknown format {suffix!r}" if suffix else "no file extension"
-        raise ConfigError(option, f"cannot write {path}: {what} (use .csv or .xlsx)")
+        raise ConfigError(option, f"cannot write {path}: {what} (use .csv, .xlsx or .vcf)")
     if suffix in _XLSX:
         # openpyxl comes with the xlsx extra: a missing one is reported before any work
         require("openpyxl", extra="xlsx")
+    if suffix == _VCARD:
+        require("vobject", extra="vcard")
     return target
 
 
@@ -81,7 +86,7 @@ def check_outputs(source: str | Path | None, outputs: dict[str, str | Path | Non
 
 
 class TableWriter:
-    """A CSV or XLSX file written row by row; its folder is created when missing.
+    """A CSV, XLSX or vCard file written row by row; its folder is created when missing.
 
     CSV is UTF-8 with a byte order mark, so spreadsheet programs show every script. Rows go
     to a temporary file beside the target; :meth:`close` renames it into place, and leaving
@@ -93,7 +98,7 @@ class TableWriter:
     program that reads the file. XLSX text is always written as text cells, unchanged.
 
     Raises:
-        ConfigError: naming *option*, if the extension is not .csv or .xlsx.
+        ConfigError: naming *option*, if the extension is not .csv, .xlsx or .vcf.
         MissingDependency: for .xlsx without openpyxl installed (the ``xlsx`` extra).
         SourceError: if the file cannot be created.
     """
@@ -107,6 +112,7 @@ class TableWriter:
         escape_formulas: bool = True,
     ) -> None:
         self.path = check_target(path, option)
+        self._option = option
         self._escape = escape_formulas
         self.rows = 0
         suffix = self.path.suffix.lower()
@@ -125,7 +131,11 @@ class TableWriter:
         os.chmod(name, self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644)
         self._fh: IO[str] | None = None
         self._book: Any = None
-        if suffix in _XLSX:
+        self._cards: VcardWriter | None = None
+        if suffix == _VCARD:
+            self._fh = open(handle, "w", encoding="utf-8", newline="")  # noqa: SIM115 - a descriptor, closed in close()
+            self._cards = VcardWriter(self._fh, headers)
+        elif suffix in _XLSX:
             os.close(handle)
             self._book = require("openpyxl", extra="xlsx").Workbook(write_only=True)
             self._sheet = self._book.create_sheet("contacts")
@@ -140,10 +150,23 @@ class TableWriter:
     def write(self, row: Sequence[object]) -> None:
         """Append one row."""
         self.rows += 1
-        if self._fh is not None:
+        if self._cards is not None:
+            self._cards.write(row)
+        elif self._fh is not None:
             self._csv.writerow(self._csv_row(row))
         else:
             self._sheet.append([self._xlsx_value(v) for v in row])
+
+    def write_card(self, values: dict[str, str]) -> None:
+        """Append one card given as column → value, columns of its own (a ``.vcf`` only).
+
+        Raises:
+            ConfigError: naming the option, for a file that is not ``.vcf``.
+        """
+        if self._cards is None:
+            raise ConfigError(self._option, f"{self.path} is no vCard file")
+        self.rows += 1
+        self._cards.write_values(values)
 
     def _csv_row(self, row: Sequence[object]) -> Sequence[object]:
         if not self._escape:
