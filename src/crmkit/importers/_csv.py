@@ -84,8 +84,14 @@ def _swallows(cells: list[str], sep: str, width: int) -> bool:
     return False
 
 
-def _records(lines: Iterator[str], sep: str, max_lines: int) -> Iterator[_Record]:
-    """Each record of the CSV text *lines*, with the line it starts on (the first is 1)."""
+def _records(
+    lines: Iterator[str], sep: str, max_lines: int, decoder: LineReader | None = None
+) -> Iterator[_Record]:
+    """Each record of the CSV text *lines*, with the line it starts on (the first is 1).
+
+    With the :class:`LineReader` of the lines as *decoder*, a record holding a line read
+    in another encoding carries its note as its problem.
+    """
     back: deque[str] = deque()
     pending: list[str] = []
     done = 0
@@ -110,6 +116,13 @@ def _records(lines: Iterator[str], sep: str, max_lines: int) -> Iterator[_Record
                 if len(pending) > 1 and width and _swallows(cells, sep, width):
                     raise _Runaway
                 width = width or len(cells)
+                if decoder is not None and decoder.notes:
+                    note = decoder.note_for(done + 1, len(pending))
+                    if note is not None:
+                        yield done + 1, cells, pending, RowProblem(note, ErrorCode.LINE_ENCODING)
+                        done += len(pending)
+                        pending.clear()
+                        continue
                 yield done + 1, cells, pending, None
                 done += len(pending)
                 pending.clear()
@@ -164,7 +177,8 @@ def csv_table(
 
     def records() -> Iterator[_Record]:
         if _lines_alone(chosen):
-            yield from _decoded(LineReader(path, chosen), sep, max_lines)
+            reader = LineReader(path, chosen)
+            yield from _records(iter(reader), sep, max_lines, reader)
             return
         with open_text(path, chosen) as fh:
             line = 0
@@ -212,16 +226,6 @@ def _lines_alone(encoding: str) -> bool:
         return by_line(encoding)
     except LookupError:
         return False  # an unknown name: the decoder says so, as for any other encoding
-
-
-def _decoded(reader: LineReader, sep: str, max_lines: int) -> Iterator[_Record]:
-    """The records of *reader*'s lines, a record with a line in another encoding flagged."""
-    for number, cells, lines, problem in _records(iter(reader), sep, max_lines):
-        note = reader.note_for(number, len(lines))
-        if note is not None and problem is None:
-            yield number, cells, lines, RowProblem(note, ErrorCode.LINE_ENCODING)
-        else:
-            yield number, cells, lines, problem
 
 
 def _header(
