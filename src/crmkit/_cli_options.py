@@ -50,6 +50,12 @@ def options_from_flags(args: argparse.Namespace, options_type: type[CleanOptions
     """
     base = options_type() if args.options is None else _from_file(args.options, options_type)
     read = {name: getattr(args, name) for name in _READ_FLAGS if getattr(args, name) is not None}
+    if args.skip_lines is not None:
+        if args.skip_lines < 0:
+            raise ConfigError(
+                "skip_lines", f"expected a number of lines of at least 0, not {args.skip_lines}"
+            )
+        read["header_row"] = args.skip_lines + 1
     if args.map:
         read["mapping"] = {**base.read.mapping, **mapping_flags(args.map)}
     rest = {"workers": args.workers} if args.workers is not None else {}
