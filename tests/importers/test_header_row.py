@@ -175,7 +175,7 @@ _titles = st.lists(
 _people = st.lists(
     st.tuples(
         st.text("abcdefghijklmnopqrstuvwxyzéüñ", min_size=1, max_size=12),
-        st.integers(0, 10**6),
+        st.integers(0, 10**6 - 1),
     ),
     min_size=1,
     max_size=20,
