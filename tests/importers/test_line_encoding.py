@@ -143,3 +143,19 @@ def test_a_declared_encoding_is_decoded_line_by_line(tmp_path: Path) -> None:
     assert [(2, None), (3, "line 3 is not utf-8: read as cp1252, check its text")] == [
         (r.number, r.problem) for r in rows
     ]
+
+
+def test_a_bom_file_with_a_windows_line_gives_that_line_back_whole(tmp_path: Path) -> None:
+    """In a UTF-8 file with a byte order mark, a cp1252 line is read as cp1252, nothing added."""
+    path = tmp_path / "bom.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfName,Email\r\n"
+        + "Zoë,zoe@example.com\r\n".encode()
+        + "Müller,m@example.de\r\n".encode("cp1252")
+    )
+    table = open_source(path)
+    rows = list(table.rows())
+
+    assert ("utf-8-sig", ("Name", "Email")) == (table.encoding, table.headers)
+    assert [("Zoë", "zoe@example.com"), ("Müller", "m@example.de")] == [r.cells for r in rows]
+    assert "line 3 is not utf-8-sig: read as cp1252, check its text" == rows[1].problem

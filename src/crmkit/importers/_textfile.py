@@ -144,12 +144,14 @@ class LineReader:
     def __init__(self, path: Path, encoding: str) -> None:
         self.path = path
         self.encoding = encoding
+        # what gives a line back its bytes: the BOM variant would put a BOM before each
+        self._bytes_of = "utf-8" if codecs.lookup(encoding).name == "utf-8-sig" else encoding
         self.notes: dict[int, str] = {}
         self._seen: dict[str, int] = {}
 
     def __iter__(self) -> Iterator[str]:
-        encoding = self.encoding
-        with open_text(self.path, encoding, errors="surrogateescape") as fh:
+        encoding = self._bytes_of
+        with open_text(self.path, self.encoding, errors="surrogateescape") as fh:
             for number, line in enumerate(fh, start=1):
                 # isascii() is O(1) on str: most lines of most files cost nothing more
                 if line.isascii() or _ESCAPED.search(line) is None:
