@@ -13,13 +13,16 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
 from crmkit._cli_streams import STDIO
 from crmkit._optional import require
 from crmkit.errors import ConfigError, CrmkitError, ErrorCode
+
+if TYPE_CHECKING:  # only for the annotations: the commands load the importers themselves
+    from crmkit.importers import CleanReport, ImportReport
 
 __all__ = [
     "TOO_MANY_REJECTS",
@@ -28,6 +31,7 @@ __all__ = [
     "exit_code",
     "max_rejects",
     "named",
+    "on_stdout",
     "outcome",
     "progress",
     "summary",
@@ -41,6 +45,7 @@ _LIMIT: Final = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(%?)\s*")
 
 #: A limit on rejected rows: a number of rows, or a percentage of the rows read.
 MaxRejects = tuple[float, bool]
+_Report = TypeVar("_Report", "CleanReport", "ImportReport")
 
 
 def max_rejects(text: str | None) -> MaxRejects | None:
@@ -62,7 +67,7 @@ def max_rejects(text: str | None) -> MaxRejects | None:
     return value, percent
 
 
-def outcome(report: Any, limit: MaxRejects | None) -> CrmkitError | None:
+def outcome(report: CleanReport | ImportReport, limit: MaxRejects | None) -> CrmkitError | None:
     """Why the job's rows are not good enough for a script to go on, or None when they are.
 
     No usable row (every row rejected or empty, or none at all) is always a reason; more
@@ -90,19 +95,18 @@ def outcome(report: Any, limit: MaxRejects | None) -> CrmkitError | None:
     )
 
 
-def named(report: Any, given: str, out: str, output: str) -> Any:
-    """*report* naming stdin and stdout as the user did, not by their temporary files."""
-    if given == STDIO:
-        report = attrs.evolve(report, source="<stdin>")
-    if output == STDIO and hasattr(report, "outputs"):
-        outputs = {
-            role: "<stdout>" if path == out else path for role, path in report.outputs.items()
-        }
-        report = attrs.evolve(report, outputs=outputs)
-    return report
+def named(report: _Report, given: str) -> _Report:
+    """*report* naming stdin as the user did, not by its temporary file."""
+    return attrs.evolve(report, source="<stdin>") if given == STDIO else report
 
 
-def exit_code(report: Any, limit: Any) -> int:
+def on_stdout(report: CleanReport, out: str) -> CleanReport:
+    """*report* naming stdout for the output written to the temporary file *out*."""
+    outputs = {role: "<stdout>" if path == out else path for role, path in report.outputs.items()}
+    return attrs.evolve(report, outputs=outputs)
+
+
+def exit_code(report: CleanReport | ImportReport, limit: MaxRejects | None) -> int:
     """0, or 3 with the reason on stderr when the rows are not usable enough."""
     failed = outcome(report, limit)
     if failed is None:
@@ -146,7 +150,7 @@ def summary(title: str, rows: list[tuple[str, object]], *, stderr: bool = False)
     console.Console(stderr=stderr, soft_wrap=True).print(table)
 
 
-def counts(report: Any) -> list[tuple[str, object]]:
+def counts(report: CleanReport | ImportReport) -> list[tuple[str, object]]:
     """The rows of a report's summary: the counts, each under it the reasons of its rows."""
     rows: list[tuple[str, object]] = []
     if report.header_row != 1:

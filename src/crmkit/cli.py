@@ -19,8 +19,16 @@ from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
-from crmkit._cli_options import options_from_flags
-from crmkit._cli_report import counts, exit_code, max_rejects, named, progress, summary
+from crmkit._cli_options import options_from_flags, reading_flags
+from crmkit._cli_report import (
+    counts,
+    exit_code,
+    max_rejects,
+    named,
+    on_stdout,
+    progress,
+    summary,
+)
 from crmkit._cli_store import dry_store, open_cli_store
 from crmkit._cli_streams import STDIO, spooled_input, stdout_output
 from crmkit._optional import require
@@ -99,44 +107,6 @@ def _raw_cells(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _reading(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--region", help="phone region for numbers without a country code (PK)")
-    parser.add_argument("--locale", help="locale for dates and numbers (fa_IR, de_DE, en_US)")
-    parser.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="HEADER=FIELD",
-        help='map a column by hand ("Tel=phone"; "Notes=" ignores it); repeatable',
-    )
-    parser.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
-    parser.add_argument("--encoding", help="CSV encoding (default: detected)")
-    parser.add_argument("--delimiter", help="CSV delimiter (default: sniffed)")
-    parser.add_argument(
-        "--skip-lines",
-        type=int,
-        metavar="N",
-        help="the header is on the line (CSV) or row (XLSX) after the first N"
-        " (default: found among the first 30 rows, under any title)",
-    )
-    parser.add_argument(
-        "--max-rejects",
-        metavar="N|P%%",
-        help="exit with code 3 when more than N rows (or P%% of the rows) are rejected;"
-        " with no usable row it always does",
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        help="processes that normalize rows (default 1: this process; 2 pays on big files)",
-    )
-    parser.add_argument(
-        "--options",
-        metavar="FILE",
-        help="read the options from a JSON or YAML file (the flags above override it)",
-    )
-
-
 def _build() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="crmkit",
@@ -161,7 +131,7 @@ def _build() -> argparse.ArgumentParser:
     clean.add_argument("--duplicates", help="duplicate groups report (.csv or .xlsx)")
     clean.add_argument("--rejects", help="rows that could not be used, with the reason")
     _raw_cells(clean)
-    _reading(clean)
+    reading_flags(clean)
     _common(clean)
 
     imp = commands.add_parser(
@@ -186,7 +156,7 @@ def _build() -> argparse.ArgumentParser:
         "--rejects", help="write the rows that could not be used, with the reason (.csv/.xlsx)"
     )
     _raw_cells(imp)
-    _reading(imp)
+    reading_flags(imp)
     _common(imp)
 
     dedupe = commands.add_parser(
@@ -243,7 +213,9 @@ def _clean(args: argparse.Namespace) -> int:
                 progress=update,
                 escape_formulas=not args.raw_cells,
             )
-    report = named(report, args.input, out, args.output)
+    report = named(report, args.input)
+    if to_stdout:
+        report = on_stdout(report, out)
     if args.json:
         print(
             json.dumps(report.to_dict(), ensure_ascii=False),
@@ -290,7 +262,7 @@ def _import(args: argparse.Namespace) -> int:
             rejects=args.rejects,
             escape_formulas=not args.raw_cells,
         )
-    report = named(report, args.input, "", "")
+    report = named(report, args.input)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     elif not args.quiet:
