@@ -305,3 +305,17 @@ def test_export_where_to_xlsx_with_a_bad_filter_is_one_line(
     assert 2 == code
     assert "crmkit: LEFT: has no SQL form at line 1, column 1\n" == err
     assert not out.exists()
+
+
+def test_dry_run_on_an_empty_database_file_leaves_it_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dry run against an SQLite file with no tables creates none in it."""
+    db = tmp_path / "empty.db"
+    db.write_bytes(b"")
+    path = _people(tmp_path / "p.csv", 2, 0)
+    code = main(["import", str(path), "--db", f"sqlite:///{db}", "--dry-run", "--json"])
+    report, _ = _json(capsys)
+
+    assert (0, 2) == (code, report["created"])
+    assert b"" == db.read_bytes()

@@ -47,9 +47,24 @@ def missing_sqlite_file(url: str) -> str | None:
 
 
 def dry_store(url: str) -> Any:
-    """The store a dry run matches against: the one at *url*, or none yet (nothing made)."""
-    if missing_sqlite_file(url) is None:
-        return open_cli_store(url)
-    from .storage import MemoryStore  # noqa: PLC0415 - loaded only by the command that needs it
+    """The store a dry run matches against, opened so that nothing is created or upgraded.
 
-    return MemoryStore()
+    A database that does not exist yet, or holds no tables, has nothing to match: the dry
+    run then matches against an empty store in memory and touches no file.
+    """
+    from .storage import MemoryStore, SqlStore  # noqa: PLC0415 - loaded only by the command that needs it
+
+    if missing_sqlite_file(url) is not None:
+        return MemoryStore()
+    store = SqlStore(url, create=False)
+    from sqlalchemy import inspect  # noqa: PLC0415 - loaded only by the command that needs it
+
+    try:
+        empty = not inspect(store.engine).get_table_names()
+    except Exception:
+        store.close()
+        raise
+    if empty:
+        store.close()
+        return MemoryStore()
+    return store
