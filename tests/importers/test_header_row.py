@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from crmkit.errors import ConfigError, ErrorCode, SourceError
-from crmkit.importers import CleanOptions, ReadOptions, clean_file, open_source
+from crmkit.importers import CleanOptions, ReadOptions, clean_file, open_source, preview
 
 HEADER = ["Contact Name", "Email Address", "Mobile Phone", "Account Name", "Mailing City"]
 PEOPLE = [
@@ -86,6 +86,14 @@ def test_clean_of_a_report_rejects_nothing(tmp_path: Path, kind: str) -> None:
     assert (4, 4, 0, 0) == (report.rows_read, report.created, report.rejected, report.skipped)
     assert (4 if kind == "csv" else 5) == report.header_row
     assert report.to_dict()["header_row"] == report.header_row
+
+
+def test_preview_names_the_header_row(tmp_path: Path) -> None:
+    """The preview of a report says where its headers are and numbers rows truly."""
+    plan = preview(_report_csv(tmp_path / "r.csv"), rows=2)
+
+    assert (4, [5, 6]) == (plan.header_row, [r.number for r in plan.rows])
+    assert plan.describe().startswith(f"{tmp_path / 'r.csv'} (headers on row 4):")
 
 
 def test_semicolon_report_with_a_title_is_split_on_semicolons(tmp_path: Path) -> None:
