@@ -123,6 +123,17 @@ def test_read_options_carry_the_header_row(tmp_path: Path) -> None:
     assert (2, 4, 0) == (report.header_row, report.created, report.rejected)
 
 
+def test_a_repeated_header_under_a_title_is_found(tmp_path: Path) -> None:
+    """A header that names one column twice, as exports do, is still taken for the header."""
+    path = tmp_path / "twice.csv"
+    rows = [["All contacts"], [], ["Name", "Phone", "Phone", "Email"]]
+    rows += [["Ann Lee", "+44 7400 123456", "+44 7400 654321", "ann@example.com"]]
+    path.write_text(_csv_text(rows))
+    table = open_source(path)
+
+    assert (3, ("Name", "Phone", "Phone (2)", "Email")) == (table.header_row, table.headers)
+
+
 def test_custom_headers_over_ragged_rows_stay_on_row_one(tmp_path: Path) -> None:
     """A header of unknown names, over rows with one cell too many, is still row 1."""
     path = tmp_path / "ragged.csv"

@@ -2,11 +2,11 @@
 
 Reports exported from Excel or a CRM often open with a title line, a date and blank rows
 before the column names. The header is the first of the first rows that looks like one:
-several distinct text cells, at least half of them names the column mapping knows
-(``E-mail``, ``Mobile``, ``نام``); failing that, the first row of distinct text cells (no
+at least two different text cells, at least half of them names the column mapping knows
+(``E-mail``, ``Mobile``, ``نام``); failing that, the first such row of text cells (no
 numbers or dates) that fills more than half the width of most rows below it; failing that,
-the first row that is not blank. The rows above it are neither data nor
-rejects: they are left out, and the :class:`Table` says which row held the header.
+the first row that is not blank. The rows above it are neither data nor rejects: they are
+left out, and the :class:`Table` says which row held the header.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def _width(cells: Sequence[str]) -> int:
 def _text_cells(cells: Sequence[str]) -> list[str] | None:
     """The filled cells of a row that could be column names, or None if it cannot be."""
     filled = _filled(cells)
-    if len(filled) < 2 or len(set(filled)) < len(filled):
+    # exports repeat a header ("Phone", "Phone"); a title row is one cell, or one repeated
+    if len(set(filled)) < 2:
         return None
     if any(_NUMBER.fullmatch(cell) for cell in filled):
         return None
