@@ -319,3 +319,12 @@ def test_dry_run_on_an_empty_database_file_leaves_it_empty(
 
     assert (0, 2) == (code, report["created"])
     assert b"" == db.read_bytes()
+
+
+def test_help_shows_the_new_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    """The help of clean lists --skip-lines and --max-rejects as a user types them."""
+    code = main(["clean", "--help"])
+    shown = capsys.readouterr().out
+
+    assert 0 == code
+    assert "[--skip-lines N] [--max-rejects N|P%]" in " ".join(shown.split())

@@ -51,7 +51,7 @@ def reading_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-rejects",
-        metavar="N|P%%",
+        metavar="N|P%",
         help="exit with code 3 when more than N rows (or P%% of the rows) are rejected;"
         " with no usable row it always does",
     )
