@@ -1,5 +1,7 @@
 """The command line's reading and cleaning flags, and ``--options FILE``, as one CleanOptions.
 
+``--max-rejects`` is among them; it is checked once the job has run (``_cli_report``).
+
 The flags a user gives win over the file's values; a bad value in the file is reported as
 ``--options: FILE: read.encoding: ...``, a bad flag under its own name (``--encoding: ...``).
 """
@@ -21,9 +23,48 @@ from crmkit.errors import ConfigError, CrmkitError
 if TYPE_CHECKING:  # only for the annotations: the commands load the importers themselves
     from crmkit.importers import CleanOptions
 
-__all__ = ["mapping_flags", "options_from_flags"]
+__all__ = ["mapping_flags", "options_from_flags", "reading_flags"]
 
 _READ_FLAGS = ("region", "locale", "sheet", "encoding", "delimiter")
+
+
+def reading_flags(parser: argparse.ArgumentParser) -> None:
+    """Add the flags that say how to read and clean a file (clean and import take them)."""
+    parser.add_argument("--region", help="phone region for numbers without a country code (PK)")
+    parser.add_argument("--locale", help="locale for dates and numbers (fa_IR, de_DE, en_US)")
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=FIELD",
+        help='map a column by hand ("Tel=phone"; "Notes=" ignores it); repeatable',
+    )
+    parser.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
+    parser.add_argument("--encoding", help="CSV encoding (default: detected)")
+    parser.add_argument("--delimiter", help="CSV delimiter (default: sniffed)")
+    parser.add_argument(
+        "--skip-lines",
+        type=int,
+        metavar="N",
+        help="the header is on the line (CSV) or row (XLSX) after the first N"
+        " (default: found among the first 30 rows, under any title)",
+    )
+    parser.add_argument(
+        "--max-rejects",
+        metavar="N|P%",
+        help="exit with code 3 when more than N rows (or P%% of the rows) are rejected;"
+        " with no usable row it always does",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="processes that normalize rows (default 1: this process; 2 pays on big files)",
+    )
+    parser.add_argument(
+        "--options",
+        metavar="FILE",
+        help="read the options from a JSON or YAML file (the flags above override it)",
+    )
 
 
 def mapping_flags(items: Sequence[str]) -> dict[str, str | None]:
@@ -50,6 +91,12 @@ def options_from_flags(args: argparse.Namespace, options_type: type[CleanOptions
     """
     base = options_type() if args.options is None else _from_file(args.options, options_type)
     read = {name: getattr(args, name) for name in _READ_FLAGS if getattr(args, name) is not None}
+    if args.skip_lines is not None:
+        if args.skip_lines < 0:
+            raise ConfigError(
+                "skip_lines", f"expected a number of lines of at least 0, not {args.skip_lines}"
+            )
+        read["header_row"] = args.skip_lines + 1
     if args.map:
         read["mapping"] = {**base.read.mapping, **mapping_flags(args.map)}
     rest = {"workers": args.workers} if args.workers is not None else {}

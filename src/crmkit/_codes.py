@@ -110,9 +110,12 @@ class ErrorCode(StrEnum):
     SOURCE_WRITE = "importers.write"
     SOURCE_TOO_LARGE = "importers.too_large"
     INVALID_VCARD = "importers.invalid_vcard"
+    SOURCE_HEADER_ROW = "importers.header_row"
+    TOO_MANY_REJECTS = "importers.too_many_rejects"
 
     # import problems that are not errors of their own
     MALFORMED_ROW = "importers.malformed_row"
     AMBIGUOUS_PHONE = "importers.ambiguous_phone"
     RUNAWAY_QUOTE = "importers.runaway_quote"
     TOO_DEEP = "importers.too_deep"
+    LINE_ENCODING = "importers.line_encoding"

@@ -2,7 +2,9 @@
 
 Every error ends in one line on stderr, ``crmkit: <what went wrong>``, and a non-zero exit
 code: 2 for what a user can cause (a missing file, a bad option, an unreadable spreadsheet,
-a database that cannot be opened), 1 for a failure while working. Never a traceback.
+a database that cannot be opened), 1 for a failure while working, 3 for a clean or import
+that ran but had no usable row or more rejects than ``--max-rejects`` allows. Never a
+traceback.
 """
 
 from __future__ import annotations
@@ -11,12 +13,25 @@ import argparse
 import importlib.metadata
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+import tempfile
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
-from crmkit._cli_options import options_from_flags
+from crmkit._cli_options import options_from_flags, reading_flags
+from crmkit._cli_report import (
+    columns,
+    counts,
+    exit_code,
+    max_rejects,
+    named,
+    on_stdout,
+    progress,
+    summary,
+)
+from crmkit._cli_store import dry_store, open_cli_store
+from crmkit._cli_streams import STDIO, spooled_input, stdout_output
 from crmkit._optional import require
 from crmkit.errors import ConfigError, CrmkitError
 
@@ -40,6 +55,9 @@ _OPTIONS: Final = {
     "read.encoding": "--encoding",
     "read.delimiter": "--delimiter",
     "workers": "--workers",
+    "read.header_row": "--skip-lines",
+    "skip_lines": "--skip-lines",
+    "max_rejects": "--max-rejects",
     "options": "--options",
     "locale": "--locale",
     "columns": "--columns",
@@ -90,31 +108,6 @@ def _raw_cells(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _reading(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--region", help="phone region for numbers without a country code (PK)")
-    parser.add_argument("--locale", help="locale for dates and numbers (fa_IR, de_DE, en_US)")
-    parser.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="HEADER=FIELD",
-        help='map a column by hand ("Tel=phone"; "Notes=" ignores it); repeatable',
-    )
-    parser.add_argument("--sheet", help="XLSX sheet to read (default: the first)")
-    parser.add_argument("--encoding", help="CSV encoding (default: detected)")
-    parser.add_argument("--delimiter", help="CSV delimiter (default: sniffed)")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        help="processes that normalize rows (default 1: this process; 2 pays on big files)",
-    )
-    parser.add_argument(
-        "--options",
-        metavar="FILE",
-        help="read the options from a JSON or YAML file (the flags above override it)",
-    )
-
-
 def _build() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="crmkit",
@@ -132,12 +125,17 @@ def _build() -> argparse.ArgumentParser:
         description="Normalize phones, e-mails and names, merge duplicate rows, and write "
         "a clean file, a duplicates report and the rows that could not be used.",
     )
-    clean.add_argument("input", help="CSV, XLSX, JSON-lines or vCard (.vcf) file")
-    clean.add_argument("-o", "--output", required=True, help="clean file (.csv, .xlsx or .vcf)")
+    clean.add_argument("input", help="CSV, XLSX, JSON-lines or vCard (.vcf) file; - reads stdin")
+    clean.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="clean file (.csv, .xlsx or .vcf); - writes CSV to stdout",
+    )
     clean.add_argument("--duplicates", help="duplicate groups report (.csv or .xlsx)")
     clean.add_argument("--rejects", help="rows that could not be used, with the reason")
     _raw_cells(clean)
-    _reading(clean)
+    reading_flags(clean)
     _common(clean)
 
     imp = commands.add_parser(
@@ -145,7 +143,7 @@ def _build() -> argparse.ArgumentParser:
         help="import a spreadsheet into a database",
         description="Import contacts; rows matching a stored contact by the key are merged.",
     )
-    imp.add_argument("input", help="CSV, XLSX, JSON-lines or vCard (.vcf) file")
+    imp.add_argument("input", help="CSV, XLSX, JSON-lines or vCard (.vcf) file; - reads stdin")
     imp.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
     imp.add_argument("--key", default="email", choices=["email", "phone"], help="match key")
     imp.add_argument(
@@ -154,7 +152,9 @@ def _build() -> argparse.ArgumentParser:
         choices=["merge", "skip", "update", "create"],
         help="what a row matching a stored contact does",
     )
-    imp.add_argument("--dry-run", action="store_true", help="report, but write nothing")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="report, but write nothing (not even a new database)"
+    )
     imp.add_argument(
         "--keep-columns",
         action="store_true",
@@ -165,7 +165,7 @@ def _build() -> argparse.ArgumentParser:
         "--rejects", help="write the rows that could not be used, with the reason (.csv/.xlsx)"
     )
     _raw_cells(imp)
-    _reading(imp)
+    reading_flags(imp)
     _common(imp)
 
     dedupe = commands.add_parser(
@@ -201,71 +201,6 @@ def _build() -> argparse.ArgumentParser:
     return parser
 
 
-@contextmanager
-def _progress(args: argparse.Namespace) -> Iterator[Callable[[Any], None] | None]:
-    """Show a progress bar while the block runs (on a terminal only); yield its update hook."""
-    if args.quiet or args.json or not sys.stderr.isatty():
-        yield None
-        return
-    progress = require("rich.progress", extra="cli")
-    bar = progress.Progress(
-        progress.TextColumn("[bold]{task.description}"),
-        progress.BarColumn(),
-        progress.MofNCompleteColumn(),
-        progress.TextColumn("{task.fields[rate]:,.0f} rows/s"),
-        progress.TimeRemainingColumn(),
-        transient=True,
-    )
-    task = bar.add_task(args.command, total=None, rate=0.0)
-
-    def update(p: Any) -> None:
-        bar.update(task, completed=p.rows_done, total=p.rows_total, rate=p.rows_per_second)
-
-    with bar:
-        yield update
-
-
-def _summary(title: str, rows: list[tuple[str, object]], args: argparse.Namespace) -> None:
-    console, tables = require("rich.console", extra="cli"), require("rich.table", extra="cli")
-    table = tables.Table(title=title, show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column(justify="right")
-    for label, value in rows:
-        table.add_row(label, str(value))
-    console.Console(stderr=False, soft_wrap=True).print(table)
-
-
-def _counts(report: Any) -> list[tuple[str, object]]:
-    rows: list[tuple[str, object]] = [
-        ("rows read", f"{report.rows_read:,}"),
-        ("created", f"{report.created:,}"),
-    ]
-    if report.updated:
-        rows.append(("updated", f"{report.updated:,}"))
-    rows += [
-        ("merged", f"{report.merged:,}"),
-        ("skipped", f"{report.skipped:,}"),
-        ("rejected", f"{report.rejected:,}"),
-    ]
-    rows += [(f"  {reason}", f"{count:,}") for reason, count in report.reasons.items()]
-    rows.append(("rows/second", f"{report.rows_per_second:,.0f}"))
-    return rows
-
-
-def _columns(mapping: Any) -> list[tuple[str, object]]:
-    """The mapping report: each column, the field it feeds and why (or why none)."""
-    rows: list[tuple[str, object]] = [("columns", "")]
-    for match in mapping.matches:
-        if match.field is not None:
-            sure = "" if match.score >= 100 else f" {match.score:.0f}%"
-            known = f" {match.matched!r}" if match.matched else ""
-            rows.append((f"  {match.column}", f"{match.field} ({match.how}{known}{sure})"))
-        else:
-            near = f", closest {match.closest} {match.score:.0f}%" if match.closest else ""
-            rows.append((f"  {match.column}", f"{match.how}{near}"))
-    return rows
-
-
 def _clean(args: argparse.Namespace) -> int:
     from .importers import (  # noqa: PLC0415 - loaded only by the command that needs it
         CleanOptions,
@@ -273,60 +208,40 @@ def _clean(args: argparse.Namespace) -> int:
     )
 
     options = options_from_flags(args, CleanOptions)
-    with _progress(args) as update:
-        report = clean_file(
-            args.input,
-            out=args.output,
-            duplicates=args.duplicates,
-            rejects=args.rejects,
-            options=options,
-            progress=update,
-            escape_formulas=not args.raw_cells,
-        )
+    limit = max_rejects(args.max_rejects)
+    to_stdout = args.output == STDIO
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="crmkit-cli-")))
+        source = stack.enter_context(spooled_input(args.input, folder))
+        out = stack.enter_context(stdout_output(args.output, folder))
+        with progress(args) as update:
+            report = clean_file(
+                source,
+                out=out,
+                duplicates=args.duplicates,
+                rejects=args.rejects,
+                options=options,
+                progress=update,
+                escape_formulas=not args.raw_cells,
+            )
+    report = named(report, args.input)
+    if to_stdout:
+        report = on_stdout(report, out)
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False))
+        print(
+            json.dumps(report.to_dict(), ensure_ascii=False),
+            file=sys.stderr if to_stdout else sys.stdout,
+        )
     elif not args.quiet:
-        rows = _counts(report)
+        rows = counts(report)
         rows.insert(-1, ("duplicate groups", f"{report.duplicate_groups:,}"))
         if report.values_not_kept:
             where = " (see the duplicates file)" if "duplicates" in report.outputs else ""
             rows.insert(-1, ("values not kept", f"{report.values_not_kept:,}{where}"))
         rows += [(role, path) for role, path in report.outputs.items()]
-        rows += _columns(report.mapping)
-        _summary(f"crmkit clean {args.input}", rows, args)
-    return 0
-
-
-def _store(url: str, *, create: bool = False) -> Any:
-    """Open the store at *url*; unless *create*, an SQLite file must already exist.
-
-    A command that only reads (export, dedupe, undo-import) would otherwise create an empty
-    database at a mistyped path and report that it found nothing.
-    """
-    if not create:
-        missing = _missing_sqlite_file(url)
-        if missing is not None:
-            raise CrmkitError(f"no database at {missing} (import into it first, or check --db)")
-    from .storage import open_store  # noqa: PLC0415 - loaded only by the command that needs it
-
-    return open_store(url)
-
-
-def _missing_sqlite_file(url: str) -> str | None:
-    """The file an SQLite *url* names when it does not exist, else None."""
-    from sqlalchemy.engine import make_url  # noqa: PLC0415 - loaded only by the command that needs it
-    from sqlalchemy.exc import ArgumentError  # noqa: PLC0415 - loaded only by the command that needs it
-
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise CrmkitError(f"--db: not a database URL: {url!r}") from exc
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
-        return None
-    if database.startswith("file:"):
-        return None  # an SQLite URI with its own options: the driver decides
-    return None if Path(database).is_file() else database
+        rows += columns(report.mapping)
+        summary(f"crmkit clean {args.input}", rows, stderr=to_stdout)
+    return exit_code(report, limit)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -336,10 +251,16 @@ def _import(args: argparse.Namespace) -> int:
     )
 
     options = options_from_flags(args, CleanOptions)
-    store = _store(args.db, create=True)
-    with closing(store), _progress(args) as update:
+    limit = max_rejects(args.max_rejects)
+    store = dry_store(args.db) if args.dry_run else open_cli_store(args.db, create=True)
+    with (
+        closing(store),
+        tempfile.TemporaryDirectory(prefix="crmkit-cli-") as folder,
+        spooled_input(args.input, Path(folder)) as source,
+        progress(args) as update,
+    ):
         report = import_file(
-            args.input,
+            source,
             store,
             key=args.key,
             on_duplicate=args.on_duplicate,
@@ -351,22 +272,23 @@ def _import(args: argparse.Namespace) -> int:
             escape_formulas=not args.raw_cells,
             keep_unmapped=args.keep_columns,
         )
+    report = named(report, args.input)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     elif not args.quiet:
-        rows = _counts(report)
+        rows = counts(report)
         rows.append(("import id", report.import_id + (" (dry run)" if report.dry_run else "")))
         if args.rejects:
             rows.append(("rejects", args.rejects))
-        rows += _columns(report.mapping)
-        _summary(f"crmkit import {args.input}", rows, args)
-    return 0
+        rows += columns(report.mapping)
+        summary(f"crmkit import {args.input}", rows)
+    return exit_code(report, limit)
 
 
 def _export(args: argparse.Namespace) -> int:
     from .importers import export  # noqa: PLC0415 - loaded only by the command that needs it
 
-    store = _store(args.db)
+    store = open_cli_store(args.db)
     try:
         kwargs: dict[str, Any] = {
             "locale": args.locale,
@@ -388,7 +310,7 @@ def _export(args: argparse.Namespace) -> int:
 def _undo(args: argparse.Namespace) -> int:
     from .importers import undo_import  # noqa: PLC0415 - loaded only by the command that needs it
 
-    store = _store(args.db)
+    store = open_cli_store(args.db)
     try:
         touched = undo_import(store, args.import_id)
     finally:
@@ -403,7 +325,7 @@ def _undo(args: argparse.Namespace) -> int:
 def _dedupe(args: argparse.Namespace) -> int:
     from .dedupe import find_duplicates  # noqa: PLC0415 - loaded only by the command that needs it
 
-    store = _store(args.db)
+    store = open_cli_store(args.db)
     try:
         contacts = list(store.contacts.find_all())
         groups = find_duplicates(contacts)

@@ -192,6 +192,8 @@ def _clean(
         rejected=tally.rejected,
         duplicate_groups=len(groups),
         reasons=dict(tally.reasons.most_common()),
+        skipped_reasons=dict(tally.skip_reasons.most_common()),
+        header_row=source.table.header_row,
         rejections=tuple(tally.kept),
         mapping=source.columns,
         outputs=outputs,
@@ -208,6 +210,7 @@ class _Tally:
     def __init__(self) -> None:
         self.rows_read = self.skipped = self.rejected = 0
         self.reasons: Counter[str] = Counter()
+        self.skip_reasons: Counter[str] = Counter()
         self.kept: list[Rejection] = []
         self.filled: set[str] = set()
         self.counts: dict[str, int] = {}
@@ -220,11 +223,11 @@ class _Tally:
         for result in chunk.others:
             if result.status == "skipped":
                 self.skipped += 1
-                self.reasons[result.reason] += 1
+                self.skip_reasons[result.reason] += 1
                 continue
             self.rejected += 1
-            for problem in result.problems:
-                self.reasons[_reason_kind(problem.reason)] += 1
+            # one reason a row, so that the counts add up to the rows rejected
+            self.reasons[_reason_kind(result.problems[0].reason)] += 1
             if len(self.kept) < _KEEP_REJECTIONS:
                 first = result.problems[0]
                 self.kept.append(

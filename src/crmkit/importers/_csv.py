@@ -7,12 +7,18 @@ row, is taken for such a quote: the line it opens on is rejected on its own and 
 after it are read again as rows. Row numbers are the lines where rows start, so every line
 of the file is accounted for under the number a text editor shows. (In a file of fewer than
 three columns only the line limit applies: a delimiter or two in a note proves nothing.)
+
+The header is the row the caller names, or the one :func:`find_header` finds among the
+first rows (a title line and blank lines above it are left out, not rejected). Lines are
+decoded one by one (:class:`LineReader`), so a line in another encoding rejects its own
+row, with a note, and no other.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,9 +27,10 @@ from typing import Final
 from crmkit.errors import ErrorCode, SourceError
 
 from ._formulas import unescape_formula
+from ._header import HEADER_SCAN, find_header
 from ._limits import ReadLimits
 from ._table import RowProblem, SourceRow, Table, clean_headers, shape
-from ._textfile import check_encoding, detect_encoding, open_text, read_sample
+from ._textfile import LineReader, by_line, check_encoding, detect_encoding, open_text, read_sample
 
 __all__ = ["csv_table"]
 
@@ -37,16 +44,24 @@ class _Runaway(Exception):
     """A quoted cell that runs too far: raised into the CSV reader to stop it."""
 
 
-def _sniff_delimiter(text: str) -> str:
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
+def _sniff_delimiter(text: str, header_row: int | None) -> str:
+    lines = [line for line in text.splitlines()[(header_row or 1) - 1 :][:50] if line.strip()]
     if not lines:
         return ","
     try:
         found = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=_DELIMITERS).delimiter
     except csv.Error:
         found = ""
-    # the sniffer can pick a character that merely appears in the data; trust the header row
-    counts = {d: lines[0].count(d) for d in _DELIMITERS}
+    # the sniffer can pick a character that merely appears in the data; trust the first
+    # line, or (a title above the header holds none) the line that holds the most
+    first = lines[0]
+    if not header_row and not any(d in first for d in _DELIMITERS):
+        widest = max(lines, key=lambda line: max(map(line.count, _DELIMITERS)))
+        most = max(_DELIMITERS, key=widest.count)
+        # a one-column file may hold a tab or a comma in a cell or two: no title there
+        if 2 * sum(most in line for line in lines) > len(lines):
+            first = widest
+    counts = {d: first.count(d) for d in _DELIMITERS}
     if found and counts.get(found, 0) > 0:
         return found
     best = max(_DELIMITERS, key=lambda d: counts[d])
@@ -69,8 +84,14 @@ def _swallows(cells: list[str], sep: str, width: int) -> bool:
     return False
 
 
-def _records(lines: Iterator[str], sep: str, max_lines: int) -> Iterator[_Record]:
-    """Each record of the CSV text *lines*, with the line it starts on (the first is 1)."""
+def _records(
+    lines: Iterator[str], sep: str, max_lines: int, decoder: LineReader | None = None
+) -> Iterator[_Record]:
+    """Each record of the CSV text *lines*, with the line it starts on (the first is 1).
+
+    With the :class:`LineReader` of the lines as *decoder*, a record holding a line read
+    in another encoding carries its note as its problem.
+    """
     back: deque[str] = deque()
     pending: list[str] = []
     done = 0
@@ -95,6 +116,13 @@ def _records(lines: Iterator[str], sep: str, max_lines: int) -> Iterator[_Record
                 if len(pending) > 1 and width and _swallows(cells, sep, width):
                     raise _Runaway
                 width = width or len(cells)
+                if decoder is not None and decoder.notes:
+                    note = decoder.note_for(done + 1, len(pending))
+                    if note is not None:
+                        yield done + 1, cells, pending, RowProblem(note, ErrorCode.LINE_ENCODING)
+                        done += len(pending)
+                        pending.clear()
+                        continue
                 yield done + 1, cells, pending, None
                 done += len(pending)
                 pending.clear()
@@ -115,7 +143,13 @@ def _records(lines: Iterator[str], sep: str, max_lines: int) -> Iterator[_Record
             yield done, [first.rstrip("\r\n")], [first], RowProblem(reason, ErrorCode.RUNAWAY_QUOTE)
 
 
-def csv_table(path: Path, encoding: str | None, delimiter: str | None, limits: ReadLimits) -> Table:
+def csv_table(
+    path: Path,
+    encoding: str | None,
+    delimiter: str | None,
+    limits: ReadLimits,
+    header_row: int | None = None,
+) -> Table:
     """Open a CSV file as a :class:`Table` (see :func:`open_source`)."""
     name = str(path)
     sample = read_sample(path)
@@ -127,20 +161,25 @@ def csv_table(path: Path, encoding: str | None, delimiter: str | None, limits: R
         except SourceError as exc:
             raise SourceError(name, exc.reason, code=ErrorCode.SOURCE_ENCODING) from exc
     else:
-        check_encoding(name, encoding, sample)
+        # a line-by-line encoding meets a line it cannot read as that line's problem
+        check_encoding(name, encoding, b"x,\n" if _lines_alone(encoding) else sample)
     try:
         text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
     except LookupError as exc:
         raise SourceError(
             name, f"unknown encoding {encoding!r}", code=ErrorCode.SOURCE_ENCODING
         ) from exc
-    sep = delimiter or _sniff_delimiter(text)
+    sep = delimiter or _sniff_delimiter(text, header_row)
     if len(sep) != 1:
         raise SourceError(name, f"the delimiter must be one character, not {sep!r}")
     chosen = encoding
     max_lines = limits.max_quoted_lines
 
     def records() -> Iterator[_Record]:
+        if _lines_alone(chosen):
+            reader = LineReader(path, chosen)
+            yield from _records(iter(reader), sep, max_lines, reader)
+            return
         with open_text(path, chosen) as fh:
             line = 0
             try:
@@ -154,27 +193,70 @@ def csv_table(path: Path, encoding: str | None, delimiter: str | None, limits: R
                     code=ErrorCode.SOURCE_ENCODING,
                 ) from exc
 
-    first = next(records(), None)
-    if first is None or not any(cell.strip() for cell in first[1]):
-        raise SourceError(name, "the first row holds no column names", code=ErrorCode.SOURCE_EMPTY)
-    if first[3] is not None:
-        raise SourceError(
-            name, f"cannot read the header row: {first[3]}", code=ErrorCode.SOURCE_UNREADABLE
-        )
-    headers = clean_headers(first[1])
+    skip, header = _header(name, records(), header_row)
+    headers = clean_headers(header[1])
     width = len(headers)
 
     def rows() -> Iterator[SourceRow]:
         found = records()
-        next(found, None)
+        for _ in itertools.islice(found, skip):
+            pass
         for number, cells, lines, problem in found:
-            if problem is not None:
+            if problem is not None and problem.code != ErrorCode.LINE_ENCODING:
                 # the line is the row's only cell past the headers, so rejects keep it whole
                 yield SourceRow(number, (*([""] * width), *cells), problem)
                 continue
             if "'" in (lines[0] if len(lines) == 1 else "".join(lines)):
-                yield shape(number, [unescape_formula(cell) for cell in cells], width)
+                row = shape(number, [unescape_formula(cell) for cell in cells], width)
             else:
-                yield shape(number, cells, width)
+                row = shape(number, cells, width)
+            yield row if problem is None else _noted(row, problem)
 
-    return Table(name, "csv", headers, rows, encoding=encoding, delimiter=sep)
+    return Table(name, "csv", headers, rows, encoding=encoding, delimiter=sep, header_row=header[0])
+
+
+def _noted(row: SourceRow, problem: RowProblem) -> SourceRow:
+    """*row*, its cells as read, with the note of a line read in another encoding."""
+    reason = problem if row.problem is None else f"{problem}; {row.problem}"
+    return SourceRow(row.number, row.cells, RowProblem(reason, problem.code))
+
+
+def _lines_alone(encoding: str) -> bool:
+    try:
+        return by_line(encoding)
+    except LookupError:
+        return False  # an unknown name: the decoder says so, as for any other encoding
+
+
+def _header(
+    name: str, records: Iterator[_Record], header_row: int | None
+) -> tuple[int, tuple[int, list[str]]]:
+    """How many records come before the data, and the header's line and cells."""
+    if header_row is None:
+        head = list(itertools.islice(records, HEADER_SCAN))
+        for _, cells, _, problem in head:
+            if problem is not None:
+                # a line that cannot be read before any header: no header can be trusted
+                raise SourceError(
+                    name, f"cannot read the header row: {problem}", code=ErrorCode.SOURCE_UNREADABLE
+                )
+            if any(cell.strip() for cell in cells):
+                break
+        index = find_header(name, [(n, cells if p is None else []) for n, cells, _, p in head])
+        return index + 1, (head[index][0], head[index][1])
+    for skipped, (number, cells, _, problem) in enumerate(records):
+        if number >= header_row:
+            if problem is not None:
+                raise SourceError(
+                    name, f"cannot read the header row: {problem}", code=ErrorCode.SOURCE_UNREADABLE
+                )
+            if not any(cell.strip() for cell in cells):
+                raise SourceError(
+                    name, f"line {number} holds no column names", code=ErrorCode.SOURCE_EMPTY
+                )
+            return skipped + 1, (number, list(cells))
+    raise SourceError(
+        name,
+        f"the header row {header_row} is past the end of the file",
+        code=ErrorCode.SOURCE_HEADER_ROW,
+    )

@@ -119,7 +119,13 @@ def prepare(
     table = (
         source
         if isinstance(source, Table)
-        else open_source(source, sheet=read.sheet, encoding=read.encoding, delimiter=read.delimiter)
+        else open_source(
+            source,
+            sheet=read.sheet,
+            encoding=read.encoding,
+            delimiter=read.delimiter,
+            header_row=read.header_row,
+        )
     )
     columns = map_columns(table.headers, read.mapping, schema=schema)
     if options.phone_region is None and table.format != "records":

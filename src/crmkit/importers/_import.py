@@ -220,6 +220,8 @@ def import_file(
         skipped=job.counts["skipped"],
         rejected=job.counts["rejected"],
         reasons=dict(job.reasons.most_common()),
+        skipped_reasons=dict(job.skip_reasons.most_common()),
+        header_row=source.table.header_row,
         rejections=tuple(job.rejections),
         mapping=source.columns,
         dry_run=dry_run,
@@ -250,17 +252,18 @@ class _Job:
         self.rows_read = 0
         self.counts: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
+        self.skip_reasons: Counter[str] = Counter()
         self.rejections: list[Rejection] = []
         self.spool: RejectsSpool | None = None
 
     def skip(self, reason: str) -> None:
         self.counts["skipped"] += 1
-        self.reasons[reason] += 1
+        self.skip_reasons[reason] += 1
 
     def reject(self, result: RowResult) -> None:
         self.counts["rejected"] += 1
-        for problem in result.problems:
-            self.reasons[_reason_kind(problem.reason)] += 1
+        # one reason a row, so that the counts add up to the rows rejected
+        self.reasons[_reason_kind(result.problems[0].reason)] += 1
         if len(self.rejections) < _KEEP_REJECTIONS:
             first = result.problems[0]
             self.rejections.append(

@@ -1,6 +1,6 @@
 """The settings of a clean or an import, as two frozen options objects.
 
-:class:`ReadOptions` says how to read a source (encoding, delimiter, sheet, header
+:class:`ReadOptions` says how to read a source (encoding, delimiter, sheet, header row, header
 overrides, phone region, locale, Jalali dates); :class:`CleanOptions` holds them and says
 how to clean and match the rows (match rules, the rule stage and its limit, worker
 processes). ``clean_file``, ``import_file``, ``preview`` and the command line all take the
@@ -66,6 +66,15 @@ def _sheet(value: str | int | None) -> str | int | None:
     if isinstance(given, int) and not isinstance(given, bool) and given >= 0:
         return given
     raise ConfigError("read.sheet", f"expected a sheet name or a 0-based index, not {value!r}")
+
+
+def _header_row(value: int | None) -> int | None:
+    given: object = value  # callers are not type-checked: check what really came
+    if given is None:
+        return None
+    if not isinstance(given, int) or isinstance(given, bool) or given < 1:
+        raise ConfigError("read.header_row", f"expected a row number of at least 1, not {value!r}")
+    return value
 
 
 def _mapping(value: Mapping[str, str | None] | None) -> dict[str, str | None]:
@@ -154,6 +163,9 @@ class ReadOptions:
         delimiter: the CSV delimiter, one character; sniffed among comma, semicolon, tab
             and pipe when None.
         sheet: the XLSX sheet, by name or 0-based index; the first when None.
+        header_row: the CSV line or sheet row holding the column names (1 for the first);
+            when None, found among the first rows (a title and blank rows above the
+            header are left out, see :func:`open_source`).
         mapping: header → field overrides (see :func:`map_columns`); a field of None
             ignores the column.
         region: ISO 3166 region for phone numbers written without a country code (kept
@@ -171,6 +183,7 @@ class ReadOptions:
     encoding: str | None = field(default=None, converter=_encoding)
     delimiter: str | None = field(default=None, converter=_delimiter)
     sheet: str | int | None = field(default=None, converter=_sheet)
+    header_row: int | None = field(default=None, converter=_header_row)
     mapping: dict[str, str | None] = field(factory=dict, converter=_mapping)
     region: str | None = field(default=None, converter=_region)
     locale: str | None = field(default=None, converter=_locale)

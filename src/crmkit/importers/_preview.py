@@ -41,16 +41,20 @@ class ImportPlan:
         mapping: where each column goes.
         options: the locale options that would be used (with guessed phone regions).
         rows: the first rows as they would be imported (or why they would not be).
+        header_row: the line or sheet row the headers are read from (see
+            :func:`open_source`).
     """
 
     source: str
     mapping: ColumnMapping
     options: LocaleOptions
     rows: tuple[RowResult, ...]
+    header_row: int = 1
 
     def describe(self) -> str:
         """The mapping and the first rows, as text for people to check."""
-        lines = [f"{self.source}:", *("  " + line for line in self.mapping.describe())]
+        where = f" (headers on row {self.header_row})" if self.header_row != 1 else ""
+        lines = [f"{self.source}{where}:", *("  " + line for line in self.mapping.describe())]
         for row in self.rows:
             if row.status == "ok":
                 shown = ", ".join(f"{k}={v}" for k, v in row.values.items())
@@ -90,7 +94,9 @@ def preview(
     source = prepare(path, read, schema=schema)
     first = itertools.islice(source.table.rows(), rows)
     results = tuple(normalize_row(r, source.columns, source.locale) for r in first)
-    return ImportPlan(source.table.name, source.columns, source.locale, results)
+    return ImportPlan(
+        source.table.name, source.columns, source.locale, results, source.table.header_row
+    )
 
 
 #: Columns every contact has, beyond its attributes.

@@ -64,6 +64,8 @@ def _summary(report: CleanReport | ImportReport) -> dict[str, Any]:
         "skipped": report.skipped,
         "rejected": report.rejected,
         "reasons": dict(report.reasons),
+        "skipped_reasons": dict(report.skipped_reasons),
+        "header_row": report.header_row,
         "seconds": round(report.seconds, 3),
         "rows_per_second": round(report.rows_per_second, 1),
         "ignored_columns": [column for column, _ in report.mapping.ignored],
@@ -86,10 +88,15 @@ class CleanReport:
         rows_read: data rows read.
         created: rows written to the clean output.
         merged: rows folded into another row as its duplicate.
-        skipped: rows left out on purpose (empty rows), see *reasons*.
+        skipped: rows left out on purpose (empty rows), see *skipped_reasons*.
         rejected: rows written to the rejects output, see *reasons* and *rejections*.
         duplicate_groups: groups of rows found to be one contact.
-        reasons: how many rows were skipped or rejected for each reason.
+        reasons: how many rejected rows had each kind of problem (first problem of the
+            row): the counts add up to *rejected*.
+        skipped_reasons: how many rows were skipped for each reason: they add up to
+            *skipped*.
+        header_row: the line or sheet row the headers were read from (rows above it are
+            a title or blank, neither read nor counted).
         rejections: the first rejections (up to 1,000), for showing.
         mapping: the column mapping used.
         outputs: the files written, by role (``clean``, ``duplicates``, ``rejects``).
@@ -109,6 +116,8 @@ class CleanReport:
     rejected: int
     duplicate_groups: int
     reasons: dict[str, int] = field(factory=dict)
+    skipped_reasons: dict[str, int] = field(factory=dict)
+    header_row: int = 1
     rejections: tuple[Rejection, ...] = ()
     mapping: ColumnMapping
     outputs: dict[str, str] = field(factory=dict)
@@ -154,9 +163,13 @@ class ImportReport:
         updated: existing contacts overwritten from a row (``on_duplicate="update"``).
         merged: rows merged into an existing contact or into an earlier row of the file.
         skipped: rows left out on purpose (empty, unchanged, duplicates with
-            ``on_duplicate="skip"``), see *reasons*.
+            ``on_duplicate="skip"``), see *skipped_reasons*.
         rejected: rows that could not be used, see *reasons* and *rejections*.
-        reasons: how many rows were skipped or rejected for each reason.
+        reasons: how many rejected rows had each kind of problem (first problem of the
+            row): the counts add up to *rejected*.
+        skipped_reasons: how many rows were skipped for each reason: they add up to
+            *skipped*.
+        header_row: the line or sheet row the headers were read from.
         rejections: the first rejections (up to 1,000), for showing.
         mapping: the column mapping used.
         dry_run: True when nothing was written.
@@ -172,6 +185,8 @@ class ImportReport:
     skipped: int
     rejected: int
     reasons: dict[str, int] = field(factory=dict)
+    skipped_reasons: dict[str, int] = field(factory=dict)
+    header_row: int = 1
     rejections: tuple[Rejection, ...] = ()
     mapping: ColumnMapping
     dry_run: bool = False

@@ -13,6 +13,7 @@ from typing import Final
 from crmkit.errors import ConfigError, ErrorCode, SourceError
 
 from ._csv import csv_table
+from ._header import check_header_row
 from ._jsonl import jsonl_table, records_table
 from ._limits import ReadLimits
 from ._table import SourceRow, Table
@@ -44,6 +45,7 @@ def open_source(
     delimiter: str | None = None,
     sheet: str | int | None = None,
     limits: ReadLimits | None = None,
+    header_row: int | None = None,
 ) -> Table:
     """Open a CSV, XLSX or JSON-lines file, or wrap an iterable of dicts, as a :class:`Table`.
 
@@ -57,11 +59,16 @@ def open_source(
         sheet: the XLSX sheet name or 0-based index; the first sheet when None.
         limits: how much a file may hold (cells of a sheet, bytes a workbook unpacks to,
             lines of a quoted CSV cell); :class:`ReadLimits` defaults when None.
+        header_row: the line of a CSV file, or the row of a sheet, that holds the column
+            names (1 for the first); when None, the first of the first 30 rows that looks
+            like a header (see ``docs/importing.md``). The rows above it are not data and
+            never rejected; ``Table.header_row`` says which row was taken.
 
     Raises:
         SourceError: if the file is missing, empty, of an unknown format, not decodable in
             its encoding (``importers.encoding``), or past a read limit
-            (``importers.too_large``).
+            (``importers.too_large``), or if *header_row* is not a row number of at least 1
+            or lies past the end (``importers.header_row``).
         ConfigError: if *limits* is not a :class:`ReadLimits`.
     """
     if limits is None:
@@ -73,6 +80,7 @@ def open_source(
             raise SourceError(repr(source)[:60], "expected a path or an iterable of dicts")
         return records_table(source)
     path = Path(source)
+    check_header_row(str(path), header_row)
     if not path.is_file():
         reason = "is a folder, not a file" if path.is_dir() else "no such file"
         raise SourceError(str(path), reason, code=ErrorCode.SOURCE_MISSING)
@@ -84,9 +92,9 @@ def open_source(
             code=ErrorCode.SOURCE_FORMAT,
         )
     if kind == "csv":
-        return csv_table(path, encoding, delimiter, limits)
+        return csv_table(path, encoding, delimiter, limits, header_row)
     if kind == "xlsx":
-        return xlsx_table(path, sheet, limits)
+        return xlsx_table(path, sheet, limits, header_row)
     if kind == "jsonl":
         return jsonl_table(path, encoding)
     if kind == "vcard":

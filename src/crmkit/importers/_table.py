@@ -42,9 +42,9 @@ class SourceRow:
 
     Attributes:
         number: where the row is, as a person finds it: the line of a CSV or JSON-lines
-            file where it starts (the header is line 1, so a CSV's first data row is 2),
-            the row of a sheet (its header is row 1), or the 1-based position of a record
-            in a list of dicts.
+            file where it starts (with the header on line 1, a CSV's first data row is 2),
+            the row of a sheet (the first is row 1, whichever holds the header), or the
+            1-based position of a record in a list of dicts.
         cells: the row's cells, one per header (short rows are padded with empty text),
             then any cells past the last header (a ragged row keeps them all; for a line
             that cannot be read as a row, the line itself).
@@ -69,6 +69,8 @@ class Table:
         encoding: the text encoding used (CSV and JSON lines), else None.
         delimiter: the CSV delimiter, else None.
         sheet: the sheet read (XLSX), else None.
+        header_row: the line (CSV) or sheet row (XLSX) that holds the headers: 1 unless
+            a title or blank rows stand above them (they are not data rows).
     """
 
     name: str
@@ -78,6 +80,7 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    header_row: int = 1
 
     def rows(self) -> Iterator[SourceRow]:
         """Yield the data rows in order, reading the source from the start.
