@@ -87,6 +87,9 @@ class CleanReport:
         skipped: rows left out on purpose (empty rows), see *reasons*.
         rejected: rows written to the rejects output, see *reasons* and *rejections*.
         duplicate_groups: groups of rows found to be one contact.
+        review_groups: groups of rows that share a phone, a mailbox or a name at a company
+            but whose names clearly differ: not merged, listed in the duplicates report
+            (status ``review``) for a person to look at.
         reasons: how many rows were skipped or rejected for each reason.
         rejections: the first rejections (up to 1,000), for showing.
         mapping: the column mapping used.
@@ -106,6 +109,7 @@ class CleanReport:
     skipped: int
     rejected: int
     duplicate_groups: int
+    review_groups: int = 0
     reasons: dict[str, int] = field(factory=dict)
     rejections: tuple[Rejection, ...] = ()
     mapping: ColumnMapping
@@ -131,6 +135,7 @@ class CleanReport:
         """The report as JSON-safe data (what ``crmkit clean --json`` prints)."""
         data = _summary(self)
         data["duplicate_groups"] = self.duplicate_groups
+        data["review_groups"] = self.review_groups
         data["outputs"] = dict(self.outputs)
         data["skipped_keys"] = [list(pair) for pair in self.skipped_keys]
         data["fuzzy"] = self.fuzzy
