@@ -55,12 +55,14 @@ class PersonSets:
     fifty rows of one "Anna Keller" cost one comparison.
     """
 
-    __slots__ = ("_names", "_parent", "names")
+    __slots__ = ("_names", "_parent", "_rows", "names")
 
     def __init__(self) -> None:
         self.names: dict[int, Names] = {}
         self._parent: dict[int, int] = {}
         self._names: dict[int, set[Names]] = {}
+        # the rows of each set of two rows or more, by its root
+        self._rows: dict[int, list[int]] = {}
 
     def root(self, row: int) -> int:
         """The set *row* is in (a row of its own until joined)."""
@@ -101,7 +103,13 @@ class PersonSets:
             self._parent[high] = low
             self._distinct(low).update(self._distinct(high))
             del self._names[high]
+            rows = self._rows.setdefault(low, [low])
+            rows.extend(self._rows.pop(high, [high]))
         return True
+
+    def members(self, row: int) -> list[int]:
+        """The rows of *row*'s set, in row order."""
+        return sorted(self._rows.get(self.root(row), [row]))
 
     def sets(self, rows: Iterable[int]) -> dict[int, list[int]]:
         """The sets of *rows*, by their root; each set's rows in row order."""

@@ -131,19 +131,13 @@ class RowGroups:
         self._links.append((members, score, why, keyed))
         for row in refused:
             # joined elsewhere to someone whose name clearly differs: offer both sides
-            both = tuple(sorted({*self._members(first), *self._members(row)}))
+            both = tuple(sorted({*sets.members(first), *sets.members(row)}))
             words = f"rows {_rows(members)}: {why}" if keyed else why
             self._review(
                 both,
                 f"{words}; but joining row {row} to row {first} would make one contact of"
                 " clearly different names: not merged",
             )
-
-    def _members(self, row: int) -> list[int]:
-        """The rows linked so far into *row*'s set (with *row* itself)."""
-        top = self._sets.root(row)
-        linked = {n for members, *_ in self._links for n in members}
-        return [n for n in sorted(linked | {row}) if self._sets.root(n) == top]
 
     def _review(self, rows: tuple[int, ...], why: str) -> None:
         reasons = self._reviews.setdefault(rows, [])
