@@ -91,6 +91,7 @@ def _staff(count: int = 19, *, inbox: int = 0) -> list[Contact]:
         (("Elena", "Rossi"), ("Elena", "Rosi")),  # typo in the last name
         (("Ali", "Rezaei"), ("Ai", "Rezaei")),  # a letter left out of a short name
         (("Ben", "Torlin"), ("Bne", "Torlin")),  # two letters swapped
+        (("Jimmy", "Fenfen"), ("Jamse", "Fenfen")),  # a nickname beside a typo of its name
         (("A.", "Keller"), ("Anna", "Keller")),  # initial
         (("R.", "Keller"), ("Bob", "Keller")),  # initial of the formal name
         (("Keller", "Anna"), ("Anna", "Keller")),  # the wrong way round

@@ -8,7 +8,8 @@ they are at most offered for review. And a group never holds two such records, s
 chain of links through one shared channel cannot glue the people behind it together.
 
 "Clearly" leaves room for what one person's records do carry: nicknames (Bob, Robert),
-typos (Rossi, Rosi; in a short name too: Ali, Ai), initials (A. Keller), a name left
+typos (Rossi, Rosi; in a short name too: Ali, Ai; beside a nickname: Jimmy, Jamse),
+initials (A. Keller), a name left
 blank, first and last name entered the wrong way round, and names written in two scripts
 (which this check cannot compare, so they say nothing). Only a first name or a last name
 that is different by the rules' own comparators (similarity at or below
@@ -67,6 +68,11 @@ def _first_similarity(a: str, b: str) -> float:
         initial, name = (a, b) if len(a) == 1 else (b, a)
         starts = {name[0], *(n[0] for n in canonical_first_names(name) if n)}
         return 0.85 if initial[0] in starts else 0.0
+    for name, other in ((a, b), (b, a)):
+        for formal in canonical_first_names(name):
+            # a nickname beside a slip of its formal name: "Jimmy" and "Jamse"
+            if formal != name and OSA.distance(formal, other, score_cutoff=1) <= 1:
+                return 1.0
     return first_name_similarity(a, b)
 
 
