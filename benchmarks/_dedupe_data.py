@@ -6,6 +6,12 @@ Each person gets one to six records; the copies carry the slips people make: typ
 nicknames, first and last name swapped, missing fields, e-mails in other case or with
 plus-tags, phones written for other regions, company names with or without their legal
 form, Arabic-script names with Arabic instead of Persian letter variants (ي/ی, ك/ک).
+
+With *shared* (the default), people also share what real client bases share without being
+one person: a company's switchboard number, a role mailbox (``info@``, ``sales@``...) of
+their company, and a household's landline, city and sometimes e-mail with a family member
+of another first name. These draws come from a second random stream, so ``shared=False``
+gives exactly the records of the generator before it learned them.
 """
 
 from __future__ import annotations
@@ -619,9 +625,13 @@ def _fast_contact(**values: Any) -> Contact:
 class Generator:
     """Generates *size* contact records and, for each, the id of the person it stands for."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, *, shared: bool = True) -> None:
         self.rng = random.Random(seed)
         rng = self.rng
+        # shared channels draw from a stream of their own: without them, the records are
+        # the very ones of the generator before it had them
+        self.share = random.Random(seed * 7919 + 1) if shared else None
+        self.switchboards: dict[str, PhoneNumber] = {}
         self.en_last = _zipf(_syllable_names(rng, 12000), 0.9)
         self.de_last = _zipf(_syllable_names(rng, 3000), 0.9)
         self.first = {"en": _zipf(EN_FIRST), "de": _zipf(DE_FIRST), "fa": _zipf(FA_FIRST),
@@ -637,6 +647,46 @@ class Generator:
 
     def _pick(self, pool: tuple[list[str], list[float]]) -> str:
         return self.rng.choices(pool[0], cum_weights=pool[1])[0]
+
+    def _new_digits(self, rng: random.Random) -> str:
+        while True:
+            digits = "".join(rng.choice(string.digits[1:]) for _ in range(10))
+            if digits not in self.phones:
+                self.phones.add(digits)
+                return digits
+
+    def _shared_channels(self, p: Person) -> None:
+        """Give *p* their company's switchboard number or role mailbox, now and then."""
+        share = self.share
+        if share is None or p.company is None:
+            return
+        if share.random() < 0.12:
+            board = self.switchboards.get(p.company)
+            if board is None:
+                cc, region = REGIONS[p.culture]
+                board = _phone(cc, region, self._new_digits(share))
+                self.switchboards[p.company] = board
+            p.phone = board
+        if share.random() < 0.06:
+            role = share.choice(["info", "sales", "office", "contact", "hello"])
+            p.email = f"{role}@{p.company.lower()}.example"
+
+    def relative(self, p: Person) -> Person | None:
+        """Now and then, a family member of *p*: same last name, landline and city."""
+        share = self.share
+        if share is None or p.phone is None or share.random() >= 0.05:
+            return None
+        pool = self.first[p.culture]
+        first = p.first
+        while first == p.first:
+            first = share.choices(pool[0], cum_weights=pool[1])[0]
+        self.counter += 1
+        latin = first if first.isascii() else f"user{self.counter % 97}"
+        email = p.email if share.random() < 0.3 else f"{latin}{self.counter}@{share.choice(MAIL)}"
+        return Person(
+            culture=p.culture, first=first, last=p.last, email=email, phone=p.phone,
+            company=None, city=p.city, dob=None,
+        )  # fmt: skip
 
     def person(self) -> Person:
         """A new person with the values their records derive from."""
@@ -741,11 +791,17 @@ class Generator:
         person = 0
         while len(contacts) < size:
             p = self.person()
-            copies = rng.choices([1, 2, 3, 4, 5, 6], [0.6, 0.25, 0.09, 0.04, 0.015, 0.005])[0]
-            for k in range(min(copies, size - len(contacts))):
-                contacts.append(self._contact(self.copy(p, k == 0), len(contacts), fast))
-                truth.append(person)
-            person += 1
+            family = self.relative(p)  # the household's own phone, not a switchboard
+            self._shared_channels(p)
+            for someone in (p, family):
+                if someone is None:
+                    continue
+                copies = rng.choices([1, 2, 3, 4, 5, 6], [0.6, 0.25, 0.09, 0.04, 0.015, 0.005])
+                for k in range(min(copies[0], size - len(contacts))):
+                    record = self._contact(self.copy(someone, k == 0), len(contacts), fast)
+                    contacts.append(record)
+                    truth.append(person)
+                person += 1
         order = list(range(size))
         rng.shuffle(order)
         return [contacts[i] for i in order], [truth[i] for i in order]
@@ -776,9 +832,15 @@ class Generator:
         return _fast_contact(**values) if fast else Contact(**values)
 
 
-def generate(size: int, seed: int, *, fast: bool = True) -> tuple[list[Contact], list[int]]:
-    """Return *size* contacts with duplicates, and each one's person number (the truth)."""
-    return Generator(seed).records(size, fast=fast)
+def generate(
+    size: int, seed: int, *, fast: bool = True, shared: bool = True
+) -> tuple[list[Contact], list[int]]:
+    """Return *size* contacts with duplicates, and each one's person number (the truth).
+
+    With *shared*, some people share a switchboard, a role mailbox or a household's phone
+    with others (see :class:`Generator`).
+    """
+    return Generator(seed, shared=shared).records(size, fast=fast)
 
 
 def true_pairs(truth: list[int]) -> Iterator[tuple[int, int]]:

@@ -235,6 +235,10 @@ def _clean(args: argparse.Namespace) -> int:
     elif not args.quiet:
         rows = counts(report)
         rows.insert(-1, ("duplicate groups", f"{report.duplicate_groups:,}"))
+        if report.review_groups:
+            # shared phones or mailboxes with clearly different names: not merged
+            where = " (see the duplicates file)" if "duplicates" in report.outputs else ""
+            rows.insert(-1, ("for review", f"{report.review_groups:,}{where}"))
         if report.values_not_kept:
             where = " (see the duplicates file)" if "duplicates" in report.outputs else ""
             rows.insert(-1, ("values not kept", f"{report.values_not_kept:,}{where}"))

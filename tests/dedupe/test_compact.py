@@ -111,7 +111,7 @@ def test_rules_on_columns_find_what_they_find_on_contacts(
 
     assert from_contacts.columns == from_columns.columns
     assert from_contacts.name_counts == from_columns.name_counts
-    assert on_contacts == [(numbers, score) for numbers, score, _ in on_columns]
+    assert on_contacts == [(numbers, score) for numbers, score, *_ in on_columns]
 
 
 def test_columns_build_only_the_members_of_groups() -> None:

@@ -14,6 +14,11 @@ The rule (documented in ``docs/dedupe.md``):
 5. A group never exceeds ``max_group`` records: beyond it, the members with the weakest
    match to the core are peeled off.
 
+Given a *conflict* test (records whose names clearly differ, see ``_conflict``), a match
+pair that fails it is only a *possible* pair, never a link of a group, and a group never
+holds two records that fail it: the member at odds with the most others is peeled off (the
+core never is), and clustered again with the rest.
+
 So a chain a~b~c of weak links, where a and c do not match, keeps b with only one of them;
 and no member of a group is ever more than one match away from its core.
 """
@@ -24,21 +29,37 @@ from array import array
 from collections.abc import Callable, Sequence
 from itertools import chain, compress
 
-__all__ = ["Cluster", "cluster"]
+__all__ = ["Cluster", "Conflict", "cluster"]
 
 _NONE = float("-inf")
 
+#: Whether two rows must never be in one group (their names clearly differ).
+Conflict = Callable[[int, int], bool]
+
 
 class Cluster:
-    """One group found: rows, the core's row, the weakest link to the core, and its kind."""
+    """One group found: rows, the core's row, the weakest link to the core, and its kind.
 
-    __slots__ = ("core", "kind", "points", "rows")
+    ``names_differ`` marks a possible pair that scored as a match but whose names clearly
+    differ (a shared phone or mailbox): offered for review, never merged.
+    """
 
-    def __init__(self, rows: tuple[int, ...], core: int, points: float, kind: str) -> None:
+    __slots__ = ("core", "kind", "names_differ", "points", "rows")
+
+    def __init__(
+        self,
+        rows: tuple[int, ...],
+        core: int,
+        points: float,
+        kind: str,
+        *,
+        names_differ: bool = False,
+    ) -> None:
         self.rows = rows
         self.core = core
         self.points = points
         self.kind = kind
+        self.names_differ = names_differ
 
 
 def _find(parent: dict[int, int] | array[int], x: int) -> int:
@@ -96,6 +117,7 @@ def _settle(
     ids: Sequence[str],
     thresholds: tuple[float, float, float],
     max_group: int | None,
+    conflict: Conflict | None,
     out: list[Cluster],
 ) -> None:
     adj = links.adj
@@ -132,6 +154,8 @@ def _settle(
         if max_group is not None and len(kept) > max_group:
             ranked = sorted(kept - {core}, key=lambda m: (-near[m], ids[m]))
             kept = {core, *ranked[: max_group - 1]}
+        if conflict is not None and len(kept) > 2:
+            _part_conflicts(kept, core, near, ids, conflict)
         if len(kept) >= 2:
             rows = tuple(sorted(kept, key=ids.__getitem__))
             weakest = min(near[m] for m in kept if m != core)
@@ -139,6 +163,61 @@ def _settle(
         rest = [m for m in group if m not in kept]
         if len(rest) >= 2:
             pending.extend(_components(rest, adj, match))
+
+
+def _part_conflicts(
+    kept: set[int],
+    core: int,
+    near: dict[int, float],
+    ids: Sequence[str],
+    conflict: Conflict,
+) -> None:
+    """Peel members off *kept* until no two of them have clearly different names."""
+    members = sorted(kept, key=ids.__getitem__)
+    clash = {m: {o for o in members if o != m and conflict(m, o)} for m in members}
+    while True:
+        # the member at odds with the most others goes first; ties: the weaker match to
+        # the core, then the later id; the core itself stays
+        at_odds = [m for m in kept if m != core and clash[m]]
+        if not at_odds:
+            return
+        worst = max(at_odds, key=lambda m: (len(clash[m]), -near.get(m, _NONE), ids[m]))
+        kept.discard(worst)
+        for other in clash.pop(worst):
+            clash[other].discard(worst)
+
+
+def _vetoed(
+    matched: list[bool], left: array[int], right: array[int], conflict: Conflict | None
+) -> set[int]:
+    """The match pairs between clearly different names, unmarked in *matched*: possible."""
+    if conflict is None:
+        return set()
+    vetoed = {k for k in compress(range(len(matched)), matched) if conflict(left[k], right[k])}
+    for k in vetoed:
+        matched[k] = False
+    return vetoed
+
+
+def _inside(
+    components: dict[int, list[int]],
+    pairs: tuple[array[int], array[int], array[float]],
+    vetoed: set[int],
+    below: float,
+) -> dict[int, dict[int, float]]:
+    """The links the core rule reads: those inside a component of three or more.
+
+    A vetoed pair's points are held *below* match: it links as possible at most.
+    """
+    where = {m: root for root, group in components.items() for m in group}
+    adj: dict[int, dict[int, float]] = {m: {} for m in where}
+    for k, (i, j, pts) in enumerate(zip(*pairs, strict=True)):
+        at = where.get(i)
+        if at is not None and at == where.get(j):
+            held = min(pts, below) if k in vetoed else pts
+            adj[i][j] = held
+            adj[j][i] = held
+    return adj
 
 
 def cluster(
@@ -152,10 +231,13 @@ def cluster(
     possible: float,
     strong: float,
     max_group: int | None,
+    conflict: Conflict | None = None,
 ) -> list[Cluster]:
     """Group scored pairs (all at or above *possible*, in points) into clusters.
 
-    *score* gives the points of any other pair of rows (for the core rule's check).
+    *score* gives the points of any other pair of rows (for the core rule's check);
+    *conflict* tells rows that must never share a group (a match pair between them is
+    only possible).
 
     Returns the match groups by the core rule, then one *possible* group per pair scored
     between *possible* and *match* whose records did not end up in one match group.
@@ -166,6 +248,7 @@ def cluster(
     """
     n = len(ids)
     matched = list(map(match.__le__, points))
+    vetoed = _vetoed(matched, left, right, conflict)
     ml = array("q", compress(left, matched))
     mr = array("q", compress(right, matched))
     mp = array("d", compress(points, matched))
@@ -198,16 +281,10 @@ def cluster(
             counted[j] = 2
             group.append(j)
     del size, counted, ml, mr, mp
-    # the links the core rule reads: those inside a component of three or more
-    where = {m: root for root, group in components.items() for m in group}
-    adj: dict[int, dict[int, float]] = {m: {} for m in where}
-    for i, j, pts in zip(left, right, points, strict=True):
-        at = where.get(i)
-        if at is not None and at == where.get(j):
-            adj[i][j] = pts
-            adj[j][i] = pts
-    del parent, where
-    links = _Links(adj, score)
+    del parent
+    # a vetoed pair counts as a possible link (for the core rule's "linked" count) only
+    below = max(possible, match - 1e-9) if possible < match else _NONE
+    links = _Links(_inside(components, (left, right, points), vetoed, below), score)
     for members in components.values():
         _settle(
             members,
@@ -215,16 +292,18 @@ def cluster(
             ids=ids,
             thresholds=(match, possible, strong),
             max_group=max_group,
+            conflict=conflict,
             out=out,
         )
     home = array("q", [-1]) * n
     for number, found in enumerate(out):
         for row in found.rows:
             home[row] = number
-    for i, j, pts in zip(left, right, points, strict=True):
+    for k, (i, j, pts) in enumerate(zip(left, right, points, strict=True)):
         at = home[i]
         if at < 0 or at != home[j]:
-            # below match, or a match the core rule split: either way worth a look
+            # below match, a match the core rule split, or a match between clearly
+            # different names: each is worth a look
             a, b = (i, j) if ids[i] <= ids[j] else (j, i)
-            out.append(Cluster((a, b), a, pts, "possible"))
+            out.append(Cluster((a, b), a, pts, "possible", names_differ=k in vetoed))
     return out

@@ -22,6 +22,7 @@ import attrs
 from crmkit.contacts import Contact, EmailEntry, PhoneEntry
 from crmkit.values import Address, EmailAddress, PhoneNumber
 
+from ._conflict import name_key
 from ._features import PRE_READ, Columns, RowIds
 from ._find import find_in_columns
 from ._row_groups import FuzzyGroup
@@ -181,11 +182,16 @@ def fuzzy_groups(
     *fetch* gives a row's feature JSON by row number: only group members are built.
 
     Yields:
-        Each group's row numbers (sorted), its score and its explanation in words.
+        Each group's row numbers (sorted), its score, its explanation in words, and each
+        row's name keys (first, last), in the order of the rows.
     """
     for group in find_in_columns(contacts.columns(fetch), rules):
-        numbers = tuple(sorted(int(i) for i in group.ids))
-        yield numbers, group.score, _words(group.explain(values=False))
+        members = sorted(
+            (r for r in group.records if isinstance(r, Contact)), key=lambda r: int(r.id)
+        )
+        numbers = tuple(int(r.id) for r in members)
+        names = tuple((name_key(r.first_name), name_key(r.last_name)) for r in members)
+        yield numbers, group.score, _words(group.explain(values=False)), names
 
 
 def _words(explanation: Any) -> str:

@@ -14,7 +14,14 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 from ._match_field import Comparator, MatchField
 from ._nicknames import canonical_first_names
 
-__all__ = ["Similarity", "comparer", "date_swapped", "nickname_of"]
+__all__ = [
+    "Similarity",
+    "comparer",
+    "date_swapped",
+    "first_name_similarity",
+    "name_similarity",
+    "nickname_of",
+]
 
 Similarity = Callable[[object, object], float]
 
@@ -43,7 +50,8 @@ def _shared(a: object, b: object) -> float:
     return 1.0 if a == b else 0.0
 
 
-def _name(a: str, b: str) -> float:
+def name_similarity(a: str, b: str) -> float:
+    """Jaro-Winkler similarity of two name keys, word order ignored."""
     best = _jw(a, b)
     if best < 1.0 and (" " in a or " " in b):
         # word order does not make a different name ("Reza Mohammad" / "Mohammad Reza")
@@ -62,13 +70,14 @@ def nickname_of(a: str, b: str) -> bool:
     return False
 
 
-def _first_name(a: str, b: str) -> float:
+def first_name_similarity(a: str, b: str) -> float:
+    """Similarity of two first-name keys: nicknames agree, an initial fits weakly."""
     if nickname_of(a, b):
         return 1.0
     if len(a) == 1 or len(b) == 1:
         # an initial fits any name that starts with it, weakly
         return 0.85 if a[0] == b[0] else 0.0
-    return _name(a, b)
+    return name_similarity(a, b)
 
 
 _phonetic_cache: dict[str, str] = {}
@@ -141,9 +150,9 @@ def comparer(rule: MatchField) -> Similarity:
     if kind is Comparator.PHONETIC:
         return _pairwise(_phonetic)
     if kind is Comparator.FIRST_NAME:
-        return _pairwise(_first_name)
+        return _pairwise(first_name_similarity)
     if kind is Comparator.NAME:
-        return _pairwise(_name)
+        return _pairwise(name_similarity)
     if kind is Comparator.DATE:
         return _date(rule.tolerance)
     return _number(rule.tolerance)

@@ -61,6 +61,8 @@ class PairExplanation:
         kind: ``"match"``, ``"possible"`` or ``"different"`` by the thresholds.
         fields: one :class:`FieldComparison` per field rule.
         swapped_names: whether first and last names were compared crosswise.
+        names_differ: whether the names clearly differ, so that a pair scoring as a match
+            is only ``possible``: records sharing a phone or a mailbox are not one person.
     """
 
     left_id: str
@@ -71,6 +73,7 @@ class PairExplanation:
     kind: str
     fields: tuple[FieldComparison, ...]
     swapped_names: bool = False
+    names_differ: bool = False
 
     def __str__(self) -> str:
         verdict = {
@@ -83,6 +86,11 @@ class PairExplanation:
         ]
         if self.swapped_names:
             lines.append("  first and last name are the other way round on one record")
+        if self.names_differ:
+            lines.append(
+                "  the names clearly differ: linked (a shared phone, mailbox or address),"
+                " not one person, so never merged"
+            )
         lines.extend(f"  {f}" for f in self.fields)
         lines.append(f"  every pair starts at {self.prior:+.1f} (most pairs are not duplicates)")
         return "\n".join(lines)
@@ -290,7 +298,10 @@ def explain_pair(
     total = rules.prior + sum(f.points for f in fields)
     match = points_of(rules.thresholds.match)
     possible = points_of(rules.thresholds.possible)
+    differ = steps.names_differ(i, j)
     kind = "match" if total >= match else "possible" if total >= possible else "different"
+    if kind == "match" and differ:
+        kind = "possible"
     return PairExplanation(
         left_id=left.id,
         right_id=right.id,
@@ -300,4 +311,5 @@ def explain_pair(
         kind=kind,
         fields=fields,
         swapped_names=swap,
+        names_differ=differ,
     )

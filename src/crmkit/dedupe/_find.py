@@ -57,6 +57,9 @@ class DuplicateGroup:
         scoring: how the run that found the group scored pairs: how common each value
             was among all its records (so :meth:`explain` gives the very points used).
         rows: the members' positions in that run's records, in the order of *records*.
+        names_differ: for a ``possible`` pair, True when it scored as a match but the
+            names clearly differ (a shared phone, mailbox or address): offered for
+            review, never merged.
     """
 
     id: str
@@ -68,6 +71,7 @@ class DuplicateGroup:
     companies: Mapping[str, object] | None = field(default=None, repr=False, eq=False)
     scoring: Plan | None = field(default=None, repr=False, eq=False)
     rows: tuple[int, ...] = field(default=(), repr=False, eq=False)
+    names_differ: bool = False
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -198,6 +202,7 @@ def _group(
         companies=companies,
         scoring=steps,
         rows=found.rows,
+        names_differ=found.names_differ,
     )
 
 
@@ -290,5 +295,6 @@ def _clusters(
         possible=steps.possible,
         strong=points_of(rules.thresholds.core),
         max_group=rules.max_group,
+        conflict=steps.names_differ if steps.names is not None else None,
     )
     return table, found, steps, report

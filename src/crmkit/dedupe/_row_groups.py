@@ -1,21 +1,36 @@
-"""Groups of rows that are one contact: by shared exact keys, and joined with the rules' groups.
+"""Groups of rows that are one contact, and rows only offered for review.
 
-Rows sharing an exact key (e-mail match key, E.164 phone, name and company) are grouped from
-the keys alone (:func:`key_groups`, fed the shared keys a file's rows have); the groups the
-match rules find are then joined to them (:func:`combine`).
+Rows sharing an exact key (e-mail match key, E.164 phone, name and company) are one contact
+only when their names do not clearly differ: a company's switchboard number or its
+``info@`` mailbox is shared by many people. So the rows of one key are first told apart
+into people (:func:`~._people.split_people`); each person's rows are joined, and the key's
+rows are offered together for review when they hold more than one person. The groups the
+match rules find are joined to those (:meth:`RowGroups.add_found`), again never across
+clearly different names (:class:`~._people.PersonSets`). Nothing links rows in a chain
+past that rule, so a shared phone cannot glue the people behind it into one contact.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from attrs import frozen
 
-__all__ = ["FuzzyGroup", "Group", "combine", "key_groups"]
+from ._conflict import Names, name_key
+from ._people import PersonSets, split_people
 
-#: A group the rules found: its row numbers, score and the explanation in words.
-FuzzyGroup = tuple[tuple[int, ...], float, str]
+__all__ = ["MERGE", "REVIEW", "FuzzyGroup", "Group", "RowGroups"]
+
+#: A group the rules found: its row numbers, score, the explanation in words, and each
+#: row's name keys (first, last) in the order of the rows.
+FuzzyGroup = tuple[tuple[int, ...], float, str, tuple[Names, ...]]
+
+#: The status of a group whose rows are merged into one contact.
+MERGE: Final = "merge"
+#: The status of a group whose rows stay apart, listed for a person to look at.
+REVIEW: Final = "review"
 
 _MAX_GROUP_KEY: Final = 50
 _KEY_WORDS: Final = {"e": "same e-mail address", "p": "same phone number", "n": "same name at"}
@@ -24,131 +39,150 @@ _KEY_SCORES: Final = {"e": 1.0, "p": 1.0, "n": 0.9}
 
 @frozen
 class Group:
-    """Rows found to be one contact.
+    """Rows found to be one contact, or rows offered for review.
 
     Attributes:
         number: the group's number in the duplicates report (1-based).
         members: the row numbers, sorted.
-        score: how sure the match is (0 to 1).
+        score: how sure the match is (0 to 1); None for a review group.
         explanation: why, in words.
+        status: :data:`MERGE` (the rows become one contact) or :data:`REVIEW` (they share
+            a phone, a mailbox or a name at a company, but their names clearly differ:
+            each stays a contact of its own).
     """
 
     number: int
     members: tuple[int, ...]
-    score: float
+    score: float | None
     explanation: str
+    status: str = MERGE
 
 
-def key_groups(
-    shared_keys: Iterable[tuple[str, int, str]],
-) -> tuple[list[Group], tuple[tuple[str, int], ...]]:
-    """Group rows that share an exact key.
+def _what(key: str) -> str:
+    kind, value = key[0], key[2:]
+    if kind == "n":
+        name, _, company = value.partition("|")
+        return f"same name ({name}) at the same company ({company})"
+    return f"{_KEY_WORDS[kind]} ({value})"
 
-    Args:
-        shared_keys: each key that two or more rows have: the key (its kind letter, a colon
-            and the value), how many rows have it, and their row numbers joined by commas.
 
-    Returns:
-        The groups in the order of their first row, and the keys left out because too many
-        rows share them (a switchboard number, a shared inbox), with their counts.
+def _rows(numbers: Iterable[int]) -> str:
+    return ", ".join(map(str, numbers))
+
+
+class RowGroups:
+    """Links between the rows of a file, gathered key by key, then read as groups.
+
+    Attributes:
+        common: keys left out because too many rows share them, with their counts.
     """
-    parent: dict[int, int] = {}
 
-    def root(n: int) -> int:
-        while parent.get(n, n) != n:
-            parent[n] = parent.get(parent[n], parent[n])
-            n = parent[n]
-        return n
+    def __init__(self) -> None:
+        self._sets = PersonSets()
+        # each link: its rows, score, words, and whether the words are a key's (which
+        # do not name the rows) or the rules' (which do)
+        self._links: list[tuple[tuple[int, ...], float, str, bool]] = []
+        self._reviews: dict[tuple[int, ...], list[str]] = {}
+        self.common: list[tuple[str, int]] = []
 
-    links: list[tuple[str, tuple[int, ...]]] = []
-    common: list[tuple[str, int]] = []
-    for key, count, numbers in shared_keys:
-        if count > _MAX_GROUP_KEY:
-            # a switchboard number or a shared inbox would glue unrelated people together
-            common.append((key, count))
-            continue
-        members = tuple(sorted({int(n) for n in numbers.split(",")}))
-        if len(members) < 2:
-            continue
-        links.append((key, members))
-        first = root(members[0])
-        for other in members[1:]:
-            top = root(other)
-            if top != first:
-                parent[max(top, first)] = min(top, first)
-                first = min(top, first)
-    clusters: dict[int, list[int]] = {}
-    for number in parent:
-        clusters.setdefault(root(number), []).append(number)
-    for number in {n for _, members in links for n in members}:
-        clusters.setdefault(root(number), [])
-        if number not in clusters[root(number)]:
-            clusters[root(number)].append(number)
-    why: dict[int, list[tuple[str, tuple[int, ...]]]] = {}
-    for key, members in links:
-        why.setdefault(root(members[0]), []).append((key, members))
-    groups = []
-    for index, top in enumerate(sorted(clusters), start=1):
-        reasons = why.get(top, [])
-        score = min(max(_KEY_SCORES[k[0]] for k, _ in reasons), 1.0) if reasons else 1.0
-        groups.append(Group(index, tuple(sorted(clusters[top])), score, _explain(reasons)))
-    return groups, tuple(common)
+    def add_keys(self, shared_keys: Iterable[tuple[str, int, str]]) -> None:
+        """Join the rows that share an exact key and are one person by their names.
+
+        Args:
+            shared_keys: each key that two or more rows have: the key (its kind letter, a
+                colon and the value), how many rows have it, and the rows as a JSON list
+                of ``[row number, first name, last name]``.
+        """
+        for key, count, listed in shared_keys:
+            if count > _MAX_GROUP_KEY:
+                # a switchboard number or a shared inbox would glue unrelated people together
+                self.common.append((key, count))
+                continue
+            rows: dict[int, Names] = {
+                int(number): (name_key(first), name_key(last))
+                for number, first, last in json.loads(listed)
+            }
+            if len(rows) < 2:
+                continue
+            self._sets.names.update(rows)
+            people, apart = split_people(rows)
+            what = _what(key)
+            for person in people:
+                if len(person) > 1:
+                    self._join(tuple(person), _KEY_SCORES[key[0]], what, keyed=True)
+            if len(people) + len(apart) > 1:
+                who = f"{len(people)} people" if len(people) > 1 else "one person"
+                why = f"{what} on rows of {who} whose names clearly differ: not merged"
+                if apart:
+                    why += f"; row{'s' if len(apart) > 1 else ''} {_rows(apart)} fit"
+                    why += " more than one of them"
+                self._review(tuple(sorted(rows)), why)
+
+    def add_found(self, found: Iterable[FuzzyGroup]) -> None:
+        """Join the groups the match rules found, never across clearly different names."""
+        for members, score, why, names in found:
+            self._sets.names.update(zip(members, names, strict=True))
+            self._join(members, score, why, keyed=False)
+
+    def _join(self, members: tuple[int, ...], score: float, why: str, *, keyed: bool) -> None:
+        sets = self._sets
+        first, rest = members[0], members[1:]
+        refused = [row for row in rest if not sets.join(first, row)]
+        self._links.append((members, score, why, keyed))
+        for row in refused:
+            # joined elsewhere to someone whose name clearly differs: offer both sides
+            both = tuple(sorted({*sets.members(first), *sets.members(row)}))
+            words = f"rows {_rows(members)}: {why}" if keyed else why
+            self._review(
+                both,
+                f"{words}; but joining row {row} to row {first} would make one contact of"
+                " clearly different names: not merged",
+            )
+
+    def _review(self, rows: tuple[int, ...], why: str) -> None:
+        reasons = self._reviews.setdefault(rows, [])
+        if why not in reasons:
+            reasons.append(why)
+
+    def groups(self) -> list[Group]:
+        """The merge groups in the order of their first row, then the review groups.
+
+        A merge group keeps the explanation of every link inside it and the lowest score;
+        a review group whose rows all ended up in one merge group is left out.
+        """
+        sets = self._sets
+        joined = sets.sets(n for members, *_ in self._links for n in members)
+        scores: dict[int, list[float]] = {}
+        whys: dict[int, dict[tuple[int, ...], list[str]]] = {}
+        for members, score, why, keyed in self._links:
+            for top, inside in _split(sets, members):
+                scores.setdefault(top, []).append(score)
+                # a key's words name no rows: they are gathered by the rows they join
+                at = inside if keyed else ()
+                reasons = whys.setdefault(top, {}).setdefault(at, [])
+                if why not in reasons:
+                    reasons.append(why)
+        out: list[Group] = []
+        for top in sorted(joined, key=lambda t: joined[t][0]):
+            if len(joined[top]) < 2:
+                continue
+            words = "; ".join(_explained(rows, reasons) for rows, reasons in whys[top].items())
+            out.append(Group(len(out) + 1, tuple(joined[top]), min(scores[top]), words))
+        for rows in sorted(self._reviews):
+            if len({sets.root(n) for n in rows}) > 1:
+                why = "; ".join(self._reviews[rows])
+                out.append(Group(len(out) + 1, rows, None, why, REVIEW))
+        return out
 
 
-def _explain(reasons: list[tuple[str, tuple[int, ...]]]) -> str:
-    by_rows: dict[tuple[int, ...], list[str]] = {}
-    for key, members in reasons:
-        kind, value = key[0], key[2:]
-        if kind == "n":
-            name, _, company = value.partition("|")
-            what = f"same name ({name}) at the same company ({company})"
-        else:
-            what = f"{_KEY_WORDS[kind]} ({value})"
-        by_rows.setdefault(members, []).append(what)
-    return "; ".join(
-        f"rows {', '.join(map(str, rows))}: {', '.join(whats)}" for rows, whats in by_rows.items()
-    )
+def _split(sets: PersonSets, members: Sequence[int]) -> list[tuple[int, tuple[int, ...]]]:
+    """The parts of one link's *members* that ended up in one set, two rows or more."""
+    parts: dict[int, list[int]] = {}
+    for n in members:
+        parts.setdefault(sets.root(n), []).append(n)
+    return [(top, tuple(rows)) for top, rows in parts.items() if len(rows) > 1]
 
 
-def combine(groups: list[Group], fuzzy: Iterable[FuzzyGroup]) -> list[Group]:
-    """Join the exact-key *groups* with the groups the rules found (sharing rows joins them).
-
-    A joined group keeps every explanation and the lowest score; groups are renumbered in
-    the order of their first row.
-    """
-    parent: dict[int, int] = {}
-
-    def root(n: int) -> int:
-        while parent.get(n, n) != n:
-            n = parent[n]
-        return n
-
-    def link(members: tuple[int, ...]) -> None:
-        first = root(members[0])
-        for other in members[1:]:
-            top = root(other)
-            if top != first:
-                low, high = min(top, first), max(top, first)
-                parent[high] = low
-                first = low
-
-    found: list[tuple[tuple[int, ...], float, str]] = [
-        (g.members, g.score, g.explanation) for g in groups
-    ]
-    found.extend(fuzzy)
-    for members, _, _ in found:
-        parent.setdefault(members[0], members[0])
-        link(members)
-    joined: dict[int, tuple[set[int], list[float], list[str]]] = {}
-    for members, score, why in found:
-        entry = joined.setdefault(root(members[0]), (set(), [], []))
-        entry[0].update(members)
-        entry[1].append(score)
-        if why not in entry[2]:
-            entry[2].append(why)
-    return [
-        Group(index, tuple(sorted(rows)), min(scores), "; ".join(whys))
-        for index, (rows, scores, whys) in enumerate(
-            (joined[top] for top in sorted(joined)), start=1
-        )
-    ]
+def _explained(rows: tuple[int, ...], reasons: list[str]) -> str:
+    # the rules' words (gathered under no rows) already name their rows
+    return f"rows {_rows(rows)}: {', '.join(reasons)}" if rows else "; ".join(reasons)

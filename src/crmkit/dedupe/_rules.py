@@ -79,6 +79,10 @@ class MatchRules:
             when that fits better: people's names are often entered the wrong way round.
         max_group: a cluster never grows past this many records; the weakest members are
             split off (``None``: no cap beyond the core rule).
+        merge_different_names: for contacts, let a pair whose first or last names clearly
+            differ be a match when it scores as one. Off by default: a shared phone,
+            mailbox or address is not a person, so such a pair is at most ``possible``
+            and no group holds two such records (see ``docs/dedupe.md``).
         custom_fields: types of the custom fields that conditions read
             (``{"segment": "text"}``), in the expression language's type names.
 
@@ -93,6 +97,7 @@ class MatchRules:
     thresholds: Thresholds = field(factory=Thresholds)
     swapped_names: bool = True
     max_group: int | None = 20
+    merge_different_names: bool = False
     custom_fields: dict[str, str] = field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -136,10 +141,9 @@ class MatchRules:
         for name in ("kind",):
             if name in values and not isinstance(values[name], str):
                 raise ConfigError(name, f"expected text, got {values[name]!r}")
-        if "swapped_names" in values and not isinstance(values["swapped_names"], bool):
-            raise ConfigError(
-                "swapped_names", f"expected true or false, got {values['swapped_names']!r}"
-            )
+        for name in ("swapped_names", "merge_different_names"):
+            if name in values and not isinstance(values[name], bool):
+                raise ConfigError(name, f"expected true or false, got {values[name]!r}")
         return cls(**values)
 
     @classmethod

@@ -9,6 +9,7 @@ from crmkit.errors import ConfigError
 
 from ._compare import Similarity, comparer
 from ._condition import compile_condition, condition_fields
+from ._conflict import NameColumns
 from ._features import Table
 from ._match_field import Blank, MatchField
 from ._rules import MatchRules
@@ -151,6 +152,7 @@ class Plan:
         "last",
         "match",
         "name_counts",
+        "names",
         "possible",
         "prior",
         "rules",
@@ -174,6 +176,12 @@ class Plan:
         self.name_counts: list[int] | None = None
         self.full_name: list[float] | None = None
         self.full_name_columns: tuple[list[Any], list[Any]] | None = None
+        # the records' name keys, when clearly different names must never be merged
+        self.names: NameColumns | None = None
+
+    def names_differ(self, i: int, j: int) -> bool:
+        """Return True when rows *i* and *j* must not merge: their names clearly differ."""
+        return self.names is not None and self.names.conflict(i, j)
 
     def full_name_agrees(self, i: int, j: int) -> bool:
         """Return True when rows *i* and *j* share first and last name (in either order).
@@ -218,6 +226,13 @@ def plan(rules: MatchRules, table: Table, *, frequencies: bool = True) -> Plan:
         points_of(rules.thresholds.possible),
         names,
     )
+    if (
+        rules.kind == "contact"
+        and not rules.merge_different_names
+        and first is not None
+        and last is not None
+    ):
+        out.names = NameColumns(first, last)
     by_field = {s.rule.field: s for s in steps}
     counts = table.name_counts
     if (

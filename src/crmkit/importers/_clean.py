@@ -19,7 +19,7 @@ from typing import Final
 
 from crmkit.dedupe._compact import CompactContacts, fuzzy_groups
 from crmkit.dedupe._fold import fold
-from crmkit.dedupe._row_groups import Group, combine, key_groups
+from crmkit.dedupe._row_groups import REVIEW, FuzzyGroup, Group, RowGroups
 
 from ._collector import fewer_collections
 from ._engine import Coerce, Spilled, prepare, spilled
@@ -149,10 +149,7 @@ def _clean(
             # built: the two never hold memory at once
             found = list(fuzzy_groups(stage, match_rules, spill.features)) if stage else []
             stage = None
-            groups, common = key_groups(spill.shared_keys())
-            if fuzzy:
-                groups = combine(groups, found)
-            del found
+            groups, common = _groups(spill, found)
             dupes = None
             if duplicates is not None:
                 dupes = TableWriter(
@@ -182,7 +179,8 @@ def _clean(
                 spool.close()
     for writer in written:
         writer.publish()
-    merged = sum(len(g.members) - 1 for g in groups)
+    merging = [g for g in groups if g.status != REVIEW]
+    merged = sum(len(g.members) - 1 for g in merging)
     return CleanReport(
         source=source.table.name,
         rows_read=tally.rows_read,
@@ -190,7 +188,8 @@ def _clean(
         merged=merged,
         skipped=tally.skipped,
         rejected=tally.rejected,
-        duplicate_groups=len(groups),
+        duplicate_groups=len(merging),
+        review_groups=len(groups) - len(merging),
         reasons=dict(tally.reasons.most_common()),
         skipped_reasons=dict(tally.skip_reasons.most_common()),
         header_row=source.table.header_row,
@@ -202,6 +201,20 @@ def _clean(
         fuzzy=fuzzy,
         values_not_kept=not_kept,
     )
+
+
+def _groups(
+    spill: Spill, found: list[FuzzyGroup]
+) -> tuple[list[Group], tuple[tuple[str, int], ...]]:
+    """The merge and review groups of the spilled rows, and the keys too common to use.
+
+    *found* (the rules' groups) is emptied once it is joined to the exact keys' groups.
+    """
+    linked = RowGroups()
+    linked.add_keys(spill.shared_keys())
+    linked.add_found(found)
+    found.clear()
+    return linked.groups(), tuple(linked.common)
 
 
 class _Tally:
@@ -256,7 +269,7 @@ def _output_fields(columns: ColumnMapping, filled: set[str]) -> list[str]:
 
 
 _DUPLICATE_HEADERS: Final = (
-    "group", "score", "row", "kept", "name", "email", "phone", "company", "not kept",
+    "group", "status", "score", "row", "kept", "name", "email", "phone", "company", "not kept",
     "explanation",
 )  # fmt: skip
 
@@ -276,6 +289,12 @@ def _fold_groups(
     """
     not_kept = 0
     for group in groups:
+        if group.status == REVIEW:
+            # rows that share a phone or a mailbox but not a name: each stays a contact
+            if dupes is not None:
+                members, _ = spill.members(group.members)
+                _report_rows(dupes, group, members, [[] for _ in members])
+            continue
         members, email_keys = spill.members(group.members)
         carried = join_carried(members)
         values, lost = fold(members, email_keys, prefix=CUSTOM_PREFIX)
@@ -283,24 +302,34 @@ def _fold_groups(
         widths(values, counts)
         spill.add_merged(group, json.dumps(values, ensure_ascii=False))
         not_kept += sum(map(len, lost))
-        if dupes is None:
-            continue
-        for index, ((number, row), dropped) in enumerate(zip(members, lost, strict=True)):
-            dupes.write(
-                [
-                    group.number,
-                    f"{group.score:.2f}",
-                    number,
-                    "yes" if index == 0 else "merged",
-                    row.get("name", ""),
-                    row.get("email", ""),
-                    _phones(row),
-                    row.get("company", ""),
-                    "; ".join(dropped),
-                    group.explanation,
-                ]
-            )
+        if dupes is not None:
+            _report_rows(dupes, group, members, lost)
     return not_kept
+
+
+def _report_rows(
+    dupes: TableWriter,
+    group: Group,
+    members: list[tuple[int, dict[str, str]]],
+    lost: list[list[str]],
+) -> None:
+    review = group.status == REVIEW
+    for index, ((number, row), dropped) in enumerate(zip(members, lost, strict=True)):
+        dupes.write(
+            [
+                group.number,
+                group.status,
+                "" if group.score is None else f"{group.score:.2f}",
+                number,
+                "yes" if index == 0 or review else "merged",
+                row.get("name", ""),
+                row.get("email", ""),
+                _phones(row),
+                row.get("company", ""),
+                "; ".join(dropped),
+                group.explanation,
+            ]
+        )
 
 
 def _write_clean(

@@ -91,6 +91,9 @@ class CleanReport:
         skipped: rows left out on purpose (empty rows), see *skipped_reasons*.
         rejected: rows written to the rejects output, see *reasons* and *rejections*.
         duplicate_groups: groups of rows found to be one contact.
+        review_groups: groups of rows that share a phone, a mailbox or a name at a company
+            but whose names clearly differ: not merged, listed in the duplicates report
+            (status ``review``) for a person to look at.
         reasons: how many rejected rows had each kind of problem (first problem of the
             row): the counts add up to *rejected*.
         skipped_reasons: how many rows were skipped for each reason: they add up to
@@ -115,6 +118,7 @@ class CleanReport:
     skipped: int
     rejected: int
     duplicate_groups: int
+    review_groups: int = 0
     reasons: dict[str, int] = field(factory=dict)
     skipped_reasons: dict[str, int] = field(factory=dict)
     header_row: int = 1
@@ -142,6 +146,7 @@ class CleanReport:
         """The report as JSON-safe data (what ``crmkit clean --json`` prints)."""
         data = _summary(self)
         data["duplicate_groups"] = self.duplicate_groups
+        data["review_groups"] = self.review_groups
         data["outputs"] = dict(self.outputs)
         data["skipped_keys"] = [list(pair) for pair in self.skipped_keys]
         data["fuzzy"] = self.fuzzy

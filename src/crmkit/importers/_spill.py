@@ -58,9 +58,18 @@ class Spill:
         self.db.commit()
 
     def shared_keys(self) -> Iterator[tuple[str, int, str]]:
+        """Each key two rows or more share: the key, its row count, and its rows.
+
+        The rows come as a JSON list of ``[number, first name, last name]``: whether rows
+        sharing a phone or a mailbox are one person depends on their names.
+        """
         yield from self.db.execute(
-            "SELECT key, count(*), group_concat(number) FROM keys"
-            " GROUP BY key HAVING count(*) > 1 ORDER BY min(number), key"
+            "WITH shared AS (SELECT key, count(*) AS size FROM keys"
+            " GROUP BY key HAVING count(*) > 1)"
+            " SELECT s.key, s.size, json_group_array(json_array(k.number,"
+            " json_extract(r.features, '$[0]'), json_extract(r.features, '$[1]')))"
+            " FROM shared s JOIN keys k ON k.key = s.key JOIN rows r ON r.number = k.number"
+            " GROUP BY s.key ORDER BY min(k.number), s.key"
         )
 
     def features(self, number: int) -> str:

@@ -24,7 +24,8 @@ class MatchCandidate:
     Attributes:
         record: the stored record.
         score: the probability (0 to 1) that they are the same.
-        kind: ``"match"`` or ``"possible"``.
+        kind: ``"match"`` or ``"possible"`` (also for a candidate scoring as a match whose
+            names clearly differ from the incoming record's).
     """
 
     record: Record
@@ -133,7 +134,9 @@ def _scored(
     for row, other in enumerate(stored, start=1):
         points = score_pair(steps, 0, row)
         if points >= steps.possible:
-            kind = "match" if points >= steps.match else "possible"
+            # clearly different names sharing a phone or a mailbox: never a match
+            same = points >= steps.match and not steps.names_differ(0, row)
+            kind = "match" if same else "possible"
             scored.append(MatchCandidate(record=other, score=probability(points), kind=kind))
     scored.sort(key=lambda m: (-m.score, m.record.id))
     return tuple(scored)
