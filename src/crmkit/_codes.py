@@ -97,6 +97,8 @@ class ErrorCode(StrEnum):
     UNKNOWN_PIPELINE = "pipeline.unknown_pipeline"
     UNMAPPED_STAGE = "pipeline.unmapped_stage"
     HISTORY = "pipeline.history"
+    UNKNOWN_STAGE = "pipeline.unknown_stage"
+    UNREACHABLE_STAGE = "pipeline.unreachable_stage"
 
     # SourceError
     SOURCE_MISSING = "importers.missing"
@@ -113,3 +115,5 @@ class ErrorCode(StrEnum):
     AMBIGUOUS_PHONE = "importers.ambiguous_phone"
     RUNAWAY_QUOTE = "importers.runaway_quote"
     TOO_DEEP = "importers.too_deep"
+    UNKNOWN_KIND = "importers.unknown_kind"
+    REQUIRED_VALUE = "importers.required_value"

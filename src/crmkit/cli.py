@@ -159,6 +159,18 @@ def _build() -> argparse.ArgumentParser:
     imp.add_argument(
         "--rejects", help="write the rows that could not be used, with the reason (.csv/.xlsx)"
     )
+    imp.add_argument(
+        "--kind", default="contact", help="contact, company, deal or a custom object type"
+    )
+    imp.add_argument(
+        "--pipeline", action="append", default=[], help="a pipeline file (.yaml/.json) for deals"
+    )
+    imp.add_argument(
+        "--pipeline-mode",
+        default="enforce",
+        choices=["enforce", "load"],
+        help="deals: check each stage by the pipeline, or load history as it stands",
+    )
     _raw_cells(imp)
     _reading(imp)
     _common(imp)
@@ -317,8 +329,11 @@ def _import(args: argparse.Namespace) -> int:
     )
 
     options = options_from_flags(args, CleanOptions)
+    pipelines = [_pipeline(Path(name)) for name in args.pipeline]
     store = _store(args.db, create=True)
     with closing(store), _progress(args) as update:
+        if pipelines:
+            store.use_pipelines(pipelines)
         report = import_file(
             args.input,
             store,
@@ -330,6 +345,9 @@ def _import(args: argparse.Namespace) -> int:
             progress=update,
             rejects=args.rejects,
             escape_formulas=not args.raw_cells,
+            kind=args.kind,
+            pipelines=pipelines or None,
+            pipeline_mode=args.pipeline_mode,
         )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
@@ -340,6 +358,17 @@ def _import(args: argparse.Namespace) -> int:
             rows.append(("rejects", args.rejects))
         _summary(f"crmkit import {args.input}", rows, args)
     return 0
+
+
+def _pipeline(path: Path) -> Any:
+    """The pipeline a ``--pipeline`` file holds (JSON when it ends in .json, else YAML)."""
+    from .pipeline import Pipeline  # noqa: PLC0415 - loaded only by the command that needs it
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CrmkitError(f"--pipeline: cannot read {path}: {exc.strerror}") from exc
+    return Pipeline.from_json(text) if path.suffix == ".json" else Pipeline.from_yaml(text)
 
 
 def _export(args: argparse.Namespace) -> int:

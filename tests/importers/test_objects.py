@@ -1,0 +1,458 @@
+"""Importing companies, deals and custom objects: mapping, pipeline modes, re-runs, undo."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crmkit.cli import main
+from crmkit.errors import ConfigError, ErrorCode
+from crmkit.importers import import_file, undo_import
+from crmkit.pipeline import Pipeline
+from crmkit.storage import MemoryStore, SqlStore, Store
+from crmkit.values import Money
+
+PIPELINE = Pipeline.from_dict(
+    {
+        "id": "sales",
+        "name": "Sales",
+        "stages": [
+            {"id": "lead", "name": "Lead In"},
+            {"id": "qualified", "name": "Qualified"},
+            {"id": "proposal", "name": "Proposal Made", "required": ["amount"]},
+            {"id": "won", "kind": "won"},
+            {"id": "lost", "kind": "lost"},
+        ],
+        "transitions": {"allow_skip": False},
+    }
+)
+# a pipeline whose graph lets no deal reach "archived" from its first stage
+GRAPHED = Pipeline.from_dict(
+    {
+        "id": "renewals",
+        "stages": [{"id": "open"}, {"id": "signed", "kind": "won"}, {"id": "archived"}],
+        "transitions": {"graph": {"open": ["signed"], "signed": []}},
+    }
+)
+BACKENDS = ["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh store of each backend that knows the test pipelines."""
+    made: Store
+    if request.param == "memory":
+        made = MemoryStore()
+    elif request.param == "sqlite":
+        made = SqlStore(f"sqlite:///{tmp_path / 'crm.db'}")
+    else:
+        made = SqlStore(
+            request.getfixturevalue("pg_url"), schema=request.getfixturevalue("pg_schema")
+        )
+    made.use_pipelines([PIPELINE, GRAPHED])
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _companies(folder: Path) -> Path:
+    """A company list as a CRM exports it: names with legal forms, websites, phones."""
+    return _write(
+        folder / "organizations.csv",
+        ["Organization - Name", "Website", "Industry", "Phone", "City", "Country"],
+        [
+            ["Acme Ltd", "https://www.acme.example", "Tools", "+44 20 7946 0000", "London", "GB"],
+            ["Globex GmbH", "globex.example", "Energy", "", "Berlin", "DE"],
+            ["شرکت پارس", "pars.example", "", "+98 21 1234 5678", "تهران", "IR"],
+            ["", "nameless.example", "", "", "", ""],
+        ],
+    )
+
+
+def _deals(folder: Path) -> Path:
+    """A Pipedrive-like deals export: every header starts with the kind."""
+    return _write(
+        folder / "deals.csv",
+        [
+            "Deal - ID",
+            "Deal - Title",
+            "Deal - Value",
+            "Deal - Currency",
+            "Deal - Stage",
+            "Deal - Organization",
+            "Deal - Expected close date",
+            "Deal - Owner",
+        ],
+        [
+            [
+                "11",
+                "Acme renewal",
+                "12,500.00",
+                "EUR",
+                "Qualified",
+                "ACME Limited",
+                "2025-03-01",
+                "u1",
+            ],
+            ["12", "Globex rollout", "PKR 1,000,000", "", "Proposal Made", "Globex", "", "u2"],
+            ["13", "No amount yet", "", "", "proposal", "", "", ""],
+            ["14", "Bad money", "twelve", "EUR", "lead", "", "", ""],
+            ["15", "Unknown stage", "1", "EUR", "Negotiation", "", "", ""],
+            ["16", "Closed", "5", "USD", "won", "", "", "u1"],
+        ],
+    )
+
+
+def test_companies_import_and_rerun_creates_nothing(store: Store, tmp_path: Path) -> None:
+    """A company list imports once; the nameless row is rejected; a second run adds nothing."""
+    path = _companies(tmp_path)
+
+    first = import_file(path, store, kind="company")
+    second = import_file(path, store, kind="company")
+
+    assert (3, 1) == (first.created, first.rejected)
+    assert Rejection_of(first, 5) == ("<row>", ErrorCode.REQUIRED_VALUE, "a company needs a name")
+    assert 0 == second.created
+    assert 3 == store.companies.count()
+    acme = store.companies.find_by_keys("domain", ["acme.example"])["acme.example"][0]
+    assert ("Acme Ltd", "Tools", "+442079460000") == (
+        acme.name,
+        acme.industry,
+        acme.phones[0].number.e164,
+    )
+
+
+def Rejection_of(report: Any, row: int) -> tuple[str, str, str]:  # noqa: N802 - reads as a noun
+    """The column, code and reason of the rejection of *row*."""
+    (found,) = [r for r in report.rejections if r.row == row]
+    return found.column, found.code, found.reason
+
+
+def test_company_matched_by_name_when_domain_differs_in_spelling(tmp_path: Path) -> None:
+    """A row naming a stored company in another spelling updates it rather than adding one."""
+    store = MemoryStore()
+    import_file(_companies(tmp_path), store, kind="company")
+    again = _write(
+        tmp_path / "more.csv", ["Company name", "Branche"], [["ACME Limited", "Werkzeug"]]
+    )
+
+    report = import_file(again, store, kind="company", on_duplicate="update")
+
+    assert (0, 1) == (report.created, report.updated)
+    assert {"Werkzeug", "Energy", None} == {c.industry for c in store.companies.find_all()}
+
+
+def test_contacts_are_linked_to_stored_companies(store: Store, tmp_path: Path) -> None:
+    """A contact whose company column (or e-mail domain) names a stored company is linked."""
+    import_file(_companies(tmp_path), store, kind="company")
+    people = _write(
+        tmp_path / "people.csv",
+        ["Name", "Email", "Company"],
+        [
+            ["Jo Bloggs", "jo@acme.example", "ACME"],
+            ["Hans Meier", "hans@globex.example", ""],
+            ["Sam Free", "sam@gmail.com", "Nobody Inc"],
+        ],
+    )
+
+    report = import_file(people, store)
+    undone = undo_import(store, report.import_id)
+
+    assert 2 == report.linked
+    assert 3 == undone
+    assert 0 == store.affiliations.count()
+
+
+def test_deals_enforce_rejects_with_reasons(store: Store, tmp_path: Path) -> None:
+    """Each unusable deal row is rejected with its column, code and reason."""
+    report = import_file(_deals(tmp_path), store, kind="deal", pipelines=[PIPELINE, GRAPHED])
+
+    assert (3, 3) == (report.created, report.rejected)
+    assert ("Deal - Value", "pipeline.transition_denied") == Rejection_of(report, 4)[:2]
+    assert "amount is required to enter stage 'proposal'" == Rejection_of(report, 4)[2]
+    assert ("Deal - Value", "values.invalid_money") == Rejection_of(report, 5)[:2]
+    column, code, reason = Rejection_of(report, 6)
+    assert ("Deal - Stage", ErrorCode.UNKNOWN_STAGE) == (column, code)
+    assert reason.startswith("no stage 'Negotiation' in pipeline 'sales'")
+    deal = next(iter(store.deals.find_all('title = "Acme renewal"')))
+    acme = store.companies.count()
+    assert (Money(Decimal("12500.00"), "EUR"), "qualified", "imported") == (
+        deal.amount,
+        deal.stage_id,
+        deal.history[-1].reason,
+    )
+    assert 0 == acme  # no company stored: the name stays in the deal's custom values
+    assert "ACME Limited" == deal.custom["company"]
+
+
+def test_deals_link_to_stored_companies(tmp_path: Path) -> None:
+    """A deal naming a stored company gets its company_id."""
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+    import_file(_companies(tmp_path), store, kind="company")
+
+    import_file(_deals(tmp_path), store, kind="deal", pipelines=[PIPELINE])
+
+    deal = next(iter(store.deals.find_all('title = "Globex rollout"')))
+    globex = store.companies.get(str(deal.company_id))
+    assert ("Globex GmbH", Money(Decimal(1000000), "PKR")) == (globex.name, deal.amount)
+
+
+def test_unreachable_stage_enforced_and_loaded(tmp_path: Path) -> None:
+    """A stage the moves cannot reach is rejected under enforce and stored under load."""
+    store = MemoryStore()
+    store.use_pipelines([GRAPHED])
+    path = _write(
+        tmp_path / "r.csv", ["Title", "Pipeline", "Stage"], [["Old", "renewals", "archived"]]
+    )
+
+    enforced = import_file(path, store, kind="deal", pipelines=[GRAPHED])
+    loaded = import_file(path, store, kind="deal", pipelines=[GRAPHED], pipeline_mode="load")
+
+    assert ("Stage", ErrorCode.UNREACHABLE_STAGE) == Rejection_of(enforced, 2)[:2]
+    assert "cannot reach stage 'archived'" in Rejection_of(enforced, 2)[2]
+    assert 1 == loaded.created
+    (deal,) = store.deals.find_all()
+    assert ("archived", "imported") == (deal.stage_id, deal.history[-1].reason)
+
+
+def test_load_mode_stores_history_as_it_stands(tmp_path: Path) -> None:
+    """Under load a lost deal with no lost reason and a deal lacking its amount are stored."""
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+    path = _write(
+        tmp_path / "old.csv",
+        ["Deal Name", "Deal Stage"],
+        [["Gone", "lost"], ["Half", "Proposal Made"]],
+    )
+
+    enforced = import_file(path, store, kind="deal", pipelines=[PIPELINE], dry_run=True)
+    loaded = import_file(path, store, kind="deal", pipelines=[PIPELINE], pipeline_mode="load")
+
+    assert 2 == enforced.rejected
+    assert "lost_reason is required" in Rejection_of(enforced, 2)[2]
+    assert 2 == loaded.created
+    assert {"lost", "proposal"} == {d.stage_id for d in store.deals.find_all()}
+
+
+def test_moved_deal_enforced_loaded_and_undone(tmp_path: Path) -> None:
+    """A re-import moving a deal is checked (enforce) or appended (load); undo moves it back."""
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+    first = _write(tmp_path / "a.csv", ["Title", "Stage", "Amount"], [["Big", "lead", "10 USD"]])
+    import_file(first, store, kind="deal", pipelines=[PIPELINE])
+    later = _write(
+        tmp_path / "b.csv", ["Title", "Stage", "Amount"], [["Big", "Proposal Made", "10 USD"]]
+    )
+
+    refused = import_file(later, store, kind="deal", pipelines=[PIPELINE])
+    loaded = import_file(later, store, kind="deal", pipelines=[PIPELINE], pipeline_mode="load")
+    moved = next(iter(store.deals.find_all()))
+    undo_import(store, loaded.import_id)
+    back = next(iter(store.deals.find_all()))
+
+    assert "does not allow moving from 'lead' to 'proposal'" in Rejection_of(refused, 2)[2]
+    assert ("Stage", ErrorCode.TRANSITION) == Rejection_of(refused, 2)[:2]
+    assert ("proposal", 2) == (moved.stage_id, len(moved.history))
+    assert ["lead", "proposal", "lead"] == [c.to_stage for c in back.history]
+
+
+def test_money_in_locale_and_two_columns(tmp_path: Path) -> None:
+    """German amounts with the symbol, and amount and currency in two columns, are read."""
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+    path = _write(
+        tmp_path / "de.csv",
+        ["Titel", "Betrag", "Währung", "Phase", "Abschlussdatum"],
+        [
+            ["Auftrag", "€12.500,00", "", "Lead In", "03.04.2025"],
+            ["Zweiter", "1.000", "CHF", "", ""],
+        ],
+    )
+
+    import_file(path, store, kind="deal", pipelines=[PIPELINE], options=_locale("de_DE"))
+
+    deals = {d.title: d for d in store.deals.find_all()}
+    assert Money(Decimal("12500.00"), "EUR") == deals["Auftrag"].amount
+    assert "2025-04-03" == str(deals["Auftrag"].close_date)
+    assert Money(Decimal(1000), "CHF") == deals["Zweiter"].amount
+
+
+def _locale(name: str) -> Any:
+    from crmkit.importers import CleanOptions, ReadOptions  # noqa: PLC0415
+
+    return CleanOptions(read=ReadOptions(locale=name))
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        (["Название сделки", "Сумма", "Этап"], "ru"),
+        (["عنوان معامله", "مبلغ", "مرحله"], "fa"),
+        (["ڈیل کا نام", "رقم", "مرحلہ"], "ur"),
+        (["اسم الصفقة", "المبلغ", "المرحلة"], "ar"),
+        (["Nom de l'affaire", "Montant", "Étape"], "fr"),
+        (["Nombre del negocio", "Importe", "Etapa"], "es"),
+        (["Anlaşma adı", "Tutar", "Aşama"], "tr"),
+        (["डील का नाम", "राशि", "चरण"], "hi"),
+    ],
+)
+def test_deal_headers_in_the_seeds_languages(tmp_path: Path, header: list[str], field: str) -> None:
+    """Deal headers in every seed language map to title, amount and stage."""
+    path = _write(tmp_path / f"{field}.csv", header, [["X", "5 USD", "qualified"]])
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+
+    report = import_file(path, store, kind="deal", pipelines=[PIPELINE])
+
+    assert ["title", "amount", "stage"] == [r.field for r in report.mapping.rules]
+    assert 1 == report.created
+
+
+def test_custom_objects_import_by_schema(store: Store, tmp_path: Path) -> None:
+    """A custom object list maps to its fields, reads their types, and re-runs create nothing."""
+    store.register_object_type("project", {"code": "text", "budget": "number", "start": "date"})
+    path = _write(
+        tmp_path / "projects.csv",
+        ["Code", "Budget", "Start", "Colour"],
+        [
+            ["P-1", "1,500", "2024-01-02", "red"],
+            ["P-2", "lots", "2024-02-03", ""],
+            ["", "5", "", ""],
+        ],
+    )
+
+    first = import_file(path, store, kind="project")
+    second = import_file(path, store, kind="project")
+
+    (project,) = store.objects("project").find_all()
+    assert (1, 2) == (first.created, first.rejected)
+    assert ("Budget", "validation.invalid") == Rejection_of(first, 3)[:2]
+    assert ErrorCode.REQUIRED_VALUE == Rejection_of(first, 4)[1]
+    assert [("Colour", "no field matches this header")] == list(first.mapping.ignored)
+    assert {"code": "P-1", "budget": Decimal(1500)} == {
+        k: project.custom[k] for k in ("code", "budget")
+    }
+    assert 0 == second.created
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    """A dry run of companies and deals reports what it would do and stores nothing."""
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+
+    companies = import_file(_companies(tmp_path), store, kind="company", dry_run=True)
+    deals = import_file(_deals(tmp_path), store, kind="deal", pipelines=[PIPELINE], dry_run=True)
+
+    assert (3, 3) == (companies.created, deals.created)
+    assert (0, 0) == (store.companies.count(), store.deals.count())
+
+
+def test_bad_arguments(tmp_path: Path) -> None:
+    """An unknown kind, a deal import without pipelines and a bad mode are ConfigErrors."""
+    path = _companies(tmp_path)
+    with pytest.raises(ConfigError, match="unknown record kind 'ticket'") as unknown:
+        import_file(path, MemoryStore(), kind="ticket")
+    with pytest.raises(ConfigError, match="a deal import needs the pipelines") as missing:
+        import_file(path, MemoryStore(), kind="deal")
+    with pytest.raises(ConfigError, match="unknown mode 'maybe'") as mode:
+        import_file(path, MemoryStore(), kind="deal", pipelines=[PIPELINE], pipeline_mode="maybe")  # type: ignore[arg-type]
+    store = MemoryStore()
+    store.register_object_type("project", {"code": "text"})
+    with pytest.raises(ConfigError, match="has no field 'nope'") as field:
+        import_file(path, store, kind="project", match_field="nope")
+
+    assert ErrorCode.UNKNOWN_KIND == unknown.value.code
+    assert ("pipelines", ErrorCode.CONFIG) == (missing.value.path, missing.value.code)
+    assert "pipeline_mode" == mode.value.path
+    assert ErrorCode.CONFIG_UNKNOWN_KEY == field.value.code
+
+
+def test_cli_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``crmkit import --kind`` imports deals with a pipeline file; an unknown kind fails."""
+    (tmp_path / "sales.json").write_text(json.dumps(PIPELINE.to_dict()), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'crm.db'}"
+    deals = str(_deals(tmp_path))
+
+    ok = main(
+        [
+            "import",
+            deals,
+            "--db",
+            db,
+            "--kind",
+            "deal",
+            "--pipeline",
+            str(tmp_path / "sales.json"),
+            "--json",
+        ]
+    )
+    printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    bad = main(["import", deals, "--db", db, "--kind", "ticket"])
+    error = capsys.readouterr().err
+
+    assert (0, 3, 3) == (ok, printed["created"], printed["rejected"])
+    assert 0 != bad
+    assert "unknown record kind 'ticket'" in error
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["Acme", "Globex", "Initech", "Umbrella", "Hooli"]),
+            st.sampled_from(["lead", "qualified", "won", "Lead In"]),
+            st.integers(min_value=1, max_value=10**7),
+            st.sampled_from(["EUR", "USD", "PKR"]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    existing=st.integers(min_value=0, max_value=3),
+)
+def test_import_then_undo_leaves_the_store_as_it_was(
+    tmp_path: Path, rows: list[tuple[str, str, int, str]], existing: int
+) -> None:
+    """Import (companies, then deals) and undo both: the store holds what it held before."""
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+    names = ["Acme", "Globex", "Initech"][:existing]
+    seed = _write(tmp_path / "seed.csv", ["Name"], [[n] for n in names])
+    import_file(seed, store, kind="company")
+    before = sorted((c.id, c.name, c.industry) for c in store.companies.find_all())
+    companies = _write(tmp_path / "c.csv", ["Name", "Industry"], [[n, "Retail"] for n, *_ in rows])
+    deals = _write(
+        tmp_path / "d.csv",
+        ["Title", "Stage", "Amount", "Currency", "Company"],
+        [[f"{n} {i}", s, str(a), c, n] for i, (n, s, a, c) in enumerate(rows)],
+    )
+
+    made = import_file(companies, store, kind="company", on_duplicate="update")
+    sold = import_file(deals, store, kind="deal", pipelines=[PIPELINE])
+    again = import_file(deals, store, kind="deal", pipelines=[PIPELINE])
+    undo_import(store, sold.import_id)
+    undo_import(store, made.import_id)
+
+    assert 0 == again.created
+    assert len(rows) == sold.created
+    assert 0 == store.deals.count()
+    assert before == sorted((c.id, c.name, c.industry) for c in store.companies.find_all())
