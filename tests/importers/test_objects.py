@@ -456,3 +456,24 @@ def test_import_then_undo_leaves_the_store_as_it_was(
     assert len(rows) == sold.created
     assert 0 == store.deals.count()
     assert before == sorted((c.id, c.name, c.industry) for c in store.companies.find_all())
+
+
+def test_loading_history_relaxes_checks_only_inside_the_block() -> None:
+    """Inside loading_history a lost deal without a reason is stored; outside it is refused."""
+    from crmkit.errors import TransitionDenied  # noqa: PLC0415
+    from crmkit.pipeline import Deal  # noqa: PLC0415
+    from crmkit.storage import loading_history  # noqa: PLC0415
+
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+    lost = Deal(title="Gone", pipeline_id="sales", stage_id="lost", stage_kind="lost")
+    with loading_history():
+        store.deals.add(lost)
+    with pytest.raises(TransitionDenied, match="lost_reason is required") as refused:
+        store.deals.add(Deal(title="Again", pipeline_id="sales", stage_id="lost"))
+    with loading_history(), pytest.raises(TransitionDenied, match="no stage 'nope'") as unknown:
+        store.deals.add(Deal(title="Nowhere", pipeline_id="sales", stage_id="nope"))
+
+    assert ["lost"] == [d.stage_id for d in store.deals.find_all()]
+    assert ErrorCode.TRANSITION == refused.value.code
+    assert ErrorCode.UNKNOWN_STAGE == unknown.value.code
