@@ -477,3 +477,19 @@ def test_loading_history_relaxes_checks_only_inside_the_block() -> None:
     assert ["lost"] == [d.stage_id for d in store.deals.find_all()]
     assert ErrorCode.TRANSITION == refused.value.code
     assert ErrorCode.UNKNOWN_STAGE == unknown.value.code
+
+
+def test_later_batches_update_what_earlier_ones_wrote(store: Store, tmp_path: Path) -> None:
+    """With one row a batch, a key seen again updates the record at its stored version."""
+    store.register_object_type("project", {"code": "text", "budget": "number"})
+    path = _write(
+        tmp_path / "p.csv", ["Code", "Budget"], [["A", "1"], ["B", "7"], ["A", "3"], ["A", "3"]]
+    )
+
+    report = import_file(path, store, kind="project", on_duplicate="update", batch_size=1)
+
+    found = {str(p.custom["code"]): p.custom["budget"] for p in store.objects("project").find_all()}
+    assert (2, 1, 1) == (report.created, report.updated, report.skipped)
+    assert {"A": Decimal(3), "B": Decimal(7)} == found
+    assert 3 == undo_import(store, report.import_id)
+    assert 0 == store.objects("project").count()

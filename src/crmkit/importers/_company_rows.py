@@ -134,6 +134,9 @@ class CompanyKind:
                     found["d:" + record.domain] = hit
         return found
 
+    def keep(self, key: str, record: Company) -> None:
+        """Nothing to remember: each batch looks its companies up in the store."""
+
     def changed(self, old: Company, new: Company, how: Combine) -> Company:
         """*old* with the row's values merged in (or overwriting, for ``update``)."""
         return combined(old, new, how, lists=_LISTS)

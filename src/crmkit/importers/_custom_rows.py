@@ -20,7 +20,7 @@ from crmkit.storage import CustomRecord, Repository, Store
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping
 from ._object_fields import schema_synonyms
-from ._object_kind import Cells, Combine, coerced_custom, combined, custom_fields
+from ._object_kind import Cells, Combine, StoredKeys, coerced_custom, combined, custom_fields
 from ._rows import Problem
 
 __all__ = ["CustomKind"]
@@ -59,7 +59,7 @@ class CustomKind:
                 code=ErrorCode.CONFIG_UNKNOWN_KEY,
             )
         self._key = key
-        self._stored: dict[str, CustomRecord] | None = None
+        self._stored = StoredKeys(self._repository, self.key)
 
     def use_mapping(self, mapping: ColumnMapping) -> None:
         """Choose the key field among the fields *mapping* feeds (unless one was given)."""
@@ -102,14 +102,12 @@ class CustomKind:
         return None if value is None else f"{type(value).__name__}:{value}"
 
     def stored(self, records: Sequence[CustomRecord]) -> dict[str, CustomRecord]:
-        """The stored records of the type by :meth:`key` (read once, then kept up to date)."""
-        if self._stored is None:
-            self._stored = {}
-            for record in self._repository.find_all(order_by="created_at"):
-                key = self.key(record)
-                if key is not None:
-                    self._stored.setdefault(key, record)
-        return self._stored
+        """The stored records the batch matches, by :meth:`key` (see :class:`StoredKeys`)."""
+        return self._stored.matches(records)
+
+    def keep(self, key: str, record: CustomRecord) -> None:
+        """Remember that *key* is *record* from now on (a later batch matches it)."""
+        self._stored.keep(key, record)
 
     def changed(self, old: CustomRecord, new: CustomRecord, how: Combine) -> CustomRecord:
         """*old* with the row's values merged in (or overwriting, for ``update``)."""

@@ -36,7 +36,7 @@ from ._company_rows import split_list
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping
 from ._object_fields import DEAL_SYNONYMS, schema_synonyms
-from ._object_kind import Cells, Combine, coerced_custom, combined, custom_fields
+from ._object_kind import Cells, Combine, StoredKeys, coerced_custom, combined, custom_fields
 from ._rows import Problem
 from ._synonyms import header_key
 
@@ -48,7 +48,6 @@ PipelineMode = Literal["enforce", "load"]
 IMPORTED: Final = "imported"
 _KEPT_AS_CUSTOM: Final = ("company", "contact", "notes", "source_id")
 _SKIP: Final = ("pipeline_id", "stage_id", "stage_kind", "history", "contacts")
-_TITLES_PER_QUERY: Final = 50
 # the deal's own field each import field fills, where the names differ
 _DEAL_FIELD: Final = {"owner": "owner_id", "company": "company_id", "stage": "stage_id"}
 
@@ -103,6 +102,7 @@ class DealKind:
         self._actor = actor
         self._now = utcnow()
         self._columns: dict[str, str] = {}
+        self._stored = StoredKeys(store.deals, self.key)
         self._fields = custom_fields(store.schema("deal"), DEAL_FIELDS)
         self.custom = schema_synonyms(self._fields.schema, self._fields.money)
 
@@ -270,15 +270,16 @@ class DealKind:
         return "|".join((record.pipeline_id, header_key(record.title), company, source))
 
     def stored(self, records: Sequence[Deal]) -> dict[str, Deal]:
-        """The stored deals with the batch's titles, by :meth:`key` (the oldest first)."""
-        titles = sorted({r.title for r in records})
-        found: dict[str, Deal] = {}
-        for start in range(0, len(titles), _TITLES_PER_QUERY):
-            chunk = titles[start : start + _TITLES_PER_QUERY]
-            where = " OR ".join(f'title = "{_quote(t)}"' for t in chunk)
-            for deal in self._store.deals.find_all(where, order_by="created_at"):
-                found.setdefault(self.key(deal), deal)
-        return found
+        """The stored deals the batch matches, by :meth:`key` (the oldest of a key first).
+
+        A title is no indexed column: the stored deals' keys are read once (see
+        :class:`StoredKeys`).
+        """
+        return self._stored.matches(records)
+
+    def keep(self, key: str, record: Deal) -> None:
+        """Remember that *key* is *record* from now on (a later batch matches it)."""
+        self._stored.keep(key, record)
 
     def changed(self, old: Deal, new: Deal, how: Combine) -> Deal | list[Problem]:
         """*old* with the row's values, moved to the row's stage (checked unless loading)."""
@@ -337,7 +338,3 @@ def _shown(deal: Deal, field: str) -> str:
 
 def _reason(deal: Deal) -> str:
     return deal.lost_reason or IMPORTED
-
-
-def _quote(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')

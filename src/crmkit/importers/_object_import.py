@@ -203,6 +203,7 @@ class _Job:
                 created[record.id] = record
                 if key is not None:
                     existing[key] = record
+                    self.kind.keep(key, record)
                 self.counts["created"] += 1
                 continue
             if self.on_duplicate == "skip":
@@ -221,7 +222,9 @@ class _Job:
             else:
                 before.setdefault(match.id, match)
                 changed[match.id] = new
-            existing[key] = new  # type: ignore[index]  # a match has a key
+            if key is not None:
+                existing[key] = new
+                self.kind.keep(key, new)
             self.counts["merged" if how == "merge" else "updated"] += 1
         if self.dry_run:
             return

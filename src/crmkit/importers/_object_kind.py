@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Final, Literal, Protocol, TypeVar
+from typing import Any, Final, Generic, Literal, Protocol, TypeVar
 
 import attrs
 from attrs import frozen
@@ -31,6 +31,7 @@ __all__ = [
     "CustomFields",
     "ObjectKind",
     "Outcome",
+    "StoredKeys",
     "coerced_custom",
     "combined",
     "custom_fields",
@@ -103,9 +104,50 @@ class ObjectKind(Protocol[R]):
         """The stored records that *records* match, by :meth:`key`."""
         ...
 
+    def keep(self, key: str, record: R) -> None:
+        """Remember that rows with *key* are *record* from now on (for the later batches)."""
+        ...
+
     def changed(self, old: R, new: R, how: Combine) -> R | list[Problem]:
         """*old* changed by the row's *new* (*old* itself when nothing changes), or problems."""
         ...
+
+
+class StoredKeys(Generic[R]):
+    """The stored records of a kind by their import key, read once, fetched per batch.
+
+    For kinds whose key is no indexed column (a deal's title, a custom object's field):
+    the keys of the stored records are read in pages on the first batch and kept with
+    their ids, so the memory this takes grows with the stored records, not with the file;
+    each batch then fetches its matches by id, as they are stored now.
+    """
+
+    def __init__(self, repository: Repository[R], key: Callable[[R], str | None]) -> None:
+        self._repository = repository
+        self._key = key
+        self._ids: dict[str, str] | None = None
+
+    def matches(self, records: Sequence[R]) -> dict[str, R]:
+        """The stored records that *records* match, by key (the oldest of a key)."""
+        if self._ids is None:
+            self._ids = {}
+            for stored in self._repository.find_all(order_by="created_at"):
+                found = self._key(stored)
+                if found is not None:
+                    self._ids.setdefault(found, _id(stored))
+        wanted = {self._key(r) for r in records} - {None}
+        ids = {k: self._ids[k] for k in wanted if k is not None and k in self._ids}
+        got = self._repository.get_many(ids.values())
+        return {k: got[i] for k, i in ids.items() if i in got}
+
+    def keep(self, key: str, record: R) -> None:
+        """Remember that *key* is *record* from now on (a later batch matches it)."""
+        if self._ids is not None:
+            self._ids[key] = _id(record)
+
+
+def _id(record: object) -> str:
+    return str(getattr(record, "id"))  # noqa: B009 - every stored record has an id
 
 
 def problem_of(error: ValidationError, cells: Cells, default: str = "<row>") -> Problem:
