@@ -137,7 +137,9 @@ def undo_import(store: Store, import_id: str, *, actor: str | None = None) -> in
 
 
 def _logs(store: Store, import_id: str) -> list[CustomRecord]:
-    return list(store.objects(LOG_TYPE).find_all(f'import_id = "{_quote(import_id)}"'))
+    # in write order: ids order only by the millisecond, and batches come faster than that
+    where = f'import_id = "{_quote(import_id)}"'
+    return list(store.objects(LOG_TYPE).find_all(where, order_by="created_at"))
 
 
 def _quote(text: str) -> str:
