@@ -493,3 +493,25 @@ def test_later_batches_update_what_earlier_ones_wrote(store: Store, tmp_path: Pa
     assert {"A": Decimal(3), "B": Decimal(7)} == found
     assert 3 == undo_import(store, report.import_id)
     assert 0 == store.objects("project").count()
+
+
+def test_column_overrides_for_object_kinds(tmp_path: Path) -> None:
+    """read.mapping may name deal fields for a deal import; contacts and companies refuse them."""
+    from crmkit.importers import CleanOptions, ReadOptions  # noqa: PLC0415
+
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+    path = _write(tmp_path / "x.csv", ["Opp", "Summe", "Colour"], [["Big one", "9 EUR", "red"]])
+    options = CleanOptions(read=ReadOptions(mapping={"Opp": "title", "Summe": "amount"}))
+
+    report = import_file(path, store, kind="deal", pipelines=[PIPELINE], options=options)
+    with pytest.raises(ConfigError, match=r"mapping\['Summe'\]: unknown field 'amount'") as contact:
+        import_file(path, store, options=options)
+    with pytest.raises(ConfigError, match="unknown field 'title'") as company:
+        import_file(path, store, kind="company", options=options)
+
+    assert [("Opp", "title", "override"), ("Summe", "amount", "override")] == [
+        (r.column, r.field, r.how) for r in report.mapping.rules
+    ]
+    assert Money(Decimal(9), "EUR") == next(iter(store.deals.find_all())).amount
+    assert ("config.invalid", "config.invalid") == (contact.value.code, company.value.code)

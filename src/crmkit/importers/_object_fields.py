@@ -18,7 +18,13 @@ from crmkit.fields import Schema
 from ._mapping import CUSTOM_PREFIX, ColumnMapping, ColumnRule, How
 from ._synonyms import header_key
 
-__all__ = ["COMPANY_SYNONYMS", "DEAL_SYNONYMS", "map_object_columns", "schema_synonyms"]
+__all__ = [
+    "COMPANY_SYNONYMS",
+    "DEAL_SYNONYMS",
+    "OBJECT_FIELDS",
+    "map_object_columns",
+    "schema_synonyms",
+]
 
 _OWNER: Final = (
     "owner", "assigned to", "assignee", "responsible", "sales rep", "salesperson", "user",
@@ -160,6 +166,9 @@ DEAL_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     "notes": _NOTES,
     "source_id": ("deal id", "opportunity id", *_SOURCE_ID),
 }  # fmt: skip
+
+#: Every company and deal field a column can map to.
+OBJECT_FIELDS: Final = frozenset({*COMPANY_SYNONYMS, *DEAL_SYNONYMS})
 
 # Words exports put before every header of a kind ("Deal - Title", "Organization - Name").
 _KIND_WORDS: Final = tuple(
