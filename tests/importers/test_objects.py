@@ -515,3 +515,34 @@ def test_column_overrides_for_object_kinds(tmp_path: Path) -> None:
     ]
     assert Money(Decimal(9), "EUR") == next(iter(store.deals.find_all())).amount
     assert ("config.invalid", "config.invalid") == (contact.value.code, company.value.code)
+
+
+def test_rejects_file_and_progress_for_deals(tmp_path: Path) -> None:
+    """Rejected deal rows go to the rejects file with every cell, row, column, reason, code."""
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+    path = _write(
+        tmp_path / "deals.csv",
+        ["Title", "Amount", "Stage"],
+        [["Fine", "5 EUR", "lead"], ["Nul", "5\x00 EUR", "lead"], ["Odd", "7 EUR", "Nowhere"]],
+    )
+    seen: list[int] = []
+
+    report = import_file(
+        path,
+        store,
+        kind="deal",
+        pipelines=[PIPELINE],
+        rejects=tmp_path / "rejects.csv",
+        progress=lambda p: seen.append(p.rows_done),
+    )
+
+    with (tmp_path / "rejects.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert (1, 2) == (report.created, report.rejected)
+    assert [
+        ("Nul", "3", "Amount", "validation.nul_character"),
+        ("Odd", "4", "Stage", "pipeline.unknown_stage"),
+    ] == [(r["Title"], r["row"], r["column"], r["code"]) for r in rows]
+    assert "no stage 'Nowhere'" in rows[1]["reason"]
+    assert 3 == seen[-1]

@@ -97,9 +97,9 @@ def import_file(
         escape_formulas: in a CSV rejects file, put a ``'`` before a cell a spreadsheet
             would run as a formula (see :func:`clean_file`); False writes cells as they are.
         kind: what the rows are: ``contact``, ``company``, ``deal`` or a registered custom
-            object type (see ``docs/importing.md``; *key*, *schema*, *coerce* and
-            *rejects* are for contacts, *pipelines* and *pipeline_mode* for deals,
-            *match_field* for custom objects).
+            object type (see ``docs/importing.md``; *key*, *schema* and *coerce* are for
+            contacts, *pipelines* and *pipeline_mode* for deals, *match_field* for custom
+            objects).
         pipelines: the pipelines the store enforces (a deal import needs them).
         pipeline_mode: ``enforce`` holds each deal to its pipeline's moves and its stage's
             requirements; ``load`` stores the history as it stands, unchecked.
@@ -149,6 +149,9 @@ def import_file(
             actor=who,
             import_id=import_id,
             batch_size=batch_size,
+            rejects=rejects,
+            escape_formulas=escape_formulas,
+            progress=progress,
         )
     if key not in _KEYS:
         raise ConfigError("key", f"unknown key {key!r} (expected one of: email, phone)")

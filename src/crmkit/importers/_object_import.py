@@ -9,6 +9,7 @@ their row, column, reason and code; nothing typed in a mapped column is dropped.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -25,9 +26,10 @@ from ._deal_rows import DealKind, PipelineMode
 from ._object_fields import map_object_columns
 from ._object_kind import Cells, Combine, ObjectKind
 from ._options import ReadOptions
-from ._report import ImportReport, Rejection
-from ._rows import Problem
-from ._sources import open_source
+from ._rejects import RejectsSpool
+from ._report import ImportReport, Progress, ProgressCallback, Rejection
+from ._rows import Problem, RowResult
+from ._sources import SourceRow, open_source
 from ._undo import register_log, write_log
 
 __all__ = ["import_objects"]
@@ -35,6 +37,7 @@ __all__ = ["import_objects"]
 OnDuplicate = Literal["merge", "skip", "update", "create"]
 PipelinesGiven = Pipelines | Mapping[str, Pipeline] | list[Pipeline] | tuple[Pipeline, ...]
 _KEEP_REJECTIONS: Final = 1000
+_PROGRESS_ROWS: Final = 2000
 
 
 def _pipelines(given: PipelinesGiven | None) -> Pipelines:
@@ -90,6 +93,9 @@ def import_objects(
     actor: str,
     import_id: str,
     batch_size: int,
+    rejects: str | Path | None = None,
+    escape_formulas: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Import the records of *kind* a file holds; see :func:`import_file`."""
     started = time.perf_counter()
@@ -102,34 +108,26 @@ def import_objects(
         register_log(store)
     job = _Job(store, kind, on_duplicate=on_duplicate, dry_run=dry_run, actor=actor)
     job.import_id = import_id
-    batch: list[tuple[int, Cells, Any]] = []
     plan = [(rule.index, rule.field, rule.column) for rule in mapping.rules]
-    for row in table.rows():
-        job.rows_read += 1
-        if row.problem is None and not "".join(row.cells).strip():
-            job.skip("empty row")
-            continue
-        cells: Cells = {}
-        problems: list[Problem] = []
-        if row.problem is not None:
-            code = getattr(row.problem, "code", ErrorCode.MALFORMED_ROW)
-            problems.append(Problem("<row>", "", row.problem, code))
-        for index, field, column in plan:
-            text = row.cells[index].strip() if index < len(row.cells) else ""
-            if "\x00" in text:
-                reason = "holds a NUL character (\\x00), which text cannot store"
-                problems.append(Problem(column, text, reason, ErrorCode.NUL_CHARACTER))
-            elif text:
-                cells[field] = (column, " ".join(text.split()))
-        built = problems or kind.build(cells)
-        if isinstance(built, list):
-            job.reject(row.number, built)
-            continue
-        batch.append((row.number, cells, built))
-        if len(batch) >= batch_size:
-            job.flush(batch)
-            batch = []
-    job.flush(batch)
+    with tempfile.TemporaryDirectory(prefix="crmkit-import-") as scratch:
+        if rejects is not None:
+            job.spool = RejectsSpool(Path(scratch), table.headers)
+        batch: list[tuple[int, tuple[str, ...], Any]] = []
+        for row in table.rows():
+            built = job.read(row, plan)
+            if built is not None:
+                batch.append((row.number, row.cells, built))
+            if len(batch) >= batch_size:
+                job.flush(batch)
+                batch = []
+            if progress is not None and job.rows_read % _PROGRESS_ROWS == 0:
+                _report_progress(progress, job.rows_read, started)
+        job.flush(batch)
+        if progress is not None:
+            _report_progress(progress, job.rows_read, started)
+        if job.spool is not None and rejects is not None:
+            job.spool.write(rejects, escape_formulas=escape_formulas).publish()
+            job.spool.close()
     return ImportReport(
         import_id=import_id,
         source=table.name,
@@ -145,6 +143,11 @@ def import_objects(
         dry_run=dry_run,
         seconds=time.perf_counter() - started,
     )
+
+
+def _report_progress(progress: ProgressCallback, done: int, started: float) -> None:
+    rate = done / max(time.perf_counter() - started, 1e-9)
+    progress(Progress(done, None, rate, None))
 
 
 class _Job:
@@ -167,13 +170,40 @@ class _Job:
         self.counts: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
         self.rejections: list[Rejection] = []
+        self.spool: RejectsSpool | None = None
+
+    def read(self, row: SourceRow, plan: list[tuple[int, str, str]]) -> Any:
+        """The record of one row, or None when the row is skipped or rejected (and counted)."""
+        self.rows_read += 1
+        if row.problem is None and not "".join(row.cells).strip():
+            self.skip("empty row")
+            return None
+        cells: Cells = {}
+        problems: list[Problem] = []
+        if row.problem is not None:
+            code = getattr(row.problem, "code", ErrorCode.MALFORMED_ROW)
+            problems.append(Problem("<row>", "", row.problem, code))
+        for index, field, column in plan:
+            text = row.cells[index].strip() if index < len(row.cells) else ""
+            if "\x00" in text:
+                reason = "holds a NUL character (\\x00), which text cannot store"
+                problems.append(Problem(column, text, reason, ErrorCode.NUL_CHARACTER))
+            elif text:
+                cells[field] = (column, " ".join(text.split()))
+        built = problems or self.kind.build(cells)
+        if isinstance(built, list):
+            self.reject(row.number, row.cells, built)
+            return None
+        return built
 
     def skip(self, reason: str) -> None:
         self.counts["skipped"] += 1
         self.reasons[reason] += 1
 
-    def reject(self, number: int, problems: list[Problem]) -> None:
+    def reject(self, number: int, cells: tuple[str, ...], problems: list[Problem]) -> None:
         self.counts["rejected"] += 1
+        if self.spool is not None:
+            self.spool.add(RowResult(number, "rejected", {}, problems=tuple(problems), cells=cells))
         for problem in problems:
             self.reasons[str(problem.code)] += 1
         if len(self.rejections) < _KEEP_REJECTIONS:
@@ -182,21 +212,21 @@ class _Job:
                 Rejection(number, first.column, first.value, first.reason, str(first.code))
             )
 
-    def flush(self, rows: list[tuple[int, Cells, Any]]) -> None:
+    def flush(self, rows: list[tuple[int, tuple[str, ...], Any]]) -> None:
         if not rows:
             return
         finished = self.kind.finish([record for _, _, record in rows])
-        usable: list[tuple[int, Any]] = []
-        for (number, _, _), record in zip(rows, finished, strict=True):
+        usable: list[tuple[int, tuple[str, ...], Any]] = []
+        for (number, cells, _), record in zip(rows, finished, strict=True):
             if isinstance(record, list):
-                self.reject(number, record)
+                self.reject(number, cells, record)
             else:
-                usable.append((number, record))
-        existing = self.kind.stored([record for _, record in usable])
+                usable.append((number, cells, record))
+        existing = self.kind.stored([record for _, _, record in usable])
         created: dict[str, Any] = {}
         before: dict[str, Any] = {}
         changed: dict[str, Any] = {}
-        for number, record in usable:
+        for number, cells, record in usable:
             key = self.kind.key(record)
             match = existing.get(key) if key is not None else None
             if match is None or self.on_duplicate == "create":
@@ -212,7 +242,7 @@ class _Job:
             how: Combine = "merge" if self.on_duplicate == "merge" else "update"
             new = self.kind.changed(match, record, how)
             if isinstance(new, list):
-                self.reject(number, new)
+                self.reject(number, cells, new)
                 continue
             if new is match:
                 self.skip("already up to date")
