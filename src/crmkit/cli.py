@@ -41,6 +41,8 @@ _OPTIONS: Final = {
     "read.delimiter": "--delimiter",
     "workers": "--workers",
     "options": "--options",
+    "kind": "--kind",
+    "pipelines": "--pipeline",
     "locale": "--locale",
     "columns": "--columns",
     "where": "--where",
@@ -171,6 +173,11 @@ def _build() -> argparse.ArgumentParser:
         choices=["enforce", "load"],
         help="deals: check each stage by the pipeline, or load history as it stands",
     )
+    imp.add_argument(
+        "--object-fields",
+        metavar="FILE",
+        help="the --kind object type's fields (.json/.yaml: types by name, or a schema)",
+    )
     _raw_cells(imp)
     _reading(imp)
     _common(imp)
@@ -202,6 +209,9 @@ def _build() -> argparse.ArgumentParser:
     )
     undo.add_argument("import_id", metavar="ID", help="the import id the import printed")
     undo.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
+    undo.add_argument(
+        "--pipeline", action="append", default=[], help="the pipeline files of a deal import"
+    )
     _common(undo)
     return parser
 
@@ -323,17 +333,24 @@ def _missing_sqlite_file(url: str) -> str | None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from ._cli_files import (  # noqa: PLC0415 - loaded only by the command that needs it
+        object_fields_file,
+        pipeline_file,
+    )
     from .importers import (  # noqa: PLC0415 - loaded only by the command that needs it
         CleanOptions,
         import_file,
     )
 
     options = options_from_flags(args, CleanOptions)
-    pipelines = [_pipeline(Path(name)) for name in args.pipeline]
+    pipelines = [pipeline_file(Path(name)) for name in args.pipeline]
+    fields = object_fields_file(Path(args.object_fields), args.kind) if args.object_fields else None
     store = _store(args.db, create=True)
     with closing(store), _progress(args) as update:
         if pipelines:
             store.use_pipelines(pipelines)
+        if fields is not None:
+            store.register_object_type(args.kind, fields)
         report = import_file(
             args.input,
             store,
@@ -360,17 +377,6 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pipeline(path: Path) -> Any:
-    """The pipeline a ``--pipeline`` file holds (JSON when it ends in .json, else YAML)."""
-    from .pipeline import Pipeline  # noqa: PLC0415 - loaded only by the command that needs it
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CrmkitError(f"--pipeline: cannot read {path}: {exc.strerror}") from exc
-    return Pipeline.from_json(text) if path.suffix == ".json" else Pipeline.from_yaml(text)
-
-
 def _export(args: argparse.Namespace) -> int:
     from .importers import export  # noqa: PLC0415 - loaded only by the command that needs it
 
@@ -394,10 +400,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _undo(args: argparse.Namespace) -> int:
+    from ._cli_files import pipeline_file  # noqa: PLC0415 - loaded only by the command that needs it
     from .importers import undo_import  # noqa: PLC0415 - loaded only by the command that needs it
 
+    pipelines = [pipeline_file(Path(name)) for name in args.pipeline]
     store = _store(args.db)
     try:
+        if pipelines:
+            store.use_pipelines(pipelines)
         touched = undo_import(store, args.import_id)
     finally:
         store.close()

@@ -409,8 +409,8 @@ def test_cli_kind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     error = capsys.readouterr().err
 
     assert (0, 3, 3) == (ok, printed["created"], printed["rejected"])
-    assert 0 != bad
-    assert "unknown record kind 'ticket'" in error
+    assert 2 == bad
+    assert "crmkit: --kind: unknown record kind 'ticket'" in error
 
 
 @settings(
@@ -546,3 +546,40 @@ def test_rejects_file_and_progress_for_deals(tmp_path: Path) -> None:
     ] == [(r["Title"], r["row"], r["column"], r["code"]) for r in rows]
     assert "no stage 'Nowhere'" in rows[1]["reason"]
     assert 3 == seen[-1]
+
+
+def test_cli_custom_objects_load_mode_and_undo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI imports a custom object list with its fields, loads deals, and undoes both."""
+    db = f"sqlite:///{tmp_path / 'crm.db'}"
+    (tmp_path / "project.json").write_text('{"code": "text", "budget": "number"}', "utf-8")
+    (tmp_path / "sales.json").write_text(json.dumps(PIPELINE.to_dict()), encoding="utf-8")
+    projects = _write(tmp_path / "p.csv", ["Code", "Budget"], [["P-1", "1,000"], ["P-2", "2"]])
+    deals = _write(tmp_path / "d.csv", ["Title", "Stage"], [["Gone", "lost"]])
+    sales = ["--pipeline", str(tmp_path / "sales.json")]
+
+    def run(*argv: str) -> dict[str, Any]:
+        assert 0 == main([*argv, "--db", db, "--json"])
+        parsed: dict[str, Any] = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        return parsed
+
+    made = run(
+        "import",
+        str(projects),
+        "--kind",
+        "project",
+        "--object-fields",
+        str(tmp_path / "project.json"),
+    )
+    loaded = run("import", str(deals), "--kind", "deal", *sales, "--pipeline-mode", "load")
+    undone = [
+        run("undo-import", made["import_id"]),
+        run("undo-import", loaded["import_id"], *sales),
+    ]
+    missing = main(["import", str(deals), "--db", db, "--kind", "deal", "--pipeline", "nope.yaml"])
+
+    assert (2, 1) == (made["created"], loaded["created"])
+    assert [2, 1] == [u["contacts"] for u in undone]
+    assert 0 != missing
+    assert "--pipeline: cannot read nope.yaml" in capsys.readouterr().err

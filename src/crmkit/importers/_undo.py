@@ -17,7 +17,7 @@ import attrs
 
 from crmkit._converter import from_dict, to_dict
 from crmkit.contacts import Company, Contact
-from crmkit.errors import NotFound
+from crmkit.errors import NotFound, ValidationError
 from crmkit.pipeline import Deal, StageChange
 from crmkit.storage import CustomRecord, Repository, Store, loading_history
 
@@ -69,7 +69,11 @@ def _repository(store: Store, kind: str) -> Repository[Any]:
     if kind in _TYPES:
         found: Repository[Any] = store.repository(kind)
         return found
-    return store.objects(kind)
+    try:
+        return store.objects(kind)
+    except ValidationError:
+        # a store opened again does not know the type yet: its records are there all the same
+        return store.register_object_type(kind, {})
 
 
 def _restored(old: Any, current: Any, who: str) -> Any:
