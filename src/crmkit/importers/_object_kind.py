@@ -30,7 +30,6 @@ __all__ = [
     "Combine",
     "CustomFields",
     "ObjectKind",
-    "Outcome",
     "StoredKeys",
     "coerced_custom",
     "combined",
@@ -44,8 +43,6 @@ Cells = dict[str, tuple[str, str]]
 """A row's mapped cells: field → (column, text), blank cells left out."""
 
 Combine = Literal["merge", "update"]
-Outcome = Any | list[Problem]
-"""A record built from a row, or the problems that stop it."""
 
 _BLANK: Final = ("", None, ())
 # how a field declared by type alone is read (a picklist declared so has no choices)
