@@ -583,3 +583,20 @@ def test_cli_custom_objects_load_mode_and_undo(
     assert [2, 1] == [u["contacts"] for u in undone]
     assert 0 != missing
     assert "--pipeline: cannot read nope.yaml" in capsys.readouterr().err
+
+
+def test_notes_and_unmodelled_cells_are_kept_as_typed(tmp_path: Path) -> None:
+    """A multi-line note, a source id and a currency with no amount stay as they were typed."""
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+    note = "Met at the fair.\nCall back  in May."
+    path = _write(
+        tmp_path / "d.csv",
+        ["Deal ID", "Title", "Currency", "Notes"],
+        [["HS-901", "Fair lead", "EUR", note]],
+    )
+
+    import_file(path, store, kind="deal", pipelines=[PIPELINE])
+
+    (deal,) = store.deals.find_all()
+    assert {"source_id": "HS-901", "currency": "EUR", "notes": note} == deal.custom

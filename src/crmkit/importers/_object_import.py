@@ -189,7 +189,7 @@ class _Job:
                 reason = "holds a NUL character (\\x00), which text cannot store"
                 problems.append(Problem(column, text, reason, ErrorCode.NUL_CHARACTER))
             elif text:
-                cells[field] = (column, " ".join(text.split()))
+                cells[field] = (column, text)
         built = problems or self.kind.build(cells)
         if isinstance(built, list):
             self.reject(row.number, row.cells, built)
