@@ -600,3 +600,34 @@ def test_notes_and_unmodelled_cells_are_kept_as_typed(tmp_path: Path) -> None:
 
     (deal,) = store.deals.find_all()
     assert {"source_id": "HS-901", "currency": "EUR", "notes": note} == deal.custom
+
+
+_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÄöçşیكж0123456789", min_size=1, max_size=12)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(_WORDS, _WORDS, st.text(max_size=40)),
+        max_size=10,
+        unique_by=lambda row: row[0].casefold(),
+    )
+)
+def test_no_company_cell_is_lost(tmp_path: Path, rows: list[tuple[str, str, str]]) -> None:
+    """Every row is stored with its name, industry and notes as typed, or rejected with why."""
+    store = MemoryStore()
+    path = _write(tmp_path / "c.csv", ["Company", "Industry", "Notes"], [list(r) for r in rows])
+
+    report = import_file(path, store, kind="company", on_duplicate="create")
+
+    stored = {c.name: c for c in store.companies.find_all()}
+    rejected = {r.row for r in report.rejections}
+    for number, (name, industry, notes) in enumerate(rows, start=2):
+        if number in rejected:
+            continue
+        company = stored[name]
+        assert (industry, notes.strip() or None) == (company.industry, company.custom.get("notes"))
+    assert report.accounted
+    assert len(rows) == report.created + report.rejected
