@@ -117,3 +117,4 @@ class ErrorCode(StrEnum):
     TOO_DEEP = "importers.too_deep"
     UNKNOWN_KIND = "importers.unknown_kind"
     REQUIRED_VALUE = "importers.required_value"
+    DEAL_STATUS = "importers.deal_status"

@@ -631,3 +631,30 @@ def test_no_company_cell_is_lost(tmp_path: Path, rows: list[tuple[str, str, str]
         assert (industry, notes.strip() or None) == (company.industry, company.custom.get("notes"))
     assert report.accounted
     assert len(rows) == report.created + report.rejected
+
+
+def test_status_column_closes_deals_as_exports_state_them(tmp_path: Path) -> None:
+    """A won or lost status puts the deal in such a stage and keeps the stage it closed from."""
+    store = MemoryStore()
+    store.use_pipelines([PIPELINE])
+    path = _write(
+        tmp_path / "pd.csv",
+        ["Deal - Title", "Deal - Stage", "Deal - Status", "Deal - Lost reason"],
+        [
+            ["Signed", "Qualified", "won", ""],
+            ["Dropped", "Lead In", "Lost", "Budget cut"],
+            ["Running", "Qualified", "open", ""],
+            ["Odd", "won", "open", ""],
+            ["Strange", "Lead In", "paused", ""],
+        ],
+    )
+
+    report = import_file(path, store, kind="deal", pipelines=[PIPELINE])
+
+    deals = {d.title: d for d in store.deals.find_all()}
+    assert ("won", "Qualified") == (deals["Signed"].stage_id, deals["Signed"].custom["stage"])
+    assert ("lost", "Budget cut") == (deals["Dropped"].stage_id, deals["Dropped"].lost_reason)
+    assert ("qualified", {}) == (deals["Running"].stage_id, deals["Running"].custom)
+    assert ("Deal - Status", ErrorCode.DEAL_STATUS) == Rejection_of(report, 5)[:2]
+    assert "status 'open' contradicts stage 'won', a won stage" == Rejection_of(report, 5)[2]
+    assert "unknown deal status 'paused' (expected open, won or lost)" == Rejection_of(report, 6)[2]

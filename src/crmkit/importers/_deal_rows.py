@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
-from functools import lru_cache
 from typing import Final, Literal
 
 import attrs
@@ -25,7 +24,6 @@ from crmkit.pipeline import (
     DealContact,
     Pipeline,
     Pipelines,
-    ProblemKind,
     StageChange,
 )
 from crmkit.storage import Repository, Store, loading_history
@@ -33,6 +31,7 @@ from crmkit.values import Money
 
 from . import _cells
 from ._company_rows import split_list
+from ._deal_stages import named_stage, reachable_stages, status_stage
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping
 from ._object_fields import DEAL_SYNONYMS, schema_synonyms
@@ -40,7 +39,7 @@ from ._object_kind import Cells, Combine, StoredKeys, coerced_custom, combined, 
 from ._rows import Problem
 from ._synonyms import header_key
 
-__all__ = ["IMPORTED", "DealKind", "PipelineMode", "reachable_stages"]
+__all__ = ["IMPORTED", "DealKind", "PipelineMode"]
 
 PipelineMode = Literal["enforce", "load"]
 
@@ -50,34 +49,6 @@ _KEPT_AS_CUSTOM: Final = ("company", "contact", "notes", "source_id")
 _SKIP: Final = ("pipeline_id", "stage_id", "stage_kind", "history", "contacts")
 # the deal's own field each import field fills, where the names differ
 _DEAL_FIELD: Final = {"owner": "owner_id", "company": "company_id", "stage": "stage_id"}
-
-
-@lru_cache(maxsize=64)
-def reachable_stages(pipeline: Pipeline) -> frozenset[str]:
-    """The stages the pipeline's allowed moves reach from its first stage (that one too)."""
-    first = pipeline.stages[0].id
-    seen = {first}
-    todo = [first]
-    while todo:
-        here = todo.pop()
-        probe = Deal(title="probe", pipeline_id=pipeline.id, stage_id=here)
-        for check in pipeline.available_moves(probe):
-            blocked = any(p.kind is ProblemKind.TRANSITION for p in check.problems)
-            if not blocked and check.to_stage not in seen:
-                seen.add(check.to_stage)
-                todo.append(check.to_stage)
-    return frozenset(seen)
-
-
-def _named(options: dict[str, str], text: str) -> str | None:
-    """The id among *options* (id → name) that *text* names, by id or by name."""
-    if text in options:
-        return text
-    key = header_key(text)
-    for found, name in options.items():
-        if key in (header_key(found), header_key(name)):
-            return found
-    return None
 
 
 class DealKind:
@@ -125,7 +96,7 @@ class DealKind:
         if "pipeline" not in cells:
             return next(iter(self._pipelines.values()))
         column, text = cells["pipeline"]
-        found = _named({k: p.name for k, p in self._pipelines.items()}, text)
+        found = named_stage({k: p.name for k, p in self._pipelines.items()}, text)
         if found is None:
             reason = f"no pipeline {text!r} (known: {', '.join(self._pipelines)})"
             problems.append(Problem(column, text, reason, ErrorCode.UNKNOWN_PIPELINE))
@@ -133,24 +104,32 @@ class DealKind:
         return self._pipelines[found]
 
     def _stage(self, pipeline: Pipeline, cells: Cells, problems: list[Problem]) -> str | None:
-        if "stage" not in cells:
-            return pipeline.stages[0].id
-        column, text = cells["stage"]
-        found = _named({s.id: s.name or s.id for s in pipeline.stages}, text)
-        if found is None:
-            known = ", ".join(s.id for s in pipeline.stages)
-            reason = f"no stage {text!r} in pipeline {pipeline.id!r} (stages: {known})"
-            problems.append(Problem(column, text, reason, ErrorCode.UNKNOWN_STAGE))
-            return None
-        if self._mode == "enforce" and found not in reachable_stages(pipeline):
+        """The stage the row states (its status deciding a closed one), checked in enforce."""
+        stage = pipeline.stages[0].id
+        if "stage" in cells:
+            column, text = cells["stage"]
+            found = named_stage({s.id: s.name or s.id for s in pipeline.stages}, text)
+            if found is None:
+                known = ", ".join(s.id for s in pipeline.stages)
+                reason = f"no stage {text!r} in pipeline {pipeline.id!r} (stages: {known})"
+                problems.append(Problem(column, text, reason, ErrorCode.UNKNOWN_STAGE))
+                return None
+            stage = found
+        if "status" in cells:
+            closed = status_stage(pipeline, stage, cells["status"], problems)
+            if closed is None:
+                return None
+            stage = closed
+        column, text = cells.get("stage", cells.get("status", ("<row>", "")))
+        if self._mode == "enforce" and stage not in reachable_stages(pipeline):
             reason = (
-                f"pipeline {pipeline.id!r} cannot reach stage {found!r} from its first stage "
+                f"pipeline {pipeline.id!r} cannot reach stage {stage!r} from its first stage "
                 f"{pipeline.stages[0].id!r} by allowed moves (pipeline_mode='load' stores "
                 "history as it stands)"
             )
             problems.append(Problem(column, text, reason, ErrorCode.UNREACHABLE_STAGE))
             return None
-        return found
+        return stage
 
     def _amount(self, cells: Cells, problems: list[Problem]) -> Money | None:
         if "amount" not in cells:
@@ -183,6 +162,10 @@ class DealKind:
                 column = cells["close_date"][0]
                 problems.append(Problem(column, text["close_date"], exc.reason, exc.code))
         custom: dict[str, object] = {f: text[f] for f in _KEPT_AS_CUSTOM if text.get(f)}
+        if stage is not None and "stage" in text and pipeline is not None:
+            stated = named_stage({s.id: s.name or s.id for s in pipeline.stages}, text["stage"])
+            if stated != stage:
+                custom["stage"] = text["stage"]  # the stage a closed deal was closed from
         if "currency" in text and amount is None and "amount" not in text:
             custom["currency"] = text["currency"]
         custom.update(coerced_custom(self._fields, cells, self._locale.locale, problems))

@@ -157,6 +157,10 @@ DEAL_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
         "source", "lead source", "deal source", "origin", "channel", "منبع", "ذریعہ", "المصدر",
         "quelle", "herkunft", "origine", "origen", "fuente", "kaynak", "источник", "स्रोत",
     ),
+    "status": (
+        "status", "deal status", "وضعیت", "وضعیت معامله", "حیثیت", "الحالة", "zustand",
+        "statut", "estado", "durum", "статус", "स्थिति",
+    ),
     "lost_reason": (
         "lost reason", "reason lost", "closed lost reason", "loss reason",
         "دلیل از دست رفتن", "ناکامی کی وجہ", "سبب الخسارة", "verlustgrund",
