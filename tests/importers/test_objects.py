@@ -658,3 +658,29 @@ def test_status_column_closes_deals_as_exports_state_them(tmp_path: Path) -> Non
     assert ("Deal - Status", ErrorCode.DEAL_STATUS) == Rejection_of(report, 5)[:2]
     assert "status 'open' contradicts stage 'won', a won stage" == Rejection_of(report, 5)[2]
     assert "unknown deal status 'paused' (expected open, won or lost)" == Rejection_of(report, 6)[2]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["Firmenname", "Webseite", "Branche"],
+        ["نام شرکت", "وب سایت", "صنعت"],
+        ["کمپنی کا نام", "ویب سائٹ", "صنعت"],
+        ["اسم الشركة", "الموقع الإلكتروني", "القطاع"],
+        ["Nom de l'entreprise", "Site web", "Secteur"],
+        ["Nombre de la empresa", "Sitio web", "Industria"],
+        ["Şirket adı", "Web sitesi", "Sektör"],
+        ["Название компании", "Сайт", "Отрасль"],
+        ["कंपनी का नाम", "वेबसाइट", "उद्योग"],
+    ],
+)
+def test_company_headers_in_the_seeds_languages(tmp_path: Path, header: list[str]) -> None:
+    """Company headers in every seed language map to name, domain and industry."""
+    path = _write(tmp_path / "c.csv", header, [["Pars Co", "https://pars.example/about", "Oil"]])
+    store = MemoryStore()
+
+    report = import_file(path, store, kind="company")
+
+    (company,) = store.companies.find_all()
+    assert ["name", "domain", "industry"] == [r.field for r in report.mapping.rules]
+    assert ("Pars Co", "pars.example", "Oil") == (company.name, company.domain, company.industry)
