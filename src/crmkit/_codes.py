@@ -99,6 +99,8 @@ class ErrorCode(StrEnum):
     UNKNOWN_PIPELINE = "pipeline.unknown_pipeline"
     UNMAPPED_STAGE = "pipeline.unmapped_stage"
     HISTORY = "pipeline.history"
+    UNKNOWN_STAGE = "pipeline.unknown_stage"
+    UNREACHABLE_STAGE = "pipeline.unreachable_stage"
 
     # SourceError
     SOURCE_MISSING = "importers.missing"
@@ -119,3 +121,6 @@ class ErrorCode(StrEnum):
     RUNAWAY_QUOTE = "importers.runaway_quote"
     TOO_DEEP = "importers.too_deep"
     LINE_ENCODING = "importers.line_encoding"
+    UNKNOWN_KIND = "importers.unknown_kind"
+    REQUIRED_VALUE = "importers.required_value"
+    DEAL_STATUS = "importers.deal_status"

@@ -59,6 +59,8 @@ _OPTIONS: Final = {
     "skip_lines": "--skip-lines",
     "max_rejects": "--max-rejects",
     "options": "--options",
+    "kind": "--kind",
+    "pipelines": "--pipeline",
     "locale": "--locale",
     "columns": "--columns",
     "where": "--where",
@@ -164,6 +166,23 @@ def _build() -> argparse.ArgumentParser:
     imp.add_argument(
         "--rejects", help="write the rows that could not be used, with the reason (.csv/.xlsx)"
     )
+    imp.add_argument(
+        "--kind", default="contact", help="contact, company, deal or a custom object type"
+    )
+    imp.add_argument(
+        "--pipeline", action="append", default=[], help="a pipeline file (.yaml/.json) for deals"
+    )
+    imp.add_argument(
+        "--pipeline-mode",
+        default="enforce",
+        choices=["enforce", "load"],
+        help="deals: check each stage by the pipeline, or load history as it stands",
+    )
+    imp.add_argument(
+        "--object-fields",
+        metavar="FILE",
+        help="the --kind object type's fields (.json/.yaml: types by name, or a schema)",
+    )
     _raw_cells(imp)
     reading_flags(imp)
     _common(imp)
@@ -197,6 +216,9 @@ def _build() -> argparse.ArgumentParser:
     )
     undo.add_argument("import_id", metavar="ID", help="the import id the import printed")
     undo.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
+    undo.add_argument(
+        "--pipeline", action="append", default=[], help="the pipeline files of a deal import"
+    )
     _common(undo)
     return parser
 
@@ -249,6 +271,10 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from ._cli_files import (  # noqa: PLC0415 - loaded only by the command that needs it
+        object_fields_file,
+        pipeline_file,
+    )
     from .importers import (  # noqa: PLC0415 - loaded only by the command that needs it
         CleanOptions,
         import_file,
@@ -256,6 +282,8 @@ def _import(args: argparse.Namespace) -> int:
 
     options = options_from_flags(args, CleanOptions)
     limit = max_rejects(args.max_rejects)
+    pipelines = [pipeline_file(Path(name)) for name in args.pipeline]
+    fields = object_fields_file(Path(args.object_fields), args.kind) if args.object_fields else None
     store = dry_store(args.db) if args.dry_run else open_cli_store(args.db, create=True)
     with (
         closing(store),
@@ -263,6 +291,10 @@ def _import(args: argparse.Namespace) -> int:
         spooled_input(args.input, Path(folder)) as source,
         progress(args) as update,
     ):
+        if pipelines:
+            store.use_pipelines(pipelines)
+        if fields is not None:
+            store.register_object_type(args.kind, fields)
         report = import_file(
             source,
             store,
@@ -275,6 +307,9 @@ def _import(args: argparse.Namespace) -> int:
             rejects=args.rejects,
             escape_formulas=not args.raw_cells,
             keep_unmapped=args.keep_columns,
+            kind=args.kind,
+            pipelines=pipelines or None,
+            pipeline_mode=args.pipeline_mode,
         )
     report = named(report, args.input)
     if args.json:
@@ -312,10 +347,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _undo(args: argparse.Namespace) -> int:
+    from ._cli_files import pipeline_file  # noqa: PLC0415 - loaded only by the command that needs it
     from .importers import undo_import  # noqa: PLC0415 - loaded only by the command that needs it
 
+    pipelines = [pipeline_file(Path(name)) for name in args.pipeline]
     store = open_cli_store(args.db)
     try:
+        if pipelines:
+            store.use_pipelines(pipelines)
         touched = undo_import(store, args.import_id)
     finally:
         store.close()

@@ -509,10 +509,18 @@ def test_only_the_import_log_may_be_registered(store: Store) -> None:
     """An importer may register the import log with its own fields, and nothing else."""
     ida = SecuredStore(store, IMPORTERS, "ida")
     ray = SecuredStore(store, IMPORTERS, "ray")
-    fields = {"import_id": "text", "created": "text", "updated": "text"}
+    fields = {
+        "import_id": "text",
+        "created": "text",
+        "updated": "text",
+        "kind": "text",
+        "linked": "text",
+    }
 
     with pytest.raises(PermissionDenied, match="may not change the schema"):
         ida.register_object_type("crmkit_import_batch", {**fields, "extra": "text"})
+    with pytest.raises(PermissionDenied, match="may not change the schema"):
+        ida.register_object_type("crmkit_import_batch", {"import_id": "text"})
     with pytest.raises(PermissionDenied, match="may not change the schema"):
         ida.register_object_type("invoice", fields)
     with pytest.raises(PermissionDenied, match="may not change the schema"):

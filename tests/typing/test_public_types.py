@@ -58,7 +58,7 @@ from crmkit.pipeline import (
     StageChanged,
 )
 from crmkit.pipeline.analytics import FunnelReport, funnel
-from crmkit.storage import MemoryStore
+from crmkit.storage import MemoryStore, loading_history
 from crmkit.values import EmailAddress, PhoneNumber, normalize_email, normalize_phone
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
@@ -187,6 +187,11 @@ def test_importers_types(tmp_path: Path) -> None:
     report = clean_file(path, out=tmp_path / "clean.csv")
     assert_type(report, CleanReport)
     assert_type(import_file(path, MemoryStore(), dry_run=True), ImportReport)
+    companies = import_file(path, MemoryStore(), kind="company", dry_run=True)
+    assert_type(companies, ImportReport)
+    assert_type(companies.linked, int)
+    with loading_history() as loading:
+        assert_type(loading, None)
     assert (tmp_path / "clean.csv").exists()
 
 

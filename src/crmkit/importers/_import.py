@@ -10,89 +10,42 @@ way is finished by running it again.
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
-import attrs
-
-from crmkit._converter import from_dict, to_dict
 from crmkit._ids import new_id
-from crmkit.contacts import Contact, amend
+from crmkit.contacts import Contact
 from crmkit.dedupe import MatchRules, match_against
-from crmkit.errors import ConfigError, NotFound
-from crmkit.storage import CustomRecord, Store
+from crmkit.errors import ConfigError
+from crmkit.storage import Store
 
 from ._carry import keep_unmapped as keep_columns
 from ._clean import _reason_kind
 from ._collector import fewer_collections
+from ._contact_merge import merged_contact, updated_contact
+from ._deal_rows import PipelineMode
 from ._engine import Coerce, prepare, with_contacts
+from ._links import company_links
 from ._mapping import CustomFieldSource
+from ._object_import import PipelinesGiven, import_objects, object_kind
 from ._options import CleanOptions, checked
 from ._rejects import RejectsSpool
 from ._report import ImportReport, ProgressCallback, Rejection
 from ._rows import RowResult
 from ._tabular import check_outputs
+from ._undo import register_log, undo_import, write_log
 
 __all__ = ["import_file", "undo_import"]
 
 OnDuplicate = Literal["merge", "skip", "update", "create"]
 
-_LOG_TYPE: Final = "crmkit_import_batch"
-_LOG_FIELDS: Final = {"import_id": "text", "created": "text", "updated": "text"}
 _KEYS: Final = {"email": "e:", "phone": "p:"}
 _PREFIXES: Final = frozenset(_KEYS.values())
 _KIND_OF: Final = {prefix: kind for kind, prefix in _KEYS.items()}
 _KEEP_REJECTIONS: Final = 1000
-
-
-def _merged(old: Contact, new: Contact) -> Contact:
-    """*old* with its blanks filled from *new*, and *new*'s extra e-mails, phones and tags."""
-    changes: dict[str, Any] = {}
-    for name in ("prefix", "first_name", "middle_name", "last_name", "suffix", "job_title"):
-        if not getattr(old, name) and getattr(new, name):
-            changes[name] = getattr(new, name)
-    for name in ("birth_date", "lead_source", "lifecycle_stage"):
-        if getattr(old, name) is None and getattr(new, name) is not None:
-            changes[name] = getattr(new, name)
-    known = {e.address.match_key for e in old.emails}
-    extra_emails = [
-        attrs.evolve(e, primary=False) for e in new.emails if e.address.match_key not in known
-    ]
-    if extra_emails:
-        changes["emails"] = (*old.emails, *extra_emails)
-    numbers = {p.number.e164 for p in old.phones}
-    extra_phones = [
-        attrs.evolve(p, primary=False) for p in new.phones if p.number.e164 not in numbers
-    ]
-    if extra_phones:
-        changes["phones"] = (*old.phones, *extra_phones)
-    if not old.addresses and new.addresses:
-        changes["addresses"] = new.addresses
-    tags = tuple(dict.fromkeys((*old.tags, *new.tags)))
-    if tags != old.tags:
-        changes["tags"] = tags
-    custom = {**new.custom, **old.custom}
-    if custom != old.custom:
-        changes["custom"] = custom
-    return amend(old, **changes) if changes else old
-
-
-def _updated(old: Contact, new: Contact) -> Contact:
-    """*old* with every field the row fills replaced by the row's value."""
-    changes: dict[str, Any] = {}
-    for field in attrs.fields(Contact):
-        if field.name in ("id", "created_at", "updated_at", "version"):
-            continue
-        value = getattr(new, field.name)
-        if field.name == "custom":
-            value = {**old.custom, **new.custom}
-        if value not in ("", None, ()) and value != getattr(old, field.name):
-            changes[field.name] = value
-    return amend(old, **changes) if changes else old
 
 
 def import_file(
@@ -111,8 +64,12 @@ def import_file(
     progress: ProgressCallback | None = None,
     escape_formulas: bool = True,
     keep_unmapped: bool = False,
+    kind: str = "contact",
+    pipelines: PipelinesGiven | None = None,
+    pipeline_mode: PipelineMode = "enforce",
+    match_field: str | None = None,
 ) -> ImportReport:
-    """Import a contact spreadsheet into *store*.
+    """Import a spreadsheet of contacts, companies, deals or custom objects into *store*.
 
     Each usable row is matched by *key* against the store (and the rows before it) and then
     created, merged into the match, used to update it, or skipped. Rows that cannot be used
@@ -144,14 +101,24 @@ def import_file(
         keep_unmapped: keep each column that feeds no field as a text custom field named
             from its header (``Lead score`` → ``lead_score``), declared in the store;
             by default such columns are listed in the report's mapping, not imported.
+        kind: what the rows are: ``contact``, ``company``, ``deal`` or a registered custom
+            object type (see ``docs/importing.md``; *key*, *schema* and *coerce* are for
+            contacts, *pipelines* and *pipeline_mode* for deals, *match_field* for custom
+            objects).
+        pipelines: the pipelines the store enforces (a deal import needs them).
+        pipeline_mode: ``enforce`` holds each deal to its pipeline's moves and its stage's
+            requirements; ``load`` stores the history as it stands, unchecked.
+        match_field: the custom object field that tells records apart.
 
     Returns:
         The report, with the ``import_id`` that :func:`undo_import` takes.
 
     Raises:
-        ConfigError: for options that are not a :class:`CleanOptions`, an unknown *key* or
-            *on_duplicate*, a bad mapping override, a *keep_unmapped* that is not a bool,
-            or a *rejects* file that is not .csv or .xlsx or is the input.
+        ConfigError: for options that are not a :class:`CleanOptions`, an unknown *key*,
+            *on_duplicate*, *kind* (``importers.unknown_kind``) or *pipeline_mode*, a deal
+            import without pipelines, a bad mapping override, a *keep_unmapped* that is not
+            a bool (or given for a kind other than contacts), or a *rejects* file that is
+            not .csv or .xlsx or is the input.
         SourceError: if the input cannot be read or the rejects file cannot be written.
     """
     given: object = store  # callers are not type-checked: check what really came
@@ -159,8 +126,6 @@ def import_file(
         raise ConfigError("store", f"expected a crmkit Store, got {type(store).__name__}")
     settings = checked(options, CleanOptions)
     check_outputs(path, {"rejects": rejects})
-    if key not in _KEYS:
-        raise ConfigError("key", f"unknown key {key!r} (expected one of: email, phone)")
     if on_duplicate not in ("merge", "skip", "update", "create"):
         raise ConfigError(
             "on_duplicate",
@@ -171,6 +136,38 @@ def import_file(
     keep: object = keep_unmapped
     if not isinstance(keep, bool):
         raise ConfigError("keep_unmapped", f"expected true or false, not {keep_unmapped!r}")
+    if kind != "contact":
+        if keep_unmapped:
+            raise ConfigError(
+                "keep_unmapped", f"keeps columns as contact custom fields, not for {kind!r}"
+            )
+        import_id = new_id()
+        who = actor or f"import:{import_id}"
+        records = object_kind(
+            store,
+            kind,
+            settings.read,
+            pipelines=pipelines,
+            pipeline_mode=pipeline_mode,
+            match_field=match_field,
+            actor=who,
+        )
+        return import_objects(
+            path,
+            store,
+            records,
+            read=settings.read,
+            on_duplicate=on_duplicate,
+            dry_run=dry_run,
+            actor=who,
+            import_id=import_id,
+            batch_size=batch_size,
+            rejects=rejects,
+            escape_formulas=escape_formulas,
+            progress=progress,
+        )
+    if key not in _KEYS:
+        raise ConfigError("key", f"unknown key {key!r} (expected one of: email, phone)")
     match_rules = settings.match_rules
     started = time.perf_counter()
     source = prepare(path, settings.read, schema=schema)
@@ -178,7 +175,7 @@ def import_file(
         source = keep_columns(source, store, declare=not dry_run)
     import_id = new_id()
     if not dry_run:
-        store.register_object_type(_LOG_TYPE, _LOG_FIELDS)
+        register_log(store)
     job = _Job(
         store,
         key=key,
@@ -226,6 +223,7 @@ def import_file(
         mapping=source.columns,
         dry_run=dry_run,
         seconds=time.perf_counter() - started,
+        linked=job.counts["linked"],
     )
 
 
@@ -354,9 +352,9 @@ class _Job:
                 self.skip("duplicate of an existing contact")
                 continue
             new = (
-                _merged(match, contact)
+                merged_contact(match, contact)
                 if self.on_duplicate == "merge"
-                else _updated(match, contact)
+                else updated_contact(match, contact)
             )
             if new is match:
                 self.skip("already up to date")
@@ -378,57 +376,16 @@ class _Job:
             writes = [*created.values(), *changed.values()]
             if writes:
                 self.store.contacts.bulk_upsert(writes, key="id", actor=self.actor)
-            self.store.objects(_LOG_TYPE).add(
-                CustomRecord(
-                    object_type=_LOG_TYPE,
-                    custom={
-                        "import_id": self.import_id,
-                        "created": json.dumps(sorted(created)),
-                        "updated": json.dumps([to_dict(c) for c in before.values()]),
-                    },
-                ),
+            links = company_links(self.store, writes)
+            if links:
+                self.store.affiliations.bulk_upsert(links, key="id", actor=self.actor)
+            self.counts["linked"] += len(links)
+            write_log(
+                self.store,
+                self.import_id,
+                kind="contact",
+                created=created,
+                before=before.values(),
+                linked=[link.id for link in links],
                 actor=self.actor,
             )
-
-
-def undo_import(store: Store, import_id: str, *, actor: str | None = None) -> int:
-    """Undo an import: delete the contacts it created and restore the ones it changed.
-
-    A contact changed again after the import is still restored to its state before the
-    import (the store's history keeps every version).
-
-    Returns:
-        How many contacts were deleted or restored.
-
-    Raises:
-        NotFound: if *import_id* names no import in *store*.
-    """
-    store.register_object_type(_LOG_TYPE, _LOG_FIELDS)
-    logs = _logs(store, import_id)
-    if not logs:
-        raise NotFound("import", import_id)
-    who = actor or f"undo-import:{import_id}"
-    touched = 0
-    with store.transaction():
-        for log in reversed(logs):
-            for contact_id in json.loads(str(log.custom["created"])):
-                store.contacts.delete(contact_id, actor=who)
-                touched += 1
-            for data in json.loads(str(log.custom["updated"])):
-                old = from_dict(data, Contact)
-                current = store.contacts.get(old.id)
-                store.contacts.update(
-                    attrs.evolve(old, version=current.version, updated_at=current.updated_at),
-                    actor=who,
-                )
-                touched += 1
-            store.objects(_LOG_TYPE).delete(log.id, actor=who)
-    return touched
-
-
-def _logs(store: Store, import_id: str) -> list[CustomRecord]:
-    return list(store.objects(_LOG_TYPE).find_all(f'import_id = "{_quote(import_id)}"'))
-
-
-def _quote(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')

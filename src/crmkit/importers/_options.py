@@ -26,6 +26,7 @@ from crmkit.errors import ConfigError
 from ._fuzzy import FUZZY_LIMIT, check_rules
 from ._locale import LocaleOptions, _check_locale, _check_region
 from ._mapping import _target
+from ._object_fields import OBJECT_FIELDS
 
 __all__ = ["CleanOptions", "ReadOptions"]
 
@@ -91,7 +92,9 @@ def _mapping(value: Mapping[str, str | None] | None) -> dict[str, str | None]:
         try:
             _target(target, header)
         except ConfigError as exc:
-            raise ConfigError(path, exc.reason) from exc
+            # a company or deal import takes its own fields (checked again when it maps)
+            if target not in OBJECT_FIELDS:
+                raise ConfigError(path, exc.reason) from exc
         out[header] = target
     return out
 
@@ -167,7 +170,8 @@ class ReadOptions:
             when None, found among the first rows (a title and blank rows above the
             header are left out, see :func:`open_source`).
         mapping: header → field overrides (see :func:`map_columns`); a field of None
-            ignores the column.
+            ignores the column. A company or deal field (``amount``, ``stage``) is taken
+            too, for imports of those kinds; a contact import refuses it.
         region: ISO 3166 region for phone numbers written without a country code (kept
             in capitals); when None, the locale's territory, each row's hints and then the
             regions of the numbers written with a country code in the first rows.

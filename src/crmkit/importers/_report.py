@@ -179,6 +179,8 @@ class ImportReport:
         mapping: the column mapping used.
         dry_run: True when nothing was written.
         seconds: wall time.
+        linked: links made between imported contacts and the stored companies their rows
+            name (see ``docs/importing.md``).
     """
 
     import_id: str
@@ -196,6 +198,7 @@ class ImportReport:
     mapping: ColumnMapping
     dry_run: bool = False
     seconds: float = 0.0
+    linked: int = 0
 
     @property
     def rows_per_second(self) -> float:
@@ -213,4 +216,5 @@ class ImportReport:
         data = _summary(self)
         data["import_id"] = self.import_id
         data["dry_run"] = self.dry_run
+        data["linked"] = self.linked
         return data

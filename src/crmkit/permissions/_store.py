@@ -25,7 +25,13 @@ __all__ = ["SecuredStore"]
 # crmkit.importers.import_file records each batch it writes in this object type of the store
 # it imports into (so that undo_import can find it); the name and fields are the importer's.
 _IMPORT_LOG = "crmkit_import_batch"
-_IMPORT_LOG_FIELDS = {"import_id": "text", "created": "text", "updated": "text"}
+_IMPORT_LOG_FIELDS = {
+    "import_id": "text",
+    "created": "text",
+    "updated": "text",
+    "kind": "text",
+    "linked": "text",
+}
 
 
 class _ImportLog(SecuredRepository["CustomRecord"]):

@@ -37,6 +37,7 @@ def enforce_move(
     pipelines: Mapping[str, Pipeline],
     *,
     now: datetime | None = None,
+    checked: bool = True,
 ) -> None:
     """Refuse a write of *after* over *before* that changes the stage without the checks.
 
@@ -52,11 +53,18 @@ def enforce_move(
     - a deal's ``stage_kind``, when set on a new deal, on a move or by the write, must be
       the kind of its stage (a kind already stored is kept as it is when the stage stays).
 
+    With *checked* False (a store loading deals as they stand, see
+    :func:`crmkit.storage.loading_history`) only the record's shape is held to: the pipeline
+    and the stage must exist, the history must be appended to one entry per move and the
+    stage kind must fit; transition rules, required fields, lost reasons and guards are not
+    checked.
+
     Args:
         before: the stored deal, or None for a new one.
         after: the deal being written.
         pipelines: the pipelines by id (a :class:`Pipelines` works).
         now: the clock for guards; by default the time the move records.
+        checked: whether the pipeline's checks run (True unless loading history).
 
     Raises:
         TransitionDenied: with every reason, when the write must be refused.
@@ -68,6 +76,9 @@ def enforce_move(
         _deny(before, after, [reason], code=ErrorCode.UNKNOWN_PIPELINE)
         return
     when = now if now is not None else after.history[-1].at
+    if not checked:
+        _check_shape(before, after, pipeline)
+        return
     if before is None:
         check = pipeline.check_entry(after, now=when)
         if not check.allowed:
@@ -113,6 +124,21 @@ def enforce_move(
         found = pipeline._problems(subject, after.stage_id, None, when)
     if found:
         _deny(before, after, [p.message for p in found], problems=tuple(found))
+    _check_kind(before, after, pipeline)
+
+
+def _check_shape(before: Deal | None, after: Deal, pipeline: Pipeline) -> None:
+    """Refuse what no loaded deal may be: an unknown stage, a rewritten history, a wrong kind."""
+    if pipeline._compiled(after.stage_id) is None:
+        known = ", ".join(s.id for s in pipeline.stages)
+        reason = f"no stage {after.stage_id!r} in pipeline {pipeline.id!r} (stages: {known})"
+        _deny(before, after, [reason], code=ErrorCode.UNKNOWN_STAGE)
+    if before is not None:
+        old, new = before.history, after.history
+        moved = before.stage_id != after.stage_id or before.pipeline_id != after.pipeline_id
+        if new[: len(old)] != old or len(new) != len(old) + moved:
+            reason = "the stage history is append-only: one entry per move"
+            _deny(before, after, [reason], code=_HISTORY)
     _check_kind(before, after, pipeline)
 
 

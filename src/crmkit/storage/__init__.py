@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from crmkit._lazy import lazy_names
 
+from ._deals import loading_history
 from ._kinds import CustomRecord, RecordKind
 from ._memory import MemoryStore
 from ._protocol import HistoryEntry, Page, Repository, Store, UpsertResult
@@ -31,6 +32,7 @@ __all__ = [
     "Store",
     "UpsertResult",
     "alembic_config",
+    "loading_history",
     "open_store",
 ]
 

@@ -9,7 +9,9 @@ every deal write is refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import attrs
 
@@ -18,7 +20,7 @@ from crmkit.pipeline import DEAL_FIELDS, Deal, Pipeline, Pipelines, enforce_move
 
 from ._kinds import RecordKind, check_fields
 
-__all__ = ["DEAL", "PipelinesIn", "deal_kind"]
+__all__ = ["DEAL", "PipelinesIn", "deal_kind", "loading_history"]
 
 PipelinesIn = Mapping[str, Pipeline] | Iterable[Pipeline]
 """What :meth:`Store.use_pipelines` takes: pipelines by id, or a sequence of them."""
@@ -64,9 +66,32 @@ DEAL: RecordKind[Deal] = RecordKind(
 """The deal kind of a store that has not been given pipelines: it refuses every write."""
 
 
+# set only inside loading_history(): per thread and per task, never for the whole process
+_LOADING: ContextVar[bool] = ContextVar("crmkit_loading_history", default=False)
+
+
+@contextmanager
+def loading_history() -> Iterator[None]:
+    """Store deals at the stages their source states, without the pipeline's checks.
+
+    For loading history that happened elsewhere (an export of another CRM, a backup): inside
+    the block, a deal write in this thread (or task) is held to the record's shape only: its
+    pipeline and stage must exist, its history must be appended to with one entry per move
+    and its stage kind must fit the stage. Transition rules, required fields, lost reasons
+    and guards are not checked. Outside the block every write is checked as usual.
+
+    ``import_file(..., kind="deal", pipeline_mode="load")`` writes its deals this way.
+    """
+    token = _LOADING.set(True)
+    try:
+        yield
+    finally:
+        _LOADING.reset(token)
+
+
 def _enforcer(pipelines: Pipelines) -> Callable[[Deal | None, Deal], None]:
     def validate(before: Deal | None, after: Deal) -> None:
-        enforce_move(before, after, pipelines)
+        enforce_move(before, after, pipelines, checked=not _LOADING.get())
 
     return validate
 
