@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import importlib.metadata
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -60,6 +61,25 @@ def test_json_report_adds_up(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert 0 == code
     parts = ("created", "updated", "merged", "skipped", "rejected")
     assert data["rows_read"] == sum(data[k] for k in parts)
+
+
+def test_summary_counts_rows_kept_with_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The summary says how many rows kept a cell as typed, by reason, and the date notes."""
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "Name,Email,Mobile,Birthday\nAnn Lee,ann@example.com,12,03/04/1980\n"
+        "Bo Li,bo@example.com,+44 7400 123456,05/06/1970\n",
+        encoding="utf-8",
+    )
+    code = main(["clean", str(source), "-o", str(tmp_path / "c.csv")])
+    out = capsys.readouterr().out
+
+    assert 0 == code
+    assert re.search(r"kept with problems\W+1\b", out)
+    assert re.search(r"invalid phone\W+1\b", out)
+    assert 'column "Birthday": no value says whether' in " ".join(out.split())
 
 
 def test_quiet_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -218,7 +238,7 @@ def test_import_rejects_option_writes_the_rejected_rows(tmp_path: Path) -> None:
     """Crmkit import --rejects writes each rejected row with its cells and reason."""
     source = tmp_path / "in.csv"
     source.write_text(
-        "Name,Email,Mobile\nAnn Lee,ann@alpha.example,+44 7400 123456\nBad Row,nope@,12\n",
+        "Name,Email,Mobile\nAnn Lee,ann@alpha.example,+44 7400 123456\n,nope@,12\n",
         encoding="utf-8",
     )
     rejects = tmp_path / "r.csv"
@@ -228,9 +248,9 @@ def test_import_rejects_option_writes_the_rejected_rows(tmp_path: Path) -> None:
         (row,) = list(csv.DictReader(fh))
 
     assert 0 == code
-    assert ("Bad Row", "nope@", "12", "3") == (row["Name"], row["Email"], row["Mobile"], row["row"])
+    assert ("", "nope@", "12", "3") == (row["Name"], row["Email"], row["Mobile"], row["row"])
     assert "invalid e-mail" in row["reason"]
-    assert "contacts.invalid_email; contacts.invalid_phone" == row["code"]
+    assert "contacts.invalid_email; contacts.invalid_phone; contacts.no_identity" == row["code"]
 
 
 def test_unexpected_errors_are_one_line(

@@ -164,6 +164,11 @@ def counts(report: CleanReport | ImportReport) -> list[tuple[str, object]]:
     rows += [(f"  {reason}", f"{count:,}") for reason, count in report.skipped_reasons.items()]
     rows.append(("rejected", f"{report.rejected:,}"))
     rows += [(f"  {reason}", f"{count:,}") for reason, count in report.reasons.items()]
+    if report.flagged:
+        # usable rows that kept a cell as typed: counted above, listed under "problems"
+        rows.append(("kept with problems", f"{report.flagged:,}"))
+        rows += [(f"  {reason}", f"{n:,}") for reason, n in report.problem_reasons.items()]
+    rows += [("note", note) for note in (d.note for d in report.date_columns) if note]
     rows.append(("rows/second", f"{report.rows_per_second:,.0f}"))
     return rows
 

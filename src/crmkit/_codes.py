@@ -43,6 +43,7 @@ class ErrorCode(StrEnum):
     INVALID_DATE = "values.invalid_date"
     PHONE_NEEDS_REGION = "contacts.phone_needs_region"
     PHONE_UNKNOWN_COUNTRY = "contacts.phone_unknown_country"
+    PHONE_MAYBE_CUT = "contacts.phone_maybe_cut"
     NO_IDENTITY = "contacts.no_identity"
     NUL_CHARACTER = "validation.nul_character"
 
@@ -118,6 +119,7 @@ class ErrorCode(StrEnum):
     # import problems that are not errors of their own
     MALFORMED_ROW = "importers.malformed_row"
     AMBIGUOUS_PHONE = "importers.ambiguous_phone"
+    DATE_ORDER_CONFLICT = "importers.date_order_conflict"
     RUNAWAY_QUOTE = "importers.runaway_quote"
     TOO_DEEP = "importers.too_deep"
     LINE_ENCODING = "importers.line_encoding"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import attrs
@@ -80,20 +81,47 @@ def test_duplicates_are_merged_and_explained(fixtures: dict[str, Path], tmp_path
     )
 
 
-def test_rejects_keep_original_cells_with_row_column_reason(
-    fixtures: dict[str, Path], tmp_path: Path, rows: list[list[str]], header: list[str]
+def test_a_row_with_bad_cells_is_kept_with_its_problems(
+    fixtures: dict[str, Path], tmp_path: Path, rows: list[list[str]]
 ) -> None:
-    """The bad row comes back exactly as it was, plus where and why."""
+    """A named row with a bad e-mail and phone is cleaned, its cells kept as typed, and why."""
+    out, rejects = tmp_path / "c.csv", tmp_path / "rejects.csv"
+    report = clean_file(fixtures["utf8"], out=out, rejects=rejects)
+    (kept,) = [r for r in _read(out) if r["name"] == rows[4][0]]
+
+    assert [] == _read(rejects)
+    assert (rows[4][1], rows[4][2]) == (kept["email"], kept["mobile"])
+    assert f'E-mail "{rows[4][1]}": invalid e-mail' in kept["problems"]
+    assert f'Mobile "{rows[4][2]}": invalid phone' in kept["problems"]
+    assert "6" == kept["source_rows"]
+    assert 1 == report.flagged
+    assert [("E-mail", rows[4][1]), ("Mobile", rows[4][2])] == [
+        (p.column, p.value) for p in report.problems
+    ]
+    assert {"invalid e-mail": 1, "invalid phone": 1} == report.problem_reasons
+
+
+def test_rejects_keep_original_cells_with_row_column_reason(tmp_path: Path) -> None:
+    """A row naming nobody comes back exactly as it was, plus where and why."""
+    source = tmp_path / "in.csv"
+    cells = ["", "peter.parker@", "12", "Daily Bugle", "New York"]
+    source.write_text(
+        "Full Name,E-mail,Mobile,Company,City\nAnn Lee,ann@example.com,,,\n"
+        + ",".join(cells)
+        + "\n",
+        encoding="utf-8",
+    )
     rejects = tmp_path / "rejects.csv"
-    clean_file(fixtures["utf8"], out=tmp_path / "c.csv", rejects=rejects)
+    clean_file(source, out=tmp_path / "c.csv", rejects=rejects)
     (bad,) = _read(rejects)
 
-    assert rows[4] == [bad[h] for h in header]
-    assert "6" == bad["row"]
-    assert "E-mail; Mobile" == bad["column"]
+    assert cells == [bad[h] for h in ("Full Name", "E-mail", "Mobile", "Company", "City")]
+    assert "3" == bad["row"]
+    assert "E-mail; Mobile; <row>" == bad["column"]
     assert "invalid e-mail" in bad["reason"]
     assert "invalid phone" in bad["reason"]
-    assert "contacts.invalid_email; contacts.invalid_phone" == bad["code"]
+    assert "a contact needs a name, an e-mail or a phone" in bad["reason"]
+    assert "contacts.invalid_email; contacts.invalid_phone; contacts.no_identity" == bad["code"]
 
 
 def test_rejects_code_column_follows_the_reason(fixtures: dict[str, Path], tmp_path: Path) -> None:
@@ -106,11 +134,13 @@ def test_rejects_code_column_follows_the_reason(fixtures: dict[str, Path], tmp_p
     assert ["row", "column", "reason", "code"] == header[-4:]
 
 
-def test_report_rejections_carry_the_code(fixtures: dict[str, Path], tmp_path: Path) -> None:
+def test_report_rejections_carry_the_code(tmp_path: Path) -> None:
     """Each rejection of the report carries the code of its first problem."""
-    report = clean_file(fixtures["utf8"], out=tmp_path / "c.csv")
+    source = tmp_path / "in.csv"
+    source.write_text("Name,Email\nAnn Lee,ann@example.com\n,nope@\n", encoding="utf-8")
+    report = clean_file(source, out=tmp_path / "c.csv")
 
-    assert [("E-mail", "contacts.invalid_email")] == [(r.column, r.code) for r in report.rejections]
+    assert [("Email", "contacts.invalid_email")] == [(r.column, r.code) for r in report.rejections]
 
 
 def test_empty_rows_are_skipped_with_reason(fixtures: dict[str, Path], tmp_path: Path) -> None:
@@ -313,16 +343,29 @@ def test_clean_output_imports_as_the_same_contacts(
     report = import_file(out, store, options=CleanOptions(fuzzy=False))
     contacts = list(store.contacts.find(limit=10_000))
 
-    def expected(row: dict[str, str]) -> tuple[frozenset[str], frozenset[str], str]:
-        emails = {
-            normalize_email(v).match_key for k, v in row.items() if k.startswith("email") and v
-        }
-        phones = {v for k, v in row.items() if "phone" in k or k.startswith("mobile") if v}
-        return frozenset(emails), frozenset(phones), row["name"]
+    def quoted(problems: str) -> frozenset[str]:
+        return frozenset(re.findall(r'"([^"]*)":', problems))
 
-    def actual(contact: Contact) -> tuple[frozenset[str], frozenset[str], str]:
+    def expected(row: dict[str, str]) -> tuple[frozenset[str], frozenset[str], str, frozenset[str]]:
+        # a cell kept as typed is quoted in the problems column and is no address or number
+        typed = row.get("problems", "")
+        emails = {
+            normalize_email(v).match_key
+            for k, v in row.items()
+            if k.startswith("email") and v and f'"{v}":' not in typed
+        }
+        phones = {
+            v
+            for k, v in row.items()
+            if ("phone" in k or k.startswith("mobile")) and v and f'"{v}":' not in typed
+        }
+        return frozenset(emails), frozenset(phones), row["name"], quoted(typed)
+
+    def actual(contact: Contact) -> tuple[frozenset[str], frozenset[str], str, frozenset[str]]:
         emails = frozenset(e.address.match_key for e in contact.emails)
-        return emails, frozenset(p.number.e164 for p in contact.phones), contact.full_name
+        phones = frozenset(p.number.e164 for p in contact.phones)
+        # the cells kept as typed are found again, and kept under the contact's problems
+        return emails, phones, contact.full_name, quoted(str(contact.custom.get("problems", "")))
 
     assert (0, len(rows), len(rows)) == (report.rejected, report.created, len(contacts))
     assert sorted(map(repr, map(expected, rows))) == sorted(map(repr, map(actual, contacts)))

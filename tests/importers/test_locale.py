@@ -17,6 +17,9 @@ from crmkit.importers import LocaleOptions
         ({"region": 44}, r"^region: expected a two-letter ISO 3166 region code, not 44"),
         ({"locale": "zz_QQ"}, r"^locale: unknown locale 'zz_QQ'"),
         ({"locale": 5}, r"^locale: expected a locale name such as fa_IR, not 5"),
+        ({"date_orders": "Birthday"}, r"^date_orders: expected \(column, 'day_first' or"),
+        ({"date_orders": (("Birthday", "sideways"),)}, r"^date_orders: expected \(column,"),
+        ({"date_orders": (("Birthday",),)}, r"^date_orders: expected \(column,"),
     ],
 )
 def test_bad_options(kwargs: dict[str, object], message: str) -> None:
@@ -63,3 +66,11 @@ def test_parse_number_bad_input(text: object, message: str) -> None:
 def test_parse_number_in_locale() -> None:
     """1.234,5 in de_DE is 1234.5."""
     assert Decimal("1234.5") == LocaleOptions(locale="de_DE").parse_number("1.234,5")
+
+
+def test_date_orders_are_kept_by_column() -> None:
+    """A column's decided order is found by its header; another column follows the locale."""
+    options = LocaleOptions(date_orders=[("Birthday", "month_first")])  # type: ignore[arg-type]
+
+    assert ("month_first", None) == (options.date_order_of("Birthday"), options.date_order_of("X"))
+    assert date(1980, 3, 4) == options.parse_date("03/04/1980", "month_first")

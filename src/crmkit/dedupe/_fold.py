@@ -21,7 +21,8 @@ __all__ = ["SEPARATOR", "fold"]
 #: What joins several values of one field in a folded row.
 SEPARATOR: Final = "; "
 _PHONES: Final = frozenset({"mobile", "phone", "home_phone"})
-_LISTS: Final = frozenset({"tags", "notes"})
+# "problems" lists the cells each row kept as typed: a merged row keeps them all
+_LISTS: Final = frozenset({"tags", "notes", "problems"})
 
 
 @lru_cache(maxsize=65_536)

@@ -11,12 +11,11 @@ from urllib.parse import urlsplit
 
 import attrs
 from babel import Locale, UnknownLocaleError
-from babel.dates import parse_date, parse_time
+from babel.dates import parse_time
 from babel.numbers import NumberFormatError, parse_decimal
 
-from crmkit._optional import require
 from crmkit.errors import InvalidMoney, ValidationError
-from crmkit.values import Money, normalize_email, normalize_phone
+from crmkit.values import Money, normalize_email, normalize_phone, read_date
 
 from ._definitions import FieldDef, FieldKind
 from ._options import MoneyOptions, PhoneOptions, PicklistOptions
@@ -172,25 +171,10 @@ def _date(value: object, loc: Locale) -> date:
         return value
     if not isinstance(value, str):
         raise ValidationError(value, f"expected a date, not {type(value).__name__}")
+    # the one date reader imports use too: a Persian spreadsheet writes dates in the Solar
+    # Hijri calendar, converted by the jalali extra's jdatetime
     text = _ascii_digits(value)
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        parsed = parse_date(text, locale=loc, format="short")
-    except (ValueError, IndexError) as exc:
-        raise ValidationError(value, f"not a date in locale {loc}") from exc
-    if loc.language == "fa" and parsed.year < 1700:
-        # a Persian spreadsheet writes dates in the Solar Hijri calendar, converted by the
-        # jalali extra's jdatetime
-        jdatetime = require("jdatetime", extra="jalali")
-        try:
-            gregorian: date = jdatetime.date(parsed.year, parsed.month, parsed.day).togregorian()
-        except ValueError as exc:
-            raise ValidationError(value, "not a Solar Hijri date") from exc
-        return gregorian
-    return parsed
+    return read_date(text, locale=str(loc), jalali=loc.language == "fa")
 
 
 def _datetime(value: object, loc: Locale) -> datetime:

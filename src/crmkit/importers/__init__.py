@@ -10,13 +10,15 @@ the same for every one of these calls and for the command line.
 
 from ._clean import clean_file
 from ._convert import row_to_contact
+from ._date_columns import DateColumn
 from ._import import import_file, undo_import
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping, ColumnRule, CustomFieldSource, HeaderMatch, map_columns
 from ._options import CleanOptions, ReadOptions
 from ._preview import ImportPlan, export, preview
+from ._problems import Problem
 from ._report import CleanReport, ImportReport, Progress, Rejection
-from ._rows import Problem, RowResult, normalize_row
+from ._rows import RowResult, normalize_row
 from ._sources import ReadLimits, SourceRow, Table, open_source
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "ColumnMapping",
     "ColumnRule",
     "CustomFieldSource",
+    "DateColumn",
     "HeaderMatch",
     "ImportPlan",
     "ImportReport",

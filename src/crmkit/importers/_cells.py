@@ -1,4 +1,4 @@
-"""One cell's value read as what it holds: e-mail, phone, name, company key, country.
+"""One cell's value read as what it holds: e-mail, phone, name, company key.
 
 Each reading is memoised by distinct text, because real files repeat companies, cities and
 sources on every row and phone and e-mail validation are the costly steps. A value that
@@ -12,7 +12,6 @@ from functools import lru_cache
 from typing import Final
 
 from attrs import frozen
-from babel import Locale
 
 from crmkit.contacts import company_match_key, parse_name
 from crmkit.errors import ErrorCode, InvalidName, InvalidPhone, ValidationError
@@ -24,20 +23,17 @@ __all__ = [
     "NAME_PARTS",
     "Refusal",
     "company_key",
-    "country_code",
     "email",
     "name_parts",
     "name_values",
     "phone",
     "read_phone",
-    "tld_region",
 ]
 
 #: The parts of a person's name, in the order a full name gives them.
 NAME_PARTS: Final = ("prefix", "first_name", "middle_name", "last_name", "suffix")
 _NO_REGION: Final = "national number with no region given"
 _CACHE: Final = 1 << 16
-_COUNTRY_TLDS: Final = {"uk": "GB"}
 _MOBILE_KINDS: Final = frozenset({"mobile", "fixed_line_or_mobile"})
 _NATIONAL_CODES: Final = frozenset({ErrorCode.PHONE_NEEDS_REGION, ErrorCode.PHONE_UNKNOWN_COUNTRY})
 
@@ -95,28 +91,6 @@ def company_key(raw: str) -> str:
         return ""
 
 
-@lru_cache(maxsize=1024)
-def country_code(raw: str) -> str | None:
-    """The ISO 3166 code of a country cell (a code, or a name in a seeds' language)."""
-    text = raw.strip()
-    if len(text) == 2 and text.isalpha():
-        return text.upper()
-    folded = text.casefold()
-    for name in ("en", "fa", "ur", "ar", "de", "fr", "es"):
-        for code, label in Locale.parse(name).territories.items():
-            if len(code) == 2 and str(label).casefold() == folded:
-                return str(code)
-    return None
-
-
-def tld_region(email: str) -> str | None:
-    """The region an e-mail address's country domain names (``.ir`` is IR), if any."""
-    tld = email.rpartition(".")[2].lower()
-    if len(tld) == 2 and tld.isalpha():
-        return _COUNTRY_TLDS.get(tld, tld.upper())
-    return None
-
-
 def read_phone(raw: str, options: LocaleOptions, hints: tuple[str, ...]) -> PhoneNumber | Refusal:
     """The phone number *raw* holds, with no region given: the row's hints, then the file's."""
     region = options.phone_region
@@ -146,6 +120,12 @@ def read_phone(raw: str, options: LocaleOptions, hints: tuple[str, ...]) -> Phon
         readings = mobiles or readings
     if len(readings) == 1:
         return next(iter(readings.values()))
+    text = raw.strip()
+    if not readings and text.isdigit() and text[0] != "0":
+        # a workbook's number cell: digits typed with their country code, the "+" lost
+        international = phone("+" + text, None)
+        if not isinstance(international, Refusal):
+            return international
     if readings:
         # a national number that means different numbers in the file's regions
         where = ", ".join(str(r.region) for r in readings.values())

@@ -25,8 +25,9 @@ from ._collector import fewer_collections
 from ._engine import Coerce, Spilled, prepare, spilled
 from ._mapping import CUSTOM_PREFIX, ColumnMapping, CustomFieldSource
 from ._options import CleanOptions, checked
+from ._problems import PROBLEMS
 from ._rejects import RejectsSpool
-from ._report import CleanReport, ProgressCallback, Rejection
+from ._report import CleanReport, ProblemTally, ProgressCallback, Rejection, reason_kind
 from ._spill import Spill
 from ._split import join_carried, split_columns, split_values, widths
 from ._synonyms import FIELDS
@@ -59,13 +60,17 @@ def clean_file(
             column of its own (``email``, ``email_2``, ``mobile``, ``mobile_2``...), plus
             ``source_rows`` naming the input rows it came from; the input's columns that
             feed no field come after the clean ones, unchanged and in input order (the
-            values of merged rows joined). :func:`import_file` reads it back as the same
-            contacts. A ``.vcf`` out writes one vCard per row (the ``vcard`` extra).
+            values of merged rows joined). A cell that could not be read stays in its
+            column as typed, and a ``problems`` column says which and why
+            (``Mobile "312.668.3066": invalid phone: ...``). :func:`import_file` reads it
+            back as the same contacts. A ``.vcf`` out writes one vCard per row (the
+            ``vcard`` extra).
         duplicates: where to write the duplicate groups (group, score, row, the main values
             of each row, the values of the row the merged row does not keep as
             ``field=value`` pairs under ``not kept``, and the explanation in words), or
             None.
-        rejects: where to write the rows that could not be used: every original cell
+        rejects: where to write the rows that could not be used (broken, or naming nobody:
+            no valid name, e-mail or phone): every original cell
             (cells past the last header under ``extra_1``, ``extra_2``...), plus ``row``,
             ``column`` and ``reason``; or None.
         options: how to read the file (``options.read``: encoding, delimiter, sheet,
@@ -194,6 +199,10 @@ def _clean(
         skipped_reasons=dict(tally.skip_reasons.most_common()),
         header_row=source.table.header_row,
         rejections=tuple(tally.kept),
+        flagged=tally.flagged.rows,
+        problems=tuple(tally.flagged.kept),
+        problem_reasons=dict(tally.flagged.reasons.most_common()),
+        date_columns=source.dates,
         mapping=source.columns,
         outputs=outputs,
         seconds=time.perf_counter() - started,
@@ -227,10 +236,13 @@ class _Tally:
         self.kept: list[Rejection] = []
         self.filled: set[str] = set()
         self.counts: dict[str, int] = {}
+        self.flagged = ProblemTally()
 
     def take(self, chunk: Spilled, spool: RejectsSpool | None) -> None:
         self.rows_read += chunk.size
         self.filled.update(chunk.filled)
+        for number, problems in chunk.flagged:
+            self.flagged.take(number, problems)
         for field, count in chunk.widths.items():
             self.counts[field] = max(self.counts.get(field, 0), count)
         for result in chunk.others:
@@ -240,7 +252,7 @@ class _Tally:
                 continue
             self.rejected += 1
             # one reason a row, so that the counts add up to the rows rejected
-            self.reasons[_reason_kind(result.problems[0].reason)] += 1
+            self.reasons[reason_kind(result.problems[0].reason)] += 1
             if len(self.kept) < _KEEP_REJECTIONS:
                 first = result.problems[0]
                 self.kept.append(
@@ -248,12 +260,6 @@ class _Tally:
                 )
             if spool is not None:
                 spool.add(result)
-
-
-def _reason_kind(reason: str) -> str:
-    # counts group by the kind of problem, not by each value's details
-    head = reason.split(":", 1)[0]
-    return head if head.startswith("invalid") else reason
 
 
 def _output_fields(columns: ColumnMapping, filled: set[str]) -> list[str]:
@@ -264,8 +270,10 @@ def _output_fields(columns: ColumnMapping, filled: set[str]) -> list[str]:
         fed.add("name")
     wanted = [f for f in FIELDS if f in fed and (f in filled or f in ("name", "email"))]
     custom = sorted(f for f in fed if f.startswith(CUSTOM_PREFIX))
-    # the columns no field takes, unchanged and in input order, after the clean ones
-    return [*wanted, *custom, *(rule.field for rule in columns.carried)]
+    # the cells kept as typed, with why, when any row has one; then the columns no field
+    # takes, unchanged and in input order
+    problems = [PROBLEMS] if PROBLEMS in filled else []
+    return [*wanted, *custom, *problems, *(rule.field for rule in columns.carried)]
 
 
 _DUPLICATE_HEADERS: Final = (

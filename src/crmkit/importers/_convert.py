@@ -11,11 +11,16 @@ from crmkit.errors import ErrorCode, ValidationError
 from crmkit.values import Address, EmailAddress, PhoneNumber
 
 from ._mapping import CUSTOM_PREFIX
-from ._rows import Problem, RowResult
+from ._problems import PROBLEMS, Problem
+from ._rows import RowResult
 
 __all__ = ["row_to_contact", "with_contact"]
 
-_CUSTOM_FIELDS: Final = ("company", "website", "notes", "owner")
+_CUSTOM_FIELDS: Final = ("company", "website", "notes", "owner", PROBLEMS)
+# fields whose cells kept as typed reach the contact as read (the rest go to "problems")
+_READ_ANYWAY: Final = frozenset({"email", "mobile", "phone", "home_phone", "name"})
+# problems of a value that was read all the same, only worth a look
+_READ_BUT_DOUBTFUL: Final = frozenset({ErrorCode.DATE_ORDER_CONFLICT, ErrorCode.PHONE_MAYBE_CUT})
 _PHONE_LABELS: Final = {"mobile": "mobile", "phone": "work", "home_phone": "home"}
 
 
@@ -28,7 +33,8 @@ def row_to_contact(
     """Build a :class:`Contact` from the clean values of a row (see :func:`normalize_row`).
 
     Company, website, notes and owner go to custom fields of those names, as do the row's
-    own custom fields.
+    own custom fields and ``problems``, the cells the row kept as typed, with their reasons
+    (values quoted there are left out of their fields when they are read again).
 
     Args:
         values: the row's clean values.
@@ -49,8 +55,15 @@ def row_to_contact(
     if bad:
         raise ValidationError(given[bad[0]], "expected text", field=str(bad[0]))
     email_entries: list[object]
+    # a row with problems kept some cells as typed, listed under "problems" with their
+    # reasons: reading its values again leaves those out of their fields
+    typed = values.get(PROBLEMS, "")
+
+    def read(value: str) -> bool:
+        return bool(value) and not (typed and f'"{value}":' in typed)
+
     if emails is None:
-        email_entries = [e for e in values.get("email", "").split("; ") if e]
+        email_entries = [e for e in values.get("email", "").split("; ") if read(e)]
     else:
         # already validated: building the entries directly skips validating them again
         email_entries = [
@@ -60,7 +73,7 @@ def row_to_contact(
     if phones is None:
         for field, label in _PHONE_LABELS.items():
             phone_entries.extend(
-                {"number": p, "label": label} for p in values.get(field, "").split("; ") if p
+                {"number": p, "label": label} for p in values.get(field, "").split("; ") if read(p)
             )
     else:
         phone_entries = [
@@ -80,6 +93,7 @@ def row_to_contact(
         country=values.get("country", ""),
     )
     birth_text = values.get("birth_date")
+    birth_text = birth_text if birth_text and read(birth_text) else None
     try:
         birth = date.fromisoformat(birth_text) if birth_text else None
     except ValueError as exc:
@@ -116,8 +130,15 @@ def with_contact(result: RowResult) -> tuple[RowResult, Contact | None]:
     """
     if result.status != "ok":
         return result, None
+    values = result.values
+    if result.problems:
+        # a cell kept as typed is no value of its field: the contact keeps it in words,
+        # under "problems", with the reason it could not be read
+        unread = {p.field for p in result.problems if p.code not in _READ_BUT_DOUBTFUL}
+        unread -= _READ_ANYWAY
+        values = {k: v for k, v in values.items() if k not in unread}
     try:
-        contact = row_to_contact(result.values, emails=result.emails, phones=result.phones)
+        contact = row_to_contact(values, emails=result.emails, phones=result.phones)
     except ValidationError as exc:
         problem = Problem(exc.field or "<row>", str(exc.value), exc.reason, exc.code)
         rejected = RowResult(

@@ -17,14 +17,18 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TypeVar
 
+import attrs
+
 from crmkit.contacts import Contact
 
 from . import _cells
 from ._convert import with_contact
+from ._date_columns import DATE_FIELDS, DateColumn, decide_date_orders
 from ._fuzzy import encode_json, features
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping, CustomFieldSource, map_columns
 from ._options import CleanOptions, ReadOptions
+from ._problems import Problem
 from ._report import Progress, ProgressCallback
 from ._rows import RowResult, _normalize_cells
 from ._sources import SourceRow, Table, open_source
@@ -96,12 +100,15 @@ class Prepared(NamedTuple):
     Attributes:
         table: the opened source.
         columns: where each of its columns goes.
-        locale: the locale options its rows are read with (with guessed phone regions).
+        locale: the locale options its rows are read with (with guessed phone regions
+            and the order of each date column).
+        dates: how each date column is read, and why.
     """
 
     table: Table
     columns: ColumnMapping
     locale: LocaleOptions
+    dates: tuple[DateColumn, ...] = ()
 
 
 def prepare(
@@ -110,7 +117,8 @@ def prepare(
     """Open a source and work out its column mapping and locale options.
 
     When no region is given, the regions of the numbers written with a country code in the
-    first rows are kept as fallbacks for national numbers.
+    first rows are kept as fallbacks for national numbers. The order of the day and the
+    month in each date column is decided from all its values.
 
     Raises:
         SourceError: if the source cannot be read.
@@ -132,7 +140,14 @@ def prepare(
         options = LocaleOptions(
             locale=read.locale, jalali=read.jalali, fallback_regions=infer_regions(table, columns)
         )
-    return Prepared(table, columns, options)
+    dates: tuple[DateColumn, ...] = ()
+    if table.format != "records" and any(r.field in DATE_FIELDS for r in columns.rules):
+        # one pass over the date columns of every row: the order is the column's, not a
+        # sample's
+        dates = decide_date_orders(table.rows(), columns, options)
+        orders = tuple((d.column, d.order) for d in dates)
+        options = attrs.evolve(options, date_orders=orders)
+    return Prepared(table, columns, options, dates)
 
 
 def _init(mapping: ColumnMapping, options: LocaleOptions, coerce: Coerce | None) -> None:
@@ -158,7 +173,7 @@ def _packed_with_cells(args: _Args, rows: list[_Row]) -> list[RowResult]:
 
 def _pack(result: RowResult) -> Packed:
     # plain tuples cross the process boundary several times cheaper than attrs instances
-    if result.status == "ok":
+    if result.status == "ok" and not result.problems:
         return (result.number, result.values, result.keys, result.emails, result.phones)
     return result
 
@@ -202,10 +217,11 @@ def spill_chunk(results: list[RowResult]) -> Spilled:
     Usable rows become ``(number, values as JSON, keys, features as JSON)`` (the JSON is
     made where the row was normalized, so a worker process does that work too), the other
     rows stay whole, and the fields any usable row fills are listed, with the most values
-    a row has in each e-mail and phone field.
+    a row has in each e-mail and phone field and the problems of the usable rows.
     """
     usable: list[tuple[int, str, tuple[str, ...], str]] = []
     others: list[RowResult] = []
+    flagged: list[tuple[int, tuple[Problem, ...]]] = []
     filled: set[str] = set()
     counts: dict[str, int] = {}
     for result in results:
@@ -215,9 +231,11 @@ def spill_chunk(results: list[RowResult]) -> Spilled:
             )
             filled.update(result.values)
             widths(result.values, counts)
+            if result.problems:
+                flagged.append((result.number, result.problems))
         else:
             others.append(result)
-    return Spilled(usable, others, frozenset(filled), len(results), counts)
+    return Spilled(usable, others, frozenset(filled), len(results), counts, flagged)
 
 
 class Spilled(NamedTuple):
@@ -230,6 +248,7 @@ class Spilled(NamedTuple):
         filled: the fields at least one usable row fills.
         size: rows in the chunk.
         widths: the most values one usable row has in each e-mail and phone field.
+        flagged: the usable rows with cells kept as typed, with their problems.
     """
 
     usable: list[tuple[int, str, tuple[str, ...], str]]
@@ -237,6 +256,7 @@ class Spilled(NamedTuple):
     filled: frozenset[str]
     size: int
     widths: dict[str, int]
+    flagged: list[tuple[int, tuple[Problem, ...]]]
 
 
 def normalized(

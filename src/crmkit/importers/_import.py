@@ -23,7 +23,6 @@ from crmkit.errors import ConfigError
 from crmkit.storage import Store
 
 from ._carry import keep_unmapped as keep_columns
-from ._clean import _reason_kind
 from ._collector import fewer_collections
 from ._contact_merge import merged_contact, updated_contact
 from ._deal_rows import PipelineMode
@@ -33,7 +32,7 @@ from ._mapping import CustomFieldSource
 from ._object_import import PipelinesGiven, import_objects, object_kind
 from ._options import CleanOptions, checked
 from ._rejects import RejectsSpool
-from ._report import ImportReport, ProgressCallback, Rejection
+from ._report import ImportReport, ProblemTally, ProgressCallback, Rejection, reason_kind
 from ._rows import RowResult
 from ._tabular import check_outputs
 from ._undo import register_log, undo_import, write_log
@@ -121,26 +120,10 @@ def import_file(
             not .csv or .xlsx or is the input.
         SourceError: if the input cannot be read or the rejects file cannot be written.
     """
-    given: object = store  # callers are not type-checked: check what really came
-    if given is None or not hasattr(given, "contacts"):
-        raise ConfigError("store", f"expected a crmkit Store, got {type(store).__name__}")
+    _check_arguments(store, on_duplicate, batch_size, keep_unmapped, kind)
     settings = checked(options, CleanOptions)
     check_outputs(path, {"rejects": rejects})
-    if on_duplicate not in ("merge", "skip", "update", "create"):
-        raise ConfigError(
-            "on_duplicate",
-            f"unknown choice {on_duplicate!r} (expected merge, skip, update or create)",
-        )
-    if batch_size < 1:
-        raise ConfigError("batch_size", "must be at least 1")
-    keep: object = keep_unmapped
-    if not isinstance(keep, bool):
-        raise ConfigError("keep_unmapped", f"expected true or false, not {keep_unmapped!r}")
     if kind != "contact":
-        if keep_unmapped:
-            raise ConfigError(
-                "keep_unmapped", f"keeps columns as contact custom fields, not for {kind!r}"
-            )
         import_id = new_id()
         who = actor or f"import:{import_id}"
         records = object_kind(
@@ -195,6 +178,8 @@ def import_file(
         for result, contact in results:
             job.rows_read += 1
             if contact is not None:
+                if result.problems:
+                    job.flagged.take(result.number, result.problems)
                 batch.append((result, contact))
                 if len(batch) >= batch_size:
                     job.flush(batch)
@@ -220,11 +205,38 @@ def import_file(
         skipped_reasons=dict(job.skip_reasons.most_common()),
         header_row=source.table.header_row,
         rejections=tuple(job.rejections),
+        flagged=job.flagged.rows,
+        problems=tuple(job.flagged.kept),
+        problem_reasons=dict(job.flagged.reasons.most_common()),
+        date_columns=source.dates,
         mapping=source.columns,
         dry_run=dry_run,
         seconds=time.perf_counter() - started,
         linked=job.counts["linked"],
     )
+
+
+def _check_arguments(
+    store: Store, on_duplicate: str, batch_size: int, keep_unmapped: bool, kind: str
+) -> None:
+    """Refuse the arguments of :func:`import_file` that no import can run with."""
+    given: object = store  # callers are not type-checked: check what really came
+    if given is None or not hasattr(given, "contacts"):
+        raise ConfigError("store", f"expected a crmkit Store, got {type(store).__name__}")
+    if on_duplicate not in ("merge", "skip", "update", "create"):
+        raise ConfigError(
+            "on_duplicate",
+            f"unknown choice {on_duplicate!r} (expected merge, skip, update or create)",
+        )
+    if batch_size < 1:
+        raise ConfigError("batch_size", "must be at least 1")
+    keep: object = keep_unmapped
+    if not isinstance(keep, bool):
+        raise ConfigError("keep_unmapped", f"expected true or false, not {keep_unmapped!r}")
+    if kind != "contact" and keep_unmapped:
+        raise ConfigError(
+            "keep_unmapped", f"keeps columns as contact custom fields, not for {kind!r}"
+        )
 
 
 class _Job:
@@ -253,6 +265,7 @@ class _Job:
         self.skip_reasons: Counter[str] = Counter()
         self.rejections: list[Rejection] = []
         self.spool: RejectsSpool | None = None
+        self.flagged = ProblemTally()
 
     def skip(self, reason: str) -> None:
         self.counts["skipped"] += 1
@@ -261,7 +274,7 @@ class _Job:
     def reject(self, result: RowResult) -> None:
         self.counts["rejected"] += 1
         # one reason a row, so that the counts add up to the rows rejected
-        self.reasons[_reason_kind(result.problems[0].reason)] += 1
+        self.reasons[reason_kind(result.problems[0].reason)] += 1
         if len(self.rejections) < _KEEP_REJECTIONS:
             first = result.problems[0]
             self.rejections.append(

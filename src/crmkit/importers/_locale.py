@@ -1,15 +1,15 @@
 """Locale options for reading a file: phone region, number and date conventions, Jalali dates.
 
-Dates are read in the order the locale writes them (``3/4/2024`` is 4 March in ``en_GB`` and
-3 April in ``en_US``; babel's short date pattern says which). A year between 1300 and 1499
+Dates are read by :func:`crmkit.values.read_date`, in the order the locale writes them
+(``3/4/2024`` is 3 April in ``en_GB`` and 4 March in ``en_US``; babel's short date pattern
+says which) unless an import decided the order of the column. A year between 1300 and 1499
 is a Jalali (Solar Hijri) year when the locale is Persian or ``jalali=True``, and is
 converted with jdatetime (the ``jalali`` extra): ``۱۴۰۳/۰۵/۱۲`` is 2 August 2024.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
@@ -17,11 +17,10 @@ from typing import Final
 import phonenumbers
 from attrs import field, frozen
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_date_format
 from babel.numbers import NumberFormatError, parse_decimal
 
-from crmkit._optional import require
-from crmkit.errors import ConfigError, ErrorCode, ValidationError
+from crmkit.errors import ConfigError, ValidationError
+from crmkit.values import DateOrder, read_date
 
 __all__ = ["LocaleOptions"]
 
@@ -35,11 +34,6 @@ _DIGITS: Final = str.maketrans(
         "\u200f": None,
     }
 )
-_DATE: Final = ErrorCode.INVALID_DATE
-_ISO: Final = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?")
-_DMY: Final = re.compile(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{2,4})")
-_SERIAL: Final = re.compile(r"\d{4,5}(?:\.0+)?")
-_EXCEL_EPOCH: Final = date(1899, 12, 30)
 
 
 def _check_region(value: str | None) -> str | None:
@@ -68,6 +62,23 @@ def _check_locale(value: str | None) -> str | None:
     return value.replace("-", "_")
 
 
+def _check_orders(value: object) -> tuple[tuple[str, DateOrder], ...]:
+    pairs = tuple(value) if isinstance(value, tuple | list) else None
+    good = pairs is not None and all(
+        isinstance(p, tuple | list)
+        and len(p) == 2
+        and isinstance(p[0], str)
+        and p[1] in ("day_first", "month_first")
+        for p in pairs
+    )
+    if not good or pairs is None:
+        raise ConfigError(
+            "date_orders",
+            f"expected (column, 'day_first' or 'month_first') pairs, not {value!r}",
+        )
+    return tuple((str(column), order) for column, order in pairs)
+
+
 @frozen(kw_only=True)
 class LocaleOptions:
     """How to read the locale-dependent values of a file.
@@ -79,16 +90,27 @@ class LocaleOptions:
         jalali: read years 1300-1499 as Jalali years; by default only for Persian locales.
         fallback_regions: regions to try, in order, for a national phone number when no
             region is known (the cleaner fills this from the numbers in the file).
+        date_orders: the order of the day and the month in each date column, by input
+            header (the cleaner decides it from all the column's values); a column not
+            listed follows the locale.
 
     Raises:
-        ConfigError: for a region that is not a known two-letter region code or a locale
-            babel does not know.
+        ConfigError: for a region that is not a known two-letter region code, a locale
+            babel does not know, or date orders that are not (column, order) pairs.
     """
 
     region: str | None = field(default=None, converter=_check_region)
     locale: str | None = field(default=None, converter=_check_locale)
     jalali: bool | None = None
     fallback_regions: tuple[str, ...] = ()
+    date_orders: tuple[tuple[str, DateOrder], ...] = field(default=(), converter=_check_orders)
+
+    def date_order_of(self, column: str) -> DateOrder | None:
+        """The order decided for the date column *column*, or None to follow the locale."""
+        for name, order in self.date_orders:
+            if name == column:
+                return order
+        return None
 
     @property
     def phone_region(self) -> str | None:
@@ -107,15 +129,20 @@ class LocaleOptions:
             return self.jalali
         return bool(self.locale) and _babel_locale(str(self.locale)).language == "fa"
 
-    def parse_date(self, text: str) -> date:
+    def parse_date(self, text: str, order: DateOrder | None = None) -> date:
         """Read a date as written in the locale (or ISO 8601, or an Excel day number).
+
+        Args:
+            text: the cell's text.
+            order: whether the day or the month comes first in ``03/04/1980``; None
+                follows the locale (the day first without one).
 
         Raises:
             ValidationError: if *text* is not a date (or not text).
         """
-        if not isinstance(text, str):
-            raise ValidationError(text, "not a date (expected text)", code=_DATE)
-        return _parse_date(text.strip().translate(_DIGITS), self.locale, self.reads_jalali)
+        return read_date(
+            text, order=order, locale=self.locale, jalali=self.reads_jalali, serials=True
+        )
 
     def parse_number(self, text: str) -> Decimal:
         """Read a number as written in the locale (``1.234,5`` in ``de_DE``).
@@ -137,42 +164,3 @@ class LocaleOptions:
 @lru_cache(maxsize=32)
 def _babel_locale(name: str) -> Locale:
     return Locale.parse(name)
-
-
-@lru_cache(maxsize=32)
-def _day_first(locale: str | None) -> bool:
-    if not locale:
-        return True
-    pattern = str(get_date_format("short", locale=_babel_locale(locale)).pattern).lower()
-    return pattern.find("d") < pattern.find("m")
-
-
-@lru_cache(maxsize=65536)
-def _parse_date(text: str, locale: str | None, jalali: bool) -> date:
-    if not text:
-        raise ValidationError(text, "empty", code=_DATE)
-    year: int
-    if found := _ISO.fullmatch(text):
-        year, month, day = (int(g) for g in found.groups())
-    elif found := _DMY.fullmatch(text):
-        first, second, year = (int(g) for g in found.groups())
-        day, month = (first, second) if _day_first(locale) else (second, first)
-        if month > 12 >= day:  # only one reading is possible
-            day, month = month, day
-        if year < 100:
-            year += 2000 if year < 70 else 1900
-    elif _SERIAL.fullmatch(text):
-        serial = int(float(text))
-        if not 1 <= serial <= 2958465:
-            raise ValidationError(text, "not a date", code=_DATE)
-        return _EXCEL_EPOCH + timedelta(days=serial)
-    else:
-        raise ValidationError(text, "not a date (expected e.g. 2024-08-02)", code=_DATE)
-    try:
-        if jalali and 1300 <= year < 1500:
-            jdatetime = require("jdatetime", extra="jalali")  # the Solar Hijri calendar
-            result: date = jdatetime.date(year, month, day).togregorian()
-            return result
-        return date(year, month, day)
-    except ValueError as exc:
-        raise ValidationError(text, f"not a date: {exc}", code=_DATE) from exc

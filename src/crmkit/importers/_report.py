@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any, Final
 
 from attrs import field, frozen
 
+from ._date_columns import DateColumn
 from ._mapping import ColumnMapping
+from ._problems import Problem
 
-__all__ = ["CleanReport", "ImportReport", "Progress", "ProgressCallback", "Rejection"]
+__all__ = [
+    "CleanReport",
+    "ImportReport",
+    "ProblemTally",
+    "Progress",
+    "ProgressCallback",
+    "Rejection",
+    "reason_kind",
+]
+
+_KEEP: Final = 1000
 
 
 @frozen
 class Rejection:
-    """A row that could not be used, with where and why.
+    """A row that could not be used, or a cell of a usable row kept as typed: where and why.
 
     Attributes:
         row: where the row is in the input: the line where it starts in a CSV or JSON-lines
@@ -54,6 +67,31 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
+def reason_kind(reason: str) -> str:
+    """The kind of a problem's reason, which counts group by (not each value's details)."""
+    head = reason.split(":", 1)[0]
+    return head if head.startswith("invalid") else reason
+
+
+class ProblemTally:
+    """The cells that usable rows kept as typed: rows, the first cells, counts by reason."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.kept: list[Rejection] = []
+        self.reasons: Counter[str] = Counter()
+
+    def take(self, number: int, problems: Sequence[Problem]) -> None:
+        """Count the problems of usable row *number*."""
+        self.rows += 1
+        for problem in problems:
+            self.reasons[reason_kind(problem.reason)] += 1
+            if len(self.kept) < _KEEP:
+                self.kept.append(
+                    Rejection(number, problem.column, problem.value, problem.reason, problem.code)
+                )
+
+
 def _summary(report: CleanReport | ImportReport) -> dict[str, Any]:
     return {
         "source": report.source,
@@ -68,6 +106,10 @@ def _summary(report: CleanReport | ImportReport) -> dict[str, Any]:
         "header_row": report.header_row,
         "seconds": round(report.seconds, 3),
         "rows_per_second": round(report.rows_per_second, 1),
+        "flagged": report.flagged,
+        "problem_reasons": dict(report.problem_reasons),
+        "date_columns": {d.column: d.order for d in report.date_columns},
+        "notes": [d.note for d in report.date_columns if d.note],
         "ignored_columns": [column for column, _ in report.mapping.ignored],
         "carried_columns": [rule.column for rule in report.mapping.carried],
         "mapping": {rule.column: rule.field for rule in report.mapping.rules},
@@ -101,6 +143,14 @@ class CleanReport:
         header_row: the line or sheet row the headers were read from (rows above it are
             a title or blank, neither read nor counted).
         rejections: the first rejections (up to 1,000), for showing.
+        flagged: usable rows with a cell kept as typed (a phone valid in several regions,
+            a date that is none): counted as created or merged, listed in the clean file's
+            ``problems`` column.
+        problems: the first cells kept as typed (up to 1,000), with row, column, value,
+            reason and code.
+        problem_reasons: how many cells were kept as typed for each reason.
+        date_columns: how each date column was read (the day or the month first) and why;
+            a column no value decides follows the locale, and its ``note`` says so.
         mapping: the column mapping used.
         outputs: the files written, by role (``clean``, ``duplicates``, ``rejects``).
         seconds: wall time.
@@ -123,6 +173,10 @@ class CleanReport:
     skipped_reasons: dict[str, int] = field(factory=dict)
     header_row: int = 1
     rejections: tuple[Rejection, ...] = ()
+    flagged: int = 0
+    problems: tuple[Rejection, ...] = ()
+    problem_reasons: dict[str, int] = field(factory=dict)
+    date_columns: tuple[DateColumn, ...] = ()
     mapping: ColumnMapping
     outputs: dict[str, str] = field(factory=dict)
     seconds: float = 0.0
@@ -176,6 +230,14 @@ class ImportReport:
             *skipped*.
         header_row: the line or sheet row the headers were read from.
         rejections: the first rejections (up to 1,000), for showing.
+        flagged: stored rows with a cell kept as typed (a phone valid in several regions,
+            a date that is none); the contact keeps those cells, with their reasons, in its
+            ``problems`` custom field.
+        problems: the first cells kept as typed (up to 1,000), with row, column, value,
+            reason and code.
+        problem_reasons: how many cells were kept as typed for each reason.
+        date_columns: how each date column was read (the day or the month first) and why;
+            a column no value decides follows the locale, and its ``note`` says so.
         mapping: the column mapping used.
         dry_run: True when nothing was written.
         seconds: wall time.
@@ -195,6 +257,10 @@ class ImportReport:
     skipped_reasons: dict[str, int] = field(factory=dict)
     header_row: int = 1
     rejections: tuple[Rejection, ...] = ()
+    flagged: int = 0
+    problems: tuple[Rejection, ...] = ()
+    problem_reasons: dict[str, int] = field(factory=dict)
+    date_columns: tuple[DateColumn, ...] = ()
     mapping: ColumnMapping
     dry_run: bool = False
     seconds: float = 0.0

@@ -4,6 +4,11 @@
 :class:`RowResult`. Normalizations are memoised by distinct value, because real files repeat
 companies, cities and sources on every row, and phone and e-mail validation are the costly
 steps.
+
+One bad cell does not cost the row: a value that cannot be read stays in its field as
+typed, and the row keeps it with a :class:`Problem` (listed in ``values["problems"]`` too).
+Only a row that is broken as a whole, or that leaves nothing to know the person by (no
+valid name, e-mail or phone), is rejected.
 """
 
 from __future__ import annotations
@@ -14,48 +19,35 @@ from typing import Final, Literal
 from attrs import frozen
 
 from crmkit.errors import ConfigError, ErrorCode, ValidationError
-from crmkit.values import EmailAddress, PhoneNumber
+from crmkit.values import EmailAddress, PhoneNumber, date_order
 
 from . import _cells
 from ._cells import NAME_PARTS
+from ._date_columns import DATE_FIELDS
 from ._header_match import phone_field_for
 from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping
+from ._problems import PROBLEMS, Problem
+from ._reach import LIST_SEPARATOR, PHONE_FIELDS, emails_of, phones_of
 from ._synonyms import MULTI_FIELDS
 from ._table import SourceRow
 
 __all__ = ["Problem", "RowResult", "normalize_row"]
 
+
 Status = Literal["ok", "rejected", "skipped"]
 
-_PHONE_FIELDS: Final = ("mobile", "phone", "home_phone")
-_PHONE_FIELDS_SET: Final = frozenset(_PHONE_FIELDS)
-_LIST_SEPARATOR: Final = "; "
+_PHONE_FIELDS_SET: Final = frozenset(PHONE_FIELDS)
+_LIST_SEPARATOR: Final = LIST_SEPARATOR
 _CACHE: Final = 1 << 16
 _NAME_PARTS_SET: Final = frozenset(NAME_PARTS)
 # fields that _normalize_cells fills before its loop over the plain ones
-_NOT_PLAIN: Final = frozenset({"name", "email", *NAME_PARTS, *_PHONE_FIELDS})
+_NOT_PLAIN: Final = frozenset({"name", "email", *NAME_PARTS, *PHONE_FIELDS})
 _PLANS: Final = 64
 _MALFORMED: Final = ErrorCode.MALFORMED_ROW
 _MORE: Final = " ::: "
-
-
-@frozen
-class Problem:
-    """Why a row cannot be used: the column, the value in it, the reason and its code.
-
-    Attributes:
-        column: the input header (or ``"<row>"`` for a problem of the whole row).
-        value: the cell's text.
-        reason: the reason, in words.
-        code: the stable code of the cause (an :class:`~crmkit.errors.ErrorCode`), for a
-            program to branch on: ``contacts.invalid_phone``, ``values.invalid_date``...
-    """
-
-    column: str
-    value: str
-    reason: str
-    code: str
+# problems that make the whole row unusable: its cells cannot be trusted or stored
+_ROW_CODES: Final = frozenset({ErrorCode.NUL_CHARACTER})
 
 
 @frozen
@@ -64,11 +56,15 @@ class RowResult:
 
     Attributes:
         number: where the row is in the input (see :attr:`SourceRow.number`).
-        status: ``ok``, ``rejected`` (see *problems*) or ``skipped`` (see *reason*).
-        values: the clean values by field (multi-valued fields joined with ``"; "``).
+        status: ``ok`` (perhaps with cells kept as typed, see *problems*), ``rejected``
+            (see *problems*) or ``skipped`` (see *reason*).
+        values: the clean values by field (multi-valued fields joined with ``"; "``); a
+            cell that could not be read is kept as typed, and ``values["problems"]`` says
+            why.
         keys: match keys for finding duplicates: ``e:`` e-mail match key, ``p:`` E.164
             phone, ``n:`` name key and company key.
-        problems: every problem found (for rejected rows).
+        problems: every problem found: why a rejected row was rejected, which cells of a
+            usable row are kept as typed.
         reason: why the row was skipped.
         cells: the original cells.
         emails: the e-mail addresses of ``values["email"]``, already validated, in order.
@@ -111,8 +107,9 @@ def normalize_row(
             :class:`~crmkit.errors.ValidationError` naming the bad field.
 
     Returns:
-        The result: ``skipped`` for an empty row, ``rejected`` with every problem found,
-        else ``ok`` with the clean values and match keys.
+        The result: ``skipped`` for an empty row, ``rejected`` with every problem found
+        when the row is broken or names nobody, else ``ok`` with the clean values, match
+        keys and the problems of the cells kept as typed.
 
     Raises:
         ConfigError: if *row*, *mapping* or *options* is not of its type (the error names
@@ -175,11 +172,11 @@ def _normalize_cells(
     values: dict[str, str] = {}
     keys: list[str] = []
     name_key = _names(raw, values, problems)
-    emails = _emails(raw["email"], values, keys, problems) if "email" in raw else []
+    emails = emails_of(raw["email"], values, keys, problems) if "email" in raw else []
     if _PHONE_FIELDS_SET.isdisjoint(raw):
         phones: list[tuple[str, PhoneNumber]] = []
     else:
-        phones = _phones(raw, opts, emails, values, keys, problems=problems)
+        phones = phones_of(raw, opts, emails, values, keys, problems=problems)
     company_key = _plain(raw, opts, values, problems)
     for index, field in carried:
         # a column no field takes goes along as it was typed
@@ -189,16 +186,22 @@ def _normalize_cells(
         keys.append(f"n:{name_key}|{company_key}")
     if coerce is not None:
         _coerce(coerce, values, mapping, problems)
-    if not problems and not (values.get("first_name") or values.get("last_name") or keys):
+    # a contact is a person: a company alone names no one (the import of companies does)
+    named = values.get("first_name") or values.get("last_name")
+    if problems and any(p.column == "<row>" or p.code in _ROW_CODES for p in problems):
+        return RowResult(number, "rejected", values, problems=tuple(problems), cells=cells)
+    if not (named or keys):
         reason = "a contact needs a name, an e-mail or a phone"
         problems.append(Problem("<row>", "", reason, ErrorCode.NO_IDENTITY))
-    if problems:
         return RowResult(number, "rejected", values, problems=tuple(problems), cells=cells)
+    if problems:
+        values[PROBLEMS] = _LIST_SEPARATOR.join(p.text for p in problems)
     return RowResult(
         number,
         "ok",
         values,
         tuple(dict.fromkeys(keys)),
+        problems=tuple(problems),
         cells=cells if keep_cells else (),
         emails=tuple(emails),
         phones=tuple(phones),
@@ -214,43 +217,6 @@ def _nul_cells(raw: dict[str, list[tuple[str, str]]], problems: list[Problem]) -
                 problems.append(Problem(column, text, reason, ErrorCode.NUL_CHARACTER))
 
 
-def _phones(
-    raw: dict[str, list[tuple[str, str]]],
-    opts: LocaleOptions,
-    emails: list[EmailAddress],
-    values: dict[str, str],
-    keys: list[str],
-    *,
-    problems: list[Problem],
-) -> list[tuple[str, PhoneNumber]]:
-    phones: list[tuple[str, PhoneNumber]] = []
-    region = opts.phone_region
-    # the row's own hints only help read national numbers when no region is given
-    hints = _hints(raw, emails) if region is None else ()
-    for field in _PHONE_FIELDS:
-        if field not in raw:
-            continue
-        found: dict[str, PhoneNumber] = {}
-        for column, text in raw[field]:
-            read = (
-                _cells.phone(text, region)
-                if region is not None
-                else _cells.read_phone(text, opts, hints)
-            )
-            if isinstance(read, _cells.Refusal):
-                problems.append(Problem(column, text, f"invalid phone: {read.reason}", read.code))
-            else:
-                # str(read), without the call
-                found.setdefault(
-                    f"{read.e164};ext={read.extension}" if read.extension else read.e164, read
-                )
-                keys.append("p:" + read.e164)
-        if found:
-            values[field] = _LIST_SEPARATOR.join(found)
-            phones.extend([(field, number) for number in found.values()])
-    return phones
-
-
 def _plain(
     raw: dict[str, list[tuple[str, str]]],
     opts: LocaleOptions,
@@ -262,12 +228,8 @@ def _plain(
     for field, entries in raw.items():
         if field in _NOT_PLAIN:
             continue
-        if field == "birth_date":
-            column, text = entries[0]
-            try:
-                values[field] = opts.parse_date(text).isoformat()
-            except ValidationError as exc:
-                problems.append(Problem(column, text, f"invalid date: {exc.reason}", exc.code))
+        if field in DATE_FIELDS:
+            _date(field, entries[0], opts, values, problems)
             continue
         if len(entries) == 1:
             value = " ".join(entries[0][1].split())
@@ -278,6 +240,33 @@ def _plain(
         if field == "company":
             company_key = _cells.company_key(value)
     return company_key
+
+
+def _date(
+    field: str,
+    entry: tuple[str, str],
+    opts: LocaleOptions,
+    values: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    """Read a date cell in its column's order; keep it as typed when it is none."""
+    column, text = entry
+    order = opts.date_order_of(column)
+    try:
+        values[field] = opts.parse_date(text, order).isoformat()
+    except ValidationError as exc:
+        reason = f"invalid date: {exc.reason}"
+        problems.append(Problem(column, text, reason, exc.code, field))
+        values[field] = text
+        return
+    if order is not None and (proved := date_order(text)) is not None and proved != order:
+        # read the only way it can be, but its column reads dates the other way
+        other = "day" if proved == "day_first" else "month"
+        reason = (
+            f"read as {values[field]}, which puts the {other} first, but the other dates of"
+            " the column do not: check it"
+        )
+        problems.append(Problem(column, text, reason, ErrorCode.DATE_ORDER_CONFLICT, field))
 
 
 _Plan = tuple[tuple[tuple[int, str, str, int], ...], tuple[tuple[int, str], ...]]
@@ -308,7 +297,8 @@ def _names(
         column, text = raw["name"][0]
         given = _cells.name_values(text)
         if isinstance(given, _cells.Refusal):
-            problems.append(Problem(column, text, given.reason, given.code))
+            problems.append(Problem(column, text, given.reason, given.code, "name"))
+            values["name"] = text
             return ""
         values.update(given[0])
         return given[1]
@@ -324,7 +314,8 @@ def _names(
         return ""
     parsed = _cells.name_parts(text)
     if isinstance(parsed, _cells.Refusal):
-        problems.append(Problem(column, text, parsed.reason, parsed.code))
+        problems.append(Problem(column, text, parsed.reason, parsed.code, "name"))
+        values["name"] = text
         return ""
     full, *parts, key = parsed
     values["name"] = full
@@ -332,48 +323,6 @@ def _names(
         # parts given in their own columns win over the split of the full name
         values.setdefault(part, value)
     return key
-
-
-def _emails(
-    entries: list[tuple[str, str]],
-    values: dict[str, str],
-    keys: list[str],
-    problems: list[Problem],
-) -> list[EmailAddress]:
-    found: dict[str, EmailAddress] = {}
-    for column, text in entries:
-        for piece in _split_list(text) if text.count("@") > 1 else (text,):
-            result = _cells.email(piece)
-            if isinstance(result, _cells.Refusal):
-                problems.append(Problem(column, text, result.reason, result.code))
-                continue
-            # one address in two spellings (JOHN@acme.com, john@acme.com) is kept once
-            found.setdefault(result.match_key, result)
-            keys.append("e:" + result.match_key)
-    if found:
-        values["email"] = _LIST_SEPARATOR.join(e.value for e in found.values())
-    return list(found.values())
-
-
-def _split_list(text: str) -> list[str]:
-    # one cell with several addresses: "a@x.com; b@y.com" or "a@x.com, b@y.com"
-    if text.count("@") > 1:
-        pieces = [p.strip() for p in text.replace(",", ";").split(";")]
-        return [p for p in pieces if p]
-    return [text]
-
-
-def _hints(raw: dict[str, list[tuple[str, str]]], emails: list[EmailAddress]) -> tuple[str, ...]:
-    hints: list[str] = []
-    if "country" in raw:
-        code = _cells.country_code(raw["country"][0][1])
-        if code:
-            hints.append(code)
-    for email in emails:
-        code = _cells.tld_region(email.value)
-        if code and code not in hints:
-            hints.append(code)
-    return tuple(hints)
 
 
 def _coerce(
@@ -393,7 +342,8 @@ def _coerce(
             name = error.field or ""
             columns = mapping.columns_for(CUSTOM_PREFIX + name) if name else ()
             at = columns[0] if columns else name or "<row>"
-            problems.append(Problem(at, str(error.value), error.reason, error.code))
+            field = CUSTOM_PREFIX + name if name else ""
+            problems.append(Problem(at, str(error.value), error.reason, error.code, field))
         return
     for name, value in coerced.items():
         values[CUSTOM_PREFIX + name] = value

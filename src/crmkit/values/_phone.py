@@ -13,7 +13,13 @@ from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberTyp
 
 from crmkit.errors import ErrorCode, InvalidPhone
 
-__all__ = ["PhoneKind", "PhoneNumber", "normalize_phone", "phone_from_excel_float"]
+__all__ = [
+    "PhoneKind",
+    "PhoneNumber",
+    "excel_float_cut",
+    "normalize_phone",
+    "phone_from_excel_float",
+]
 
 PhoneKind = Literal[
     "mobile",
@@ -63,6 +69,8 @@ _CLEAN: Final = str.maketrans({**_DIGITS, **_INVISIBLE, **_SEPARATORS})
 _CLEAN_URI: Final = str.maketrans({**_DIGITS, **_INVISIBLE})
 
 _EXCEL_FLOAT: Final = re.compile(r"\s*(\d(?:\.\d+)?[eE]\+\d{1,2}|\d+\.0+)\s*")
+_EXPONENT: Final = re.compile(r"\s*(\d)(?:\.(\d+))?[eE]\+(\d{1,2})\s*")
+_AMBIGUOUS: Final = ErrorCode.AMBIGUOUS_PHONE
 
 _E164 = PhoneNumberFormat.E164
 _NATIONAL = PhoneNumberFormat.NATIONAL
@@ -152,6 +160,22 @@ def phone_from_excel_float(text: str) -> str | None:
     return str(int(value))
 
 
+def excel_float_cut(text: str) -> bool:
+    """Whether a spreadsheet's exponent form may have cut digits off a phone number.
+
+    ``9.12345678E+11`` denotes 912345678000, but its mantissa holds nine significant
+    digits: the spreadsheet may have rounded the last three away, and only the person who
+    typed the number knows. A form whose mantissa holds every digit of the number it denotes
+    (``4.915123456789E+12``) lost nothing, nor does a decimal form (``4915123456789.0``).
+    """
+    given: object = text  # callers are not type-checked: check what really came
+    found = _EXPONENT.fullmatch(text) if isinstance(given, str) else None
+    if found is None:
+        return False
+    fraction = (found.group(2) or "").rstrip("0")
+    return len(fraction) < int(found.group(3))
+
+
 def normalize_phone(raw: str, region: str | None = None) -> PhoneNumber:
     """Parse and validate a phone number written the way people write them.
 
@@ -159,8 +183,14 @@ def normalize_phone(raw: str, region: str | None = None) -> PhoneNumber:
     ``+`` or ``00`` before it, ``tel:`` URIs, extensions (``x123``, ``ext. 123``,
     ``;ext=123``), full-width, Persian and Arabic-Indic digits, invisible direction marks
     pasted from right-to-left text, and spreadsheet floats (see
-    :func:`phone_from_excel_float`): their digits are read as a national number of *region*
-    first and, when that is not valid, as an international number.
+    :func:`phone_from_excel_float`). A spreadsheet drops both the ``+`` and a leading ``0``,
+    so a float's digits may be a national number of *region* (``15123456789.0`` in ``DE``)
+    or an international one (``4915123456789.0``); digits that begin with *region*'s country
+    code are international (``+4915123456789``, never ``+494915123456789``), and digits that
+    make a valid number both ways are refused as ambiguous (code
+    ``importers.ambiguous_phone``) rather than guessed. The same holds for a bare run of
+    digits that begins with the country code of a region whose national numbers begin with
+    a trunk prefix (``4915123456789`` in ``DE``, as a workbook's number cell gives it).
 
     Args:
         raw: the number as typed.
@@ -190,13 +220,15 @@ def normalize_phone(raw: str, region: str | None = None) -> PhoneNumber:
     elif ("E+" in raw or "e+" in raw or raw.endswith(".0")) and (
         digits := phone_from_excel_float(raw)
     ):
-        return _first_valid(
-            raw, [digits, "+" + digits] if region_code else ["+" + digits], region_code
-        )
+        if region_code is None:
+            return _first_valid(raw, ["+" + digits], None)
+        return _float_digits(raw, digits, region_code)
     else:
         text = raw.translate(_CLEAN)
         if text[:2] == "00" and region_code is None:
             text = "+" + text[2:]
+        elif region_code is not None and text.isdigit() and _has_own_code(text, region_code):
+            return _first_valid(raw, ["+" + text, text], region_code)
     try:
         number = phonenumbers.parse(text, region_code)
     except NumberParseException as exc:
@@ -209,6 +241,43 @@ def normalize_phone(raw: str, region: str | None = None) -> PhoneNumber:
             return _first_valid(raw, [alternative], region_code)
         raise _invalid(raw, number, region_code)
     return _build(number, kind)
+
+
+def _has_own_code(digits: str, region_code: str) -> bool:
+    """Whether bare *digits* begin with *region_code*'s country code and not its trunk prefix.
+
+    Such digits are a number written with its country code and without its ``+``: a
+    national number of a region with a trunk prefix is written with that prefix.
+    """
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region_code)
+    prefix = metadata.national_prefix if metadata is not None else None
+    if not prefix or digits.startswith(prefix):
+        return False
+    return digits.startswith(str(phonenumbers.country_code_for_region(region_code)))
+
+
+def _float_digits(raw: str, digits: str, region_code: str) -> PhoneNumber:
+    """The number a spreadsheet float's *digits* are, refusing to guess between two."""
+    problem: InvalidPhone | None = None
+    readings: list[PhoneNumber] = []
+    for text in ("+" + digits, digits):
+        try:
+            readings.append(_first_valid(raw, [text], region_code))
+        except InvalidPhone as exc:
+            problem = problem or exc
+    own_code = str(phonenumbers.country_code_for_region(region_code))
+    two = len(readings) == 2 and readings[0].e164 != readings[1].e164
+    if two and not digits.startswith(own_code):
+        international, national = readings
+        reason = (
+            f"a spreadsheet number that reads as {national.e164} (a national number of"
+            f" {region_code}) or as {international.e164} (written with its country code)"
+        )
+        raise InvalidPhone(raw, reason, code=_AMBIGUOUS)
+    if readings:
+        # digits that begin with the region's own country code lost only their "+"
+        return readings[0]
+    raise problem or InvalidPhone(raw, "not a phone number at all")
 
 
 def _build(number: phonenumbers.PhoneNumber, kind: int) -> PhoneNumber:
