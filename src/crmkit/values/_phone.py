@@ -253,7 +253,7 @@ def _lost_prefix(digits: str, region_code: str) -> bool:
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region_code)
     prefix = metadata.national_prefix if metadata is not None else None
     # a spreadsheet drops leading zeros: a trunk prefix of 1 (the US) is never lost
-    return bool(prefix) and prefix[0] == "0" and digits[:1] != "0"
+    return prefix is not None and prefix[:1] == "0" and digits[:1] != "0"
 
 
 def _bare_digits(raw: str, digits: str, region_code: str) -> PhoneNumber:
