@@ -221,9 +221,9 @@ def _undo(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps({"import_id": args.import_id, "contacts": touched}))
+        print(json.dumps({"import_id": args.import_id, "records": touched}))
     elif not args.quiet:
-        print(f"undid import {args.import_id}: {touched:,} contacts deleted or restored")
+        print(f"undid import {args.import_id}: {touched:,} records deleted or restored")
     return 0
 
 

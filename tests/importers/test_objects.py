@@ -588,7 +588,7 @@ def test_cli_custom_objects_load_mode_and_undo(
     missing = main(["import", str(deals), "--db", db, "--kind", "deal", "--pipeline", "nope.yaml"])
 
     assert (2, 1) == (made["created"], loaded["created"])
-    assert [2, 1] == [u["contacts"] for u in undone]
+    assert [2, 1] == [u["records"] for u in undone]
     assert 0 != missing
     assert "--pipeline: cannot read nope.yaml" in capsys.readouterr().err
 
