@@ -9,7 +9,7 @@ log record naming what was created and what each changed contact looked like bef
 from __future__ import annotations
 
 from collections import Counter
-from typing import Final, Literal
+from typing import Final
 
 from crmkit.contacts import Contact
 from crmkit.dedupe import MatchRules, match_against
@@ -17,15 +17,13 @@ from crmkit.storage import Store
 
 from ._contact_merge import merged_contact, updated_contact
 from ._links import company_links
+from ._options import OnDuplicate
 from ._rejects import RejectsSpool
 from ._report import ProblemTally, Rejection, reason_kind
 from ._rows import RowResult
 from ._undo import write_log
 
-__all__ = ["KEYS", "ContactJob", "OnDuplicate"]
-
-#: What an import does with a row that matches a stored contact.
-OnDuplicate = Literal["merge", "skip", "update", "create"]
+__all__ = ["KEYS", "ContactJob"]
 
 #: The keys an import matches rows by, and the prefix of each in a row's keys.
 KEYS: Final = {"email": "e:", "phone": "p:"}

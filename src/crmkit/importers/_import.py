@@ -21,12 +21,12 @@ from crmkit.storage import Store
 
 from ._carry import keep_unmapped as keep_columns
 from ._collector import fewer_collections
-from ._contact_job import KEYS, ContactJob, OnDuplicate
+from ._contact_job import KEYS, ContactJob
 from ._deal_rows import PipelineMode
 from ._engine import Coerce, prepare, with_contacts
 from ._mapping import CustomFieldSource
 from ._object_import import PipelinesGiven, import_objects, object_kind
-from ._options import CleanOptions, checked
+from ._options import CleanOptions, OnDuplicate, checked
 from ._rejects import RejectsSpool
 from ._report import ImportReport, ProgressCallback
 from ._rows import RowResult

@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from crmkit.errors import ConfigError, ErrorCode
 from crmkit.pipeline import Pipeline, Pipelines
@@ -25,7 +25,7 @@ from ._custom_rows import CustomKind
 from ._deal_rows import DealKind, PipelineMode
 from ._object_fields import map_object_columns
 from ._object_kind import Cells, Combine, ObjectKind
-from ._options import ReadOptions
+from ._options import OnDuplicate, ReadOptions
 from ._rejects import RejectsSpool
 from ._report import ImportReport, Progress, ProgressCallback, Rejection
 from ._rows import Problem, RowResult
@@ -34,7 +34,6 @@ from ._undo import register_log, write_log
 
 __all__ = ["import_objects"]
 
-OnDuplicate = Literal["merge", "skip", "update", "create"]
 PipelinesGiven = Pipelines | Mapping[str, Pipeline] | list[Pipeline] | tuple[Pipeline, ...]
 _KEEP_REJECTIONS: Final = 1000
 _PROGRESS_ROWS: Final = 2000

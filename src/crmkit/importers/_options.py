@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 from attrs import field, frozen
@@ -28,7 +28,11 @@ from ._locale import LocaleOptions, _check_locale, _check_region
 from ._mapping import _target
 from ._object_fields import OBJECT_FIELDS
 
-__all__ = ["CleanOptions", "ReadOptions"]
+__all__ = ["CleanOptions", "OnDuplicate", "ReadOptions"]
+
+#: What an import does with a row that matches a stored record: fill its blanks (merge),
+#: leave it (skip), replace what the row fills (update), or create another (create).
+OnDuplicate = Literal["merge", "skip", "update", "create"]
 
 _T = TypeVar("_T")
 _QUOTES: Final = frozenset("\"'\r\n")
