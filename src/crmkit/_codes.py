@@ -124,6 +124,7 @@ class ErrorCode(StrEnum):
     TOO_DEEP = "importers.too_deep"
     LINE_ENCODING = "importers.line_encoding"
     LINE_UNREADABLE = "importers.line_unreadable"
+    VALUE_NOT_KEPT = "importers.value_not_kept"
     UNKNOWN_KIND = "importers.unknown_kind"
     REQUIRED_VALUE = "importers.required_value"
     DEAL_STATUS = "importers.deal_status"

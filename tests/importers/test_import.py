@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from crmkit.errors import ConfigError, NotFound
+from crmkit.errors import ConfigError, ErrorCode, NotFound
 from crmkit.importers import CleanOptions, ReadOptions, export, import_file, undo_import
 from crmkit.storage import MemoryStore, SqlStore
 
@@ -102,6 +102,49 @@ def test_merges_are_written_and_counted(tmp_path: Path) -> None:
 
     assert (1, 1) == (report.created, report.merged)
     assert ["+447400123456", "+447400999999"] == [p.number.e164 for p in contact.phones]
+
+
+def test_a_merge_reports_each_value_it_does_not_keep(tmp_path: Path) -> None:
+    """A differing title or custom value of a matched row is listed, never dropped unsaid."""
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(
+        "Name,Email,Title,Customer No\nAnn Lee,ann@alpha.example,CFO,A-1\n", encoding="utf-8"
+    )
+    second.write_text(
+        "Name,Email,Title,Customer No\n"
+        "Ann Lee,ann@alpha.example,CEO,B-2\n"  # both differ
+        "Bo Li,bo@alpha.example,,\n",
+        encoding="utf-8",
+    )
+    store = MemoryStore()
+    import_file(first, store, keep_unmapped=True)
+
+    report = import_file(second, store, keep_unmapped=True)
+
+    assert (1, 1, 1) == (report.created, report.skipped, report.flagged)
+    assert report.accounted
+    assert [("Title", "CEO"), ("Customer No", "B-2")] == [
+        (p.column, p.value) for p in report.problems
+    ]
+    assert {ErrorCode.VALUE_NOT_KEPT} == {p.code for p in report.problems}
+    assert "the stored contact keeps 'CFO'" in report.problems[0].reason
+    assert {"not kept": 2} == report.problem_reasons
+    ann = next(c for c in store.contacts.find_all() if c.first_name == "Ann")
+    assert ("CFO", {"customer_no": "A-1"}) == (ann.job_title, ann.custom)
+
+
+def test_an_update_replaces_what_a_merge_would_not_keep(tmp_path: Path) -> None:
+    """on_duplicate="update" takes the row's values and has nothing to report."""
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("Name,Email,Title\nAnn Lee,ann@alpha.example,CFO\n", encoding="utf-8")
+    second.write_text("Name,Email,Title\nAnn Lee,ann@alpha.example,CEO\n", encoding="utf-8")
+    store = MemoryStore()
+    import_file(first, store)
+
+    report = import_file(second, store, on_duplicate="update")
+
+    assert (1, 0) == (report.updated, report.flagged)
+    assert ["CEO"] == [c.job_title for c in store.contacts.find_all()]
 
 
 @pytest.mark.parametrize("key", ["email", "phone"])

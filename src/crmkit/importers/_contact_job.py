@@ -13,11 +13,14 @@ from typing import Final
 
 from crmkit.contacts import Contact
 from crmkit.dedupe import MatchRules, match_against
+from crmkit.errors import ErrorCode
 from crmkit.storage import Store
 
-from ._contact_merge import merged_contact, updated_contact
+from ._contact_merge import merged_contact, updated_contact, values_not_kept
 from ._links import company_links
+from ._mapping import ColumnMapping
 from ._options import OnDuplicate
+from ._problems import Problem
 from ._rejects import RejectsSpool
 from ._report import ProblemTally, Rejection, reason_kind
 from ._rows import RowResult
@@ -30,6 +33,9 @@ KEYS: Final = {"email": "e:", "phone": "p:"}
 _PREFIXES: Final = frozenset(KEYS.values())
 _KIND_OF: Final = {prefix: kind for kind, prefix in KEYS.items()}
 _KEEP_REJECTIONS: Final = 1000
+_NOT_KEPT: Final = ErrorCode.VALUE_NOT_KEPT
+# the fields a full-name column feeds
+_NAME_PARTS: Final = frozenset({"prefix", "first_name", "middle_name", "last_name", "suffix"})
 
 
 class ContactJob:
@@ -45,9 +51,11 @@ class ContactJob:
         actor: str,
         import_id: str,
         rules: MatchRules | None,
+        mapping: ColumnMapping,
     ) -> None:
         self.store = store
         self.rules = rules
+        self.mapping = mapping
         self.key = key
         self.prefix = KEYS[key]
         self.on_duplicate = on_duplicate
@@ -107,6 +115,22 @@ class ContactJob:
                 found[matches.record.id] = best.record
         return found
 
+    def _not_kept(self, result: RowResult, match: Contact, contact: Contact) -> None:
+        """Report the row's values a merge leaves out, each under its column."""
+        problems = []
+        for field, given, kept in values_not_kept(match, contact):
+            columns = self.mapping.columns_for(field)
+            if not columns and field in _NAME_PARTS:
+                columns = self.mapping.columns_for("name")
+            reason = (
+                f"not kept: the stored contact keeps {kept!r} (a merge fills blanks only;"
+                ' on_duplicate="update" replaces it)'
+            )
+            problem = Problem(columns[0] if columns else field, given, reason, _NOT_KEPT, field)
+            problems.append(problem)
+        if problems:
+            self.flagged.take(result.number, problems, counted=bool(result.problems))
+
     def _match_key(self, keys: tuple[str, ...]) -> str | None:
         """The row's key of the chosen type, else its first key of the other type."""
         other: str | None = None
@@ -145,7 +169,7 @@ class ContactJob:
         before: dict[str, Contact] = {}
         created: dict[str, Contact] = {}
         changed: dict[str, Contact] = {}
-        for (_, contact), k in zip(rows, firsts, strict=True):
+        for (result, contact), k in zip(rows, firsts, strict=True):
             match = existing.get(k) if k is not None else None
             if match is None and contact.id in ruled:
                 stored = ruled[contact.id]
@@ -164,6 +188,8 @@ class ContactJob:
                 if self.on_duplicate == "merge"
                 else updated_contact(match, contact)
             )
+            if self.on_duplicate == "merge":
+                self._not_kept(result, match, contact)
             if new is match:
                 self.skip("already up to date")
                 continue

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from crmkit.contacts import Contact, amend
 
-__all__ = ["merged_contact", "updated_contact"]
+__all__ = ["merged_contact", "updated_contact", "values_not_kept"]
+
+_TEXT_FIELDS: Final = ("prefix", "first_name", "middle_name", "last_name", "suffix", "job_title")
+_VALUE_FIELDS: Final = ("birth_date", "lead_source", "lifecycle_stage")
 
 
 def merged_contact(old: Contact, new: Contact) -> Contact:
     """*old* with its blanks filled from *new*, and *new*'s extra e-mails, phones and tags."""
     changes: dict[str, Any] = {}
-    for name in ("prefix", "first_name", "middle_name", "last_name", "suffix", "job_title"):
+    for name in _TEXT_FIELDS:
         if not getattr(old, name) and getattr(new, name):
             changes[name] = getattr(new, name)
-    for name in ("birth_date", "lead_source", "lifecycle_stage"):
+    for name in _VALUE_FIELDS:
         if getattr(old, name) is None and getattr(new, name) is not None:
             changes[name] = getattr(new, name)
     known = {e.address.match_key for e in old.emails}
@@ -41,6 +44,30 @@ def merged_contact(old: Contact, new: Contact) -> Contact:
     if custom != old.custom:
         changes["custom"] = custom
     return amend(old, **changes) if changes else old
+
+
+def values_not_kept(old: Contact, new: Contact) -> list[tuple[str, str, str]]:
+    """What :func:`merged_contact` leaves out of *new*: (field, its value, the value kept).
+
+    A merge keeps the stored value where both have one; these are the row's values that
+    differ from it (a custom field is named ``custom:<name>``), for the report to list.
+    """
+    lost: list[tuple[str, str, str]] = []
+    for name in (*_TEXT_FIELDS, *_VALUE_FIELDS):
+        kept, given = getattr(old, name), getattr(new, name)
+        if kept not in ("", None) and given not in ("", None) and given != kept:
+            lost.append((name, str(given), str(kept)))
+    if old.addresses and new.addresses:
+        lost.extend(
+            ("address", str(a), str(old.addresses[0]))
+            for a in new.addresses
+            if a not in old.addresses
+        )
+    for name, given in new.custom.items():
+        kept = old.custom.get(name)
+        if kept not in ("", None) and given not in ("", None) and given != kept:
+            lost.append((f"custom:{name}", str(given), str(kept)))
+    return lost
 
 
 def updated_contact(old: Contact, new: Contact) -> Contact:

@@ -156,6 +156,7 @@ def import_file(
         actor=actor or f"import:{import_id}",
         import_id=import_id,
         rules=match_rules if settings.fuzzy is not False else None,
+        mapping=source.columns,
     )
     batch: list[tuple[RowResult, Contact]] = []
     with fewer_collections(), tempfile.TemporaryDirectory(prefix="crmkit-import-") as scratch:

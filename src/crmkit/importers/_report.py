@@ -70,7 +70,7 @@ ProgressCallback = Callable[[Progress], None]
 def reason_kind(reason: str) -> str:
     """The kind of a problem's reason, which counts group by (not each value's details)."""
     head = reason.split(":", 1)[0]
-    return head if head.startswith("invalid") else reason
+    return head if head.startswith(("invalid", "not kept")) else reason
 
 
 class ProblemTally:
@@ -81,9 +81,10 @@ class ProblemTally:
         self.kept: list[Rejection] = []
         self.reasons: Counter[str] = Counter()
 
-    def take(self, number: int, problems: Sequence[Problem]) -> None:
-        """Count the problems of usable row *number*."""
-        self.rows += 1
+    def take(self, number: int, problems: Sequence[Problem], *, counted: bool = False) -> None:
+        """Count the problems of usable row *number* (*counted*: its row is already)."""
+        if not counted:
+            self.rows += 1
         for problem in problems:
             self.reasons[reason_kind(problem.reason)] += 1
             if len(self.kept) < _KEEP:
@@ -232,7 +233,9 @@ class ImportReport:
         rejections: the first rejections (up to 1,000), for showing.
         flagged: stored rows with a cell kept as typed (a phone valid in several regions,
             a date that is none); the contact keeps those cells, with their reasons, in its
-            ``problems`` custom field.
+            ``problems`` custom field. Rows whose values a merge did not keep (the stored
+            contact has another, code ``importers.value_not_kept``) are flagged too, each
+            value listed in *problems* with its row and column.
         problems: the first cells kept as typed (up to 1,000), with row, column, value,
             reason and code.
         problem_reasons: how many cells were kept as typed for each reason.
