@@ -20,14 +20,16 @@ from typing import Final
 from crmkit.dedupe._compact import CompactContacts, fuzzy_groups
 from crmkit.dedupe._fold import fold
 from crmkit.dedupe._row_groups import REVIEW, FuzzyGroup, Group, RowGroups
+from crmkit.fields import Schema
 
 from ._collector import fewer_collections
-from ._engine import Coerce, Spilled, prepare, spilled
+from ._engine import Spilled, prepare, spilled
 from ._mapping import CUSTOM_PREFIX, ColumnMapping, CustomFieldSource
 from ._options import CleanOptions, checked
 from ._problems import PROBLEMS
 from ._rejects import RejectsSpool
 from ._report import CleanReport, ProblemTally, ProgressCallback, Rejection, reason_kind
+from ._schema_fields import Coerce, custom_fields_of
 from ._spill import Spill
 from ._split import join_carried, split_columns, split_values, widths
 from ._synonyms import FIELDS
@@ -46,7 +48,7 @@ def clean_file(
     duplicates: str | Path | None = None,
     rejects: str | Path | None = None,
     options: CleanOptions | None = None,
-    schema: CustomFieldSource | None = None,
+    schema: CustomFieldSource | Schema | None = None,
     coerce: Coerce | None = None,
     progress: ProgressCallback | None = None,
     escape_formulas: bool = True,
@@ -79,8 +81,14 @@ def clean_file(
             find duplicates beyond the exact keys (e-mail match key, E.164 phone, name and
             company); by default they run for files of up to ``options.fuzzy_limit``
             (1,000,000) usable rows, and ``report.fuzzy`` says whether they ran.
-        schema: custom fields that unmapped columns may feed.
-        coerce: converts and checks custom field values (a schema's ``coerce``).
+        schema: the custom fields columns may feed: a :class:`crmkit.fields.Schema` (a
+            column feeds the field its header names by name, label or translated label,
+            read as the field's type in ``options.read.locale``; a date field's day and
+            month order is decided from its whole column), or any
+            :class:`CustomFieldSource`.
+        coerce: reads custom values as their types, raising a ``ValidationError`` naming
+            each bad field; a schema's own reading when None. Typed values are written as
+            text (ISO 8601 dates, plain decimals, ``12.50 EUR``).
         progress: called with a :class:`Progress` now and then.
         escape_formulas: in CSV outputs, put a ``'`` before a cell that a spreadsheet would
             run as a formula (one beginning with ``=``, ``+``, ``-``, ``@``, tab or CR);
@@ -100,6 +108,7 @@ def clean_file(
     """
     settings = checked(options, CleanOptions)
     check_outputs(path, {"out": out, "duplicates": duplicates, "rejects": rejects})
+    fields, reader = custom_fields_of(schema, coerce, settings.read.locale)
     with fewer_collections():
         return _clean(
             path,
@@ -107,8 +116,8 @@ def clean_file(
             duplicates=duplicates,
             rejects=rejects,
             options=settings,
-            schema=schema,
-            coerce=coerce,
+            schema=fields,
+            coerce=reader,
             progress=progress,
             escape_formulas=escape_formulas,
         )

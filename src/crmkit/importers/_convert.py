@@ -6,15 +6,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Final
 
-from crmkit.contacts import Contact, EmailEntry, PhoneEntry
+from crmkit.contacts import Contact, EmailEntry, PhoneEntry, amend
 from crmkit.errors import ErrorCode, ValidationError
 from crmkit.values import Address, EmailAddress, PhoneNumber
 
 from ._mapping import CUSTOM_PREFIX
 from ._problems import PROBLEMS, Problem
 from ._rows import RowResult
+from ._schema_fields import Coerce
 
-__all__ = ["row_to_contact", "with_contact"]
+__all__ = ["row_to_contact", "typed_custom", "with_contact"]
 
 _CUSTOM_FIELDS: Final = ("company", "website", "notes", "owner", PROBLEMS)
 # fields whose cells kept as typed reach the contact as read (the rest go to "problems")
@@ -146,3 +147,28 @@ def with_contact(result: RowResult) -> tuple[RowResult, Contact | None]:
         )
         return rejected, None
     return result, contact
+
+
+def typed_custom(
+    coerce: Coerce, result: RowResult, contact: Contact | None
+) -> tuple[RowResult, Contact | None]:
+    """*contact* with the custom values *coerce* read kept as their types, not as text.
+
+    The values read are those of the row's custom fields without a problem; they were
+    written as text by :func:`coerce_custom`, in forms that read back as the same values.
+    """
+    if contact is None:
+        return result, contact
+    taken = {p.field for p in result.problems}
+    texts = {
+        k[len(CUSTOM_PREFIX) :]: v
+        for k, v in result.values.items()
+        if k.startswith(CUSTOM_PREFIX) and k not in taken and v
+    }
+    if not texts:
+        return result, contact
+    try:
+        typed = coerce(texts)
+    except ValidationError:  # pragma: no cover - the same values were read once already
+        return result, contact
+    return result, amend(contact, custom={**contact.custom, **typed})

@@ -10,7 +10,7 @@ and its cell is reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 from typing import Final, Literal
 
@@ -76,14 +76,17 @@ class DateColumn:
 
 
 def decide_date_orders(
-    rows: Iterable[SourceRow], mapping: ColumnMapping, options: LocaleOptions
+    rows: Iterable[SourceRow],
+    mapping: ColumnMapping,
+    options: LocaleOptions,
+    fields: Collection[str] = DATE_FIELDS,
 ) -> tuple[DateColumn, ...]:
-    """Decide the order of each date column of *mapping* from all *rows*.
+    """Decide the order of each date column of *mapping* (feeding one of *fields*) from *rows*.
 
     The order most values prove wins; a column where no value proves one, or as many prove
     each order, follows the locale of *options* (the day first without one).
     """
-    columns = [(r.index, r.column) for r in mapping.rules if r.field in DATE_FIELDS]
+    columns = [(r.index, r.column) for r in mapping.rules if r.field in fields]
     if not columns:
         return ()
     counts = {column: [0, 0, 0] for _, column in columns}

@@ -22,7 +22,7 @@ import attrs
 from crmkit.contacts import Contact
 
 from . import _cells
-from ._convert import with_contact
+from ._convert import typed_custom, with_contact
 from ._date_columns import DATE_FIELDS, DateColumn, decide_date_orders
 from ._fuzzy import encode_json, features
 from ._locale import LocaleOptions
@@ -31,6 +31,7 @@ from ._options import CleanOptions, ReadOptions
 from ._problems import Problem
 from ._report import Progress, ProgressCallback
 from ._rows import RowResult, _normalize_cells
+from ._schema_fields import Coerce, SchemaFields
 from ._sources import SourceRow, Table, open_source
 from ._split import widths
 
@@ -50,7 +51,6 @@ _CHUNK: Final = 2000
 _SAMPLE_ROWS: Final = 2000
 _PHONES: Final = ("mobile", "phone", "home_phone")
 
-Coerce = Callable[[dict[str, str]], dict[str, str]]
 _T = TypeVar("_T")
 Packed = RowResult | tuple[int, dict[str, str], tuple[str, ...], tuple[Any, ...], tuple[Any, ...]]
 
@@ -141,10 +141,11 @@ def prepare(
             locale=read.locale, jalali=read.jalali, fallback_regions=infer_regions(table, columns)
         )
     dates: tuple[DateColumn, ...] = ()
-    if table.format != "records" and any(r.field in DATE_FIELDS for r in columns.rules):
+    dated = DATE_FIELDS | (schema.date_fields if isinstance(schema, SchemaFields) else set())
+    if table.format != "records" and any(r.field in dated for r in columns.rules):
         # one pass over the date columns of every row: the order is the column's, not a
         # sample's
-        dates = decide_date_orders(table.rows(), columns, options)
+        dates = decide_date_orders(table.rows(), columns, options, dated)
         orders = tuple((d.column, d.order) for d in dates)
         options = attrs.evolve(options, date_orders=orders)
     return Prepared(table, columns, options, dates)
@@ -194,7 +195,11 @@ def with_contacts(
     *keep_cells*).
     """
     rows = normalized(source, options, coerce=coerce, progress=progress, keep_cells=keep_cells)
-    return map(with_contact, rows)
+    built = map(with_contact, rows)
+    if coerce is None:
+        return built
+    # the rows hold custom values as text; the contact holds them as their types
+    return (typed_custom(coerce, result, contact) for result, contact in built)
 
 
 def _unpack(item: Packed) -> RowResult:

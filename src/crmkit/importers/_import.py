@@ -17,19 +17,21 @@ from pathlib import Path
 from crmkit._ids import new_id
 from crmkit.contacts import Contact
 from crmkit.errors import ConfigError
+from crmkit.fields import Schema
 from crmkit.storage import Store
 
 from ._carry import keep_unmapped as keep_columns
 from ._collector import fewer_collections
 from ._contact_job import KEYS, ContactJob
 from ._deal_rows import PipelineMode
-from ._engine import Coerce, prepare, with_contacts
+from ._engine import prepare, with_contacts
 from ._mapping import CustomFieldSource
 from ._object_import import PipelinesGiven, import_objects, object_kind
 from ._options import CleanOptions, OnDuplicate, checked
 from ._rejects import RejectsSpool
 from ._report import ImportReport, ProgressCallback
 from ._rows import RowResult
+from ._schema_fields import Coerce, custom_fields_of
 from ._tabular import check_outputs
 from ._undo import register_log, undo_import
 
@@ -46,7 +48,7 @@ def import_file(
     dry_run: bool = False,
     actor: str | None = None,
     batch_size: int = 2000,
-    schema: CustomFieldSource | None = None,
+    schema: CustomFieldSource | Schema | None = None,
     coerce: Coerce | None = None,
     rejects: str | Path | None = None,
     progress: ProgressCallback | None = None,
@@ -78,8 +80,14 @@ def import_file(
         dry_run: work everything out and report it, but write nothing.
         actor: who is importing, for the store's history.
         batch_size: rows per transaction.
-        schema: custom fields that unmapped columns may feed.
-        coerce: converts and checks custom field values.
+        schema: the custom fields columns may feed: a :class:`crmkit.fields.Schema` (a
+            column feeds the field its header names by name, label or translated label,
+            read as the field's type in ``options.read.locale``; a date field's day and
+            month order is decided from its whole column), or any
+            :class:`CustomFieldSource`.
+        coerce: reads custom values as their types, raising a ``ValidationError`` naming
+            each bad field; a schema's own reading when None. Typed values are written as
+            text (ISO 8601 dates, plain decimals, ``12.50 EUR``).
         rejects: where to write the rows that could not be used (``.csv`` or ``.xlsx``),
             as :func:`clean_file` writes them: every original cell, plus ``row``,
             ``column`` and ``reason``; written when the import ends, also for a dry run.
@@ -142,6 +150,7 @@ def import_file(
         raise ConfigError("key", f"unknown key {key!r} (expected one of: email, phone)")
     match_rules = settings.match_rules
     started = time.perf_counter()
+    schema, coerce = custom_fields_of(schema, coerce, settings.read.locale)
     source = prepare(path, settings.read, schema=schema)
     if keep_unmapped:
         source = keep_columns(source, store, declare=not dry_run)

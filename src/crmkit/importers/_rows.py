@@ -13,7 +13,6 @@ valid name, e-mail or phone), is rejected.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Final, Literal
 
 from attrs import frozen
@@ -29,6 +28,7 @@ from ._locale import LocaleOptions
 from ._mapping import CUSTOM_PREFIX, ColumnMapping
 from ._problems import PROBLEMS, Problem
 from ._reach import LIST_SEPARATOR, PHONE_FIELDS, emails_of, phones_of
+from ._schema_fields import Coerce, coerce_custom
 from ._synonyms import MULTI_FIELDS
 from ._table import SourceRow
 
@@ -97,7 +97,7 @@ def normalize_row(
     mapping: ColumnMapping,
     options: LocaleOptions | None = None,
     *,
-    coerce: Callable[[dict[str, str]], dict[str, str]] | None = None,
+    coerce: Coerce | None = None,
 ) -> RowResult:
     """Map one input row to contact fields, normalize them and say whether it can be used.
 
@@ -142,7 +142,7 @@ def _normalize_cells(
     mapping: ColumnMapping,
     opts: LocaleOptions,
     *,
-    coerce: Callable[[dict[str, str]], dict[str, str]] | None,
+    coerce: Coerce | None,
     keep_cells: bool,
 ) -> RowResult:
     # every row of every import runs through here: few calls, few lookups
@@ -187,7 +187,7 @@ def _normalize_cells(
     if name_key and company_key:
         keys.append(f"n:{name_key}|{company_key}")
     if coerce is not None:
-        _coerce(coerce, values, mapping, problems)
+        coerce_custom(coerce, values, mapping, problems)
     # a contact is a person: a company alone names no one (the import of companies does)
     named = values.get("first_name") or values.get("last_name")
     if problems and any(
@@ -233,7 +233,10 @@ def _plain(
     for field, entries in raw.items():
         if field in _NOT_PLAIN:
             continue
-        if field in DATE_FIELDS:
+        if field in DATE_FIELDS or (
+            field[:7] == CUSTOM_PREFIX and opts.date_order_of(entries[0][0]) is not None
+        ):
+            # a custom date column's day and month order is decided like birth_date's
             _date(field, entries[0], opts, values, problems)
             continue
         if len(entries) == 1:
@@ -328,27 +331,3 @@ def _names(
         # parts given in their own columns win over the split of the full name
         values.setdefault(part, value)
     return key
-
-
-def _coerce(
-    coerce: Callable[[dict[str, str]], dict[str, str]],
-    values: dict[str, str],
-    mapping: ColumnMapping,
-    problems: list[Problem],
-) -> None:
-    custom = {k[len(CUSTOM_PREFIX) :]: v for k, v in values.items() if k.startswith(CUSTOM_PREFIX)}
-    if not custom:
-        return
-    try:
-        coerced = coerce(custom)
-    except ValidationError as exc:
-        errors = getattr(exc, "errors", None) or [exc]
-        for error in errors:
-            name = error.field or ""
-            columns = mapping.columns_for(CUSTOM_PREFIX + name) if name else ()
-            at = columns[0] if columns else name or "<row>"
-            field = CUSTOM_PREFIX + name if name else ""
-            problems.append(Problem(at, str(error.value), error.reason, error.code, field))
-        return
-    for name, value in coerced.items():
-        values[CUSTOM_PREFIX + name] = value
