@@ -20,7 +20,7 @@ from crmkit._optional import require
 from crmkit._record import utcnow
 from crmkit.errors import ErrorCode, SourceError, ValidationError
 
-from ._ics_values import X, get_json, get_micros, get_moment, zone_of
+from ._ics_values import X, get_json, get_micros, get_moment, get_text_moment, zone_of
 from ._model import Activity, Link
 from ._recurrence_rule import Moved, Recurrence
 
@@ -104,13 +104,8 @@ def _times(component: Any, event: bool, where: str, zone: str | None) -> dict[st
         return times
     due = _moment(component, "DUE", where, zone)
     times["due_at" if isinstance(due, datetime) else "due_date"] = due
-    written_end = _text(component, X.END)
-    if written_end:
-        end_value: date = (
-            datetime.fromisoformat(written_end)
-            if "T" in written_end
-            else date.fromisoformat(written_end)
-        )
+    end_value = get_text_moment(component, X.END, where)
+    if end_value is not None:
         times["end_at" if isinstance(end_value, datetime) else "end_date"] = end_value
     return times
 
@@ -126,14 +121,18 @@ def _recurrence(component: Any, where: str, zone: str | None) -> Recurrence | No
         )
     return Recurrence(
         rules[0].to_ical().decode("ascii"),
-        start=_moment(component, X.SERIES_START, where, zone),
+        start=get_text_moment(component, X.SERIES_START, where),
         exdates=_moments(component, "EXDATE", where, zone),
         rdates=_moments(component, "RDATE", where, zone),
     )
 
 
 def _done_at(component: Any, event: bool, where: str) -> datetime | None:
-    done = _moment(component, X.DONE_AT if event else "COMPLETED", where, "UTC")
+    done = (
+        get_text_moment(component, X.DONE_AT, where)
+        if event
+        else _moment(component, "COMPLETED", where, "UTC")
+    )
     if isinstance(done, datetime):
         return done
     if not event and str(component.get("STATUS", "")).upper() == "COMPLETED":
@@ -156,7 +155,7 @@ def _activity(component: Any, where: str, zone: str | None, owner_id: str | None
         id=_text(component, "UID") or new_id(),
         kind=_text(component, X.KIND) or ("meeting" if event else "task"),
         subject=_text(component, "SUMMARY") or "",
-        body=_text(component, "DESCRIPTION") or "",
+        body=get_json(component, X.BODY, where) or _text(component, "DESCRIPTION") or "",
         owner_id=_text(component, X.OWNER) or owner_id,
         links=[Link(**link) for link in links if isinstance(link, Mapping)],
         zone=zone,
@@ -167,7 +166,7 @@ def _activity(component: Any, where: str, zone: str | None, owner_id: str | None
         reminders=_reminders(component, where),
         recurrence=_recurrence(component, where, zone),
         series_id=_text(component, X.SERIES_ID),
-        recurrence_id=_moment(component, X.OCCURRENCE, where, zone),
+        recurrence_id=get_text_moment(component, X.OCCURRENCE, where),
         created_at=created if isinstance(created, datetime) else utcnow(),
         updated_at=updated if isinstance(updated, datetime) else utcnow(),
         version=int(version) if version and version.isdigit() else 1,

@@ -25,9 +25,12 @@ __all__ = [
     "get_json",
     "get_micros",
     "get_moment",
+    "get_text_moment",
     "moment_value",
+    "plain_text",
     "put_json",
     "put_moment",
+    "put_text_moment",
     "zone_of",
 ]
 
@@ -50,6 +53,12 @@ class X:
     OCCURRENCE = "X-CRMKIT-OCCURRENCE"
     SERIES_START = "X-CRMKIT-SERIES-START"
     REMINDERS = "X-CRMKIT-REMINDERS"
+    BODY = "X-CRMKIT-BODY"
+
+
+def plain_text(value: str) -> bool:
+    """Whether iCalendar's TEXT keeps *value* as it is (no CR, no other control characters)."""
+    return all(c in "\n\t" or c >= " " for c in value) and "\x7f" not in value
 
 
 def _ambiguous(local: datetime) -> bool:
@@ -107,6 +116,31 @@ def get_moment(
     if micros:
         value = value.replace(microsecond=int(micros))
     return value.astimezone(UTC)
+
+
+def put_text_moment(component: Any, name: str, value: date | None) -> None:
+    """Add *value* to crmkit's property *name* as ISO 8601 text (an instant in UTC)."""
+    if value is not None:
+        component.add(name, value.isoformat())
+
+
+def get_text_moment(component: Any, name: str, where: str) -> date | None:
+    """Read crmkit's property *name* written by :func:`put_text_moment`; None if absent.
+
+    Raises:
+        ValidationError: naming *where*, for text that is no ISO 8601 date or datetime.
+    """
+    prop = component.get(name)
+    if prop is None:
+        return None
+    text = str(prop)
+    try:
+        value = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationError(
+            text, "not an ISO 8601 date or datetime", field=f"{where}.{name}"
+        ) from exc
+    return value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo else value
 
 
 def get_micros(prop: Any) -> str | None:

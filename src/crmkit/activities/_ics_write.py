@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from crmkit._converter import to_dict
+from crmkit._converter import converter, to_dict
 from crmkit._optional import require
 
-from ._ics_values import X, put_json, put_moment
+from ._ics_values import X, plain_text, put_json, put_moment, put_text_moment
 from ._model import Activity, Priority, activities_arg
 from ._recurrence import shifted
 
@@ -44,9 +44,8 @@ def _times(component: Any, activity: Activity, event: bool) -> None:
         put_moment(component, "DTEND", activity.end_at, zone)
         return
     put_moment(component, "DUE", activity.due_at or activity.due_date, zone)
-    end = activity.end_at or activity.end_date
-    if end is not None:  # a to-do has no end of its own
-        component.add(X.END, end.isoformat())
+    # a to-do has no end of its own
+    put_text_moment(component, X.END, activity.end_at or activity.end_date)
 
 
 def _alarms(ical: Any, component: Any, activity: Activity, event: bool) -> None:
@@ -74,7 +73,7 @@ def _recurrence(component: Any, activity: Activity) -> None:
         for value in values:  # one property each, each with its own sub-second part
             put_moment(component, name, value, activity.zone)
     if recurrence.start is not None and recurrence.start != activity.anchor:
-        put_moment(component, X.SERIES_START, recurrence.start, activity.zone)
+        put_text_moment(component, X.SERIES_START, recurrence.start)
 
 
 def _crmkit(component: Any, activity: Activity) -> None:
@@ -84,7 +83,7 @@ def _crmkit(component: Any, activity: Activity) -> None:
     if activity.links:
         put_json(component, X.LINKS, to_dict(activity.links))
     if activity.custom:
-        put_json(component, X.CUSTOM, to_dict(activity.custom))
+        put_json(component, X.CUSTOM, converter.unstructure(activity.custom, dict[str, object]))
     if activity.zone is not None:
         component.add(X.ZONE, activity.zone)
     if activity.outcome is not None:
@@ -92,7 +91,7 @@ def _crmkit(component: Any, activity: Activity) -> None:
     component.add(X.VERSION, str(activity.version))
     if activity.series_id is not None:
         component.add(X.SERIES_ID, activity.series_id)
-        put_moment(component, X.OCCURRENCE, activity.recurrence_id, activity.zone)
+        put_text_moment(component, X.OCCURRENCE, activity.recurrence_id)
 
 
 def _component(ical: Any, activity: Activity) -> Any:
@@ -106,11 +105,13 @@ def _component(ical: Any, activity: Activity) -> Any:
         component.add("SUMMARY", activity.subject)
     if activity.body:
         component.add("DESCRIPTION", activity.body)
+        if not plain_text(activity.body):  # line ends and control characters, exactly
+            put_json(component, X.BODY, activity.body)
     component.add("PRIORITY", _PRIORITY[activity.priority])
     _times(component, activity, event)
     if activity.done_at is not None:
         if event:
-            put_moment(component, X.DONE_AT, activity.done_at, None)
+            put_text_moment(component, X.DONE_AT, activity.done_at)
         else:
             component.add("STATUS", "COMPLETED")
             put_moment(component, "COMPLETED", activity.done_at, None)
