@@ -26,6 +26,7 @@ def _loaded_after(code: str, modules: tuple[str, ...]) -> dict[str, bool]:
 # every public area but crmkit.testing, which is the testing extra
 _AREAS = [
     "crmkit",
+    "crmkit.activities",
     "crmkit.cli",
     "crmkit.contacts",
     "crmkit.dedupe",
@@ -41,7 +42,7 @@ _AREAS = [
 ]
 # the libraries of the extras, by module name
 _OPTIONAL = ("alembic", "hypothesis", "jdatetime", "openpyxl", "psycopg", "python_calamine")
-_OPTIONAL += ("rich", "yaml")
+_OPTIONAL += ("rich", "yaml", "icalendar")
 
 
 @pytest.mark.parametrize("module", _AREAS)

@@ -46,11 +46,20 @@ class ErrorCode(StrEnum):
     PHONE_MAYBE_CUT = "contacts.phone_maybe_cut"
     NO_IDENTITY = "contacts.no_identity"
     NUL_CHARACTER = "validation.nul_character"
+    UNKNOWN_ZONE = "activities.unknown_zone"
+    NO_ZONE = "activities.no_zone"
+    BAD_RRULE = "activities.bad_rrule"
+    UNBOUNDED = "activities.unbounded"
+    END_BEFORE_START = "activities.end_before_start"
+    CONFLICTING_TIMES = "activities.conflicting_times"
+    ALREADY_DONE = "activities.already_done"
 
     # ConfigError
     CONFIG_MISSING = "config.missing"
     CONFIG_UNKNOWN_KEY = "config.unknown_key"
     CONFIG_DUPLICATE = "config.duplicate"
+    UNKNOWN_ACTIVITY_TYPE = "activities.unknown_type"
+    NO_WORKING_DAY = "activities.no_working_day"
 
     # FormulaError: reading the text
     EXPR_NOT_TEXT = "expr.not_text"
@@ -113,6 +122,7 @@ class ErrorCode(StrEnum):
     SOURCE_WRITE = "importers.write"
     SOURCE_TOO_LARGE = "importers.too_large"
     INVALID_VCARD = "importers.invalid_vcard"
+    INVALID_ICS = "activities.invalid_ics"
     SOURCE_HEADER_ROW = "importers.header_row"
     TOO_MANY_REJECTS = "importers.too_many_rejects"
 

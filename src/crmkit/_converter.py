@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from types import NoneType, UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
@@ -144,6 +145,25 @@ converter.register_unstructure_hook(
     Money, lambda m: {"amount": str(m.amount), "currency": m.currency}
 )
 converter.register_structure_hook(Money, _money)
+
+
+# A moment of an activity series is a date (all-day) or an instant (timed), told apart by
+# the text's "T".
+def _is_moment(type_: object) -> bool:
+    if get_origin(type_) not in (Union, UnionType):
+        return False
+    return {datetime, date} <= set(get_args(type_)) <= {datetime, date, NoneType}
+
+
+def _moment(value: object, _: object = None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str) and "T" in value:
+        return _datetime(value)
+    return _date(value)
+
+
+converter.register_structure_hook_func(_is_moment, _moment)
 # Custom field values are the only ``dict[str, object]`` in crmkit's models.
 converter.register_unstructure_hook_func(lambda t: t == dict[str, object], _custom_out)
 converter.register_structure_hook_func(lambda t: t == dict[str, object], _custom_in)
@@ -185,6 +205,15 @@ def _describe_leaf(exc: BaseException, type_: object) -> str:
 _CATTRS_ERRORS = (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError)
 
 
+def _only_leaf(exc: BaseException) -> BaseException | None:
+    """The one leaf error of *exc*, None when it has several."""
+    while isinstance(exc, BaseExceptionGroup):
+        if len(exc.exceptions) != 1:
+            return None
+        exc = exc.exceptions[0]
+    return exc
+
+
 def _config_code(exc: BaseException) -> str:
     """The code of the first leaf error, the one :func:`_problems` lists first."""
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
@@ -202,7 +231,12 @@ def _structure(conv: cattrs.Converter, data: Any, cls: type[T]) -> T:
     except _CATTRS_ERRORS as exc:
         problems = _problems(exc)
         details = "; ".join(f"{p or '<root>'}: {r}" for p, r in problems)
-        raise ValidationError(data, details, field=problems[0][0] or cls.__name__) from exc
+        field = problems[0][0] or cls.__name__
+        leaf = _only_leaf(exc)
+        if isinstance(leaf, ValidationError) and leaf.code != ErrorCode.VALIDATION:
+            # one bad value with a cause of its own (an activity's unknown zone): keep it
+            raise ValidationError(data, details, field=field, code=leaf.code) from exc
+        raise ValidationError(data, details, field=field) from exc
     except CrmkitError:
         raise
     except (TypeError, ValueError, AttributeError) as exc:

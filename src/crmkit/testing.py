@@ -12,10 +12,11 @@ importing this module without it raises :class:`crmkit.errors.MissingDependency`
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from ._optional import require
+from .activities import Activity, Link, Moved, Priority, Recurrence
 from .contacts import Affiliation, Company, Contact, EmailEntry, PhoneEntry
 from .values import Address, Money
 from .values._email import normalize_email
@@ -27,7 +28,35 @@ else:
     # imported through require, so that a missing hypothesis names the extra to install
     st = require("hypothesis.strategies", extra="testing")
 
-__all__ = ["addresses", "affiliations", "companies", "contacts", "emails", "money", "phones"]
+__all__ = [
+    "ZONES",
+    "activities",
+    "addresses",
+    "affiliations",
+    "companies",
+    "contacts",
+    "emails",
+    "money",
+    "phones",
+]
+
+#: IANA zones east and west of UTC, with odd offsets and odd changes of offset: +14 and -11,
+#: +5:45, a half-hour summer time (Lord Howe), summer times north and south, and zones that
+#: dropped theirs (Sao Paulo, Tehran).
+ZONES = (
+    "UTC",
+    "Pacific/Kiritimati",
+    "Pacific/Pago_Pago",
+    "Asia/Kathmandu",
+    "Australia/Lord_Howe",
+    "America/Sao_Paulo",
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Tehran",
+    "Asia/Karachi",
+    "Pacific/Chatham",
+    "America/St_Johns",
+)
 
 _CURRENCIES = ("EUR", "USD", "GBP", "IRR", "PKR", "INR", "JPY")
 # Prefixes under which every 4-digit ending is a valid mobile number (checked exhaustively)
@@ -145,3 +174,83 @@ def affiliations() -> st.SearchStrategy[Affiliation]:
         created_at=_TIMES,
         updated_at=_TIMES,
     )
+
+
+_RULES = (
+    "FREQ=DAILY;COUNT=5",
+    "FREQ=WEEKLY;BYDAY=MO,WE",
+    "FREQ=WEEKLY;INTERVAL=2;COUNT=10",
+    "FREQ=MONTHLY;BYMONTHDAY=31",
+    "FREQ=MONTHLY;BYDAY=-1FR;COUNT=12",
+    "FREQ=YEARLY",
+)
+
+
+@st.composite
+def _activity(draw: st.DrawFn) -> Activity:
+    zone = draw(st.sampled_from(ZONES))
+    shape = draw(st.sampled_from(["due_at", "due_date", "timed", "all_day", "none"]))
+    at = draw(_TIMES)
+    day = at.date()
+    times: dict[str, Any] = {}
+    if shape == "due_at":
+        times = {"due_at": at}
+    elif shape == "due_date":
+        times = {"due_date": day}
+    elif shape == "timed":
+        minutes = draw(st.integers(0, 600))
+        times = {"start_at": at, "end_at": at + timedelta(minutes=minutes)}
+    elif shape == "all_day":
+        times = {"start_date": day, "end_date": day + timedelta(days=draw(st.integers(0, 3)))}
+    recurrence = None
+    if shape != "none" and draw(st.booleans()):
+        timed = shape in {"due_at", "timed"}
+        step = timedelta(days=draw(st.integers(1, 40)))
+        first: datetime | date = at if timed else day
+        recurrence = Recurrence(
+            draw(st.sampled_from(_RULES)),
+            exdates=draw(st.lists(st.just(first + step), max_size=1)),
+            rdates=draw(st.lists(st.just(first + 2 * step), max_size=1)),
+            moved=draw(st.lists(st.just(Moved(original=first, to=first + step / 2)), max_size=1))
+            if timed
+            else (),
+        )
+    done = draw(st.booleans())
+    return Activity(
+        kind=draw(st.sampled_from(["task", "call", "meeting", "email", "note", "demo"])),
+        subject=draw(st.sampled_from(["", "Call Ann", "Quarterly review", "پیگیری قرارداد"])),
+        body=draw(st.text(max_size=30)),
+        owner_id=draw(st.sampled_from([None, "u1", "u2"])),
+        links=draw(
+            st.lists(
+                st.builds(
+                    Link,
+                    kind=st.sampled_from(["contact", "company", "deal", "ticket"]),
+                    id=st.from_regex(r"[0-9A-Z]{4,26}", fullmatch=True),
+                ),
+                max_size=3,
+            )
+        ),
+        zone=zone
+        if shape in {"due_date", "all_day"} or recurrence or draw(st.booleans())
+        else None,
+        done_at=draw(_TIMES) if done else None,
+        outcome=draw(st.sampled_from([None, "reached", "left a voicemail"])) if done else None,
+        priority=draw(st.sampled_from(list(Priority))),
+        custom=draw(_custom()),
+        reminders=draw(st.lists(st.integers(0, 10_080), max_size=3)),
+        recurrence=recurrence,
+        created_at=draw(_TIMES),
+        updated_at=draw(_TIMES),
+        version=draw(st.integers(1, 50)),
+        **times,
+    )
+
+
+def activities() -> st.SearchStrategy[Activity]:
+    """Valid activities of every shape, some recurring, some done.
+
+    Due at an instant or on a date, timed and all-day meetings, ones with no time at all; in
+    zones all round the world (:data:`ZONES`).
+    """
+    return _activity()
