@@ -26,6 +26,7 @@ def _loaded_after(code: str, modules: tuple[str, ...]) -> dict[str, bool]:
 # every public area but crmkit.testing, which is the testing extra
 _AREAS = [
     "crmkit",
+    "crmkit.calendars",
     "crmkit.cli",
     "crmkit.contacts",
     "crmkit.dedupe",
