@@ -54,7 +54,7 @@ _converter = converter.copy()
 _converter.register_structure_hook(Interval, _interval)
 _converter.register_unstructure_hook(Interval, str)
 _converter.register_structure_hook(date, _date)
-_converter.register_structure_hook_func(lambda t: t is str, _str)
+_converter.register_structure_hook(str, _str)
 
 _PARTS: Final[dict[str, Any]] = {
     "zone": str,
