@@ -93,6 +93,13 @@ def test_weeks_take_text_or_intervals() -> None:
     assert () == week.on(5) == week.sunday
 
 
+def test_one_interval_may_stand_alone_in_data() -> None:
+    """In data, a day's single interval may be written without its list."""
+    alone = BusinessCalendar.from_dict({"zone": "UTC", "week": {"monday": "09:00-17:00"}})
+
+    assert (Interval.parse("09:00-17:00"),) == alone.week.monday
+
+
 def test_a_zoneinfo_stands_for_its_name() -> None:
     """A ZoneInfo given as the zone is kept as its IANA name."""
     assert BusinessCalendar("Asia/Kathmandu") == BusinessCalendar(ZoneInfo("Asia/Kathmandu"))

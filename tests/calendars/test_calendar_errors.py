@@ -126,6 +126,30 @@ _CONFIG: list[tuple[str, Callable[[], object], str, str]] = [
         "special_days[0].day: expected a date like '2024-12-24', not '24.12.2024'",
     ),
     (
+        "hours_not_a_list",
+        _load(week={"tuesday": 5}),
+        ErrorCode.CONFIG,
+        "week.tuesday: expected a list of working hours, not 5",
+    ),
+    (
+        "week_not_a_mapping",
+        _load(week=["09:00-17:00"]),
+        ErrorCode.CONFIG,
+        "week: expected a mapping of Week fields, not ['09:00-17:00']",
+    ),
+    (
+        "special_days_not_a_list",
+        _load(special_days="2024-12-24"),
+        ErrorCode.CONFIG,
+        "special_days: expected a list of special days, not '2024-12-24'",
+    ),
+    (
+        "holidays_not_a_mapping",
+        _load(holidays="DE"),
+        ErrorCode.CONFIG,
+        "holidays: expected a mapping of PublicHolidays fields, not 'DE'",
+    ),
+    (
         "unknown_key",
         _load(timezone="Europe/Berlin"),
         ErrorCode.CONFIG_UNKNOWN_KEY,

@@ -56,6 +56,40 @@ _converter.register_unstructure_hook(Interval, str)
 _converter.register_structure_hook(date, _date)
 _converter.register_structure_hook(str, _str)
 
+
+def _list_of(kind: Any, what: str, *, alone: type | None = None) -> None:
+    """Make ``tuple[kind, ...]`` refuse anything but a list in words; *alone* may stand alone."""
+    listed = tuple[kind, ...]
+    items = _converter.get_structure_hook(listed)
+
+    def structure(value: object, _: object = None) -> Any:
+        if alone is not None and isinstance(value, alone):
+            value = [value]  # "09:00-17:00" for ["09:00-17:00"]
+        if not isinstance(value, list | tuple):
+            raise ConfigError("", f"expected a list of {what}, not {value!r}")
+        return items(value, listed)
+
+    _converter.register_structure_hook_func(lambda t: t == listed, structure)
+
+
+def _mapping_first(cls: type[Any]) -> None:
+    """Make *cls* refuse anything but a mapping in words, before cattrs reads its fields."""
+    fields = _converter.get_structure_hook(cls)
+
+    def structure(value: object, _: object = None) -> Any:
+        if not isinstance(value, Mapping):
+            raise ConfigError("", f"expected a mapping of {cls.__name__} fields, not {value!r}")
+        return fields(value, cls)
+
+    _converter.register_structure_hook(cls, structure)
+
+
+# in this order: cattrs makes each class's hook from the hooks of its fields registered so far
+_list_of(Interval, "working hours", alone=str)
+for _part in (Week, PublicHolidays, SpecialDay):
+    _mapping_first(_part)
+_list_of(SpecialDay, "special days")
+
 _PARTS: Final[dict[str, Any]] = {
     "zone": str,
     "week": Week,
