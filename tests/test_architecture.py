@@ -21,7 +21,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("crmkit.values", "crmkit._converter", "crmkit._record")),
     ("expr", ("crmkit.expr",)),
     ("fields", ("crmkit.fields",)),
-    ("domain", ("crmkit.contacts", "crmkit.pipeline", "crmkit.permissions", "crmkit.activities")),
+    (
+        "domain",
+        (
+            "crmkit.contacts",
+            "crmkit.pipeline",
+            "crmkit.permissions",
+            "crmkit.activities",
+            "crmkit.calendars",
+        ),
+    ),
     ("dedupe", ("crmkit.dedupe",)),
     ("storage", ("crmkit.storage",)),
     (

@@ -27,6 +27,7 @@ def _loaded_after(code: str, modules: tuple[str, ...]) -> dict[str, bool]:
 _AREAS = [
     "crmkit",
     "crmkit.activities",
+    "crmkit.calendars",
     "crmkit.cli",
     "crmkit.contacts",
     "crmkit.dedupe",

@@ -3,7 +3,8 @@
 Contacts and companies with normalized phones, e-mails and names; money; conversion of every
 model to and from plain data. Each area lives in its own subpackage (``crmkit.contacts``,
 ``crmkit.expr``, ``crmkit.fields``, ``crmkit.storage``, ``crmkit.importers``,
-``crmkit.pipeline``, ``crmkit.permissions``); the names used most are re-exported here.
+``crmkit.pipeline``, ``crmkit.permissions``, ``crmkit.calendars``); the names used most are
+re-exported here.
 """
 
 # The records first: the converter and duplicate detection import them from crmkit.contacts.

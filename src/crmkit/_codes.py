@@ -138,3 +138,14 @@ class ErrorCode(StrEnum):
     UNKNOWN_KIND = "importers.unknown_kind"
     REQUIRED_VALUE = "importers.required_value"
     DEAL_STATUS = "importers.deal_status"
+
+    # business calendars: ConfigError for the calendar's own data
+    CALENDAR_UNKNOWN_ZONE = "calendars.unknown_zone"
+    CALENDAR_END_BEFORE_START = "calendars.end_before_start"
+    CALENDAR_OVERLAPPING_HOURS = "calendars.overlapping_hours"
+    CALENDAR_NO_HOURS = "calendars.no_hours"
+    CALENDAR_UNKNOWN_COUNTRY = "calendars.unknown_country"
+    CALENDAR_UNKNOWN_SUBDIVISION = "calendars.unknown_subdivision"
+    # business calendars: ValidationError for the arguments of its arithmetic
+    CALENDAR_NAIVE_DATETIME = "calendars.naive_datetime"
+    CALENDAR_OUT_OF_RANGE = "calendars.out_of_range"
