@@ -221,3 +221,29 @@ def test_types_round_trip_and_unknown_kinds() -> None:
         complete(stranger, datetime(2024, 3, 2, tzinfo=UTC), types=types)
     assert ErrorCode.UNKNOWN_ACTIVITY_TYPE == caught.value.code
     assert "no activity type 'fax'" in str(caught.value)
+
+
+def test_a_delay_reads_its_unit_and_start_as_text() -> None:
+    """``"business_days"`` is the business-days unit, not a plain count of days."""
+    delay = Delay(amount=1, unit="business_days", since="previous_deadline")  # type: ignore[arg-type]
+
+    assert (DelayUnit.BUSINESS_DAYS, DelayFrom.PREVIOUS_DEADLINE) == (delay.unit, delay.since)
+    assert date(2024, 4, 1) == due_after(delay, today=_FRIDAY)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path", "message"),
+    [
+        ({"unit": "weeks"}, "unit", "'days' or 'business_days'"),
+        ({"since": "yesterday"}, "since", "'today' or 'previous_deadline'"),
+    ],
+)
+def test_a_delay_refuses_an_unknown_unit_or_start(
+    kwargs: dict[str, str], path: str, message: str
+) -> None:
+    """An unknown unit or start is a ConfigError naming it."""
+    with pytest.raises(ConfigError) as caught:
+        Delay(amount=1, **kwargs)  # type: ignore[arg-type]
+
+    assert (ErrorCode.CONFIG, path) == (caught.value.code, caught.value.path)
+    assert message in str(caught.value)

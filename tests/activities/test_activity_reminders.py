@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmkit.activities import Activity, agenda, reminders_between
+from crmkit.activities import Activity, Moved, Recurrence, agenda, reminders_between
 from crmkit.errors import ErrorCode, ValidationError
 from crmkit.testing import activities
 
@@ -159,3 +159,20 @@ def test_agenda_refuses_bad_arguments() -> None:
         agenda([], now=_SINCE, tz="Nowhere/Town")
     assert ("tz", ErrorCode.UNKNOWN_ZONE) == (caught.value.field, caught.value.code)
     assert "not a zone of the IANA database" in str(caught.value)
+
+
+def test_a_move_of_the_current_occurrence_gives_one_reminder() -> None:
+    """A series whose own time is also the original of a move reminds once for it."""
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    series = Activity(
+        due_at=start,
+        zone="UTC",
+        reminders=[0],
+        recurrence=Recurrence(
+            "FREQ=DAILY;COUNT=5", moved=[Moved(original=start, to=start + timedelta(hours=12))]
+        ),
+    )
+
+    found = reminders_between([series], start, start + timedelta(days=10))
+
+    assert [start + timedelta(days=d) for d in range(5)] == [r.at for r in found]

@@ -111,7 +111,8 @@ def pending(series: Activity) -> Iterator[tuple[Moment, Moment]]:
 
     The current one is the activity at its own time (the rule's start counts, as in RFC
     5545, even where the rule would not give it); it is left out only if ``exdates`` takes
-    it out. Later ones are those of the set after it.
+    it out (and a move of its original is the activity's own time). Later ones are those
+    of the set after it.
     """
     recurrence = series.recurrence
     if recurrence is None or series.done_at is not None:
@@ -122,7 +123,9 @@ def pending(series: Activity) -> Iterator[tuple[Moment, Moment]]:
     if current not in recurrence.exdates:
         yield current, anchor
     for original, effective in _pairs(series, recurrence):
-        if effective > anchor:
+        # the current occurrence is the activity at its own time, even where a move of the
+        # same original says otherwise: it comes once
+        if effective > anchor and original != current:
             yield original, effective
 
 

@@ -78,13 +78,37 @@ def _amount(value: object) -> int:
     return value
 
 
+def _unit(value: object) -> DelayUnit:
+    try:
+        return DelayUnit(str(value))
+    except ValueError:
+        raise ConfigError(
+            "unit", f"a delay counts 'days' or 'business_days', not {value!r}"
+        ) from None
+
+
+def _since(value: object) -> DelayFrom:
+    try:
+        return DelayFrom(str(value))
+    except ValueError:
+        raise ConfigError(
+            "since", f"a delay counts from 'today' or 'previous_deadline', not {value!r}"
+        ) from None
+
+
 @frozen(kw_only=True)
 class Delay:
-    """When a new activity of a type is due: *amount* days or business days from *since*."""
+    """When a new activity of a type is due: *amount* days or business days from *since*.
+
+    *unit* and *since* take their enums' values as text too (``"business_days"``).
+
+    Raises:
+        ConfigError: for a negative or fractional amount, an unknown unit or start.
+    """
 
     amount: int = field(default=0, converter=_amount)
-    unit: DelayUnit = DelayUnit.DAYS
-    since: DelayFrom = DelayFrom.TODAY
+    unit: DelayUnit = field(default=DelayUnit.DAYS, converter=_unit)
+    since: DelayFrom = field(default=DelayFrom.TODAY, converter=_since)
 
 
 def _add_working_days(start: date, amount: int, is_working_day: WorkingDay) -> date:
