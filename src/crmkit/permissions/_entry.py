@@ -2,7 +2,8 @@
 
 The index builds entries once per user, object type and action; a check of a record reads
 one, and the filter builder turns one into a WHERE clause. Everything an entry can answer
-without the record is worked out when it is built.
+without the record is worked out when it is built, and its refusals are kept once made:
+a refusal's words depend only on which conditional rules reach the record's owner.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class Entry:
         filter: the entry's query filter once built (see ``Index.filter_of``).
     """
 
-    __slots__ = ("_conditional", "everything", "filter", "rules", "summary")
+    __slots__ = ("_conditional", "_refusals", "everything", "filter", "rules", "summary")
 
     def __init__(self, rules: list[Rule], summary: Decision) -> None:
         self.rules = tuple(rules)
@@ -62,6 +63,7 @@ class Entry:
         )
         self.filter: Filter | None = None
         self._conditional = tuple(r for r in rules if r.condition is not None)
+        self._refusals: dict[tuple[bool, ...], Decision] = {}
 
     def decide(self, record: object, owner: object) -> Decision:
         """Return the decision on *record*, whose ``owner_id`` is *owner*.
@@ -95,8 +97,15 @@ class Entry:
         """
         if not self.rules:
             return self.summary
-        reach = tuple(r.owners is None or owner in r.owners for r in self._conditional)
-        return self._refuse(reach)
+        conditional = self._conditional
+        # most entries have no conditional rule: one refusal for every record
+        reach = (
+            tuple(r.owners is None or owner in r.owners for r in conditional) if conditional else ()
+        )
+        found = self._refusals.get(reach)
+        if found is None:
+            found = self._refusals[reach] = self._refuse(reach)
+        return found
 
     def _refuse(self, reach: tuple[bool, ...]) -> Decision:
         summary = self.summary

@@ -15,8 +15,8 @@ from ._decision import Decision, Explanation, Filter
 from ._diff import Change, diff_policy_data
 from ._field_checks import hidden_names
 from ._hiding import blank_fields
-from ._index import Index
-from ._model import Access, Action, Role, User
+from ._index import TYPE_NAMES, Index, UserView, owner_of
+from ._model import OWNER_FIELD, Access, Action, Role, User
 from ._targets import action_of, granted, schemas_of, target_of, user_id
 from ._updates import create_decision, update_decision
 
@@ -58,10 +58,12 @@ class Policy:
     users: tuple[User, ...] = field(default=(), converter=_users)
     schemas: dict[str, dict[str, Any]] = field(factory=dict, converter=schemas_of, hash=False)
     _index: Index = field(init=False, repr=False, eq=False, hash=False)
+    _views: dict[str, UserView] = field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         index = Index(self.version, self.roles, self.users, self.schemas)
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_views", index.views)
 
     # conversion -------------------------------------------------------------------------
 
@@ -129,6 +131,43 @@ class Policy:
         Raises:
             ValidationError: for an unknown action, or a mapping target without *object_type*.
         """
+        # the common case, answered from the user's plan of the object type; any other
+        # (a first question, a stranger, arguments to refuse) takes the general path
+        if user.__class__ is str:
+            view = self._views.get(user)
+        elif user.__class__ is User:
+            view = self._views.get(user.id)
+            if view is not None and view.user is not user and view.user != user:
+                view = None  # an ad-hoc user, judged by the roles it holds
+        else:
+            view = None
+        if view is not None:
+            if target.__class__ is str:
+                plan = view.plans.get(target)
+                if plan is not None:
+                    entry = plan.get(action)
+                    if entry is not None:
+                        return entry.summary
+            else:
+                cls = target.__class__
+                named = TYPE_NAMES.get(cls)  # an attrs record class seen before, or None
+                otype: object = object_type or named
+                if otype == "":  # a custom object's record names its own type
+                    otype = getattr(target, "object_type", None)
+                plan = view.plans.get(otype) if otype.__class__ is str else None
+                if plan is not None:
+                    entry = plan.get(action)
+                    if entry is not None:
+                        found = entry.everything
+                        if found is not None:
+                            return found
+                        if named is not None:
+                            owner = getattr(target, OWNER_FIELD, None)
+                        elif cls is dict:
+                            owner = target.get(OWNER_FIELD)  # type: ignore[attr-defined]
+                        else:
+                            owner = owner_of(target)
+                        return entry.decide(target, owner)
         return decide(self._index, user, action, target, object_type)
 
     def require(
