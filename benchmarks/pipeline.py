@@ -194,6 +194,10 @@ def main() -> None:
     print(f"  funnel report         {took:6.2f} s         goal <= {goal:.2f} s (10 s per 1M)")
     print(f"    of which CPU time   {took_cpu:6.2f} s         (the rest: waiting for other jobs)")
     print(f"  win rate {report.win_rate:.3f}, median cycle {report.median_cycle_days:.1f} days")
+    if move_us > MOVE_GOAL_US:
+        print(f"GOAL MISSED: a move takes {move_us:.2f} µs > {MOVE_GOAL_US} µs")
+    if speedup < SPEEDUP_GOAL:
+        print(f"GOAL MISSED: moves are {speedup:.1f}x the transitions library, < {SPEEDUP_GOAL}x")
 
 
 if __name__ == "__main__":

@@ -103,22 +103,23 @@ class PipelineMoves(PipelineChecks):
                     plan = None
         if plan is None:
             target, actions = self._checked(subject, to_stage, source, when)
-        kind = target.kind
         entry = target.change_template.copy()
         entry["at"] = when
         entry["from_stage"] = fields["stage_id"]
         entry["actor"] = actor
         entry["amount"] = fields["amount"]
-        entry["reason"] = reason
+        if reason is not None:  # the template's reason is None
+            entry["reason"] = reason
         change = _new(StageChange)
         _set_change(change, entry)
         values = fields.copy()
         values["stage_id"] = to_stage
-        values["stage_kind"] = kind
+        if target.kind is not fields["stage_kind"]:  # most moves stay open
+            values["stage_kind"] = target.kind
         # concatenation: twice as fast as unpacking into a new tuple, on every move
         values["history"] = fields["history"] + (change,)
         values["updated_at"] = when
-        if kind is not _LOST and fields["lost_reason"] is not None:
+        if target.kind is not _LOST and fields["lost_reason"] is not None:
             values["lost_reason"] = None
         moved = _new(Deal)
         _set_deal(moved, values)
