@@ -25,7 +25,7 @@ __all__ = ["PipelineMoves"]
 _LOST = StageKind.LOST
 _now = datetime.now
 # move() builds its records from their final values, past their converting __init__: in
-# benchmarks/pipeline.py "move (checks + move)" takes 2.2 µs a deal this way and 9.8 µs
+# benchmarks/pipeline.py "move (checks + move)" takes 2.1-2.25 µs a deal this way and 9.8 µs
 # through StageChange(...) and attrs.evolve(deal, ...), which run every converter and the
 # history check again on values checked or built here. Only move(), the bulk path (every
 # move of a loop over deals), does this; transfers and lost reasons use the constructors.
