@@ -156,11 +156,7 @@ class SqlRepository(Generic[R]):
         return {i: found[i] for i in wanted if i in found}
 
     def _filter(self, where: Where, *, bare: bool = False) -> sa.ColumnElement[bool] | None:
-        """Return *where* as a clause over the kind's columns (None for no filter).
-
-        *bare* leaves the coalesce out of the conditions the clause tests directly (see
-        ``Expression.to_sql(where=True)``), so SQLite may answer them from an index.
-        """
+        """Return *where* as a clause (None for none); *bare*: as ``to_sql(where=True)``."""
         expression = self._store._registry.compile(self._kind, where)
         if expression is None:
             return None
@@ -224,9 +220,8 @@ class SqlRepository(Generic[R]):
 
     def count(self, where: Where = None) -> int:
         """Return how many records match *where*."""
-        # A count reads the owner (or any other) index for a bare condition. A page keeps
-        # the coalesce: without statistics SQLite would take the index for a filter most
-        # rows pass too, and sort them all, where walking the ids stops at the page's end.
+        # bare, a count can use an index; a page keeps the coalesce: SQLite without stats
+        # would take the index even for a filter most rows pass, and sort every match
         query = self._counts.of(self._filter(where, bare=True))
         with self._store.connection() as connection:
             return int(connection.execute(query).scalar_one())
