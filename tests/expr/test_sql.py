@@ -178,19 +178,23 @@ def _check_agreement(
         assume(False)
         return
     sql = expr.to_sql(_columns(table))
+    is_bool = expr.result_type == "bool"
     with engine.begin() as conn:
         conn.execute(table.delete())
         conn.execute(table.insert(), [{"id": i, **row} for i, row in enumerate(rows)])
         query = sa.select(sql).select_from(table).order_by(table.c.id)
         actual = [r[0] for r in conn.execute(query)]
-        where = (
-            {r[0] for r in conn.execute(sa.select(table.c.id).where(sql))}
-            if expr.result_type == "bool"
-            else None
+        wheres = (
+            [
+                {r[0] for r in conn.execute(sa.select(table.c.id).where(clause))}
+                for clause in (sql, expr.to_sql(_columns(table), where=True))
+            ]
+            if is_bool
+            else []
         )
     for row, want, got in zip(rows, expected, actual, strict=True):
         assert _same(want, got), f"{source} on {row}: evaluate={want!r} sql={got!r}"
-    if where is not None:
+    for where in wheres:  # the value as a condition, and the form made for WHERE clauses
         assert {i for i, want in enumerate(expected) if want} == where
 
 
@@ -388,6 +392,18 @@ def test_in_with_literals_is_one_expanding_parameter() -> None:
     compiled = sql.compile()
 
     assert [["x", "y", "z"]] == list(compiled.params.values())
+
+
+def test_where_form_leaves_out_the_coalesce_only_where_the_clause_tests() -> None:
+    """Compiled for a WHERE clause, top conditions are bare; under NOT they keep coalesce."""
+    columns = {"s": sa.column("s"), "a": sa.column("a")}
+
+    bare = compile("IN(s, 'x', 'y') AND (a > 1 OR CONTAINS(s, 'z'))", FIELDS)
+    negated = compile("NOT(IN(s, 'x')) AND a > 1", FIELDS).to_sql(columns, where=True)
+
+    assert "coalesce" in str(bare.to_sql(columns))
+    assert "coalesce" not in str(bare.to_sql(columns, where=True))
+    assert str(negated).count("coalesce") == 1
 
 
 def test_to_sql_reuses_the_clause_for_the_same_columns() -> None:

@@ -206,7 +206,11 @@ class Expression:
         return variant
 
     def to_sql(
-        self, columns: Mapping[str, ColumnElement[Any]], *, now: datetime | date | None = None
+        self,
+        columns: Mapping[str, ColumnElement[Any]],
+        *,
+        now: datetime | date | None = None,
+        where: bool = False,
     ) -> ColumnElement[Any]:
         """Compile the formula to a SQLAlchemy expression with the same blank semantics.
 
@@ -215,6 +219,10 @@ class Expression:
                 expression (a money field maps to its numeric amount column).
             now: the clock for ``TODAY()``/``NOW()``, bound as a parameter: a
                 timezone-aware datetime or a date; defaults to the current UTC time.
+            where: compile a TRUE/FALSE formula for use as a WHERE clause, which selects
+                the same rows but may be NULL where the formula is blank or FALSE: the
+                conditions the clause tests directly are not wrapped in
+                ``coalesce(..., false)``, so the database can use its indexes for them.
 
         SQL has no per-row error, so ``a / b`` compiles to ``a / NULLIF(b, 0)``: a division
         by zero is blank in the database whatever :attr:`division_by_zero` says. Compile
@@ -233,7 +241,7 @@ class Expression:
             now = clock(now)
         if self._uses_context or not isinstance(columns, Mapping):
             # the clock is bound into the SQL, so each call builds its own
-            return self._build_sql(columns, now)
+            return self._build_sql(columns, now, where)
         # The SQL depends on nothing but the column objects of the fields used: a store that
         # passes the same columns gets the same (immutable) clause back. The entry keeps the
         # columns alive, so their ids cannot be reused by other objects while it exists.
@@ -241,19 +249,19 @@ class Expression:
         if paths is None:
             paths = self._sql_paths = tuple(sorted(self.references))
         used = tuple(columns.get(path) for path in paths)
-        key = tuple(map(id, used))
+        key = (where, *map(id, used))
         cache = self._sql_cache
         hit = cache.get(key)
         if hit is not None:
             return hit[1]
-        sql = self._build_sql(columns, now)
+        sql = self._build_sql(columns, now, where)
         if len(cache) >= _SQL_CACHE_SIZE:
             cache.clear()
         cache[key] = (used, sql)
         return sql
 
     def _build_sql(
-        self, columns: Mapping[str, ColumnElement[Any]], now: datetime | date | None
+        self, columns: Mapping[str, ColumnElement[Any]], now: datetime | date | None, where: bool
     ) -> ColumnElement[Any]:
         sql: ColumnElement[Any] = _sql_compiler().to_sql(
             self._checked,
@@ -262,6 +270,7 @@ class Expression:
             blanks_as_zero=self.blanks_as_zero,
             functions=self._functions,
             now=now,
+            where=where,
         )
         return sql
 

@@ -4,6 +4,12 @@ SQL's three-valued logic differs from the language's: here a comparison with a b
 false, never unknown. So every comparison and predicate is wrapped in
 ``coalesce(..., false)`` and every other boolean used as a condition is coalesced too,
 which makes ``NOT`` behave as it does in Python evaluation.
+
+A WHERE clause selects a row only where its condition is TRUE, so there a blank and FALSE
+need not be told apart: compiled ``where=True``, the conditions a WHERE clause tests
+directly (the whole formula, and the parts of its top ``AND``s and ``OR``s) are left
+without their coalesce, which would keep the database from using an index on the column.
+Under ``NOT``, and wherever else a condition's value is used, the coalesce stays.
 """
 
 from __future__ import annotations
@@ -92,6 +98,19 @@ class _Sql:
         if isinstance(node, Literal) and node.value is not None:
             return sql
         return sa.func.coalesce(sql, _false())
+
+    def where(self, node: Node) -> _Col:
+        """A condition a WHERE clause tests directly: only TRUE selects a row.
+
+        ``coalesce(x, false)`` is TRUE exactly where ``x`` is, so it is left out here.
+        """
+        if isinstance(node, Binary) and node.op in ("AND", "OR"):
+            op, parts = node.op, [self.where(node.left), self.where(node.right)]
+        elif isinstance(node, Call) and node.name in ("AND", "OR"):
+            op, parts = node.name, [self.where(arg) for arg in node.args]
+        else:
+            return _uncoalesced(self.condition(node))
+        return sa.and_(*parts) if op == "AND" else sa.or_(*parts)
 
     def expr(self, node: Node) -> _Col:
         if isinstance(node, Literal):
@@ -286,6 +305,15 @@ _OPERATORS = {
 }
 
 
+def _uncoalesced(sql: _Col) -> _Col:
+    """Return *x* for ``coalesce(x, false)``, else *sql* itself."""
+    if isinstance(sql, sa.sql.functions.coalesce):
+        args = list(sql.clauses)
+        if len(args) == 2 and isinstance(args[1], sa.sql.elements.False_):
+            return args[0]
+    return sql
+
+
 def to_sql(
     checked: Checked,
     source: str,
@@ -294,6 +322,7 @@ def to_sql(
     blanks_as_zero: bool,
     functions: Mapping[str, Function],
     now: datetime | date | None,
+    where: bool = False,
 ) -> _Col:
     """Compile *checked* to SQL over *columns* (see :meth:`Expression.to_sql`)."""
     if not isinstance(columns, Mapping):
@@ -309,6 +338,8 @@ def to_sql(
     sql = _Sql(checked, source, columns, blanks_as_zero, functions, now)
     root = checked.root
     if checked.result == FieldType.BOOL:
+        if where:
+            return sql.where(root)
         return sql.condition(root) if _is_condition_safe(root) else sql.expr(root)
     return sql.expr(root)
 

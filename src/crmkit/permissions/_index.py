@@ -1,7 +1,8 @@
 """A policy compiled for fast checks: role closure, grants by (role, object type, action).
 
-Everything a check needs per user is worked out the first time that user is seen and kept,
-so a check is a few dictionary lookups and one comparison of the record's owner.
+Everything a check needs per user is worked out the first time that user is seen and kept:
+per object type, a plan of what each action allows (:class:`Entry`), so a check is two
+dictionary lookups and, for a record, one look at its owner.
 """
 
 from __future__ import annotations
@@ -21,10 +22,15 @@ from ._filters import entry_filter
 from ._model import ACCESS_RANK, OWNER_FIELD, Access, Grant, Role, Scope, User
 from ._text import action_phrase, plural, requirement
 
-__all__ = ["Index", "UserView", "object_type_of", "owner_of"]
+__all__ = ["TYPE_NAMES", "Index", "UserView", "object_type_of", "owner_of"]
 
 _SCOPE_ORDER = {Scope.ALL: 0, Scope.SUBORDINATES: 1, Scope.REPORTS: 2, Scope.TEAM: 3, Scope.OWN: 4}
-_TYPE_NAMES: dict[type, str] = {}
+TYPE_NAMES: dict[type, str] = {}
+"""The object type of each attrs record class seen ("" when each record names its own).
+
+Only classes that are not mappings are listed: a record of a listed class has its owner
+as an attribute.
+"""
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -36,7 +42,7 @@ def object_type_of(record: object) -> str | None:
     (``Contact`` -> ``contact``). Mappings and non-attrs objects: None.
     """
     cls = record.__class__
-    name = _TYPE_NAMES.get(cls)
+    name = TYPE_NAMES.get(cls)
     if name is None:
         if isinstance(record, Mapping) or not attrs.has(cls):
             return None
@@ -45,7 +51,7 @@ def object_type_of(record: object) -> str | None:
         else:
             declared = getattr(cls, "object_type", None)
             name = declared if isinstance(declared, str) else _CAMEL.sub("_", cls.__name__).lower()
-        _TYPE_NAMES[cls] = name
+        TYPE_NAMES[cls] = name
     if not name:
         own = getattr(record, "object_type", None)
         return own if isinstance(own, str) and own else None
@@ -60,9 +66,12 @@ def owner_of(record: object) -> object:
 
 
 class UserView:
-    """A user as the index sees them: effective roles, reachable owners, and a cache."""
+    """A user as the index sees them: effective roles, reachable owners, and their plans.
 
-    __slots__ = ("direct", "effective", "entries", "fields", "owners", "user")
+    ``plans`` holds, per object type, the entry of each action asked about so far.
+    """
+
+    __slots__ = ("direct", "effective", "fields", "owners", "plans", "user")
 
     def __init__(
         self,
@@ -75,7 +84,7 @@ class UserView:
         self.direct = direct
         self.effective = effective
         self.owners = owners
-        self.entries: dict[tuple[str, str], Entry] = {}
+        self.plans: dict[str, dict[str, Entry]] = {}
         self.fields: dict[str, dict[str, Access]] = {}
 
 
@@ -312,10 +321,12 @@ class Index:
 
     def entry(self, view: UserView, object_type: str, action: str) -> Entry:
         """Return (building once) what *view* may do with *action* on *object_type*."""
-        key = (object_type, action)
-        found = view.entries.get(key)
+        plan = view.plans.get(object_type)
+        if plan is None:
+            plan = view.plans[object_type] = {}
+        found = plan.get(action)
         if found is None:
-            found = view.entries[key] = self._entry(view, object_type, action)
+            found = plan[action] = self._entry(view, object_type, action)
         return found
 
     def _entry(self, view: UserView, object_type: str, action: str) -> Entry:

@@ -7,27 +7,18 @@ from typing import Any
 
 from attrs import field, frozen
 
-from crmkit.errors import ConfigError, ErrorCode, FormulaError, PermissionDenied, ValidationError
+from crmkit.errors import ValidationError
 
 from ._convert import policy_from_dict, policy_to_dict
+from ._decide import decide, stranger
 from ._decision import Decision, Explanation, Filter
 from ._diff import Change, diff_policy_data
-from ._entry import Entry
-from ._hiding import GUARDED, blank_fields, names_of
-from ._index import Index, UserView, object_type_of, owner_of
-from ._model import Access, Action, Role, User
-from ._records import changed_fields, set_fields
-from ._targets import (
-    UNKNOWN,
-    action_of,
-    granted,
-    id_of,
-    named,
-    schemas_of,
-    target_of,
-    user_id,
-)
-from ._text import plural
+from ._field_checks import hidden_names
+from ._hiding import blank_fields
+from ._index import TYPE_NAMES, Index, UserView, owner_of
+from ._model import OWNER_FIELD, Access, Action, Role, User
+from ._targets import action_of, granted, schemas_of, target_of, user_id
+from ._updates import create_decision, update_decision
 
 __all__ = ["Policy"]
 
@@ -67,10 +58,12 @@ class Policy:
     users: tuple[User, ...] = field(default=(), converter=_users)
     schemas: dict[str, dict[str, Any]] = field(factory=dict, converter=schemas_of, hash=False)
     _index: Index = field(init=False, repr=False, eq=False, hash=False)
+    _views: dict[str, UserView] = field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         index = Index(self.version, self.roles, self.users, self.schemas)
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_views", index.views)
 
     # conversion -------------------------------------------------------------------------
 
@@ -138,82 +131,44 @@ class Policy:
         Raises:
             ValidationError: for an unknown action, or a mapping target without *object_type*.
         """
-        view = self._view(user)
-        otype, record = target_of(target, object_type)
-        if view is None:
-            return self._stranger(user, str(action), otype)
-        entry = view.entries.get((otype, action))
-        if entry is None:
-            entry = self._index.entry(view, otype, action_of(action))
-        if record is UNKNOWN:
-            return entry.summary
-        if entry.everything is not None:
-            return entry.everything
-        owner = owner_of(record)
-        for rule in entry.rules:
-            owners = rule.owners
-            if owners is not None and owner not in owners:
-                continue
-            condition = rule.condition
-            if condition is None:
-                return rule.decision
-            try:
-                if condition.evaluate(record) is True:
-                    return rule.decision
-            except FormulaError:
-                continue
-        return self._denied(entry, record, owner)
-
-    def _view(self, user: User | str) -> UserView | None:
-        views = self._index.views
+        # the common case, answered from the user's plan of the object type; any other
+        # (a first question, a stranger, arguments to refuse) takes the general path
         if user.__class__ is str:
-            found = views.get(user)
-        elif isinstance(user, User):
-            found = views.get(user.id)
-            if found is not None and found.user is not user:
-                found = None
+            view = self._views.get(user)
+        elif user.__class__ is User:
+            view = self._views.get(user.id)
+            if view is not None and view.user is not user and view.user != user:
+                view = None  # an ad-hoc user, judged by the roles it holds
         else:
-            return None
-        return found if found is not None else self._index.view(user)
-
-    def _known(self, user: User | str) -> UserView:
-        view = self._view(user)
-        if view is None:  # callers checked first; a stranger never gets this far
-            raise PermissionDenied(
-                f"user {user_id(user)!r} is not in the policy", code=ErrorCode.UNKNOWN_USER
-            )
-        return view
-
-    def _in_policy(self, user: User | str) -> bool:
-        """Whether *user* is in the policy."""
-        return self.user(user_id(user)) is not None
-
-    def _stranger(self, user: object, action: str, object_type: str) -> Decision:
-        if not isinstance(user, str | User):
-            raise ValidationError(user, "expected a User or a user id", field="user")
-        action_of(action)
-        who = user if isinstance(user, str) else user.id
-        return Decision(False, f"user {who!r} is not in the policy", action, object_type)
-
-    def _denied(self, entry: Entry, record: object, owner: object) -> Decision:
-        """Refuse with the rules that would allow, never with who owns the record.
-
-        The reason names each rule and, for a record in its reach, the condition that does
-        not hold; whose record it is stays unsaid, so a refusal tells nothing about a record
-        the user may not see.
-        """
-        summary = entry.summary
-        if not entry.rules:
-            return summary
-        thing = f"this {summary.object_type}"
-        parts: list[str] = []
-        facts: list[str] = []
-        for rule in entry.rules:
-            parts.append(rule.requirement)
-            if rule.condition is not None and (rule.owners is None or owner in rule.owners):
-                facts.append(f"{rule.condition.source} does not hold for {thing}")
-        reason = "; ".join(dict.fromkeys(parts + facts))
-        return Decision(False, reason, summary.action, summary.object_type)
+            view = None
+        if view is not None:
+            if target.__class__ is str:
+                plan = view.plans.get(target)
+                if plan is not None:
+                    entry = plan.get(action)
+                    if entry is not None:
+                        return entry.summary
+            else:
+                cls = target.__class__
+                named = TYPE_NAMES.get(cls)  # an attrs record class seen before, or None
+                otype: object = object_type or named
+                if otype == "":  # a custom object's record names its own type
+                    otype = getattr(target, "object_type", None)
+                plan = view.plans.get(otype) if otype.__class__ is str else None
+                if plan is not None:
+                    entry = plan.get(action)
+                    if entry is not None:
+                        found = entry.everything
+                        if found is not None:
+                            return found
+                        if named is not None:
+                            owner = getattr(target, OWNER_FIELD, None)
+                        elif cls is dict:
+                            owner = target.get(OWNER_FIELD)  # type: ignore[attr-defined]
+                        else:
+                            owner = owner_of(target)
+                        return entry.decide(target, owner)
+        return decide(self._index, user, action, target, object_type)
 
     def require(
         self,
@@ -232,6 +187,10 @@ class Policy:
         decision = self.check(user, action, target, object_type=object_type)
         return granted(decision, user, decision.action, known=self._in_policy(user))
 
+    def _in_policy(self, user: User | str) -> bool:
+        """Whether *user* is in the policy."""
+        return self.user(user_id(user)) is not None
+
     def explain(
         self, user: User | str, target: object, *, object_type: str | None = None
     ) -> Explanation:
@@ -244,7 +203,7 @@ class Policy:
             self.check(user, action, target, object_type=object_type) for action in Action
         )
         otype = decisions[0].object_type
-        view = self._view(user)
+        view = self._index.view(user)
         fields = () if view is None else tuple(self._index.field_access(view, otype).items())
         return Explanation(user_id(user), otype, decisions, fields)
 
@@ -262,7 +221,7 @@ class Policy:
             raise ValidationError(object_type, "expected an object type", field="object_type")
         if not isinstance(user, str | User):
             raise ValidationError(user, "expected a User or a user id", field="user")
-        view = self._view(user)
+        view = self._index.view(user)
         if view is None:
             return {}
         return dict(self._index.field_access(view, object_type))
@@ -283,29 +242,10 @@ class Policy:
             ValidationError: as :meth:`check` does.
         """
         otype, record = target_of(target, object_type)
-        view = self._view(user)
+        view = self._index.view(user)
         if view is None:
             return frozenset()
-        access = self._index.field_access(view, otype)
-        names = {name for name, level in access.items() if level is Access.HIDDEN}
-        for action, guarded in GUARDED.items():
-            if record is UNKNOWN:
-                reach = self._index.entry(view, otype, action)
-                if reach.everything is None and not self._same_reach(view, otype, action):
-                    names.update(guarded)
-            elif not self.check(view.user, action, record, object_type=otype):
-                names.update(guarded)
-        return names_of(otype, names)
-
-    def _same_reach(self, view: UserView, object_type: str, action: str) -> bool:
-        """Whether *action* reaches exactly the records the user may read."""
-        index = self._index
-        try:
-            reach = index.filter_of(view, index.entry(view, object_type, action))
-            read = index.filter_of(view, index.entry(view, object_type, Action.READ))
-        except ConfigError:  # too many owners to name: not provably the same
-            return False
-        return reach == read
+        return hidden_names(self._index, view, otype, record)
 
     def redact(
         self,
@@ -332,14 +272,6 @@ class Policy:
         hidden = self.hidden_fields(user, record, object_type=decision.object_type)
         return blank_fields(record, hidden)
 
-    def _locked(self, view: UserView, object_type: str, names: list[str], verb: str) -> str | None:
-        access = self._index.field_access(view, object_type)
-        locked = [(n, access[n]) for n in names if n in access]
-        if not locked:
-            return None
-        listed = ", ".join(f"{n} ({a.value.replace('_', '-')})" for n, a in locked)
-        return f"{view.user.title} may not {verb} {listed} on {plural(object_type)}"
-
     def check_update(
         self, user: User | str, before: Any, after: Any, *, object_type: str | None = None
     ) -> Decision:
@@ -355,32 +287,7 @@ class Policy:
             ValidationError: if *before* and *after* are different kinds of record, or as
                 :meth:`check` does.
         """
-        decision = self.check(user, Action.UPDATE, before, object_type=object_type)
-        otype = decision.object_type
-        if (object_type or object_type_of(after)) != otype:
-            raise ValidationError(
-                named(after), f"expected the new version of a {otype}", field="after"
-            )
-        old_id, new_id = id_of(before), id_of(after)
-        if old_id != new_id:
-            return Decision(
-                False,
-                f"an update may not change a {otype}'s id ({old_id!r} to {new_id!r})",
-                Action.UPDATE,
-                otype,
-            )
-        if not decision.allowed:
-            return decision
-        view = self._known(user)
-        changed = changed_fields(before, after)
-        locked = self._locked(view, otype, changed, "change")
-        if locked is not None:
-            return Decision(False, locked, Action.UPDATE, otype)
-        if "owner_id" in changed:
-            assign = self.check(user, Action.ASSIGN, before, object_type=object_type)
-            if not assign.allowed:
-                return Decision(False, f"changing the owner: {assign.reason}", Action.UPDATE, otype)
-        return decision
+        return update_decision(self._index, user, before, after, object_type)
 
     def require_update(
         self, user: User | str, before: Any, after: Any, *, object_type: str | None = None
@@ -404,14 +311,7 @@ class Policy:
         Raises:
             ValidationError: as :meth:`check` does.
         """
-        decision = self.check(user, Action.CREATE, record, object_type=object_type)
-        if not decision.allowed:
-            return decision
-        view = self._known(user)
-        locked = self._locked(view, decision.object_type, set_fields(record), "set")
-        if locked is not None:
-            return Decision(False, locked, Action.CREATE, decision.object_type)
-        return decision
+        return create_decision(self._index, user, record, object_type)
 
     def filter(self, user: User | str, action: Action | str, object_type: str) -> Filter:
         """Return which records of *object_type* *user* may take *action* on, as a filter.
@@ -428,8 +328,8 @@ class Policy:
         """
         if object_type.__class__ is not str or not object_type:
             raise ValidationError(object_type, "expected an object type", field="object_type")
-        view = self._view(user)
+        view = self._index.view(user)
         if view is None:
-            self._stranger(user, str(action), object_type)
+            stranger(user, str(action), object_type)
             return Filter.NONE
         return self._index.filter_of(view, self._index.entry(view, object_type, action_of(action)))

@@ -15,7 +15,7 @@ from ._actions import StageAction
 from ._config import ForecastCategory, PipelineConfig, Stage, StageKind, TimeRule
 from ._deal_fields import DEAL_FIELDS
 
-__all__ = ["CompiledGuard", "CompiledStage", "compile_stages"]
+__all__ = ["CompiledGuard", "CompiledStage", "FastMove", "compile_stages"]
 
 
 _DEFAULT_CATEGORY = {
@@ -26,6 +26,10 @@ _DEFAULT_CATEGORY = {
 _ONE = Decimal(1)
 _ZERO = Decimal(0)
 _RECORD_FIELDS = frozenset(DEAL_FIELDS) | {"contacts"}
+
+FastMove = tuple["CompiledStage", tuple[Fn, ...], tuple[str, ...]]
+"""A move whose every check is a plain guard: the target, its guards' closures, and the
+actions due (the source's ``on_exit``, then the target's ``on_enter``)."""
 
 CompiledGuard = tuple[Expression, str, tuple[str, ...], bool, Fn | None]
 """A guard ready to run: expression, message, fields read, whether it reads the deal's own
@@ -46,6 +50,7 @@ class CompiledStage:
         "id",
         "index",
         "kind",
+        "moves",
         "on_enter",
         "on_exit",
         "open_index",
@@ -71,6 +76,8 @@ class CompiledStage:
         # the guards' plain-dict closures, when every guard has one (set by compile_stages)
         self.plain_guards: tuple[Fn, ...] | None = ()
         self.targets: frozenset[str] = frozenset()
+        # per allowed target whose checks are all plain guards: (stage, guards, actions)
+        self.moves: dict[str, FastMove] = {}
         self.on_enter: tuple[str, ...] = config.on_enter
         self.on_exit: tuple[str, ...] = config.on_exit
         self.timers: tuple[TimeRule, ...] = config.timers
@@ -249,4 +256,10 @@ def compile_stages(
     if open_index == 0:
         raise ConfigError("stages", "a pipeline needs at least one open stage")
     _targets(config, list(stages.values()))
+    for source in stages.values():
+        for target_id in source.targets:
+            target = stages[target_id]
+            if not target.checks_fields and target.plain_guards is not None:
+                due = source.on_exit + target.on_enter
+                source.moves[target_id] = (target, target.plain_guards, due)
     return stages, fields

@@ -21,6 +21,7 @@ from crmkit.storage._protocol import Page, UpsertResult, Where, WriteKind
 
 from ._access import StoreAccess
 from ._columns import filter_columns, sort_column
+from ._counts import CountStatements
 from ._errors import conflict
 from ._lists import ValueList
 from ._tables import HISTORY, KEYS, keys_of, record_table
@@ -43,6 +44,8 @@ class SqlRepository(Generic[R]):
         self._extra = [c for c in extra if c != "object_type"]
         self._lists = ValueList(store.dialect)
         self._by_keys: sa.Select[*tuple[Any, ...]] | None = None
+        self._live_clause: sa.ColumnElement[bool] | None = None
+        self._counts = CountStatements(self._table, self._live)
         self._bulk = BulkUpsert(self)
         self._readers = [
             (name, kind.getters.get(name) or operator.attrgetter(name)) for name in self._extra
@@ -58,17 +61,23 @@ class SqlRepository(Generic[R]):
         self._kind = kind
         self._columns = None
         self._by_keys = None
+        self._live_clause = None
+        self._counts.clear()
 
     def forget_columns(self) -> None:
         """Drop the cached filter columns (the kind's custom fields changed)."""
         self._columns = None
+        self._counts.clear()
 
     # -- rows
 
     def _live(self) -> sa.ColumnElement[bool]:
-        condition: sa.ColumnElement[bool] = self._table.c.deleted_at.is_(None)
-        if self._kind.object_type is not None:
-            condition = sa.and_(condition, self._table.c.object_type == self._kind.object_type)
+        condition = self._live_clause
+        if condition is None:  # built once: SQLAlchemy clauses are immutable
+            condition = self._table.c.deleted_at.is_(None)
+            if self._kind.object_type is not None:
+                condition = sa.and_(condition, self._table.c.object_type == self._kind.object_type)
+            self._live_clause = condition
         return condition
 
     def _of_kind(self) -> sa.ColumnElement[bool]:
@@ -146,14 +155,15 @@ class SqlRepository(Generic[R]):
                     found[record_id] = self._load(doc)
         return {i: found[i] for i in wanted if i in found}
 
-    def _filter(self, where: Where) -> sa.ColumnElement[bool] | None:
+    def _filter(self, where: Where, *, bare: bool = False) -> sa.ColumnElement[bool] | None:
+        """Return *where* as a clause (None for none); *bare*: as ``to_sql(where=True)``."""
         expression = self._store._registry.compile(self._kind, where)
         if expression is None:
             return None
         if self._columns is None:
             fields = self._store._registry.fields(self._kind)
             self._columns = filter_columns(self._kind, fields, self._table, self._store.dialect)
-        clause: sa.ColumnElement[bool] = expression.to_sql(self._columns)
+        clause: sa.ColumnElement[bool] = expression.to_sql(self._columns, where=bare)
         return clause
 
     def find(
@@ -210,11 +220,9 @@ class SqlRepository(Generic[R]):
 
     def count(self, where: Where = None) -> int:
         """Return how many records match *where*."""
-        conditions = [self._live()]
-        clause = self._filter(where)
-        if clause is not None:
-            conditions.append(clause)
-        query = sa.select(sa.func.count()).select_from(self._table).where(*conditions)
+        # bare, a count can use an index; a page keeps the coalesce: SQLite without stats
+        # would take the index even for a filter most rows pass, and sort every match
+        query = self._counts.of(self._filter(where, bare=True))
         with self._store.connection() as connection:
             return int(connection.execute(query).scalar_one())
 
