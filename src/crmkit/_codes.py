@@ -132,6 +132,7 @@ class ErrorCode(StrEnum):
     RUNAWAY_QUOTE = "importers.runaway_quote"
     TOO_DEEP = "importers.too_deep"
     LINE_ENCODING = "importers.line_encoding"
+    LINE_UNREADABLE = "importers.line_unreadable"
     UNKNOWN_KIND = "importers.unknown_kind"
     REQUIRED_VALUE = "importers.required_value"
     DEAL_STATUS = "importers.deal_status"

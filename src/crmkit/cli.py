@@ -10,16 +10,16 @@ traceback.
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import json
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack, closing
 from pathlib import Path
-from typing import Any, Final, NoReturn
+from typing import Any, Final
 
-from crmkit._cli_options import options_from_flags, reading_flags
+from crmkit._cli_options import options_from_flags
+from crmkit._cli_parser import build_parser, first_line
 from crmkit._cli_report import (
     columns,
     counts,
@@ -37,7 +37,6 @@ from crmkit.errors import ConfigError, CrmkitError
 
 __all__ = ["main"]
 
-DEFAULT_DB = "sqlite:///crm.db"
 # the commands whose summary (and progress bar) rich draws: rich comes with the cli extra
 _DRAWN: Final = frozenset({"clean", "import"})
 
@@ -68,159 +67,22 @@ _OPTIONS: Final = {
 }
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"crmkit: {_first_line(message)}\n")
-
-
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[0] if lines else "failed"
-
-
 def _message(exc: BaseException) -> str:
     """What to tell the user about *exc*, in one line."""
     if isinstance(exc, ConfigError):
         option = _OPTIONS.get(exc.path.split("[", 1)[0])
         if option is not None:
-            return f"{option}: {_first_line(exc.reason)}"
+            return f"{option}: {first_line(exc.reason)}"
     if isinstance(exc, OSError):
-        return _first_line(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
+        return first_line(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
     # a database driver's error (through SQLAlchemy) carries the driver's own message,
     # without the statement and the link SQLAlchemy adds on further lines
     original = getattr(exc, "orig", None)
     if isinstance(original, BaseException) and str(original).strip():
-        return f"database error: {_first_line(str(original))}"
+        return f"database error: {first_line(str(original))}"
     if isinstance(exc, CrmkitError):
-        return _first_line(str(exc))
-    return f"failed: {type(exc).__name__}: {_first_line(str(exc))}"
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-
-
-def _raw_cells(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--raw-cells",
-        action="store_true",
-        help="write CSV cells beginning with = + - @ as they are, for programs rather than"
-        " spreadsheets (by default they get a ' so a spreadsheet shows them as text)",
-    )
-
-
-def _build() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="crmkit",
-        description="Clean, import and export contact spreadsheets.",
-    )
-    parser.add_argument(
-        "--version", action="version", version=f"crmkit {importlib.metadata.version('crmkit')}"
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    commands.required = True
-
-    clean = commands.add_parser(
-        "clean",
-        help="normalize a spreadsheet, merge duplicates, write clean and rejected rows",
-        description="Normalize phones, e-mails and names, merge duplicate rows, and write "
-        "a clean file, a duplicates report and the rows that could not be used.",
-    )
-    clean.add_argument("input", help="CSV, XLSX, JSON-lines or vCard (.vcf) file; - reads stdin")
-    clean.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        help="clean file (.csv, .xlsx or .vcf); - writes CSV to stdout",
-    )
-    clean.add_argument("--duplicates", help="duplicate groups report (.csv or .xlsx)")
-    clean.add_argument("--rejects", help="rows that could not be used, with the reason")
-    _raw_cells(clean)
-    reading_flags(clean)
-    _common(clean)
-
-    imp = commands.add_parser(
-        "import",
-        help="import a spreadsheet into a database",
-        description="Import contacts; rows matching a stored contact by the key are merged.",
-    )
-    imp.add_argument("input", help="CSV, XLSX, JSON-lines or vCard (.vcf) file; - reads stdin")
-    imp.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
-    imp.add_argument("--key", default="email", choices=["email", "phone"], help="match key")
-    imp.add_argument(
-        "--on-duplicate",
-        default="merge",
-        choices=["merge", "skip", "update", "create"],
-        help="what a row matching a stored contact does",
-    )
-    imp.add_argument(
-        "--dry-run", action="store_true", help="report, but write nothing (not even a new database)"
-    )
-    imp.add_argument(
-        "--keep-columns",
-        action="store_true",
-        help="keep the columns that feed no field as text custom fields named from the header",
-    )
-    imp.add_argument("--actor", help="who is importing (for the history)")
-    imp.add_argument(
-        "--rejects", help="write the rows that could not be used, with the reason (.csv/.xlsx)"
-    )
-    imp.add_argument(
-        "--kind", default="contact", help="contact, company, deal or a custom object type"
-    )
-    imp.add_argument(
-        "--pipeline", action="append", default=[], help="a pipeline file (.yaml/.json) for deals"
-    )
-    imp.add_argument(
-        "--pipeline-mode",
-        default="enforce",
-        choices=["enforce", "load"],
-        help="deals: check each stage by the pipeline, or load history as it stands",
-    )
-    imp.add_argument(
-        "--object-fields",
-        metavar="FILE",
-        help="the --kind object type's fields (.json/.yaml: types by name, or a schema)",
-    )
-    _raw_cells(imp)
-    reading_flags(imp)
-    _common(imp)
-
-    dedupe = commands.add_parser(
-        "dedupe",
-        help="list duplicate contacts in a database",
-        description="Find groups of stored contacts that are one person.",
-    )
-    dedupe.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
-    dedupe.add_argument("-o", "--output", help="write the groups to this .csv or .xlsx")
-    _common(dedupe)
-
-    export = commands.add_parser(
-        "export",
-        help="export contacts to CSV, XLSX or vCard",
-        description="Export stored contacts.",
-    )
-    export.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
-    export.add_argument("-o", "--output", required=True, help="output file (.csv, .xlsx or .vcf)")
-    export.add_argument("--columns", help="comma-separated columns (default: the main fields)")
-    export.add_argument("--locale", help="format dates and phones for this locale")
-    export.add_argument("--where", help="filter in the expression language")
-    _raw_cells(export)
-    _common(export)
-
-    undo = commands.add_parser(
-        "undo-import",
-        help="undo an import by its id",
-        description="Delete what an import created and restore what it changed.",
-    )
-    undo.add_argument("import_id", metavar="ID", help="the import id the import printed")
-    undo.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
-    undo.add_argument(
-        "--pipeline", action="append", default=[], help="the pipeline files of a deal import"
-    )
-    _common(undo)
-    return parser
+        return first_line(str(exc))
+    return f"failed: {type(exc).__name__}: {first_line(str(exc))}"
 
 
 def _clean(args: argparse.Namespace) -> int:
@@ -359,9 +221,9 @@ def _undo(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps({"import_id": args.import_id, "contacts": touched}))
+        print(json.dumps({"import_id": args.import_id, "records": touched}))
     elif not args.quiet:
-        print(f"undid import {args.import_id}: {touched:,} contacts deleted or restored")
+        print(f"undid import {args.import_id}: {touched:,} records deleted or restored")
     return 0
 
 
@@ -405,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Args:
         argv: the arguments (without the program name); ``sys.argv[1:]`` when None.
     """
-    parser = _build()
+    parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:

@@ -8,7 +8,7 @@ import pytest
 
 from crmkit.contacts import Contact
 from crmkit.dedupe import find_duplicates
-from crmkit.dedupe._features import Columns, RowIds
+from crmkit.dedupe._columns import Columns, RowIds
 from crmkit.dedupe._find import find_in_columns
 from crmkit.dedupe._rules import MatchRules
 from crmkit.errors import ConfigError

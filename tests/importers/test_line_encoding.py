@@ -7,8 +7,9 @@ import io
 from pathlib import Path
 
 from crmkit.errors import ErrorCode
-from crmkit.importers import clean_file, open_source
+from crmkit.importers import clean_file, import_file, open_source
 from crmkit.importers._textfile import detect_encoding
+from crmkit.storage import MemoryStore
 
 HEADER = ["Full Name", "E-mail", "Mobile", "Company", "Notes"]
 LINES = 5000
@@ -86,30 +87,46 @@ def test_only_the_foreign_lines_are_flagged_with_their_line(tmp_path: Path) -> N
     flagged = {r.number: r.problem for r in open_source(tmp_path / "mixed.csv").rows() if r.problem}
 
     assert [CP1252_AT, CP1256_AT, UNREADABLE_AT] == sorted(flagged)
-    assert {ErrorCode.LINE_ENCODING} == {getattr(p, "code", None) for p in flagged.values()}
+    codes = {n: getattr(p, "code", None) for n, p in flagged.items()}
+    assert {CP1252_AT: ErrorCode.LINE_ENCODING, CP1256_AT: ErrorCode.LINE_ENCODING} == {
+        n: c for n, c in codes.items() if n != UNREADABLE_AT
+    }
+    assert ErrorCode.LINE_UNREADABLE == codes[UNREADABLE_AT]
     assert f"line {CP1252_AT} is not utf-8: read as cp1252, check its text" == flagged[CP1252_AT]
     assert f"line {CP1256_AT} is not utf-8: read as cp1256, check its text" == flagged[CP1256_AT]
     assert f"line {UNREADABLE_AT} is not utf-8 nor any encoding" in str(flagged[UNREADABLE_AT])
 
 
-def test_clean_goes_on_and_keeps_the_foreign_rows_in_the_rejects(tmp_path: Path) -> None:
-    """The job reads every row; the three foreign rows are rejected, kept, with their lines."""
+def test_clean_keeps_the_rows_read_in_another_encoding_and_rejects_the_unreadable(
+    tmp_path: Path,
+) -> None:
+    """Rows read in cp1252 and cp1256 are used and flagged; the unreadable one is rejected."""
     expected = _mixed_file(tmp_path / "mixed.csv")
-    rejects = tmp_path / "rejects.csv"
-    report = clean_file(tmp_path / "mixed.csv", out=tmp_path / "c.csv", rejects=rejects)
+    rejects, out = tmp_path / "rejects.csv", tmp_path / "c.csv"
+    report = clean_file(tmp_path / "mixed.csv", out=out, rejects=rejects)
     with rejects.open(encoding="utf-8-sig", newline="") as fh:
-        kept = list(csv.DictReader(fh))
+        refused = list(csv.DictReader(fh))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        clean = {r["name"]: r for r in csv.DictReader(fh)}
 
-    assert (len(expected), len(expected) - 3, 3) == (
+    assert (len(expected), len(expected) - 1, 1, 2) == (
         report.rows_read,
         report.created,
         report.rejected,
+        report.flagged,
     )
-    assert [str(CP1252_AT), str(CP1256_AT), str(UNREADABLE_AT)] == [r["row"] for r in kept]
-    assert ["Hans Müller", "محمد عبدالله"] == [r["Full Name"] for r in kept[:2]]
+    assert [str(UNREADABLE_AT)] == [r["row"] for r in refused]
     # the unreadable line also holds NUL bytes: a second problem of its row
-    assert [ErrorCode.LINE_ENCODING] * 3 == [r["code"].split("; ")[0] for r in kept]
-    assert "\ufffd" in kept[2]["Notes"]
+    assert ErrorCode.LINE_UNREADABLE == refused[0]["code"].split("; ")[0]
+    assert "\ufffd" in refused[0]["Notes"]
+    assert [(CP1252_AT, ErrorCode.LINE_ENCODING), (CP1256_AT, ErrorCode.LINE_ENCODING)] == [
+        (p.row, p.code) for p in report.problems
+    ]
+    assert "hans.mueller@example.de" == clean["Hans Müller"]["email"]
+    assert (
+        f"line {CP1256_AT} is not utf-8: read as cp1256, check its text"
+        == (clean["محمد عبدالله"]["problems"])
+    )
 
 
 def test_a_utf8_sample_with_one_windows_line_is_utf8() -> None:
@@ -159,3 +176,19 @@ def test_a_bom_file_with_a_windows_line_gives_that_line_back_whole(tmp_path: Pat
     assert ("utf-8-sig", ("Name", "Email")) == (table.encoding, table.headers)
     assert [("Zoë", "zoe@example.com"), ("Müller", "m@example.de")] == [r.cells for r in rows]
     assert "line 3 is not utf-8-sig: read as cp1252, check its text" == rows[1].problem
+
+
+def test_company_import_rejects_a_line_read_in_another_encoding(tmp_path: Path) -> None:
+    """Companies have no problems column: a line read in cp1252 waits in the rejects."""
+    path = tmp_path / "companies.csv"
+    path.write_bytes(
+        "Company,City\r\nNúñez SL,Málaga\r\n".encode() + "Müller GmbH,Köln\r\n".encode("cp1252")
+    )
+    store = MemoryStore()
+
+    report = import_file(path, store, kind="company")
+
+    assert (1, 1) == (report.created, report.rejected)
+    (refused,) = report.rejections
+    assert (3, ErrorCode.LINE_ENCODING) == (refused.row, refused.code)
+    assert ["Núñez SL"] == [c.name for c in store.companies.find_all()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from babel.dates import get_month_names
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,6 +13,8 @@ from crmkit.errors import ConfigError, ErrorCode, ValidationError
 from crmkit.fields import FieldDef, Schema
 from crmkit.importers import LocaleOptions
 from crmkit.values import date_order, locale_day_first, read_date
+
+_MONTH_LANGUAGES = ["en", "de", "fr", "es", "tr", "ru", "fa", "ur", "ar", "hi"]
 
 _DATES = st.dates(min_value=date(1920, 1, 1), max_value=date(2060, 12, 31))
 _LOCALES = st.sampled_from(["en_US", "en_GB", "de_DE", "fr_FR", "ur_PK", "en_CA", None])
@@ -53,6 +56,58 @@ def test_fields_and_imports_read_dates_alike(day: date, locale: str | None) -> N
 def test_read_date_follows_the_order(text: str, order: str, expected: date) -> None:
     """The order decides a value two readings fit; a value only one fits is read that way."""
     assert expected == read_date(text, order=order)  # type: ignore[arg-type]
+
+
+@given(
+    _DATES,
+    st.sampled_from(_MONTH_LANGUAGES),
+    st.sampled_from(["wide", "abbreviated"]),
+    st.sampled_from(["{d} {m} {y}", "{m} {d}, {y}", "{d:02d}-{m}-{y}", "{d}. {m} {y}"]),
+    st.sampled_from(["day_first", "month_first"]),
+)
+def test_a_month_written_as_a_word_reads_back_in_any_order(
+    day: date, language: str, width: str, shape: str, order: str
+) -> None:
+    """A month name (babel's, in the seeds' languages) leaves no doubt about the order."""
+    name = dict(get_month_names(width, "format", locale=language))[day.month]
+    text = shape.format(d=day.day, m=name, y=day.year)
+
+    assert day == read_date(text, order=order)  # type: ignore[arg-type]
+    assert date_order(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("03-Mar-80", date(1980, 3, 3)),
+        ("1980 Mar 3", date(1980, 3, 3)),
+        ("25 déc. 2001", date(2001, 12, 25)),
+        ("3 марта 1980", date(1980, 3, 3)),
+    ],
+)
+def test_month_names_as_exports_write_them(text: str, expected: date) -> None:
+    """Abbreviations with and without their dot, a two-digit year, the year first."""
+    assert expected == read_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Mar 3", "not a date"),  # no year
+        ("May 2020", "not a date"),  # no day
+        ("31 Feb 2020", "day is out of range for month"),
+        ("3 Smarch 1980", "not a date"),
+        ("March 3 1980 x", "not a date"),
+    ],
+)
+def test_month_names_that_make_no_date(text: str, message: str) -> None:
+    """A named month without a day or a year, or an unknown word, is no date."""
+    with pytest.raises(ValidationError) as caught:
+        read_date(text)
+
+    assert ErrorCode.INVALID_DATE == caught.value.code
+    assert message in str(caught.value)
+    assert text in str(caught.value)
 
 
 def test_read_date_follows_the_locale_without_an_order() -> None:

@@ -78,6 +78,31 @@ def test_float_valid_both_ways_is_refused_not_guessed() -> None:
     assert "15123456789.0" in str(caught.value)
 
 
+@pytest.mark.parametrize("text", ["912345678000", "912345678000.0", "15123456789"])
+def test_a_number_cell_valid_both_ways_is_refused_not_guessed(text: str) -> None:
+    """A workbook's number cell (digits, no ``0`` or ``+``) is read as the float it was."""
+    with pytest.raises(InvalidPhone) as caught:
+        normalize_phone(text, "DE")
+
+    assert ErrorCode.AMBIGUOUS_PHONE == caught.value.code
+    assert f"+49{text.removesuffix('.0')}" in str(caught.value)
+    assert f"+{text.removesuffix('.0')}" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "e164"),
+    [
+        ("3126683066", "US", "+13126683066"),  # a trunk prefix of 1 is never dropped
+        ("3012345678", "DE", "+493012345678"),  # +30 12345678 is no Greek number
+        ("030 12345678", "DE", "+493012345678"),
+        ("00989123456789", "US", "+989123456789"),
+    ],
+)
+def test_typed_digits_read_one_way(text: str, region: str, e164: str) -> None:
+    """Digits that make a number one way only are read that way."""
+    assert e164 == normalize_phone(text, region).e164
+
+
 def test_float_of_no_number_keeps_its_reason() -> None:
     """A float that is no number either way says why."""
     with pytest.raises(InvalidPhone) as caught:

@@ -22,8 +22,8 @@ import attrs
 from crmkit.contacts import Contact, EmailEntry, PhoneEntry
 from crmkit.values import Address, EmailAddress, PhoneNumber
 
+from ._columns import PRE_READ, Columns, RowIds
 from ._conflict import name_key
-from ._features import PRE_READ, Columns, RowIds
 from ._find import find_in_columns
 from ._row_groups import FuzzyGroup
 from ._rules import MatchRules

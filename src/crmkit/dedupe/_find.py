@@ -15,8 +15,9 @@ from ._arguments import check_companies, listed_records
 from ._batch import score_pairs
 from ._blocking import BlockingReport, candidate_pairs
 from ._cluster import Cluster, cluster
+from ._columns import Columns, RowIds
 from ._explain import GroupExplanation, explain_pair
-from ._features import Columns, Record, RowIds, Table, prepare
+from ._features import Record, Table, prepare
 from ._gc import gc_paused
 from ._rules import MatchRules
 from ._scoring import Plan, plan, points_of, probability, score_pair

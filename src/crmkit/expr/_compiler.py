@@ -8,7 +8,6 @@ two parts) get closures of their own so that the hot path is a few calls deep.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,25 +16,20 @@ from typing import Any, cast
 from crmkit.errors import ErrorCode
 from crmkit.values import Money
 
+from ._arithmetic import ArithmeticCompiler
 from ._ast import Binary, Call, Field, Literal, Node, Unary
 from ._calls import Fn, located
 from ._checker import NUMERIC, TEXTUAL, Checked, Ty
-from ._compare import COMPARE, CompareCompiler
-from ._functions import BUILTINS, Function, power
-from ._money import money_arithmetic, money_in
-from ._runtime import CONVERTERS, Fault, as_getter, days_between, plus_days
+from ._compare import COMPARE
+from ._functions import BUILTINS, Function
+from ._money import money_in
+from ._runtime import CONVERTERS, Fault, as_getter
 from ._types import FieldType
 
 __all__ = ["compile_tree"]
 
 
 _ZERO = Decimal(0)
-_ARITH: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-}
-_DATES = (FieldType.DATE, FieldType.DATETIME)
 # Per type, the class a record value of that type usually has and that its converter
 # returns unchanged: a value of exactly this class skips the converter. (A datetime in a
 # date field, a Decimal subclass, a set for a multi-picklist... take the converter.)
@@ -60,7 +54,7 @@ def _const(value: object) -> Fn:
     return lambda r, c: value
 
 
-class _Compiler(CompareCompiler):
+class _Compiler(ArithmeticCompiler):
     def __init__(
         self,
         checked: Checked,
@@ -215,141 +209,6 @@ class _Compiler(CompareCompiler):
 
             return concat
         return self.arithmetic(node, left, right)
-
-    def arithmetic(self, node: Binary, left: Fn, right: Fn) -> Fn:
-        op, pos = node.op, node.pos
-        lt, rt = self.ty(node.left), self.ty(node.right)
-        if FieldType.MONEY in (lt, rt):
-            money = money_arithmetic(
-                op,
-                lt == FieldType.MONEY,
-                rt == FieldType.MONEY,
-                left,
-                right,
-                pos,
-                self.blank_division,
-            )
-            if money is not None:
-                return money
-        # The closures below repeat their blank checks inline: a shared wrapper would add a
-        # call (or a free variable for the blank value) to every evaluation.
-        if op == "/" and self.blank_division:
-
-            def divide_or_blank(r: Any, c: Any) -> Any:
-                a = left(r, c)
-                if a is None:
-                    return None
-                b = right(r, c)
-                if not b:  # blank or zero: SQL's ``a / NULLIF(b, 0)``
-                    return None
-                return a / b
-
-            return divide_or_blank
-        if op == "/":
-
-            def divide(r: Any, c: Any) -> Any:
-                a = left(r, c)
-                if a is None:
-                    return None
-                b = right(r, c)
-                if b is None:
-                    return None
-                if not b:
-                    raise Fault(
-                        "division by zero",
-                        function="/",
-                        pos=pos,
-                        code=ErrorCode.EXPR_DIVISION_BY_ZERO,
-                    )
-                return a / b
-
-            return divide
-        if op == "^":
-
-            def raise_to(r: Any, c: Any) -> Any:
-                a = left(r, c)
-                if a is None:
-                    return None
-                b = right(r, c)
-                if b is None:
-                    return None
-                try:
-                    return power(a, b)
-                except Fault as fault:
-                    raise located(fault, pos, "^") from None
-
-            return raise_to
-        if lt in _DATES or rt in _DATES:
-            return self.date_arithmetic(node, left, right)
-        apply = _ARITH[op]
-        parts = self.simple_field(node.left)
-        if parts is not None and isinstance(node.right, Literal) and node.right.value is not None:
-            name, fast, slow = parts
-            lit = node.right.value
-            if op == "*":
-                # * written out rather than a call to operator.mul: a commission, a weighted
-                # amount, a price times a quantity
-                def field_times_literal(r: Any, c: Any) -> Any:
-                    v = r.get(name)
-                    if v.__class__ is not fast:
-                        if v is None:
-                            return None
-                        v = slow(v)
-                    return v * lit
-
-                return field_times_literal
-
-            def field_with_literal(r: Any, c: Any) -> Any:
-                v = r.get(name)
-                if v.__class__ is not fast:
-                    if v is None:
-                        return None
-                    v = slow(v)
-                return apply(v, lit)
-
-            return field_with_literal
-
-        def arith(r: Any, c: Any) -> Any:
-            a = left(r, c)
-            if a is None:
-                return None
-            b = right(r, c)
-            if b is None:
-                return None
-            return apply(a, b)
-
-        return arith
-
-    def date_arithmetic(self, node: Binary, left: Fn, right: Fn) -> Fn:
-        pos = node.pos
-        lt, rt = self.ty(node.left), self.ty(node.right)
-        if node.op == "-" and lt in _DATES and rt in _DATES:
-
-            def combine(a: Any, b: Any) -> Any:
-                return days_between(a, b, pos)
-        elif node.op == "-":
-
-            def combine(a: Any, b: Any) -> Any:
-                return plus_days(a, -b, pos)
-        elif lt in _DATES:
-
-            def combine(a: Any, b: Any) -> Any:
-                return plus_days(a, b, pos)
-        else:
-
-            def combine(a: Any, b: Any) -> Any:
-                return plus_days(b, a, pos)
-
-        def dates(r: Any, c: Any) -> Any:
-            a = left(r, c)
-            if a is None:
-                return None
-            b = right(r, c)
-            if b is None:
-                return None
-            return combine(a, b)
-
-        return dates
 
     # -- calls ---------------------------------------------------------------------------
     def call(self, node: Call) -> Fn:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
@@ -14,13 +15,14 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import parse_time
 from babel.numbers import NumberFormatError, parse_decimal
 
-from crmkit.errors import InvalidMoney, ValidationError
+from crmkit.errors import InvalidMoney, InvalidRecord, ValidationError
 from crmkit.values import Money, normalize_email, normalize_phone, read_date
 
+from ._checks import is_blank
 from ._definitions import FieldDef, FieldKind
 from ._options import MoneyOptions, PhoneOptions, PicklistOptions
 
-__all__ = ["Coerce", "coercer", "parse_bool", "parse_locale"]
+__all__ = ["Coerce", "coerce_record", "coercer", "parse_bool", "parse_locale"]
 
 Coerce = Callable[[object, Locale], object]
 
@@ -293,3 +295,40 @@ def coercer(f: FieldDef) -> Coerce | None:
     if isinstance(f.options, PicklistOptions):
         return _picklist(f.options, f.type is FieldKind.MULTIPICKLIST)
     return _SIMPLE.get(f.type)
+
+
+def coerce_record(
+    raw: object,
+    locale: str,
+    fields: Mapping[str, FieldDef],
+    coercers: Mapping[str, Callable[[object, Any], object]],
+    record: str,
+) -> dict[str, object]:
+    """Read each of *raw*'s values with its field's coercer (``Schema.coerce``).
+
+    Raises:
+        InvalidRecord: naming *record*, holding a ``ValidationError`` per bad field.
+        ValidationError: if *raw* is not a mapping or *locale* is not a locale.
+    """
+    if not isinstance(raw, Mapping):
+        raise ValidationError(raw, "expected a mapping of field names to values")
+    loc = parse_locale(locale)
+    out: dict[str, object] = {}
+    errors: list[ValidationError] = []
+    for name, value in raw.items():
+        spec = fields.get(name)
+        make = coercers.get(name) if spec is not None else None
+        if spec is None or make is None:
+            reason = "is a formula field: it is computed" if spec else "no such field"
+            errors.append(ValidationError(value, reason, field=str(name)))
+            continue
+        if value is None or is_blank(value):
+            out[name] = None
+            continue
+        try:
+            out[name] = make(value, loc)
+        except ValidationError as exc:
+            errors.append(exc.at(field=name))
+    if errors:
+        raise InvalidRecord(errors, record=record)
+    return out

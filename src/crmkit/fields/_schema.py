@@ -11,15 +11,22 @@ from attrs import field, frozen
 
 from crmkit.errors import (
     ConfigError,
-    InvalidRecord,
     NotFound,
     ValidationError,
 )
 from crmkit.expr import FieldType, Function, Reference
 
-from ._builtin import BuiltinFields
+from ._arguments import (
+    builtin_arg,
+    depth_arg,
+    fields_arg,
+    functions_arg,
+    object_type_arg,
+    rules_arg,
+    sections_arg,
+)
 from ._checks import check_value, is_blank
-from ._coercion import coercer, parse_locale
+from ._coercion import coerce_record, coercer
 from ._compute import Computed, compute
 from ._config import schema_parts, schema_to_dict
 from ._definitions import FieldDef, Section, ValidationRule
@@ -38,59 +45,12 @@ def _check_now(now: object) -> None:
         raise ValidationError(now, "now must be timezone-aware", field="now")
 
 
-def _object_type(value: object) -> str:
-    if not isinstance(value, str) or not value.isidentifier():
-        raise ConfigError("object_type", f"expected an object type name, not {value!r}")
-    return value
-
-
-def _items(kind: type, path: str, values: object) -> tuple[Any, ...]:
-    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise ConfigError(path, f"expected a list of {kind.__name__}, not {values!r}")
-    out = tuple(values)
-    for i, item in enumerate(out):
-        if not isinstance(item, kind):
-            raise ConfigError(f"{path}[{i}]", f"expected a {kind.__name__}, not {item!r}")
-    return out
-
-
-def _fields(values: object) -> tuple[FieldDef, ...]:
-    return _items(FieldDef, "fields", values)
-
-
-def _sections(values: object) -> tuple[Section, ...]:
-    return _items(Section, "sections", values)
-
-
-def _rules(values: object) -> tuple[ValidationRule, ...]:
-    return _items(ValidationRule, "rules", values)
-
-
-def _functions(values: object) -> tuple[Function, ...]:
-    return _items(Function, "functions", values)
-
-
 def _related(value: object) -> dict[str, Schema]:
     if value is None:
         return {}
     if not isinstance(value, Mapping) or not all(isinstance(s, Schema) for s in value.values()):
         raise ConfigError("related", f"expected a mapping of object types to schemas: {value!r}")
     return dict(value)
-
-
-def _builtin(value: object) -> Mapping[str, FieldType]:
-    if value is None:
-        return {}
-    if isinstance(value, BuiltinFields):
-        return value
-    if not isinstance(value, Mapping):
-        raise ConfigError("builtin", f"expected a mapping of field names to types: {value!r}")
-    return BuiltinFields("record", value)
-
-
-def _depth(_: object, __: object, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise ConfigError("max_depth", f"expected an integer from 0 to 10, not {value!r}")
 
 
 @frozen
@@ -123,19 +83,19 @@ class Schema:
         ConfigError: naming the path of the first problem (``fields[3].options.expression``).
     """
 
-    object_type: str = field(converter=_object_type)
-    fields: tuple[FieldDef, ...] = field(converter=_fields)
-    sections: tuple[Section, ...] = field(default=(), converter=_sections)
-    rules: tuple[ValidationRule, ...] = field(default=(), converter=_rules)
+    object_type: str = field(converter=object_type_arg)
+    fields: tuple[FieldDef, ...] = field(converter=fields_arg)
+    sections: tuple[Section, ...] = field(default=(), converter=sections_arg)
+    rules: tuple[ValidationRule, ...] = field(default=(), converter=rules_arg)
     related: dict[str, Schema] = field(
         factory=dict, converter=_related, eq=False, hash=False, repr=False, kw_only=True
     )
-    max_depth: int = field(default=2, validator=_depth, eq=False, kw_only=True)
+    max_depth: int = field(default=2, validator=depth_arg, eq=False, kw_only=True)
     functions: tuple[Function, ...] = field(
-        default=(), converter=_functions, eq=False, hash=False, repr=False, kw_only=True
+        default=(), converter=functions_arg, eq=False, hash=False, repr=False, kw_only=True
     )
     builtin: Mapping[str, FieldType] = field(
-        factory=dict, converter=_builtin, eq=False, hash=False, repr=False, kw_only=True
+        factory=dict, converter=builtin_arg, eq=False, hash=False, repr=False, kw_only=True
     )
     _plan: Plan = field(init=False, eq=False, hash=False, repr=False)
 
@@ -231,28 +191,9 @@ class Schema:
                 (an unknown field, a formula field, or a value that cannot be read).
             ValidationError: if *raw* is not a mapping or *locale* is not a locale.
         """
-        if not isinstance(raw, Mapping):
-            raise ValidationError(raw, "expected a mapping of field names to values")
-        loc = parse_locale(locale)
-        out: dict[str, object] = {}
-        errors: list[ValidationError] = []
-        for name, value in raw.items():
-            spec = self._plan.by_name.get(name)
-            make = self._plan.coercers.get(name) if spec is not None else None
-            if spec is None or make is None:
-                reason = "is a formula field: it is computed" if spec else "no such field"
-                errors.append(ValidationError(value, reason, field=str(name)))
-                continue
-            if value is None or is_blank(value):
-                out[name] = None
-                continue
-            try:
-                out[name] = make(value, loc)
-            except ValidationError as exc:
-                errors.append(exc.at(field=name))
-        if errors:
-            raise InvalidRecord(errors, record=f"{self.object_type} record")
-        return out
+        return coerce_record(
+            raw, locale, self._plan.by_name, self._plan.coercers, f"{self.object_type} record"
+        )
 
     def apply_defaults(
         self, record: object, *, now: datetime | date | None = None

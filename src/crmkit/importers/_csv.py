@@ -35,6 +35,8 @@ from ._textfile import LineReader, by_line, check_encoding, detect_encoding, ope
 __all__ = ["csv_table"]
 
 _DELIMITERS: Final = ",;\t|"
+# the notes of lines decoded alone: the row is read as usual and carries the note
+_LINE_CODES: Final = frozenset({ErrorCode.LINE_ENCODING, ErrorCode.LINE_UNREADABLE})
 
 # (line where the record starts, its cells, its lines, why it cannot be read or None)
 _Record = tuple[int, list[str], list[str], RowProblem | None]
@@ -119,7 +121,7 @@ def _records(
                 if decoder is not None and decoder.notes:
                     note = decoder.note_for(done + 1, len(pending))
                     if note is not None:
-                        yield done + 1, cells, pending, RowProblem(note, ErrorCode.LINE_ENCODING)
+                        yield done + 1, cells, pending, RowProblem(*note)
                         done += len(pending)
                         pending.clear()
                         continue
@@ -202,7 +204,7 @@ def csv_table(
         for _ in itertools.islice(found, skip):
             pass
         for number, cells, lines, problem in found:
-            if problem is not None and problem.code != ErrorCode.LINE_ENCODING:
+            if problem is not None and problem.code not in _LINE_CODES:
                 # the line is the row's only cell past the headers, so rejects keep it whole
                 yield SourceRow(number, (*([""] * width), *cells), problem)
                 continue

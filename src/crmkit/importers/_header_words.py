@@ -61,8 +61,8 @@ SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     "mobile": (
         "mobile", "mobile phone", "mobile number", "mobile phone number", "cell",
         "cell phone", "cellphone", "cellular", "mobile no", "whatsapp", "whatsapp number",
-        "handy", "handynummer", "mobiltelefon", "mobilnummer", "portable", "téléphone portable",
-        "téléphone mobile", "móvil", "celular", "teléfono móvil", "cellulare",
+        "handy", "handynummer", "mobil", "mobiltelefon", "mobilnummer", "portable",
+        "téléphone portable", "téléphone mobile", "móvil", "celular", "teléfono móvil", "cellulare",
         "cep", "cep telefonu", "gsm", "мобильный", "мобильный телефон", "сотовый",
         "موبایل", "تلفن همراه", "شماره همراه", "شماره موبایل", "همراه",
         "موبائل", "موبائل نمبر", "موبائل فون", "جوال", "الجوال", "رقم الجوال", "هاتف محمول",

@@ -12,7 +12,6 @@ names none.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -23,6 +22,8 @@ from babel.core import get_global
 from babel.localedata import locale_identifiers
 
 from crmkit.values import EmailAddress
+
+from ._synonyms import header_key
 
 __all__ = ["city_country", "country_code", "region_hints", "tld_region"]
 
@@ -45,13 +46,15 @@ _ALIASES: Final = {
 
 
 def _key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    # folded as headers are: "شيراز" typed with an Arabic yeh is "شیراز", "São Paulo" is
+    # "Sao Paulo" and "SAO-PAULO"
+    return header_key(text)
 
 
 @cache
 def _countries(everywhere: bool) -> dict[str, str]:
     """Country names, folded, to their codes: in the common languages, or in all of babel's."""
-    names: dict[str, str] = dict(_ALIASES)
+    names: dict[str, str] = {_key(alias): code for alias, code in _ALIASES.items()}
     for code, label in Locale.parse("en").territories.items():
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
             names.setdefault(_key(str(label)), code)
@@ -73,7 +76,7 @@ def _countries(everywhere: bool) -> dict[str, str]:
         del names[key]
     for alias, codes in get_global("territory_aliases").items():
         if len(alias) == 3 and alias.isalpha() and len(codes) == 1:
-            names.setdefault(alias.casefold(), codes[0])
+            names.setdefault(_key(alias), codes[0])
     return names
 
 

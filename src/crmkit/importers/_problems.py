@@ -34,6 +34,8 @@ class Problem:
     @property
     def text(self) -> str:
         """The problem in words, with its column and value: ``Mobile "12": too short``."""
-        if self.column == "<row>" or not self.value:
+        if self.column == "<row>":
+            return self.reason
+        if not self.value:
             return f"{self.column}: {self.reason}"
         return f'{self.column} "{self.value}": {self.reason}'

@@ -48,6 +48,8 @@ _MALFORMED: Final = ErrorCode.MALFORMED_ROW
 _MORE: Final = " ::: "
 # problems that make the whole row unusable: its cells cannot be trusted or stored
 _ROW_CODES: Final = frozenset({ErrorCode.NUL_CHARACTER})
+# problems of a whole row that keep it: a line read in another code page, flagged
+_KEPT_ROW_CODES: Final = frozenset({ErrorCode.LINE_ENCODING})
 
 
 @frozen
@@ -188,7 +190,10 @@ def _normalize_cells(
         _coerce(coerce, values, mapping, problems)
     # a contact is a person: a company alone names no one (the import of companies does)
     named = values.get("first_name") or values.get("last_name")
-    if problems and any(p.column == "<row>" or p.code in _ROW_CODES for p in problems):
+    if problems and any(
+        (p.column == "<row>" and p.code not in _KEPT_ROW_CODES) or p.code in _ROW_CODES
+        for p in problems
+    ):
         return RowResult(number, "rejected", values, problems=tuple(problems), cells=cells)
     if not (named or keys):
         reason = "a contact needs a name, an e-mail or a phone"

@@ -136,9 +136,10 @@ class LineReader:
     """The lines of a text file, each decoded alone, line endings kept.
 
     A line that is not in *encoding* is read in the Windows code page charset-normalizer
-    finds for it, or with its unreadable bytes replaced when none fits, and the reason is
-    kept in :attr:`notes` under its line number (the first line is 1) until
-    :meth:`note_for` takes it.
+    finds for it, or with its unreadable bytes replaced when none fits, and the reason (with
+    its code: ``importers.line_encoding`` for a line read in another code page,
+    ``importers.line_unreadable`` for one none reads) is kept in :attr:`notes` under its
+    line number (the first line is 1) until :meth:`note_for` takes it.
     """
 
     def __init__(self, path: Path, encoding: str) -> None:
@@ -146,7 +147,7 @@ class LineReader:
         self.encoding = encoding
         # what gives a line back its bytes: the BOM variant would put a BOM before each
         self._bytes_of = "utf-8" if codecs.lookup(encoding).name == "utf-8-sig" else encoding
-        self.notes: dict[int, str] = {}
+        self.notes: dict[int, tuple[str, str]] = {}
         self._seen: dict[str, int] = {}
 
     def __iter__(self) -> Iterator[str]:
@@ -159,24 +160,34 @@ class LineReader:
                 else:
                     yield self._fallback(number, line.encode(encoding, "surrogateescape"))
 
-    def note_for(self, first: int, count: int) -> str | None:
-        """The notes of lines *first* to *first + count - 1*, in one text, or None."""
+    def note_for(self, first: int, count: int) -> tuple[str, str] | None:
+        """The notes of lines *first* to *first + count - 1*, in one text, and their code.
+
+        The code is ``importers.line_unreadable`` when one of the lines could not be read
+        at all, else ``importers.line_encoding``; None when no line has a note.
+        """
         if not self.notes:
             return None
         found = [self.notes.pop(n) for n in range(first, first + count) if n in self.notes]
-        return "; ".join(found) if found else None
+        if not found:
+            return None
+        codes = {code for _, code in found}
+        code = ErrorCode.LINE_UNREADABLE if ErrorCode.LINE_UNREADABLE in codes else codes.pop()
+        return "; ".join(text for text, _ in found), code
 
     def _fallback(self, number: int, raw: bytes) -> str:
         other = self._other_encoding(raw)
         if other is None:
             self.notes[number] = (
                 f"line {number} is not {self.encoding} nor any encoding crmkit can tell:"
-                " the bytes it cannot read are shown as \ufffd"
+                " the bytes it cannot read are shown as \ufffd",
+                ErrorCode.LINE_UNREADABLE,
             )
             return raw.decode(self.encoding, "replace")
         self._seen[other] = self._seen.get(other, 0) + 1
         self.notes[number] = (
-            f"line {number} is not {self.encoding}: read as {other}, check its text"
+            f"line {number} is not {self.encoding}: read as {other}, check its text",
+            ErrorCode.LINE_ENCODING,
         )
         return raw.decode(other)
 

@@ -5,7 +5,9 @@ cell). ``03/04/1980`` is 3 April when the day comes first and 4 March when the m
 the caller says which (an import decides it once per column, from all the column's values,
 see :func:`date_order`), else the locale's short date pattern does (babel), else the day
 comes first. A value whose first number is above 12 can only be read day first, whatever
-the order asked for (and one whose second number is, month first).
+the order asked for (and one whose second number is, month first). A month written as a
+word (``3 March 1980``, ``Mar 3, 1980``, ``03-Mar-1980``, ``3. März 1980``, ``3 مارس 1980``)
+leaves no doubt, in any of the languages babel names months in that crmkit reads headers in.
 
 A year between 1300 and 1499 is a Jalali (Solar Hijri) year when *jalali* is asked for, and
 is converted with jdatetime (the ``jalali`` extra): ``۱۴۰۳/۰۵/۱۲`` is 2 August 2024.
@@ -20,7 +22,7 @@ from functools import lru_cache
 from typing import Final, Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_date_format
+from babel.dates import get_date_format, get_month_names
 
 from crmkit._optional import require
 from crmkit.errors import ConfigError, ErrorCode, ValidationError
@@ -46,6 +48,56 @@ _ISO: Final = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?")
 _DMY: Final = re.compile(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{2,4})")
 _SERIAL: Final = re.compile(r"\d{4,5}(?:\.0+)?")
 _EXCEL_EPOCH: Final = date(1899, 12, 30)
+# the languages whose month names are read: the seeds' and the commonest of exports
+_MONTH_LANGUAGES: Final = (
+    "en", "de", "fr", "es", "it", "pt", "nl", "tr", "ru", "pl", "fa", "ur", "ar", "hi",
+)  # fmt: skip
+# between a named date's parts: spaces, commas, slashes, dashes, and a dot after a number
+_BETWEEN: Final = re.compile(r"[\s,/-]+|(?<=\d)\.")
+
+
+@lru_cache(maxsize=1)
+def _month_numbers() -> dict[str, int]:
+    """Month names and abbreviations, folded, to their numbers.
+
+    A name two languages give to different months names neither.
+    """
+    names: dict[str, int] = {}
+    clashes: set[str] = set()
+    for language in _MONTH_LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale=language).items():
+                    key = str(name).casefold().rstrip(".")
+                    if names.setdefault(key, int(number)) != number:
+                        clashes.add(key)
+    for key in clashes:
+        del names[key]
+    return names
+
+
+def _named_month(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date whose month is a word, or None when it is not one."""
+    words = [w for w in _BETWEEN.split(text) if w]
+    if len(words) != 3:
+        return None
+    numbers = [w for w in words if w.isdigit()]
+    named = [w for w in words if not w.isdigit()]
+    if len(numbers) != 2 or len(named) != 1:
+        return None
+    month = _month_numbers().get(named[0].casefold().rstrip("."))
+    if month is None:
+        return None
+    # the year is the number of four digits, else the last one (``03-Mar-80``)
+    long = [n for n in numbers if len(n) == 4]
+    year_text = long[0] if len(long) == 1 else numbers[-1] if not long else ""
+    if not year_text or len(year_text) not in (2, 4):
+        return None
+    day_text = numbers[0] if numbers[1] == year_text and numbers[0] != year_text else numbers[1]
+    year = int(year_text)
+    if len(year_text) == 2:
+        year += 2000 if year < 70 else 1900
+    return year, month, int(day_text)
 
 
 @lru_cache(maxsize=64)
@@ -138,6 +190,8 @@ def _read(text: str, day_first: bool, jalali: bool, serials: bool) -> date:
             day, month = month, day
         if year < 100:
             year += 2000 if year < 70 else 1900
+    elif named := _named_month(text):
+        year, month, day = named
     elif serials and _SERIAL.fullmatch(text):
         serial = int(float(text))
         if not 1 <= serial <= 2958465:

@@ -188,9 +188,9 @@ def normalize_phone(raw: str, region: str | None = None) -> PhoneNumber:
     or an international one (``4915123456789.0``); digits that begin with *region*'s country
     code are international (``+4915123456789``, never ``+494915123456789``), and digits that
     make a valid number both ways are refused as ambiguous (code
-    ``importers.ambiguous_phone``) rather than guessed. The same holds for a bare run of
-    digits that begins with the country code of a region whose national numbers begin with
-    a trunk prefix (``4915123456789`` in ``DE``, as a workbook's number cell gives it).
+    ``importers.ambiguous_phone``) rather than guessed. A bare run of digits without the
+    trunk prefix ``0`` of *region* (``4915123456789`` or ``912345678000`` in ``DE``, as a
+    workbook's number cell gives them) is read the same way.
 
     Args:
         raw: the number as typed.
@@ -222,13 +222,13 @@ def normalize_phone(raw: str, region: str | None = None) -> PhoneNumber:
     ):
         if region_code is None:
             return _first_valid(raw, ["+" + digits], None)
-        return _float_digits(raw, digits, region_code)
+        return _bare_digits(raw, digits, region_code)
     else:
         text = raw.translate(_CLEAN)
         if text[:2] == "00" and region_code is None:
             text = "+" + text[2:]
-        elif region_code is not None and text.isdigit() and _has_own_code(text, region_code):
-            return _first_valid(raw, ["+" + text, text], region_code)
+        elif region_code is not None and text.isdigit() and _lost_prefix(text, region_code):
+            return _bare_digits(raw, text, region_code)
     try:
         number = phonenumbers.parse(text, region_code)
     except NumberParseException as exc:
@@ -243,21 +243,21 @@ def normalize_phone(raw: str, region: str | None = None) -> PhoneNumber:
     return _build(number, kind)
 
 
-def _has_own_code(digits: str, region_code: str) -> bool:
-    """Whether bare *digits* begin with *region_code*'s country code and not its trunk prefix.
+def _lost_prefix(digits: str, region_code: str) -> bool:
+    """Whether bare *digits* may have lost a ``+`` or *region_code*'s trunk prefix.
 
-    Such digits are a number written with its country code and without its ``+``: a
-    national number of a region with a trunk prefix is written with that prefix.
+    In a region whose national numbers are written with a trunk prefix (``0`` in ``DE``),
+    a run of digits without it is a spreadsheet's number cell: a national number that lost
+    its ``0``, or an international one that lost its ``+``.
     """
     metadata = phonenumbers.PhoneMetadata.metadata_for_region(region_code)
     prefix = metadata.national_prefix if metadata is not None else None
-    if not prefix or digits.startswith(prefix):
-        return False
-    return digits.startswith(str(phonenumbers.country_code_for_region(region_code)))
+    # a spreadsheet drops leading zeros: a trunk prefix of 1 (the US) is never lost
+    return prefix is not None and prefix[:1] == "0" and digits[:1] != "0"
 
 
-def _float_digits(raw: str, digits: str, region_code: str) -> PhoneNumber:
-    """The number a spreadsheet float's *digits* are, refusing to guess between two."""
+def _bare_digits(raw: str, digits: str, region_code: str) -> PhoneNumber:
+    """The number bare *digits* are (a float's, a number cell's), refusing to guess."""
     problem: InvalidPhone | None = None
     readings: list[PhoneNumber] = []
     for text in ("+" + digits, digits):
@@ -270,8 +270,9 @@ def _float_digits(raw: str, digits: str, region_code: str) -> PhoneNumber:
     if two and not digits.startswith(own_code):
         international, national = readings
         reason = (
-            f"a spreadsheet number that reads as {national.e164} (a national number of"
-            f" {region_code}) or as {international.e164} (written with its country code)"
+            f"digits that read as {national.e164} (a national number of {region_code}"
+            f" without its leading 0) or as {international.e164} (written with its"
+            " country code, without its +)"
         )
         raise InvalidPhone(raw, reason, code=_AMBIGUOUS)
     if readings:
