@@ -21,9 +21,10 @@ from crmkit.storage._protocol import Page, UpsertResult, Where, WriteKind
 
 from ._access import StoreAccess
 from ._columns import filter_columns, sort_column
+from ._derived import Derived, key_rows
 from ._errors import conflict
 from ._lists import ValueList
-from ._tables import HISTORY, KEYS, keys_of, record_table
+from ._tables import HISTORY, KEYS, record_table
 from ._upserting import CHUNK, BulkUpsert, chunks
 
 __all__ = ["SqlRepository"]
@@ -43,6 +44,7 @@ class SqlRepository(Generic[R]):
         self._extra = [c for c in extra if c != "object_type"]
         self._lists = ValueList(store.dialect)
         self._by_keys: sa.Select[*tuple[Any, ...]] | None = None
+        self._derived = self._derived_tables(kind)
         self._bulk = BulkUpsert(self)
         self._readers = [
             (name, kind.getters.get(name) or operator.attrgetter(name)) for name in self._extra
@@ -58,6 +60,11 @@ class SqlRepository(Generic[R]):
         self._kind = kind
         self._columns = None
         self._by_keys = None
+        self._derived = self._derived_tables(kind)
+
+    def _derived_tables(self, kind: RecordKind[R]) -> tuple[Derived, ...]:
+        """The tables of rows derived from each record, rewritten with it."""
+        return (key_rows(kind),)
 
     def forget_columns(self) -> None:
         """Drop the cached filter columns (the kind's custom fields changed)."""
@@ -92,13 +99,6 @@ class SqlRepository(Generic[R]):
         if kind.object_type is not None:
             row["object_type"] = kind.object_type
         return row
-
-    def _key_rows(self, record: Any) -> list[dict[str, str]]:
-        name = self._kind.name
-        return [
-            {"kind": name, "key_type": t, "key": k, "record_id": record.id}
-            for t, k in self._kind.keys(record)
-        ]
 
     def _history_row(
         self,
@@ -267,9 +267,8 @@ class SqlRepository(Generic[R]):
             with self._store.writing() as connection:
                 given = self._store._registry.written(kind, None, given)
                 connection.execute(self._table.insert(), [self._row(given)])
-                keys = self._key_rows(given)
-                if keys:
-                    connection.execute(KEYS.insert(), keys)
+                for derived in self._derived:
+                    derived.insert(connection, given)
                 connection.execute(
                     HISTORY.insert(), [self._history_row(given, "add", actor, utcnow())]
                 )
@@ -296,7 +295,10 @@ class SqlRepository(Generic[R]):
         actor: str | None,
         changes: Mapping[str, tuple[Any, Any]] | None = None,
     ) -> None:
-        """Write *new* over *old* if the stored version is still old's; else ConflictError."""
+        """Write *new* over *old* if the stored version is still old's; else ConflictError.
+
+        *old* is live except for a restore; *new* is live unless *deleted_at* is set.
+        """
         table = self._table
         row = self._row(new, deleted_at)
         del row["id"]
@@ -310,14 +312,10 @@ class SqlRepository(Generic[R]):
                 key="version",
                 code=ErrorCode.STALE_VERSION,
             )
-        old_keys = self._key_rows(old)
-        new_keys = self._key_rows(new)
-        if old_keys != new_keys:
-            connection.execute(
-                KEYS.delete().where(keys_of(self._kind.name, KEYS.c.record_id == old.id))
+        for derived in self._derived:
+            derived.replace(
+                connection, old, new, was_live=action != "restore", live=deleted_at is None
             )
-            if new_keys:
-                connection.execute(KEYS.insert(), new_keys)
         connection.execute(
             HISTORY.insert(), [self._history_row(new, action, actor, new.updated_at, changes)]
         )
