@@ -55,7 +55,7 @@ Getter = Callable[[Any], object]
 Validator = Callable[[Any, Any], None]
 """A write check: called with the stored record (None for a new one) and the new one."""
 
-RESERVED_KINDS = frozenset({"contact", "company", "affiliation", "deal"})
+RESERVED_KINDS = frozenset({"contact", "company", "affiliation", "deal", "activity"})
 """The built-in kind names, which no custom object type may take."""
 
 

@@ -9,8 +9,10 @@ from crmkit.contacts import Affiliation, Company, Contact
 from crmkit.fields import Schema
 from crmkit.pipeline import Deal
 
+from ._activity_kind import ACTIVITY
 from ._deals import PipelinesIn, deal_kind
 from ._kinds import CustomRecord
+from ._memory_activities import MemoryActivityRepository
 from ._memory_repository import MemoryRepository
 from ._memory_state import MemoryState
 from ._protocol import HistoryEntry
@@ -58,6 +60,13 @@ class MemoryStore:
         """The sales opportunities; every write passes its pipeline's checks."""
         return self.repository("deal")
 
+    @property
+    def activities(self) -> MemoryActivityRepository:
+        """The tasks, calls, meetings, e-mails and notes, done ones included."""
+        found = self.repository(ACTIVITY.name)
+        assert isinstance(found, MemoryActivityRepository)  # noqa: S101 - made so below
+        return found
+
     def use_pipelines(self, pipelines: PipelinesIn) -> None:
         """Enforce *pipelines* (replacing any given before) on every write of a deal.
 
@@ -81,7 +90,8 @@ class MemoryStore:
         """
         found = self._repositories.get(kind)
         if found is None:
-            found = MemoryRepository(self._state, self._registry.kind(kind))
+            made = MemoryActivityRepository if kind == ACTIVITY.name else MemoryRepository
+            found = made(self._state, self._registry.kind(kind))
             self._repositories[kind] = found
         return found
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypeVar, ov
 from attrs import field, frozen
 
 if TYPE_CHECKING:
+    from crmkit.activities import Activity, Link
     from crmkit.contacts import Affiliation, Company, Contact
     from crmkit.expr import Expression
     from crmkit.fields import Schema
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from ._kinds import CustomRecord
 
 __all__ = [
+    "ActivityRepository",
     "HistoryEntry",
     "Page",
     "Repository",
@@ -262,6 +264,55 @@ class Repository(Protocol[R]):
         ...
 
 
+class ActivityRepository(Repository["Activity"], Protocol):
+    """The activities of a store, with the two queries timelines and agendas are made of.
+
+    A write refuses a link to a contact, company or deal the store does not have
+    (``activities.missing_link``, naming the link's path); nothing of the write is stored.
+    """
+
+    def for_records(
+        self, links: Iterable[Link], *, limit: int = 50, before: str | None = None
+    ) -> Page[Activity]:
+        """Return the activities of any of the records *links* name, newest first.
+
+        Newest is by sort instant (done, else start, else due, else created; see
+        ``docs/activities-store.md``), the id breaking ties; an activity linked to several
+        of the records comes once. Each record's activities are one index range scan.
+
+        Args:
+            links: the records, as :class:`~crmkit.activities.Link` values.
+            limit: the most activities a page holds.
+            before: the ``next_after`` of the previous page, to go on from there.
+
+        Raises:
+            ValidationError: for a bad ``limit``, a bad cursor, or *links* that are not links.
+        """
+        ...
+
+    def open_for_owner(
+        self,
+        owner_ids: str | Iterable[str],
+        *,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Activity]:
+        """Return the open (not done) activities of one or several owners, soonest due first.
+
+        Ordered by due instant (a date as its day's start in the activity's zone), the id
+        breaking ties; with no *until*, the activities with no due at all come last.
+
+        Args:
+            owner_ids: an owner's id, or several.
+            until: only those due at or before this instant (aware); None for all.
+            limit: the most activities returned; None for all.
+
+        Raises:
+            ValidationError: for a naive *until*, a bad *limit* or an owner id that is not text.
+        """
+        ...
+
+
 class Store(Protocol):
     """A place to keep CRM records, with one repository per record kind."""
 
@@ -283,6 +334,11 @@ class Store(Protocol):
     @property
     def deals(self) -> Repository[Deal]:
         """The sales opportunities; every write passes its pipeline's checks."""
+        ...
+
+    @property
+    def activities(self) -> ActivityRepository:
+        """The tasks, calls, meetings, e-mails and notes, done ones included."""
         ...
 
     def use_pipelines(self, pipelines: PipelinesIn) -> None:

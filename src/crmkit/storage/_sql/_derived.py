@@ -1,4 +1,4 @@
-"""Rows derived from a record and kept in a table beside it: its match keys.
+"""Rows derived from a record and kept in a table beside it: match keys, activity links.
 
 Every write path (add, update, delete, restore, bulk upsert) rewrites a record's derived rows
 in the same transaction as the record, through :class:`Derived`, so a lookup through them
@@ -13,12 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 from attrs import frozen
 
+from crmkit.storage._activity_kind import sort_instant
 from crmkit.storage._kinds import RecordKind
 
 from ._lists import ValueList
-from ._tables import KEYS, keys_of
+from ._tables import ACTIVITY_LINKS, KEYS, keys_of
 
-__all__ = ["Derived", "key_rows"]
+__all__ = ["Derived", "key_rows", "link_rows"]
 
 Rows = Callable[[Any, bool], list[dict[str, Any]]]
 """The derived rows of a record, given whether it is live (not deleted)."""
@@ -85,3 +86,18 @@ def key_rows(kind: RecordKind[Any]) -> Derived:
         ]
 
     return Derived(KEYS, rows, lambda ids: keys_of(name, ids), "record_id", "ignore")
+
+
+def _links(activity: Any, live: bool) -> list[dict[str, Any]]:
+    if not live or not activity.links:
+        return []
+    at = sort_instant(activity)
+    return [
+        {"activity_id": activity.id, "kind": link.kind, "record_id": link.id, "sort_at": at}
+        for link in activity.links
+    ]
+
+
+def link_rows() -> Derived:
+    """The links of live activities, each with the activity's sort instant."""
+    return Derived(ACTIVITY_LINKS, _links, lambda ids: ids, "activity_id")

@@ -17,11 +17,13 @@ from crmkit.errors import ConfigError
 from crmkit.expr import register_sqlite_functions
 from crmkit.fields import Schema
 from crmkit.pipeline import Deal
+from crmkit.storage._activity_kind import ACTIVITY
 from crmkit.storage._deals import PipelinesIn, deal_kind
 from crmkit.storage._kinds import CustomRecord
 from crmkit.storage._protocol import HistoryEntry
 from crmkit.storage._registry import FieldsIn, Registry
 
+from ._activities import SqlActivityRepository
 from ._errors import translated
 from ._repository import SqlRepository
 from ._schema import ensure_schema
@@ -139,6 +141,13 @@ class SqlStore:
         """The sales opportunities; every write passes its pipeline's checks."""
         return self.repository("deal")
 
+    @property
+    def activities(self) -> SqlActivityRepository:
+        """The tasks, calls, meetings, e-mails and notes, done ones included."""
+        found = self.repository(ACTIVITY.name)
+        assert isinstance(found, SqlActivityRepository)  # noqa: S101 - made so below
+        return found
+
     def use_pipelines(self, pipelines: PipelinesIn) -> None:
         """Enforce *pipelines* (replacing any given before) on every write of a deal.
 
@@ -161,7 +170,8 @@ class SqlStore:
         """
         found = self._repositories.get(kind)
         if found is None:
-            found = SqlRepository(self, self._registry.kind(kind))
+            made = SqlActivityRepository if kind == ACTIVITY.name else SqlRepository
+            found = made(self, self._registry.kind(kind))
             self._repositories[kind] = found
         return found
 
