@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from crmkit.activities import (
+    Activity,
+    ActivityTypes,
+    Delay,
+    DelayUnit,
+    complete,
+    due_after,
+    from_ics,
+    occurrences,
+)
 from crmkit.contacts import Contact
 from crmkit.errors import (
     ConfigError,
@@ -17,6 +28,7 @@ from crmkit.errors import (
     NotFound,
     PermissionDenied,
     SourceError,
+    ValidationError,
 )
 from crmkit.importers import open_source
 from crmkit.permissions import Policy, SecuredStore
@@ -69,6 +81,13 @@ def _not_deleted() -> None:
     store.contacts.restore(ann.id)
 
 
+_AT = datetime(2024, 3, 5, 9, 0, tzinfo=UTC)
+
+
+def _daily(**changes: Any) -> Activity:
+    return Activity(due_at=_AT, zone="UTC", recurrence="FREQ=DAILY", **changes)
+
+
 def _file(tmp: Path, name: str, content: bytes) -> Path:
     path = tmp / name
     path.write_bytes(content)
@@ -76,6 +95,82 @@ def _file(tmp: Path, name: str, content: bytes) -> Path:
 
 
 _CASES: list[tuple[str, Callable[[Path], object], type[CrmkitError], str, str]] = [
+    (
+        "activity_unknown_zone",
+        lambda _: Activity(zone="Europe/Atlantis"),
+        ValidationError,
+        ErrorCode.UNKNOWN_ZONE,
+        "invalid value for 'zone' 'Europe/Atlantis': not a zone of the IANA database",
+    ),
+    (
+        "activity_no_zone",
+        lambda _: Activity(due_date=date(2024, 3, 5)),
+        ValidationError,
+        ErrorCode.NO_ZONE,
+        "a date is a day somewhere: give the activity a zone",
+    ),
+    (
+        "activity_bad_rrule",
+        lambda _: Activity(due_at=_AT, zone="UTC", recurrence="FREQ=HOURLY;BYDAY=XX"),
+        ValidationError,
+        ErrorCode.BAD_RRULE,
+        "invalid value for 'recurrence.rule'",
+    ),
+    (
+        "activity_unbounded",
+        lambda _: occurrences(_daily()),
+        ValidationError,
+        ErrorCode.UNBOUNDED,
+        "the rule never ends: give the window an end",
+    ),
+    (
+        "activity_end_before_start",
+        lambda _: Activity(start_at=_AT, end_at=datetime(2024, 3, 5, tzinfo=UTC)),
+        ValidationError,
+        ErrorCode.END_BEFORE_START,
+        "ends before it starts",
+    ),
+    (
+        "activity_conflicting_times",
+        lambda _: Activity(due_at=_AT, due_date=date(2024, 3, 5), zone="UTC"),
+        ValidationError,
+        ErrorCode.CONFLICTING_TIMES,
+        "an activity is due at an instant or on a date",
+    ),
+    (
+        "activity_already_done",
+        lambda _: complete(Activity(done_at=_AT), _AT),
+        ValidationError,
+        ErrorCode.ALREADY_DONE,
+        "already done at",
+    ),
+    (
+        "activity_unknown_type",
+        lambda _: ActivityTypes.from_dict(
+            {"types": [{"id": "x", "chaining": "suggest", "next_types": ["y"]}]}
+        ),
+        ConfigError,
+        ErrorCode.UNKNOWN_ACTIVITY_TYPE,
+        "types[0].next_types[0]: no activity type 'y'",
+    ),
+    (
+        "activity_no_working_day",
+        lambda _: due_after(
+            Delay(amount=1, unit=DelayUnit.BUSINESS_DAYS),
+            today=date(2024, 3, 5),
+            is_working_day=lambda d: False,
+        ),
+        ConfigError,
+        ErrorCode.NO_WORKING_DAY,
+        "no working day in the ten years",
+    ),
+    (
+        "activity_invalid_ics",
+        lambda _: from_ics(b"not a calendar"),
+        SourceError,
+        ErrorCode.INVALID_ICS,
+        "cannot read the calendar: not iCalendar",
+    ),
     (
         "config_unknown_key",
         lambda _: _pipeline(colour="red")(),

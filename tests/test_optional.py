@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from crmkit._optional import require
+from crmkit.activities import from_ics, to_ics
 from crmkit.cli import main
 from crmkit.errors import CrmkitError, MissingDependency
 from crmkit.fields import FieldDef, Schema
@@ -110,6 +111,14 @@ def _jalali_import(_: Path) -> None:
     LocaleOptions(locale="fa_IR").parse_date("1401/07/19")
 
 
+def _ics_export(_: Path) -> None:
+    to_ics([])
+
+
+def _ics_import(_: Path) -> None:
+    from_ics(b"BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+
+
 def _postgresql_store(_: Path) -> None:
     SqlStore("postgresql+psycopg://user@localhost/crm")
 
@@ -123,8 +132,19 @@ def _postgresql_store(_: Path) -> None:
         (("jdatetime",), "jalali", _jalali_field),
         (("jdatetime",), "jalali", _jalali_import),
         (("psycopg",), "postgresql", _postgresql_store),
+        (("icalendar",), "ics", _ics_export),
+        (("icalendar",), "ics", _ics_import),
     ],
-    ids=["write-xlsx", "read-xlsx", "yaml-pipeline", "jalali-field", "jalali-import", "pg"],
+    ids=[
+        "write-xlsx",
+        "read-xlsx",
+        "yaml-pipeline",
+        "jalali-field",
+        "jalali-import",
+        "pg",
+        "ics-export",
+        "ics-import",
+    ],
 )
 def test_feature_names_its_extra(
     modules: tuple[str, ...],

@@ -53,6 +53,7 @@ class ErrorCode(StrEnum):
     UNBOUNDED = "activities.unbounded"
     END_BEFORE_START = "activities.end_before_start"
     CONFLICTING_TIMES = "activities.conflicting_times"
+    ALREADY_DONE = "activities.already_done"
 
     # ConfigError
     CONFIG_MISSING = "config.missing"

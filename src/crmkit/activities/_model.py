@@ -6,7 +6,7 @@ Every field is plain data (text, dates, aware UTC instants, tuples of small froz
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -20,7 +20,7 @@ from crmkit.errors import ErrorCode, ValidationError
 from ._recurrence_rule import Moment, Recurrence, build_rule, moment
 from ._zones import instant, zone_info, zone_name
 
-__all__ = ["Activity", "ActivityKind", "Link", "Priority"]
+__all__ = ["Activity", "ActivityKind", "Link", "Priority", "activities_arg"]
 
 
 class ActivityKind(StrEnum):
@@ -347,3 +347,19 @@ def _check_recurrence(activity: Activity, recurrence: Recurrence) -> Recurrence:
             moved=recurrence.moved,
         )
     return recurrence
+
+
+def activities_arg(values: object, name: str = "activities") -> Iterator[Activity]:
+    """Yield the activities of *values*, checking each; for the functions that take many.
+
+    Raises:
+        ValidationError: naming *name*, for something that is not an iterable of activities.
+    """
+    if isinstance(values, Activity | str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise ValidationError(
+            type(values).__name__, "expected an iterable of activities", field=name
+        )
+    for value in values:
+        if not isinstance(value, Activity):
+            raise ValidationError(type(value).__name__, "expected an Activity", field=name)
+        yield value

@@ -26,6 +26,10 @@ __all__ = ["Moment", "Moved", "Recurrence", "build_rule", "moment", "rule_parts"
 Moment = datetime | date
 
 _PREFIX = "RRULE:"
+# RFC 5545's order of a rule's parts: a rule is kept with its parts in it, so that two
+# spellings of one rule (and a rule read back from a calendar file) are equal
+_ORDER: tuple[str, ...] = ("FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE")
+_ORDER += ("BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST")
 _WHERE = "recurrence.rule"
 
 
@@ -62,7 +66,9 @@ def _rule(value: object) -> str:
         rrulestr(text, dtstart=datetime(2000, 1, 1), ignoretz=True, cache=False)
     except (ValueError, TypeError, OverflowError) as exc:
         raise _bad(value, f"not an RFC 5545 rule: {exc}") from exc
-    return text
+    rank = {name: i for i, name in enumerate(_ORDER)}
+    ordered = sorted(parts.items(), key=lambda part: rank.get(part[0], len(rank)))
+    return ";".join(f"{name}={part}" for name, part in ordered)
 
 
 def moment(value: object, *, field: str) -> Moment:
@@ -146,7 +152,7 @@ class Recurrence:
 
     Attributes:
         rule: the ``RRULE`` value, e.g. ``"FREQ=WEEKLY;BYDAY=MO,WE"``; kept upper case,
-            without the ``RRULE:`` prefix.
+            without the ``RRULE:`` prefix, its parts in RFC 5545's order.
         start: when the series began (``DTSTART``): None means at the activity's own time,
             which :class:`Activity` fills in. Completing occurrences moves the activity on
             to its next occurrence; ``start`` stays, so ``COUNT`` still counts from it.
