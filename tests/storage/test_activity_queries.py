@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmkit.activities import Activity, Link
+from crmkit.activities import Activity, Link, due_instant
 from crmkit.contacts import Company, Contact
 from crmkit.errors import ValidationError
 from crmkit.storage import MemoryStore, SqlStore, Store
-from crmkit.storage._activity_kind import due_instant, sort_instant
+from crmkit.storage._activity_kind import sort_instant
 
 T0 = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
 ANN = Link(kind="contact", id="C1")

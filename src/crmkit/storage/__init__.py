@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from crmkit._lazy import lazy_names
 
+from ._activity_kind import sort_instant
 from ._deals import loading_history
 from ._kinds import CustomRecord, RecordKind
 from ._memory import MemoryStore
@@ -39,6 +40,7 @@ __all__ = [
     "alembic_config",
     "loading_history",
     "open_store",
+    "sort_instant",
 ]
 
 # The SQL backend imports SQLAlchemy, which costs more than the rest of crmkit together; it

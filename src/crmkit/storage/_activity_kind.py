@@ -8,10 +8,10 @@ index scans:
   ``start_date`` in the activity's zone), else when it is due (``due_at``, or the start of
   ``due_date`` in its zone); for one with no time at all, when it was created. It is never
   blank.
-* the **due instant** (``due_instant``), where open work is ordered: the instant of
-  :attr:`Activity.due <crmkit.activities.Activity.due>` (the deadline, else the start), a
-  date read as the first instant of that day in the activity's zone; blank for an activity
-  with no due and no start.
+* the **due instant** (``due_instant``), where open work is ordered: the instant
+  :func:`crmkit.activities.due_instant` gives (the deadline, else the start, a date read as
+  the first instant of that day in the activity's zone); blank for an activity with no due
+  and no start.
 
 A new link to a contact, a company or a deal must name a live record of the store; links
 to other kinds (custom object types) are kept as given.
@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 
-from crmkit.activities import Activity, Link
+from crmkit.activities import Activity, Link, due_instant
 from crmkit.activities._zones import day_start, zone_info
 from crmkit.contacts import RECORD_FIELDS
 from crmkit.errors import ErrorCode, InvalidRecord, ValidationError
@@ -36,7 +36,6 @@ __all__ = [
     "ACTIVITY_FIELDS",
     "CHECKED_LINKS",
     "check_links",
-    "due_instant",
     "sort_instant",
 ]
 
@@ -52,19 +51,18 @@ def _at(value: datetime | date, activity: Activity) -> datetime:
 
 
 def sort_instant(activity: Activity) -> datetime:
-    """Return where *activity* stands on a timeline (UTC); see the module's docs."""
+    """Return where *activity* stands on a timeline (UTC), as stored in its ``sort_at``.
+
+    When it was done; for an open activity when it starts (a start date at the first
+    instant of that day in the activity's zone), else when it is due (a due date likewise);
+    for one with no time at all, when it was created.
+    """
     if activity.done_at is not None:
         return activity.done_at
     for value in (activity.start_at, activity.start_date, activity.due_at, activity.due_date):
         if value is not None:
             return _at(value, activity)
     return activity.created_at
-
-
-def due_instant(activity: Activity) -> datetime | None:
-    """Return the instant *activity* is due (UTC), a date as its day's start; None if none."""
-    due = activity.due
-    return None if due is None else _at(due, activity)
 
 
 _TEXT, _PICK, _TIME, _DATE = FieldType.TEXT, FieldType.PICKLIST, FieldType.DATETIME, FieldType.DATE

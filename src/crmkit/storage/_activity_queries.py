@@ -53,14 +53,23 @@ def check_links_given(links: object) -> list[tuple[str, str]]:
 
 
 def position_of(before: object, limit: object) -> Position | None:
-    """Check *limit* and read the cursor *before* (None for the first page).
+    """Check *limit* and read *before*: a cursor, a ``(sort instant, id)`` position, or None.
 
     Raises:
-        ValidationError: for a bad limit or a cursor that is not one of a timeline.
+        ValidationError: for a bad limit, a cursor that is not one of a timeline, or a
+            position that is not an aware datetime and an id.
     """
     check_limit(limit)
     if before is None:
         return None
+    if isinstance(before, tuple):
+        if len(before) == 2 and isinstance(before[1], str):
+            at = before[0]
+            if isinstance(at, datetime) and at.tzinfo is not None and at.utcoffset() is not None:
+                return at.astimezone(UTC), before[1]
+        raise ValidationError(
+            before, "expected a (sort instant, activity id) position", field="before"
+        )
     try:
         value, record_id = decode_cursor(_ORDER, before)
     except ValidationError as exc:

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from crmkit.activities import Activity, Link
+from crmkit.activities import Activity, Link, due_instant
 
-from ._activity_kind import check_links, due_instant, sort_instant
+from ._activity_kind import check_links, sort_instant
 from ._activity_queries import (
     check_links_given,
     check_owners,
@@ -69,7 +69,11 @@ class MemoryActivityRepository(MemoryRepository[Activity]):
         return [s.record for s in table.values() if not s.deleted]
 
     def for_records(
-        self, links: Iterable[Link], *, limit: int = 50, before: str | None = None
+        self,
+        links: Iterable[Link],
+        *,
+        limit: int = 50,
+        before: str | tuple[datetime, str] | None = None,
     ) -> Page[Activity]:
         """Return the activities of any of the records *links* name, newest first."""
         wanted = set(check_links_given(links))

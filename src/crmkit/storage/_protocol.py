@@ -272,7 +272,11 @@ class ActivityRepository(Repository["Activity"], Protocol):
     """
 
     def for_records(
-        self, links: Iterable[Link], *, limit: int = 50, before: str | None = None
+        self,
+        links: Iterable[Link],
+        *,
+        limit: int = 50,
+        before: str | tuple[datetime, str] | None = None,
     ) -> Page[Activity]:
         """Return the activities of any of the records *links* name, newest first.
 
@@ -283,10 +287,11 @@ class ActivityRepository(Repository["Activity"], Protocol):
         Args:
             links: the records, as :class:`~crmkit.activities.Link` values.
             limit: the most activities a page holds.
-            before: the ``next_after`` of the previous page, to go on from there.
+            before: the ``next_after`` of the previous page, to go on from there; or a
+                position ``(sort instant, activity id)``, to start strictly after it.
 
         Raises:
-            ValidationError: for a bad ``limit``, a bad cursor, or *links* that are not links.
+            ValidationError: for a bad ``limit`` or cursor, or *links* that are not Links.
         """
         ...
 

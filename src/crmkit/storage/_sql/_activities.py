@@ -112,7 +112,11 @@ class SqlActivityRepository(SqlRepository[Activity]):
     # -- timelines
 
     def for_records(
-        self, links: Iterable[Link], *, limit: int = 50, before: str | None = None
+        self,
+        links: Iterable[Link],
+        *,
+        limit: int = 50,
+        before: str | tuple[datetime, str] | None = None,
     ) -> Page[Activity]:
         """Return the activities of any of the records *links* name, newest first."""
         pairs = check_links_given(links)
