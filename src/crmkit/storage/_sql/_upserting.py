@@ -8,8 +8,10 @@ a plain insert of the same rows.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +47,23 @@ def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Hold off the cycle collector while a bulk write builds its rows.
+
+    A batch is tens of thousands of live records and rows, none of them in a reference
+    cycle (refcounting frees them); without this the collector would scan them all again
+    at every full collection the allocations trigger, which costs a fifth of a bulk write.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _lock_id(text: str) -> int:
     digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
@@ -67,7 +86,7 @@ class BulkUpsert:
         table = repository._table
         lock = store.dialect == "postgresql"
         lists = repository._lists
-        with store.writing() as connection:
+        with _no_cycle_collection(), store.writing() as connection:
             if key != "id" and lock:
                 self._lock_keys(connection, incoming, key)
 
