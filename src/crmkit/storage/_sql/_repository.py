@@ -25,7 +25,7 @@ from ._derived import Derived, key_rows
 from ._errors import conflict
 from ._lists import ValueList
 from ._tables import HISTORY, KEYS, record_table
-from ._upserting import CHUNK, BulkUpsert, chunks
+from ._upserting import BulkUpsert
 
 __all__ = ["SqlRepository"]
 
@@ -43,7 +43,7 @@ class SqlRepository(Generic[R]):
         extra = [c.name for c in self._table.c if c.name not in _BASE_COLUMNS]
         self._extra = [c for c in extra if c != "object_type"]
         self._lists = ValueList(store.dialect)
-        self._by_keys: sa.Select[*tuple[Any, ...]] | None = None
+        self._statements: dict[str, Any] = {}
         self._derived = self._derived_tables(kind)
         self._bulk = BulkUpsert(self)
         self._readers = [
@@ -59,7 +59,7 @@ class SqlRepository(Generic[R]):
         """Take *kind* (the same table, new write checks) in place of the current kind."""
         self._kind = kind
         self._columns = None
-        self._by_keys = None
+        self._statements = {}
         self._derived = self._derived_tables(kind)
 
     def _derived_tables(self, kind: RecordKind[R]) -> tuple[Derived, ...]:
@@ -123,11 +123,41 @@ class SqlRepository(Generic[R]):
 
     # -- reads
 
+    def _statement(self, name: str) -> Any:
+        """A read statement of this repository, built once with bound parameters.
+
+        Building a statement costs SQLAlchemy more than running a point read: ``get`` and
+        ``get_many`` and ``find_by_keys`` reuse theirs, with the values (a list as one) bound.
+        """
+        found = self._statements.get(name)
+        if found is None:
+            table = self._table
+            if name == "get":
+                found = sa.select(table.c.doc).where(table.c.id == sa.bindparam("id"))
+            elif name == "get_many":
+                found = sa.select(table.c.id, table.c.doc).where(
+                    self._lists.contains(table.c.id, "ids")
+                )
+            else:  # the key lookup: the key type and the keys are its parameters
+                found = (
+                    sa.select(KEYS.c.key, table.c.id, table.c.doc)
+                    .join(table, table.c.id == KEYS.c.record_id)
+                    .where(
+                        KEYS.c.kind == self._kind.name,
+                        KEYS.c.key_type == sa.bindparam("key_type"),
+                        self._lists.contains(KEYS.c.key, "keys"),
+                    )
+                    .order_by(KEYS.c.key, table.c.id)
+                )
+            found = found.where(self._live())
+            self._statements[name] = found
+        return found
+
     def get(self, record_id: str) -> R:
         """Return the record with *record_id*; raises NotFound if missing or deleted."""
-        query = sa.select(self._table.c.doc).where(self._table.c.id == record_id, self._live())
+        query = self._statement("get")
         with self._store.connection() as connection:
-            doc = connection.execute(query).scalar_one_or_none()
+            doc = connection.execute(query, {"id": record_id}).scalar_one_or_none()
         if doc is None:
             raise NotFound(self._kind.name, record_id)
         return self._load(doc)
@@ -136,13 +166,12 @@ class SqlRepository(Generic[R]):
         """Return the records with these ids by id; missing and deleted ids are left out."""
         wanted = record_ids_of(record_ids)
         found: dict[str, R] = {}
-        table = self._table
+        if not wanted:
+            return found
+        query = self._statement("get_many")
         with self._store.connection() as connection:
-            for chunk in chunks(wanted, CHUNK):
-                query = sa.select(table.c.id, table.c.doc).where(
-                    table.c.id.in_(chunk), self._live()
-                )
-                for record_id, doc in connection.execute(query):
+            for chunk in self._lists.chunks(wanted):
+                for record_id, doc in connection.execute(query, {"ids": chunk}):
                     found[record_id] = self._load(doc)
         return {i: found[i] for i in wanted if i in found}
 
@@ -227,7 +256,7 @@ class SqlRepository(Generic[R]):
         found: dict[str, list[R]] = {}
         if not wanted:
             return found
-        query = self._keys_query()
+        query = self._statement("keys")
         with self._store.connection() as connection:
             for chunk in self._lists.chunks(wanted):
                 rows = connection.execute(query, {"key_type": key_type, "keys": chunk})
@@ -237,25 +266,6 @@ class SqlRepository(Generic[R]):
                         record = loaded[record_id] = self._load(doc)
                     found.setdefault(key, []).append(record)
         return {k: found[k] for k in wanted if k in found}
-
-    def _keys_query(self) -> sa.Select[*tuple[Any, ...]]:
-        """The key lookup, built once: the key type and the keys are its parameters."""
-        query = self._by_keys
-        if query is None:
-            table = self._table
-            query = (
-                sa.select(KEYS.c.key, table.c.id, table.c.doc)
-                .join(table, table.c.id == KEYS.c.record_id)
-                .where(
-                    KEYS.c.kind == self._kind.name,
-                    KEYS.c.key_type == sa.bindparam("key_type"),
-                    self._lists.contains(KEYS.c.key, "keys"),
-                    self._live(),
-                )
-                .order_by(KEYS.c.key, table.c.id)
-            )
-            self._by_keys = query
-        return query
 
     # -- writes
 

@@ -281,26 +281,40 @@ class SqlStore:
 
     def history(self, record_id: str) -> list[HistoryEntry]:
         """Return every change to the record, oldest first."""
-        query = sa.select(HISTORY).where(HISTORY.c.record_id == record_id).order_by(HISTORY.c.seq)
         with self.connection() as connection:
-            rows = connection.execute(query).mappings().all()
+            rows = connection.execute(_HISTORY_OF, {"record_id": record_id}).all()
         return [
             HistoryEntry(
-                kind=row["kind"],
-                record_id=row["record_id"],
-                action=row["action"],
-                actor=row["actor"],
-                at=_aware(row["at"]),
-                version=row["version"],
-                changes={k: (v[0], v[1]) for k, v in (row["changes"] or {}).items()},
+                kind=kind,
+                record_id=record_id,
+                action=action,
+                actor=actor,
+                at=_aware(at),
+                version=version,
+                changes={k: (v[0], v[1]) for k, v in (changes or {}).items()},
             )
-            for row in rows
+            for kind, action, actor, at, version, changes in rows
         ]
 
     def close(self) -> None:
         """Release the connections (and the engine, when the store made it)."""
         if self._owns_engine:
             self.engine.dispose()
+
+
+# built once: building a statement costs SQLAlchemy more than running this read
+_HISTORY_OF = (
+    sa.select(
+        HISTORY.c.kind,
+        HISTORY.c.action,
+        HISTORY.c.actor,
+        HISTORY.c.at,
+        HISTORY.c.version,
+        HISTORY.c.changes,
+    )
+    .where(HISTORY.c.record_id == sa.bindparam("record_id"))
+    .order_by(HISTORY.c.seq)
+)
 
 
 def _aware(value: Any) -> Any:
