@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -34,17 +35,29 @@ def crm(store: Store) -> Store:
 _STORED = {"contact": "C1", "company": "K1", "deal": "D1"}
 
 
-def _linked_to_stored(activity: Activity) -> Activity:
-    """The activity with its contact, company and deal links pointing at the stored records."""
+def _storable(activity: Activity) -> Activity:
+    """The activity with its links pointing at the stored records, and no NUL in its text.
+
+    Every store refuses NUL (``validation.nul_character``), which the strategy may draw.
+    """
     links = [Link(kind=k.kind, id=_STORED.get(k.kind, k.id)) for k in activity.links]
-    return attrs.evolve(activity, links=links)
+    custom = {k: _without_nul(v) for k, v in activity.custom.items()}
+    return attrs.evolve(activity, links=links, body=_without_nul(activity.body), custom=custom)
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, tuple):
+        return tuple(_without_nul(v) for v in value)
+    return value
 
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(activity=activities())
 def test_round_trip(crm: Store, activity: Activity) -> None:
     """Any activity stored and read back is equal to the one stored."""
-    activity = _linked_to_stored(activity)
+    activity = _storable(activity)
 
     stored = crm.activities.add(activity)
 
@@ -126,7 +139,7 @@ def test_filters_and_sorting(crm: Store) -> None:
 
     assert [early.id] == [a.id for a in crm.activities.find('kind = "call"')]
     assert [late.id] == [a.id for a in crm.activities.find("due_date = DATE(2030, 3, 5)")]
-    assert [late.id, early.id] == [a.id for a in crm.activities.find(order_by="-sort_at")]
+    assert [early.id, late.id] == [a.id for a in crm.activities.find(order_by="created_at")]
     assert [late.id] == [a.id for a in crm.activities.find("ISBLANK(due_at)")]
     assert 2 == crm.activities.count("NOT(ISBLANK(due_instant))")
 

@@ -3,7 +3,7 @@
 Two instants are derived from every activity and kept in columns, so the two hot queries are
 index scans:
 
-* the **sort instant** (``sort_at``), where the activity stands on a record's timeline: when
+* the **sort instant** (``sort_at`` of its links), where it stands on a timeline: when
   it was done (``done_at``); for an open one when it starts (``start_at``, or the start of
   ``start_date`` in the activity's zone), else when it is due (``due_at``, or the start of
   ``due_date`` in its zone); for one with no time at all, when it was created. It is never
@@ -19,7 +19,7 @@ to other kinds (custom object types) are kept as given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from crmkit.activities import Activity, Link, due_instant
@@ -86,36 +86,27 @@ ACTIVITY_FIELDS = BuiltinFields(
         "outcome": _TEXT,
         "priority": _PICK,
         "series_id": _TEXT,
-        "sort_at": _TIME,
         "due_instant": _TIME,
     },
-    {"sort_at": sort_instant, "due_instant": due_instant},
+    {"due_instant": due_instant},
 )
-"""An activity's own fields, with the two derived instants ``sort_at`` and ``due_instant``."""
+"""An activity's own fields, with its derived ``due_instant`` (the sort instant is the links')."""
 
 ACTIVITY: RecordKind[Activity] = RecordKind(
     name="activity",
     record_type=Activity,
     table="crm_activities",
     fields=ACTIVITY_FIELDS,
-    columns=(
-        "kind",
-        "owner_id",
-        "done_at",
-        "due_instant",
-        "sort_at",
-        "created_at",
-        "updated_at",
-    ),
+    columns=("kind", "owner_id", "done_at", "due_instant", "created_at", "updated_at"),
     # done_at and due_instant may be blank, and blank instants have no order both backends share
-    sortable=("kind", "owner_id", "sort_at", "created_at", "updated_at"),
+    sortable=("kind", "owner_id", "created_at", "updated_at"),
 )
 """The activity kind: its columns are what timelines, open work and filters read most."""
 
 Exists = Callable[[str, list[str]], Iterable[str]]
 """Given a kind and ids, return those of the ids that name a live record of that kind."""
 
-Kept = Mapping[str, Iterable[tuple[str, str]]]
+Kept = Mapping[str, Collection[tuple[str, str]]]
 """By activity id, the ``(kind, id)`` links the store already keeps for that activity."""
 
 
@@ -138,9 +129,9 @@ def check_links(
     for index, activity in enumerate(activities):
         if not activity.links:
             continue
-        old = set(kept.get(activity.id, ()))
+        old = kept.get(activity.id)
         for position, link in enumerate(activity.links):
-            if link.kind in CHECKED_LINKS and (link.kind, link.id) not in old:
+            if link.kind in CHECKED_LINKS and (old is None or (link.kind, link.id) not in old):
                 to_check.append((index, position, link))
     if not to_check:
         return

@@ -40,7 +40,7 @@ class MemoryActivityRepository(MemoryRepository[Activity]):
         for activity in checked:
             stored = table.get(activity.id)
             if stored is not None and not stored.deleted:
-                kept[activity.id] = [(link.kind, link.id) for link in stored.record.links]
+                kept[activity.id] = {(link.kind, link.id) for link in stored.record.links}
         check_links(checked, self._exists, kept, batch=batch)
 
     def add(self, record: Activity, *, actor: str | None = None) -> Activity:

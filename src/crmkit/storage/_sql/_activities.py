@@ -1,9 +1,10 @@
 """The activities of a SQL store: link checks, the link table, timelines and open work.
 
-A record's timeline is a range scan of ``ix_crm_activity_links_timeline`` (kind, record id,
-sort instant, activity id), newest first; several records' timelines are those scans joined
-by ``UNION ALL``, each cut at the page size, merged and cut again. An owner's open work is a
-range scan of the partial index ``ix_crm_activities_open_work`` (owner, due instant, id).
+A record's timeline is a range scan of the primary key of ``crm_activity_links`` (kind,
+record id, sort instant, activity id), newest first; several records' timelines are those
+scans joined by ``UNION ALL``, each cut at the page size, merged and cut again. An owner's
+open work is a range scan of the partial index ``ix_crm_activities_open_work`` (owner, due
+instant, id).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class SqlActivityRepository(SqlRepository[Activity]):
     ) -> None:
         checked = [self._kind.check_record(a) for a in activities]
         lists = self._lists
-        kept: dict[str, list[tuple[str, str]]] = {}
+        kept: dict[str, set[tuple[str, str]]] = {}
         ids = [a.id for a in checked if a.links]
         if ids:
             query = sa.select(_LINKS.c.activity_id, _LINKS.c.kind, _LINKS.c.record_id).where(
@@ -71,7 +72,7 @@ class SqlActivityRepository(SqlRepository[Activity]):
             )
             for chunk in lists.chunks(ids):
                 for activity_id, kind, record_id in connection.execute(query, {"ids": chunk}):
-                    kept.setdefault(activity_id, []).append((kind, record_id))
+                    kept.setdefault(activity_id, set()).add((kind, record_id))
 
         def exists(kind: str, wanted: list[str]) -> list[str]:
             table = record_table(self._store._registry.kind(kind))

@@ -89,7 +89,8 @@ COMPANIES = _table(COMPANY.table, _extra(COMPANY), COMPANY)
 AFFILIATIONS = _table(AFFILIATION.table, _extra(AFFILIATION), AFFILIATION)
 DEALS = _table(DEAL.table, _extra(DEAL), DEAL, _DEAL_INDEXED)
 OBJECTS = _table(OBJECTS_TABLE, ["object_type", "owner_id"], None)
-ACTIVITIES = _table(ACTIVITY.table, _extra(ACTIVITY), ACTIVITY, frozenset({"updated_at"}))
+# no updated_at index: activities are read by record and by owner, through the two below
+ACTIVITIES = _table(ACTIVITY.table, _extra(ACTIVITY), ACTIVITY, frozenset())
 # an owner's open work by due: open activities only, where the database has partial indexes
 _OPEN = sa.and_(ACTIVITIES.c.done_at.is_(None), ACTIVITIES.c.deleted_at.is_(None))
 sa.Index(
@@ -101,15 +102,18 @@ sa.Index(
     postgresql_where=_OPEN,
 )
 
+# Keyed by what a timeline reads: a record's links are one range of the primary key, newest
+# last, and on SQLite (a table without rowid) the rows are stored in that order, so a page
+# of a timeline is one contiguous read. The activity's sort instant is copied here for it.
 ACTIVITY_LINKS = sa.Table(
     "crm_activity_links",
     metadata,
-    sa.Column("activity_id", TEXT, primary_key=True),
     sa.Column("kind", TEXT, primary_key=True),
     sa.Column("record_id", TEXT, primary_key=True),
-    # the activity's sort instant, copied here so that a timeline is one index range scan
-    sa.Column("sort_at", TIMESTAMP, nullable=False),
-    sa.Index("ix_crm_activity_links_timeline", "kind", "record_id", "sort_at", "activity_id"),
+    sa.Column("sort_at", TIMESTAMP, primary_key=True),
+    sa.Column("activity_id", TEXT, primary_key=True),
+    sa.Index(None, "activity_id"),
+    sqlite_with_rowid=False,
 )
 """Which records each live activity is linked to, with the activity's sort instant."""
 

@@ -1,8 +1,8 @@
 """Activities: their table, the table of their links, and the indexes of the two hot reads.
 
-A record's timeline is a range scan of the links by (kind, record id, sort instant, activity
-id); an owner's open work one of a partial index on open activities by (owner, due instant,
-id).
+A record's timeline is a range scan of the links' primary key (kind, record id, sort
+instant, activity id; on SQLite the table is stored in that order); an owner's open work one
+of a partial index on open activities by (owner, due instant, id).
 
 Revision ID: 0003
 Revises: 0002
@@ -38,11 +38,9 @@ def upgrade() -> None:
         sa.Column("owner_id", TEXT, nullable=True),
         sa.Column("done_at", TIMESTAMP, nullable=True),
         sa.Column("due_instant", TIMESTAMP, nullable=True),
-        sa.Column("sort_at", TIMESTAMP, nullable=True),
         sa.Column("doc", JSON, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_crm_activities"),
     )
-    op.create_index("ix_crm_activities_updated_at", "crm_activities", ["updated_at"])
     is_open = sa.text("done_at IS NULL AND deleted_at IS NULL")
     op.create_index(
         "ix_crm_activities_open_work",
@@ -53,17 +51,16 @@ def upgrade() -> None:
     )
     op.create_table(
         "crm_activity_links",
-        sa.Column("activity_id", TEXT, nullable=False),
         sa.Column("kind", TEXT, nullable=False),
         sa.Column("record_id", TEXT, nullable=False),
         sa.Column("sort_at", TIMESTAMP, nullable=False),
-        sa.PrimaryKeyConstraint("activity_id", "kind", "record_id", name="pk_crm_activity_links"),
+        sa.Column("activity_id", TEXT, nullable=False),
+        sa.PrimaryKeyConstraint(
+            "kind", "record_id", "sort_at", "activity_id", name="pk_crm_activity_links"
+        ),
+        sqlite_with_rowid=False,
     )
-    op.create_index(
-        "ix_crm_activity_links_timeline",
-        "crm_activity_links",
-        ["kind", "record_id", "sort_at", "activity_id"],
-    )
+    op.create_index("ix_crm_activity_links_activity_id", "crm_activity_links", ["activity_id"])
 
 
 def downgrade() -> None:
