@@ -51,24 +51,34 @@ def _limit(limit: object) -> int:
     return limit
 
 
-def _related(store: Store, root: Link) -> tuple[list[Link], list[Deal]]:
-    """The records of *root*'s timeline (root first), and the deals among them."""
+def _related(store: Store, root: Link) -> tuple[list[Link], list[Deal], set[Link]]:
+    """The records of *root*'s timeline (root first), the deals among them, the unchanged.
+
+    A record never changed (version 1) has nothing in its history but its creation.
+    """
     if root.kind == "company":
-        store.companies.get(root.id)
+        company = store.companies.get(root.id)
         affiliations = store.affiliations.find_by_keys("company", [root.id]).get(root.id, [])
         contacts = store.contacts.get_many(a.contact_id for a in affiliations)
         deals = store.deals.find_by_keys("company", [root.id]).get(root.id, [])
-        links = [root, *(Link(kind="contact", id=i) for i in contacts)]
+        people = [Link(kind="contact", id=i) for i in contacts]
+        links = [root, *people]
+        unchanged = {p for p, c in zip(people, contacts.values(), strict=True) if c.version == 1}
+        if company.version == 1:
+            unchanged.add(root)
     elif root.kind == "contact":
-        store.contacts.get(root.id)
+        contact = store.contacts.get(root.id)
         deals = store.deals.find_by_keys("contact", [root.id]).get(root.id, [])
         links = [root]
+        unchanged = {root} if contact.version == 1 else set()
     elif root.kind == "deal":
         deals = [store.deals.get(root.id)]
-        return [root], deals
+        links, unchanged = [], set()
     else:
-        return [root], []
-    return [*links, *(Link(kind="deal", id=d.id) for d in deals)], deals
+        return [root], [], set()
+    deal_links = [Link(kind="deal", id=d.id) for d in deals]
+    unchanged.update(link for link, d in zip(deal_links, deals, strict=True) if d.version == 1)
+    return [*links, *deal_links], deals, unchanged
 
 
 def _activity_entry(activity: Activity, at: datetime, scope: list[Link]) -> TimelineEntry:
@@ -158,13 +168,14 @@ def timeline(
     root = _link(record)
     size = _limit(limit)
     position = None if before is None else decode(before)
-    scope, deals = _related(store, root)
+    scope, deals, unchanged = _related(store, root)
     page = store.activities.for_records(scope, limit=size, before=_activity_position(position))
     entries = [_activity_entry(a, sort_instant(a), scope) for a in page]
     for deal in deals:
         entries.extend(_stage_entries(deal))
     for link in scope:
-        entries.extend(_field_entries(link, store.history(link.id)))
+        if link not in unchanged:
+            entries.extend(_field_entries(link, store.history(link.id)))
     if position is not None:
         entries = [e for e in entries if e.position < position]
     entries.sort(key=lambda e: e.position, reverse=True)
