@@ -34,6 +34,7 @@ from ._columns import UtcDateTime
 from ._derived import Derived, link_rows
 from ._repository import SqlRepository
 from ._tables import ACTIVITY_LINKS, record_table
+from ._upserting import no_cycle_collection
 
 __all__ = ["SqlActivityRepository"]
 
@@ -84,7 +85,7 @@ class SqlActivityRepository(SqlRepository[Activity]):
                 query = query.with_for_update(read=True)
             found: list[str] = []
             for chunk in lists.chunks(wanted):
-                found.extend(connection.execute(query, {"ids": chunk}).scalars())
+                found.extend(connection.execute(query, {"ids": chunk}).scalars().all())
             return found
 
         check_links(checked, exists, kept, batch=batch)
@@ -106,7 +107,7 @@ class SqlActivityRepository(SqlRepository[Activity]):
     ) -> UpsertResult:
         """Create or update many activities in one transaction; every new link is checked first."""
         incoming = list(records)
-        with self._store.writing() as connection:
+        with no_cycle_collection(), self._store.writing() as connection:
             self._check(connection, incoming, batch=True)
             return super().bulk_upsert(incoming, key=key, actor=actor)
 

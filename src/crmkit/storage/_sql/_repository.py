@@ -25,7 +25,7 @@ from ._derived import Derived, key_rows
 from ._errors import conflict
 from ._lists import ValueList
 from ._tables import HISTORY, KEYS, record_table
-from ._upserting import BulkUpsert
+from ._upserting import BulkUpsert, no_cycle_collection
 
 __all__ = ["SqlRepository"]
 
@@ -395,10 +395,11 @@ class SqlRepository(Generic[R]):
         if key != "id":
             kind.check_key_type(key)
         check = self._store._registry.check_record
-        incoming: list[Any] = [check(kind, r) for r in records]
-        if not incoming:
-            return UpsertResult()
-        return self._bulk.run(incoming, key, actor)
+        with no_cycle_collection():
+            incoming: list[Any] = [check(kind, r) for r in records]
+            if not incoming:
+                return UpsertResult()
+            return self._bulk.run(incoming, key, actor)
 
 
 _BASE_COLUMNS = frozenset({"id", "version", "created_at", "updated_at", "deleted_at", "doc"})

@@ -32,7 +32,7 @@ from ._bulk import CopyWriter, SqliteWriter, copy_supported
 from ._errors import conflict
 from ._tables import HISTORY, KEYS
 
-__all__ = ["CHUNK", "BulkUpsert", "chunks"]
+__all__ = ["CHUNK", "BulkUpsert", "chunks", "no_cycle_collection"]
 
 _Writer = CopyWriter | SqliteWriter
 _Writers = tuple[_Writer, _Writer, tuple[_Writer, ...]]  # records, history, derived rows
@@ -48,8 +48,8 @@ def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Hold off the cycle collector while a bulk write builds its rows.
+def no_cycle_collection() -> Iterator[None]:
+    """Hold off the cycle collector while a bulk write checks its records and builds rows.
 
     A batch is tens of thousands of live records and rows, none of them in a reference
     cycle (refcounting frees them); without this the collector would scan them all again
@@ -86,7 +86,7 @@ class BulkUpsert:
         table = repository._table
         lock = store.dialect == "postgresql"
         lists = repository._lists
-        with _no_cycle_collection(), store.writing() as connection:
+        with store.writing() as connection:
             if key != "id" and lock:
                 self._lock_keys(connection, incoming, key)
 
