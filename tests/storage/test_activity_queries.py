@@ -237,3 +237,21 @@ def test_sqlite_pages_as_memory_does(made: list[Activity], records: list[Link], 
         store.close()
 
     assert walks[0] == walks[1]
+
+
+def test_a_position_starts_a_page_like_a_cursor(crm: Store) -> None:
+    """``before=(sort instant, id)`` starts right after that position, as a cursor does."""
+    made = [Activity(id=f"A{i}", links=[ANN], due_at=T0 + timedelta(hours=i)) for i in range(4)]
+    crm.activities.bulk_upsert(made)
+    first = crm.activities.for_records([ANN], limit=2)
+
+    by_cursor = crm.activities.for_records([ANN], before=first.next_after)
+    by_position = crm.activities.for_records([ANN], before=(T0 + timedelta(hours=2), "A2"))
+    at_instant = crm.activities.for_records([ANN], before=(T0 + timedelta(hours=2), ""))
+
+    assert ["A1", "A0"] == [a.id for a in by_cursor]
+    assert list(by_cursor) == list(by_position) == list(at_instant)
+    for bad in ((datetime(2030, 1, 1), "A1"), (T0,), (T0, 1)):
+        with pytest.raises(ValidationError) as caught:
+            crm.activities.for_records([ANN], before=bad)  # type: ignore[arg-type]
+        assert "before" == caught.value.field
