@@ -1,13 +1,17 @@
-"""The storage contract every backend fulfils: repositories, pages, upsert results, history."""
+"""The storage contract every backend fulfils: the store and its repositories.
+
+The values they give back (pages, upsert counts, history entries) are in ``_results`` and
+named here too.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
-from attrs import field, frozen
+from ._results import HistoryEntry, Page, UpsertResult, WriteKind
 
 if TYPE_CHECKING:
     from crmkit.activities import Activity, Link
@@ -31,79 +35,9 @@ __all__ = [
 ]
 
 R = TypeVar("R")
-R_co = TypeVar("R_co", covariant=True)
 
 Where: TypeAlias = "str | Expression | None"
 """A filter: expression-language text, a compiled :class:`~crmkit.expr.Expression`, or None."""
-
-WriteKind: TypeAlias = Literal["add", "update", "delete", "restore"]
-"""The kind of write a history entry records (its ``action``)."""
-
-
-@frozen
-class Page(Sequence[R_co]):
-    """One page of a :meth:`Repository.find` scan: the records, and where the next page starts.
-
-    A page is a sequence of its records. Pass :attr:`next_after` as ``after=`` to get the
-    next page; it is None on the last page.
-
-    Attributes:
-        records: the records of this page, in the requested order.
-        next_after: an opaque cursor for the next page, or None when there is no more.
-    """
-
-    records: tuple[R_co, ...] = field(converter=tuple)
-    next_after: str | None = None
-
-    @overload
-    def __getitem__(self, index: int) -> R_co: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[R_co]: ...
-    def __getitem__(self, index: int | slice) -> R_co | Sequence[R_co]:
-        return self.records[index]
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def __iter__(self) -> Iterator[R_co]:
-        return iter(self.records)
-
-
-@frozen
-class UpsertResult:
-    """How many records a :meth:`Repository.bulk_upsert` created and how many it updated."""
-
-    created: int = 0
-    updated: int = 0
-
-    @property
-    def total(self) -> int:
-        """Created plus updated."""
-        return self.created + self.updated
-
-
-@frozen(kw_only=True)
-class HistoryEntry:
-    """One change to one record: who did what, when, and which fields went from what to what.
-
-    Attributes:
-        kind: the record kind (``"contact"``, ``"company"``, a custom object type, ...).
-        record_id: the id of the changed record.
-        action: ``"add"``, ``"update"``, ``"delete"`` or ``"restore"``.
-        actor: who made the change, as the caller named them; None when not given.
-        at: when the change was stored (UTC).
-        version: the record's version after the change.
-        changes: for an update, each changed field with its ``(old, new)`` values as plain
-            data (the form :func:`crmkit.to_dict` gives); empty for the other actions.
-    """
-
-    kind: str
-    record_id: str
-    action: WriteKind
-    actor: str | None
-    at: datetime
-    version: int
-    changes: Mapping[str, tuple[Any, Any]] = field(factory=dict)
 
 
 class Repository(Protocol[R]):
