@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -9,11 +10,13 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from crmkit._converter import from_stored
 from crmkit.activities import Activity, Link
 from crmkit.contacts import Company, Contact
 from crmkit.errors import ConflictError, ErrorCode, InvalidRecord, NotFound, ValidationError
 from crmkit.pipeline import Pipeline
-from crmkit.storage import Store, UpsertResult
+from crmkit.storage import Store, UpsertResult, _activity_kind
+from crmkit.storage._activity_kind import ACTIVITY
 from crmkit.testing import activities
 
 T0 = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
@@ -198,3 +201,39 @@ def test_an_activity_of_another_type_is_refused(crm: Store) -> None:
     """A contact given to the activity repository raises ValidationError."""
     with pytest.raises(ValidationError, match="expected a Activity"):
         crm.activities.add(Contact(first_name="Ann"))  # type: ignore[arg-type]
+
+
+@given(activity=activities())
+def test_the_quick_reader_gives_what_the_converter_gives(activity: Activity) -> None:
+    """Stored data read back by the activity kind is the activity the converter gives."""
+    doc = json.loads(json.dumps(ACTIVITY.to_doc(activity)))
+
+    assert from_stored(doc, Activity) == ACTIVITY.from_doc(doc) == activity
+
+
+def test_the_quick_reader_reads_plain_activities_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain activity is read without the converter; odd data still gets its error."""
+    plain = Activity(kind="call", links=[Link(kind="contact", id="C1")], due_at=T0)
+    doc = json.loads(json.dumps(ACTIVITY.to_doc(plain)))
+    bad = {**doc, "due_at": "not a time"}
+
+    with pytest.raises(ValidationError):
+        ACTIVITY.from_doc(bad)
+    monkeypatch.setattr(_activity_kind, "from_stored", None)
+
+    assert plain == ACTIVITY.from_doc(doc)
+
+
+def test_histories_read_several_records_at_once(crm: Store) -> None:
+    """``histories`` gives each record's changes, oldest first, as ``history`` does one's."""
+    task = crm.activities.add(Activity(subject="a"))
+    crm.activities.update(attrs.evolve(task, subject="b"))
+
+    found = crm.histories([task.id, "K1", "nobody", task.id])
+
+    assert [task.id, "K1", "nobody"] == list(found)
+    assert crm.history(task.id) == found[task.id]
+    assert ["add"] == [e.action for e in found["K1"]]
+    assert [] == found["nobody"]
+    with pytest.raises(ValidationError):
+        crm.histories("K1")

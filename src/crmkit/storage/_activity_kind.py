@@ -21,7 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
+import attrs
+
+from crmkit._converter import from_stored
 from crmkit.activities import Activity, Link, due_instant
 from crmkit.activities._zones import day_start, zone_info
 from crmkit.contacts import RECORD_FIELDS
@@ -92,6 +96,43 @@ ACTIVITY_FIELDS = BuiltinFields(
 )
 """An activity's own fields, with its derived ``due_instant`` (the sort instant is the links')."""
 
+_NAMES = frozenset(a.name for a in attrs.fields(Activity))
+_TIMES = ("due_at", "start_at", "end_at", "done_at", "created_at", "updated_at")
+_DATES = ("due_date", "start_date", "end_date")
+
+
+def _load(doc: Mapping[str, Any]) -> Activity:
+    """Rebuild an activity from its stored data, without the converter for the usual shape.
+
+    An activity with custom values, a recurrence or an occurrence's time, or stored by a
+    crmkit whose Activity had other fields, goes through the converter; so does anything
+    this cannot read, to raise the converter's own error. Either way the model's own
+    checks run.
+    """
+    if (
+        doc.get("custom")
+        or doc.get("recurrence") is not None
+        or doc.get("recurrence_id") is not None
+        or doc.keys() != _NAMES
+    ):
+        return from_stored(dict(doc), Activity)
+    try:
+        values = dict(doc)
+        for name in _TIMES:
+            value = values[name]
+            if value is not None:
+                values[name] = datetime.fromisoformat(value)
+        for name in _DATES:
+            value = values[name]
+            if value is not None:
+                values[name] = date.fromisoformat(value)
+        values["links"] = tuple(Link(kind=k["kind"], id=k["id"]) for k in values["links"])
+        values["custom"] = {}
+        return Activity(**values)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return from_stored(dict(doc), Activity)
+
+
 ACTIVITY: RecordKind[Activity] = RecordKind(
     name="activity",
     record_type=Activity,
@@ -100,6 +141,7 @@ ACTIVITY: RecordKind[Activity] = RecordKind(
     columns=("kind", "owner_id", "done_at", "due_instant", "created_at", "updated_at"),
     # done_at and due_instant may be blank, and blank instants have no order both backends share
     sortable=("kind", "owner_id", "created_at", "updated_at"),
+    load=_load,
 )
 """The activity kind: its columns are what timelines, open work and filters read most."""
 

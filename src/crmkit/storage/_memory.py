@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
@@ -11,6 +12,7 @@ from crmkit.pipeline import Deal
 
 from ._activity_kind import ACTIVITY
 from ._deals import PipelinesIn, deal_kind
+from ._ids import record_ids as record_ids_of
 from ._kinds import CustomRecord
 from ._memory_activities import MemoryActivityRepository
 from ._memory_repository import MemoryRepository
@@ -143,6 +145,12 @@ class MemoryStore:
         """Return every change to the record, oldest first."""
         with self._state.lock:
             return list(self._state.history.get(record_id, ()))
+
+    def histories(self, record_ids: Iterable[str]) -> dict[str, list[HistoryEntry]]:
+        """Return the changes of each of the records by id, oldest first."""
+        wanted = record_ids_of(record_ids)
+        with self._state.lock:
+            return {i: list(self._state.history.get(i, ())) for i in wanted}
 
     def close(self) -> None:
         """Nothing to release; present for the protocol."""

@@ -354,6 +354,15 @@ class Store(Protocol):
         """Return every change to the record, oldest first."""
         ...
 
+    def histories(self, record_ids: Iterable[str]) -> dict[str, list[HistoryEntry]]:
+        """Return the changes of each of the records by id, oldest first, in one read.
+
+        Raises:
+            ValidationError: if *record_ids* is one text or not iterable, or an id is not
+                text.
+        """
+        ...
+
     def close(self) -> None:
         """Release connections and files."""
         ...

@@ -173,9 +173,11 @@ def timeline(
     entries = [_activity_entry(a, sort_instant(a), scope) for a in page]
     for deal in deals:
         entries.extend(_stage_entries(deal))
-    for link in scope:
-        if link not in unchanged:
-            entries.extend(_field_entries(link, store.history(link.id)))
+    changed = [link for link in scope if link not in unchanged]
+    if changed:
+        histories = store.histories(link.id for link in changed)
+        for link in changed:
+            entries.extend(_field_entries(link, histories[link.id]))
     if position is not None:
         entries = [e for e in entries if e.position < position]
     entries.sort(key=lambda e: e.position, reverse=True)
