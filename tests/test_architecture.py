@@ -43,6 +43,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "crmkit.permissions._store",
             "crmkit.leads",
             "crmkit.importers",
+            "crmkit.timeline",
         ),
     ),
     ("top", ("crmkit", "crmkit.testing", "crmkit.cli", "crmkit.__main__")),

@@ -46,6 +46,7 @@ class ErrorCode(StrEnum):
     PHONE_MAYBE_CUT = "contacts.phone_maybe_cut"
     NO_IDENTITY = "contacts.no_identity"
     NUL_CHARACTER = "validation.nul_character"
+    MISSING_LINK = "activities.missing_link"
     UNKNOWN_ZONE = "activities.unknown_zone"
     NO_ZONE = "activities.no_zone"
     BAD_RRULE = "activities.bad_rrule"

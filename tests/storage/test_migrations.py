@@ -12,6 +12,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from crmkit.activities import Activity, Link
+from crmkit.contacts import Contact
 from crmkit.errors import MissingDependency
 from crmkit.storage import SqlStore, alembic_config
 from crmkit.storage._sql._alembic import head_revision
@@ -175,3 +177,30 @@ def test_upgrade_without_alembic_names_the_extra(
     assert "optional.missing" == caught.value.code
     assert ("alembic", "migrations") == (caught.value.module, caught.value.extra)
     assert "pip install 'crmkit[migrations]'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+)
+def test_upgrade_from_the_previous_head_adds_activities(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """A database of revision 0002 with records in it gets the activity tables, records kept."""
+    engine = _engine(backend, request, tmp_path)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0002")
+        old = SqlStore(engine, create=False)  # writes to the 0002 schema as it is
+        ann = old.contacts.add(Contact(first_name="Ann", last_name="Lee"))
+
+        store = SqlStore(engine)
+        store.activities.add(Activity(subject="Call", links=[Link(kind="contact", id=ann.id)]))
+        timeline = store.activities.for_records([Link(kind="contact", id=ann.id)])
+        with engine.connect() as connection:
+            revisions = _revisions(connection)
+    finally:
+        engine.dispose()
+
+    assert ["Call"] == [a.subject for a in timeline]
+    assert [REVISION] == revisions
+    assert "0003" == REVISION

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
@@ -9,8 +10,11 @@ from crmkit.contacts import Affiliation, Company, Contact
 from crmkit.fields import Schema
 from crmkit.pipeline import Deal
 
+from ._activity_kind import ACTIVITY
 from ._deals import PipelinesIn, deal_kind
+from ._ids import record_ids as record_ids_of
 from ._kinds import CustomRecord
+from ._memory_activities import MemoryActivityRepository
 from ._memory_repository import MemoryRepository
 from ._memory_state import MemoryState
 from ._protocol import HistoryEntry
@@ -58,6 +62,13 @@ class MemoryStore:
         """The sales opportunities; every write passes its pipeline's checks."""
         return self.repository("deal")
 
+    @property
+    def activities(self) -> MemoryActivityRepository:
+        """The tasks, calls, meetings, e-mails and notes, done ones included."""
+        found = self.repository(ACTIVITY.name)
+        assert isinstance(found, MemoryActivityRepository)  # noqa: S101 - made so below
+        return found
+
     def use_pipelines(self, pipelines: PipelinesIn) -> None:
         """Enforce *pipelines* (replacing any given before) on every write of a deal.
 
@@ -81,7 +92,8 @@ class MemoryStore:
         """
         found = self._repositories.get(kind)
         if found is None:
-            found = MemoryRepository(self._state, self._registry.kind(kind))
+            made = MemoryActivityRepository if kind == ACTIVITY.name else MemoryRepository
+            found = made(self._state, self._registry.kind(kind))
             self._repositories[kind] = found
         return found
 
@@ -133,6 +145,12 @@ class MemoryStore:
         """Return every change to the record, oldest first."""
         with self._state.lock:
             return list(self._state.history.get(record_id, ()))
+
+    def histories(self, record_ids: Iterable[str]) -> dict[str, list[HistoryEntry]]:
+        """Return the changes of each of the records by id, oldest first."""
+        wanted = record_ids_of(record_ids)
+        with self._state.lock:
+            return {i: list(self._state.history.get(i, ())) for i in wanted}
 
     def close(self) -> None:
         """Nothing to release; present for the protocol."""

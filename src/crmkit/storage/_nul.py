@@ -47,8 +47,8 @@ def check_no_nul(record: object) -> None:
         elif kind is list or kind is tuple:
             extend(value)
         else:
-            read = _READERS.get(kind)
-            if read is None:
+            read = _READERS.get(kind, _UNKNOWN)
+            if read is _UNKNOWN:
                 read = _READERS[kind] = _reader_of(kind)
             if read is not None:
                 extend(read(value))
@@ -60,6 +60,8 @@ def check_no_nul(record: object) -> None:
 
 _SCALARS = frozenset({int, float, bool, type(None), Decimal, date, datetime})
 _READERS: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
+# a type with no reader (an enum, say) is remembered as None, so a miss needs its own mark
+_UNKNOWN: Any = object()
 
 
 def _reader_of(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:

@@ -1,15 +1,20 @@
-"""The storage contract every backend fulfils: repositories, pages, upsert results, history."""
+"""The storage contract every backend fulfils: the store and its repositories.
+
+The values they give back (pages, upsert counts, history entries) are in ``_results`` and
+named here too.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
-from attrs import field, frozen
+from ._results import HistoryEntry, Page, UpsertResult, WriteKind
 
 if TYPE_CHECKING:
+    from crmkit.activities import Activity, Link
     from crmkit.contacts import Affiliation, Company, Contact
     from crmkit.expr import Expression
     from crmkit.fields import Schema
@@ -19,6 +24,7 @@ if TYPE_CHECKING:
     from ._kinds import CustomRecord
 
 __all__ = [
+    "ActivityRepository",
     "HistoryEntry",
     "Page",
     "Repository",
@@ -29,79 +35,9 @@ __all__ = [
 ]
 
 R = TypeVar("R")
-R_co = TypeVar("R_co", covariant=True)
 
 Where: TypeAlias = "str | Expression | None"
 """A filter: expression-language text, a compiled :class:`~crmkit.expr.Expression`, or None."""
-
-WriteKind: TypeAlias = Literal["add", "update", "delete", "restore"]
-"""The kind of write a history entry records (its ``action``)."""
-
-
-@frozen
-class Page(Sequence[R_co]):
-    """One page of a :meth:`Repository.find` scan: the records, and where the next page starts.
-
-    A page is a sequence of its records. Pass :attr:`next_after` as ``after=`` to get the
-    next page; it is None on the last page.
-
-    Attributes:
-        records: the records of this page, in the requested order.
-        next_after: an opaque cursor for the next page, or None when there is no more.
-    """
-
-    records: tuple[R_co, ...] = field(converter=tuple)
-    next_after: str | None = None
-
-    @overload
-    def __getitem__(self, index: int) -> R_co: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[R_co]: ...
-    def __getitem__(self, index: int | slice) -> R_co | Sequence[R_co]:
-        return self.records[index]
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def __iter__(self) -> Iterator[R_co]:
-        return iter(self.records)
-
-
-@frozen
-class UpsertResult:
-    """How many records a :meth:`Repository.bulk_upsert` created and how many it updated."""
-
-    created: int = 0
-    updated: int = 0
-
-    @property
-    def total(self) -> int:
-        """Created plus updated."""
-        return self.created + self.updated
-
-
-@frozen(kw_only=True)
-class HistoryEntry:
-    """One change to one record: who did what, when, and which fields went from what to what.
-
-    Attributes:
-        kind: the record kind (``"contact"``, ``"company"``, a custom object type, ...).
-        record_id: the id of the changed record.
-        action: ``"add"``, ``"update"``, ``"delete"`` or ``"restore"``.
-        actor: who made the change, as the caller named them; None when not given.
-        at: when the change was stored (UTC).
-        version: the record's version after the change.
-        changes: for an update, each changed field with its ``(old, new)`` values as plain
-            data (the form :func:`crmkit.to_dict` gives); empty for the other actions.
-    """
-
-    kind: str
-    record_id: str
-    action: WriteKind
-    actor: str | None
-    at: datetime
-    version: int
-    changes: Mapping[str, tuple[Any, Any]] = field(factory=dict)
 
 
 class Repository(Protocol[R]):
@@ -262,6 +198,60 @@ class Repository(Protocol[R]):
         ...
 
 
+class ActivityRepository(Repository["Activity"], Protocol):
+    """The activities of a store, with the two queries timelines and agendas are made of.
+
+    A write refuses a link to a contact, company or deal the store does not have
+    (``activities.missing_link``, naming the link's path); nothing of the write is stored.
+    """
+
+    def for_records(
+        self,
+        links: Iterable[Link],
+        *,
+        limit: int = 50,
+        before: str | tuple[datetime, str] | None = None,
+    ) -> Page[Activity]:
+        """Return the activities of any of the records *links* name, newest first.
+
+        Newest is by sort instant (done, else start, else due, else created; see
+        ``docs/activities-store.md``), the id breaking ties; an activity linked to several
+        of the records comes once. Each record's activities are one index range scan.
+
+        Args:
+            links: the records, as :class:`~crmkit.activities.Link` values.
+            limit: the most activities a page holds.
+            before: the ``next_after`` of the previous page, to go on from there; or a
+                position ``(sort instant, activity id)``, to start strictly after it.
+
+        Raises:
+            ValidationError: for a bad ``limit`` or cursor, or *links* that are not Links.
+        """
+        ...
+
+    def open_for_owner(
+        self,
+        owner_ids: str | Iterable[str],
+        *,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Activity]:
+        """Return the open (not done) activities of one or several owners, soonest due first.
+
+        Ordered by due instant (a date as its day's start in the activity's zone), the id
+        breaking ties; with no *until*, the activities with no due at all come last.
+
+        Args:
+            owner_ids: an owner's id, or several.
+            until: only those due at or before this instant (aware); None for all.
+            limit: the most activities returned; None for all.
+
+        Raises:
+            ValidationError: for a naive *until*, a bad *limit* or an owner id that is not text.
+        """
+        ...
+
+
 class Store(Protocol):
     """A place to keep CRM records, with one repository per record kind."""
 
@@ -283,6 +273,11 @@ class Store(Protocol):
     @property
     def deals(self) -> Repository[Deal]:
         """The sales opportunities; every write passes its pipeline's checks."""
+        ...
+
+    @property
+    def activities(self) -> ActivityRepository:
+        """The tasks, calls, meetings, e-mails and notes, done ones included."""
         ...
 
     def use_pipelines(self, pipelines: PipelinesIn) -> None:
@@ -357,6 +352,15 @@ class Store(Protocol):
 
     def history(self, record_id: str) -> list[HistoryEntry]:
         """Return every change to the record, oldest first."""
+        ...
+
+    def histories(self, record_ids: Iterable[str]) -> dict[str, list[HistoryEntry]]:
+        """Return the changes of each of the records by id, oldest first, in one read.
+
+        Raises:
+            ValidationError: if *record_ids* is one text or not iterable, or an id is not
+                text.
+        """
         ...
 
     def close(self) -> None:

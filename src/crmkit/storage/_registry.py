@@ -16,6 +16,7 @@ from crmkit.expr import Expression, FieldType
 from crmkit.expr import compile as compile_expression
 from crmkit.fields import Schema
 
+from ._activity_kind import ACTIVITY
 from ._custom import check_custom
 from ._deals import DEAL
 from ._kinds import BUILTIN_KINDS, RecordKind, check_fields, object_kind
@@ -33,7 +34,11 @@ class Registry:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.kinds: dict[str, RecordKind[Any]] = {**BUILTIN_KINDS, DEAL.name: DEAL}
+        self.kinds: dict[str, RecordKind[Any]] = {
+            **BUILTIN_KINDS,
+            DEAL.name: DEAL,
+            ACTIVITY.name: ACTIVITY,
+        }
         self.custom: dict[str, dict[str, str]] = {name: {} for name in self.kinds}
         self.defined: dict[str, Schema] = {}
         # per kind: its schema, filter field types and write check, built when first needed

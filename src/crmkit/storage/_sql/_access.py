@@ -17,6 +17,7 @@ from crmkit.storage._kinds import RecordKind
 from crmkit.storage._protocol import WriteKind
 from crmkit.storage._registry import Registry
 
+from ._derived import Derived
 from ._lists import ValueList
 
 __all__ = ["StoreAccess", "UpsertTarget"]
@@ -42,14 +43,13 @@ class UpsertTarget(Protocol):
     _store: StoreAccess
     _table: sa.Table
     _lists: ValueList
+    _derived: tuple[Derived, ...]
 
     def _live(self) -> sa.ColumnElement[bool]: ...
 
     def _load(self, doc: Mapping[str, Any]) -> Any: ...
 
     def _row(self, record: Any, deleted_at: datetime | None = None) -> dict[str, Any]: ...
-
-    def _key_rows(self, record: Any) -> list[dict[str, str]]: ...
 
     def _history_row(
         self,

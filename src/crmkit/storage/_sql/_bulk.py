@@ -132,10 +132,18 @@ def _sqlite_processor(
     ):
         return process
     fallback = process
+    # the last timestamp written and its text: a batch's history rows share one instant
+    # (one tuple, replaced whole, so that threads sharing the writer never mix two)
+    memo: list[tuple[object, str]] = [(None, "")]
 
     def quick(value: Any) -> Any:
         if type(value) is datetime:
-            return value.isoformat(" ", "microseconds")[:26]
+            last = memo[0]
+            if last[0] is value:
+                return last[1]
+            written = value.isoformat(" ", "microseconds")[:26]
+            memo[0] = (value, written)
+            return written
         return fallback(value)
 
     return quick

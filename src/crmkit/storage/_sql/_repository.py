@@ -22,10 +22,11 @@ from crmkit.storage._protocol import Page, UpsertResult, Where, WriteKind
 from ._access import StoreAccess
 from ._columns import filter_columns, sort_column
 from ._counts import CountStatements
+from ._derived import Derived, key_rows
 from ._errors import conflict
 from ._lists import ValueList
-from ._tables import HISTORY, KEYS, keys_of, record_table
-from ._upserting import CHUNK, BulkUpsert, chunks
+from ._tables import HISTORY, KEYS, record_table
+from ._upserting import BulkUpsert, no_cycle_collection
 
 __all__ = ["SqlRepository"]
 
@@ -43,9 +44,10 @@ class SqlRepository(Generic[R]):
         extra = [c.name for c in self._table.c if c.name not in _BASE_COLUMNS]
         self._extra = [c for c in extra if c != "object_type"]
         self._lists = ValueList(store.dialect)
-        self._by_keys: sa.Select[*tuple[Any, ...]] | None = None
         self._live_clause: sa.ColumnElement[bool] | None = None
         self._counts = CountStatements(self._table, self._live)
+        self._statements: dict[str, Any] = {}
+        self._derived = self._derived_tables(kind)
         self._bulk = BulkUpsert(self)
         self._readers = [
             (name, kind.getters.get(name) or operator.attrgetter(name)) for name in self._extra
@@ -60,9 +62,14 @@ class SqlRepository(Generic[R]):
         """Take *kind* (the same table, new write checks) in place of the current kind."""
         self._kind = kind
         self._columns = None
-        self._by_keys = None
         self._live_clause = None
         self._counts.clear()
+        self._statements = {}
+        self._derived = self._derived_tables(kind)
+
+    def _derived_tables(self, kind: RecordKind[R]) -> tuple[Derived, ...]:
+        """The tables of rows derived from each record, rewritten with it."""
+        return (key_rows(kind),)
 
     def forget_columns(self) -> None:
         """Drop the cached filter columns (the kind's custom fields changed)."""
@@ -102,13 +109,6 @@ class SqlRepository(Generic[R]):
             row["object_type"] = kind.object_type
         return row
 
-    def _key_rows(self, record: Any) -> list[dict[str, str]]:
-        name = self._kind.name
-        return [
-            {"kind": name, "key_type": t, "key": k, "record_id": record.id}
-            for t, k in self._kind.keys(record)
-        ]
-
     def _history_row(
         self,
         record: Any,
@@ -132,11 +132,41 @@ class SqlRepository(Generic[R]):
 
     # -- reads
 
+    def _statement(self, name: str) -> Any:
+        """A read statement of this repository, built once with bound parameters.
+
+        Building a statement costs SQLAlchemy more than running a point read: ``get`` and
+        ``get_many`` and ``find_by_keys`` reuse theirs, with the values (a list as one) bound.
+        """
+        found = self._statements.get(name)
+        if found is None:
+            table = self._table
+            if name == "get":
+                found = sa.select(table.c.doc).where(table.c.id == sa.bindparam("id"))
+            elif name == "get_many":
+                found = sa.select(table.c.id, table.c.doc).where(
+                    self._lists.contains(table.c.id, "ids")
+                )
+            else:  # the key lookup: the key type and the keys are its parameters
+                found = (
+                    sa.select(KEYS.c.key, table.c.id, table.c.doc)
+                    .join(table, table.c.id == KEYS.c.record_id)
+                    .where(
+                        KEYS.c.kind == self._kind.name,
+                        KEYS.c.key_type == sa.bindparam("key_type"),
+                        self._lists.contains(KEYS.c.key, "keys"),
+                    )
+                    .order_by(KEYS.c.key, table.c.id)
+                )
+            found = found.where(self._live())
+            self._statements[name] = found
+        return found
+
     def get(self, record_id: str) -> R:
         """Return the record with *record_id*; raises NotFound if missing or deleted."""
-        query = sa.select(self._table.c.doc).where(self._table.c.id == record_id, self._live())
+        query = self._statement("get")
         with self._store.connection() as connection:
-            doc = connection.execute(query).scalar_one_or_none()
+            doc = connection.execute(query, {"id": record_id}).scalar_one_or_none()
         if doc is None:
             raise NotFound(self._kind.name, record_id)
         return self._load(doc)
@@ -145,13 +175,12 @@ class SqlRepository(Generic[R]):
         """Return the records with these ids by id; missing and deleted ids are left out."""
         wanted = record_ids_of(record_ids)
         found: dict[str, R] = {}
-        table = self._table
+        if not wanted:
+            return found
+        query = self._statement("get_many")
         with self._store.connection() as connection:
-            for chunk in chunks(wanted, CHUNK):
-                query = sa.select(table.c.id, table.c.doc).where(
-                    table.c.id.in_(chunk), self._live()
-                )
-                for record_id, doc in connection.execute(query):
+            for chunk in self._lists.chunks(wanted):
+                for record_id, doc in connection.execute(query, {"ids": chunk}):
                     found[record_id] = self._load(doc)
         return {i: found[i] for i in wanted if i in found}
 
@@ -235,7 +264,7 @@ class SqlRepository(Generic[R]):
         found: dict[str, list[R]] = {}
         if not wanted:
             return found
-        query = self._keys_query()
+        query = self._statement("keys")
         with self._store.connection() as connection:
             for chunk in self._lists.chunks(wanted):
                 rows = connection.execute(query, {"key_type": key_type, "keys": chunk})
@@ -245,25 +274,6 @@ class SqlRepository(Generic[R]):
                         record = loaded[record_id] = self._load(doc)
                     found.setdefault(key, []).append(record)
         return {k: found[k] for k in wanted if k in found}
-
-    def _keys_query(self) -> sa.Select[*tuple[Any, ...]]:
-        """The key lookup, built once: the key type and the keys are its parameters."""
-        query = self._by_keys
-        if query is None:
-            table = self._table
-            query = (
-                sa.select(KEYS.c.key, table.c.id, table.c.doc)
-                .join(table, table.c.id == KEYS.c.record_id)
-                .where(
-                    KEYS.c.kind == self._kind.name,
-                    KEYS.c.key_type == sa.bindparam("key_type"),
-                    self._lists.contains(KEYS.c.key, "keys"),
-                    self._live(),
-                )
-                .order_by(KEYS.c.key, table.c.id)
-            )
-            self._by_keys = query
-        return query
 
     # -- writes
 
@@ -275,9 +285,8 @@ class SqlRepository(Generic[R]):
             with self._store.writing() as connection:
                 given = self._store._registry.written(kind, None, given)
                 connection.execute(self._table.insert(), [self._row(given)])
-                keys = self._key_rows(given)
-                if keys:
-                    connection.execute(KEYS.insert(), keys)
+                for derived in self._derived:
+                    derived.insert(connection, given)
                 connection.execute(
                     HISTORY.insert(), [self._history_row(given, "add", actor, utcnow())]
                 )
@@ -304,7 +313,10 @@ class SqlRepository(Generic[R]):
         actor: str | None,
         changes: Mapping[str, tuple[Any, Any]] | None = None,
     ) -> None:
-        """Write *new* over *old* if the stored version is still old's; else ConflictError."""
+        """Write *new* over *old* if the stored version is still old's; else ConflictError.
+
+        *old* is live except for a restore; *new* is live unless *deleted_at* is set.
+        """
         table = self._table
         row = self._row(new, deleted_at)
         del row["id"]
@@ -318,14 +330,10 @@ class SqlRepository(Generic[R]):
                 key="version",
                 code=ErrorCode.STALE_VERSION,
             )
-        old_keys = self._key_rows(old)
-        new_keys = self._key_rows(new)
-        if old_keys != new_keys:
-            connection.execute(
-                KEYS.delete().where(keys_of(self._kind.name, KEYS.c.record_id == old.id))
+        for derived in self._derived:
+            derived.replace(
+                connection, old, new, was_live=action != "restore", live=deleted_at is None
             )
-            if new_keys:
-                connection.execute(KEYS.insert(), new_keys)
         connection.execute(
             HISTORY.insert(), [self._history_row(new, action, actor, new.updated_at, changes)]
         )
@@ -395,10 +403,11 @@ class SqlRepository(Generic[R]):
         if key != "id":
             kind.check_key_type(key)
         check = self._store._registry.check_record
-        incoming: list[Any] = [check(kind, r) for r in records]
-        if not incoming:
-            return UpsertResult()
-        return self._bulk.run(incoming, key, actor)
+        with no_cycle_collection():
+            incoming: list[Any] = [check(kind, r) for r in records]
+            if not incoming:
+                return UpsertResult()
+            return self._bulk.run(incoming, key, actor)
 
 
 _BASE_COLUMNS = frozenset({"id", "version", "created_at", "updated_at", "deleted_at", "doc"})

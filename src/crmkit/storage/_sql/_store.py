@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC
 from typing import Any
@@ -17,12 +17,16 @@ from crmkit.errors import ConfigError
 from crmkit.expr import register_sqlite_functions
 from crmkit.fields import Schema
 from crmkit.pipeline import Deal
+from crmkit.storage._activity_kind import ACTIVITY
 from crmkit.storage._deals import PipelinesIn, deal_kind
+from crmkit.storage._ids import record_ids as record_ids_of
 from crmkit.storage._kinds import CustomRecord
 from crmkit.storage._protocol import HistoryEntry
 from crmkit.storage._registry import FieldsIn, Registry
 
+from ._activities import SqlActivityRepository
 from ._errors import translated
+from ._lists import ValueList
 from ._repository import SqlRepository
 from ._schema import ensure_schema
 from ._tables import HISTORY
@@ -109,6 +113,7 @@ class SqlStore:
         self._state = _State()
         self._registry = Registry()
         self._repositories: dict[str, SqlRepository[Any]] = {}
+        self._histories: Any = None
 
     def __repr__(self) -> str:
         return f"SqlStore({self._shown_url!r})"
@@ -139,6 +144,13 @@ class SqlStore:
         """The sales opportunities; every write passes its pipeline's checks."""
         return self.repository("deal")
 
+    @property
+    def activities(self) -> SqlActivityRepository:
+        """The tasks, calls, meetings, e-mails and notes, done ones included."""
+        found = self.repository(ACTIVITY.name)
+        assert isinstance(found, SqlActivityRepository)  # noqa: S101 - made so below
+        return found
+
     def use_pipelines(self, pipelines: PipelinesIn) -> None:
         """Enforce *pipelines* (replacing any given before) on every write of a deal.
 
@@ -161,7 +173,8 @@ class SqlStore:
         """
         found = self._repositories.get(kind)
         if found is None:
-            found = SqlRepository(self, self._registry.kind(kind))
+            made = SqlActivityRepository if kind == ACTIVITY.name else SqlRepository
+            found = made(self, self._registry.kind(kind))
             self._repositories[kind] = found
         return found
 
@@ -271,26 +284,63 @@ class SqlStore:
 
     def history(self, record_id: str) -> list[HistoryEntry]:
         """Return every change to the record, oldest first."""
-        query = sa.select(HISTORY).where(HISTORY.c.record_id == record_id).order_by(HISTORY.c.seq)
         with self.connection() as connection:
-            rows = connection.execute(query).mappings().all()
-        return [
-            HistoryEntry(
-                kind=row["kind"],
-                record_id=row["record_id"],
-                action=row["action"],
-                actor=row["actor"],
-                at=_aware(row["at"]),
-                version=row["version"],
-                changes={k: (v[0], v[1]) for k, v in (row["changes"] or {}).items()},
+            rows = connection.execute(_HISTORY_OF, {"record_id": record_id}).all()
+        return [_entry(record_id, row) for row in rows]
+
+    def histories(self, record_ids: Iterable[str]) -> dict[str, list[HistoryEntry]]:
+        """Return the changes of each of the records by id, oldest first, in one read."""
+        wanted = record_ids_of(record_ids)
+        found: dict[str, list[HistoryEntry]] = {i: [] for i in wanted}
+        if not wanted:
+            return found
+        lists = ValueList(self.dialect)
+        query = self._histories
+        if query is None:
+            query = self._histories = (
+                sa.select(HISTORY.c.record_id, *_HISTORY_OF.selected_columns)
+                .where(lists.contains(HISTORY.c.record_id, "ids"))
+                .order_by(HISTORY.c.record_id, HISTORY.c.seq)
             )
-            for row in rows
-        ]
+        with self.connection() as connection:
+            for chunk in lists.chunks(wanted):
+                for record_id, *row in connection.execute(query, {"ids": chunk}):
+                    found[record_id].append(_entry(record_id, row))
+        return found
 
     def close(self) -> None:
         """Release the connections (and the engine, when the store made it)."""
         if self._owns_engine:
             self.engine.dispose()
+
+
+# built once: building a statement costs SQLAlchemy more than running this read
+_HISTORY_OF = (
+    sa.select(
+        HISTORY.c.kind,
+        HISTORY.c.action,
+        HISTORY.c.actor,
+        HISTORY.c.at,
+        HISTORY.c.version,
+        HISTORY.c.changes,
+    )
+    .where(HISTORY.c.record_id == sa.bindparam("record_id"))
+    .order_by(HISTORY.c.seq)
+)
+
+
+def _entry(record_id: str, row: Sequence[Any]) -> HistoryEntry:
+    """The history entry of *row* (the columns of ``_HISTORY_OF``)."""
+    kind, action, actor, at, version, changes = row
+    return HistoryEntry(
+        kind=kind,
+        record_id=record_id,
+        action=action,
+        actor=actor,
+        at=_aware(at),
+        version=version,
+        changes={k: (v[0], v[1]) for k, v in (changes or {}).items()},
+    )
 
 
 def _aware(value: Any) -> Any:

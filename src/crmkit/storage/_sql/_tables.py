@@ -11,10 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from crmkit.storage._activity_kind import ACTIVITY
 from crmkit.storage._deals import DEAL
 from crmkit.storage._kinds import AFFILIATION, COMPANY, CONTACT, OBJECTS_TABLE, RecordKind
 
 __all__ = [
+    "ACTIVITY_LINKS",
     "HISTORY",
     "KEYS",
     "REVISION",
@@ -24,7 +26,7 @@ __all__ = [
     "record_table",
 ]
 
-REVISION = "0002"
+REVISION = "0003"
 """The migration revision this metadata describes: the head of ``_migrations/versions``."""
 
 VERSION_TABLE = "crmkit_alembic_version"
@@ -87,6 +89,33 @@ COMPANIES = _table(COMPANY.table, _extra(COMPANY), COMPANY)
 AFFILIATIONS = _table(AFFILIATION.table, _extra(AFFILIATION), AFFILIATION)
 DEALS = _table(DEAL.table, _extra(DEAL), DEAL, _DEAL_INDEXED)
 OBJECTS = _table(OBJECTS_TABLE, ["object_type", "owner_id"], None)
+# no updated_at index: activities are read by record and by owner, through the two below
+ACTIVITIES = _table(ACTIVITY.table, _extra(ACTIVITY), ACTIVITY, frozenset())
+# an owner's open work by due: open activities only, where the database has partial indexes
+_OPEN = sa.and_(ACTIVITIES.c.done_at.is_(None), ACTIVITIES.c.deleted_at.is_(None))
+sa.Index(
+    "ix_crm_activities_open_work",
+    ACTIVITIES.c.owner_id,
+    ACTIVITIES.c.due_instant,
+    ACTIVITIES.c.id,
+    sqlite_where=_OPEN,
+    postgresql_where=_OPEN,
+)
+
+# Keyed by what a timeline reads: a record's links are one range of the primary key, newest
+# last, and on SQLite (a table without rowid) the rows are stored in that order, so a page
+# of a timeline is one contiguous read. The activity's sort instant is copied here for it.
+ACTIVITY_LINKS = sa.Table(
+    "crm_activity_links",
+    metadata,
+    sa.Column("kind", TEXT, primary_key=True),
+    sa.Column("record_id", TEXT, primary_key=True),
+    sa.Column("sort_at", TIMESTAMP, primary_key=True),
+    sa.Column("activity_id", TEXT, primary_key=True),
+    sa.Index(None, "activity_id"),
+    sqlite_with_rowid=False,
+)
+"""Which records each live activity is linked to, with the activity's sort instant."""
 
 KEYS = sa.Table(
     "crm_keys",

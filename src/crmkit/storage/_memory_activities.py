@@ -1,0 +1,119 @@
+"""The activities of a memory store: link checks on every write, timelines and open work.
+
+Memory holds few records, so the queries scan the live activities and sort them in Python,
+in the very order the SQL backend's indexes give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from crmkit.activities import Activity, Link, due_instant
+
+from ._activity_kind import check_links, sort_instant
+from ._activity_queries import (
+    check_links_given,
+    check_owners,
+    check_until,
+    cursor_after,
+    position_of,
+)
+from ._memory_repository import MemoryRepository
+from ._protocol import Page, UpsertResult
+
+__all__ = ["MemoryActivityRepository"]
+
+
+class MemoryActivityRepository(MemoryRepository[Activity]):
+    """The activities of a :class:`~crmkit.storage.MemoryStore`."""
+
+    def _exists(self, kind: str, ids: list[str]) -> list[str]:
+        table = self._state.tables.get(kind, {})
+        return [i for i in ids if i in table and not table[i].deleted]
+
+    def _check(self, activities: list[Any], *, batch: bool = False) -> None:
+        checked = [self._kind.check_record(a) for a in activities]
+        table = self._state.tables.get(self._kind.name, {})
+        kept = {}
+        for activity in checked:
+            stored = table.get(activity.id)
+            if stored is not None and not stored.deleted:
+                kept[activity.id] = {(link.kind, link.id) for link in stored.record.links}
+        check_links(checked, self._exists, kept, batch=batch)
+
+    def add(self, record: Activity, *, actor: str | None = None) -> Activity:
+        """Store a new activity; its contact, company and deal links must be stored."""
+        with self._state.lock:
+            self._check([record])
+            return super().add(record, actor=actor)
+
+    def update(self, record: Activity, *, actor: str | None = None) -> Activity:
+        """Replace the stored activity if it still has ``record.version``; links are checked."""
+        with self._state.lock:
+            self._check([record])
+            return super().update(record, actor=actor)
+
+    def bulk_upsert(
+        self, records: Iterable[Activity], *, key: str = "id", actor: str | None = None
+    ) -> UpsertResult:
+        """Create or update many activities in one transaction; every link is checked first."""
+        incoming = list(records)
+        with self._state.lock:
+            self._check(incoming, batch=True)
+            return super().bulk_upsert(incoming, key=key, actor=actor)
+
+    def _live_activities(self) -> list[Activity]:
+        table = self._state.tables.get(self._kind.name, {})
+        return [s.record for s in table.values() if not s.deleted]
+
+    def for_records(
+        self,
+        links: Iterable[Link],
+        *,
+        limit: int = 50,
+        before: str | tuple[datetime, str] | None = None,
+    ) -> Page[Activity]:
+        """Return the activities of any of the records *links* name, newest first."""
+        wanted = set(check_links_given(links))
+        position = position_of(before, limit)
+        with self._state.lock:
+            found = [
+                (sort_instant(a), a.id, a)
+                for a in self._live_activities()
+                if any((link.kind, link.id) in wanted for link in a.links)
+            ]
+        if position is not None:
+            found = [f for f in found if (f[0], f[1]) < position]
+        found.sort(key=lambda f: (f[0], f[1]), reverse=True)
+        records = [f[2] for f in found[:limit]]
+        next_after = cursor_after(records[-1]) if len(found) > limit else None
+        return Page(records, next_after)
+
+    def open_for_owner(
+        self,
+        owner_ids: str | Iterable[str],
+        *,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Activity]:
+        """Return the open activities of the owners, soonest due first (undated last)."""
+        owners = set(check_owners(owner_ids))
+        end = check_until(until, limit)
+        dated: list[tuple[datetime, str, Activity]] = []
+        undated: list[Activity] = []
+        with self._state.lock:
+            for activity in self._live_activities():
+                if activity.done_at is not None or activity.owner_id not in owners:
+                    continue
+                due = due_instant(activity)
+                if due is None:
+                    if end is None:
+                        undated.append(activity)
+                elif end is None or due <= end:
+                    dated.append((due, activity.id, activity))
+        dated.sort(key=lambda d: (d[0], d[1]))
+        undated.sort(key=lambda a: a.id)
+        found = [d[2] for d in dated] + undated
+        return found if limit is None else found[:limit]
