@@ -26,6 +26,7 @@ from ._types import (
     due_after,
     weekdays,
 )
+from ._zones import day_start
 
 __all__ = [
     "BUILTIN_TYPES",
@@ -49,6 +50,7 @@ __all__ = [
     "WorkingDay",
     "agenda",
     "complete",
+    "day_start",
     "due_after",
     "due_in_days",
     "due_instant",

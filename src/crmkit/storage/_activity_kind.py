@@ -22,12 +22,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from crmkit._converter import from_stored
-from crmkit.activities import Activity, Link, due_instant
-from crmkit.activities._zones import day_start, zone_info
+from crmkit.activities import Activity, Link, day_start, due_instant
 from crmkit.contacts import RECORD_FIELDS
 from crmkit.errors import ErrorCode, InvalidRecord, ValidationError
 from crmkit.expr import FieldType
@@ -51,7 +51,7 @@ def _at(value: datetime | date, activity: Activity) -> datetime:
     if isinstance(value, datetime):
         return value
     # the model refuses a date without a zone, so the zone is there
-    return day_start(value, zone_info(activity.zone))
+    return day_start(value, ZoneInfo(activity.zone or "UTC"))
 
 
 def sort_instant(activity: Activity) -> datetime:
