@@ -130,18 +130,27 @@ class MemoryActivityRepository(MemoryRepository[Activity]):
 class _ScopedActivities(MemoryActivityRepository):
     """The activities of a memory store in one scope: every read sees only those."""
 
-    def __init__(self, state: Any, kind: Any, scope: ActivityScope) -> None:
+    def __init__(self, state: Any, kind: Any, *scopes: ActivityScope) -> None:
         super().__init__(state, kind)
-        self._scope = scope
+        self._scopes = scopes
+
+    def scoped(self, scope: ActivityScope) -> MemoryActivityRepository:
+        """Return the activities both this view's scopes and *scope* let through."""
+        if scope.everything:
+            return self
+        return _ScopedActivities(self._state, self._kind, *self._scopes, scope)
 
     @property
     def _table(self) -> dict[str, Stored]:
         table = self._state.tables.setdefault(self._kind.name, {})
-        seen = self._seen()
-        return {i: s for i, s in table.items() if not s.deleted and seen(s.record)}
+        tests = [self._seen(scope) for scope in self._scopes]
+        return {
+            i: s
+            for i, s in table.items()
+            if not s.deleted and all(seen(s.record) for seen in tests)
+        }
 
-    def _seen(self) -> Any:
-        scope = self._scope
+    def _seen(self, scope: ActivityScope) -> Any:
         registry = self._state.registry
         own = None
         if isinstance(scope.own, str):

@@ -129,7 +129,8 @@ class SqlActivityRepository(SqlRepository[Activity]):
             return self
         view = copy.copy(self)
         clause = self._scope_clause(scope)
-        view._scope = clause
+        # a view of a view sees what both scopes let through
+        view._scope = clause if self._scope is None else sa.and_(self._scope, clause)
         view._live_clause = sa.and_(self._live(), clause)
         view._statements = {}
         view._timelines = {}
