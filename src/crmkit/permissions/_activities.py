@@ -113,6 +113,8 @@ class SecuredActivities(SecuredRepository[Activity]):
             by_kind.setdefault(link.kind, []).append(link.id)
         seen: set[Link] = set()
         for kind, ids in by_kind.items():
+            if kind == _ACTIVITY:  # one activity does not open another, as in the store's rule
+                continue
             try:
                 found = self._store.repository(kind).get_many(ids)
             except ValidationError:  # a kind the store does not know: nothing to see
