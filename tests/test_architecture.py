@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "services",
         (
             "crmkit.dedupe._service",
+            "crmkit.permissions._activities",
             "crmkit.permissions._merging",
             "crmkit.permissions._reads",
             "crmkit.permissions._secured",

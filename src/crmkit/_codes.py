@@ -105,6 +105,7 @@ class ErrorCode(StrEnum):
     HIDDEN_FIELD = "permissions.hidden_field"
     OTHER_ACTOR = "permissions.other_actor"
     NOT_SUPPORTED = "permissions.not_supported"
+    UNREADABLE_LINK = "permissions.unreadable_link"
 
     # TransitionDenied
     UNKNOWN_PIPELINE = "pipeline.unknown_pipeline"

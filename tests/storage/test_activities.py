@@ -15,7 +15,7 @@ from crmkit.activities import Activity, Link
 from crmkit.contacts import Company, Contact
 from crmkit.errors import ConflictError, ErrorCode, InvalidRecord, NotFound, ValidationError
 from crmkit.pipeline import Pipeline
-from crmkit.storage import Store, UpsertResult, _activity_kind
+from crmkit.storage import ActivityScope, Store, UpsertResult, _activity_kind
 from crmkit.storage._activity_kind import ACTIVITY
 from crmkit.testing import activities
 
@@ -237,3 +237,24 @@ def test_histories_read_several_records_at_once(crm: Store) -> None:
     assert [] == found["nobody"]
     with pytest.raises(ValidationError):
         crm.histories("K1")
+
+
+def test_a_scope_narrows_every_read_and_scopes_add_up(crm: Store) -> None:
+    """A scoped view reads only its scope's activities; a view of a view, both scopes'."""
+    on_c1 = Link(kind="contact", id="C1")
+    for i, owner in enumerate(["ana", "ben", "ana", "cy"]):
+        links = (on_c1,) if i != 3 else (Link(kind="deal", id="D1"),)
+        due = T0 + timedelta(hours=i)
+        crm.activities.add(
+            Activity(id=f"A{i}", kind="task", owner_id=owner, links=links, due_at=due)
+        )
+    by_owner = crm.activities.scoped(ActivityScope(owners={"ana", "cy"}))
+    by_link = ActivityScope(linked={"contact": "first_name = 'Ann'"})
+
+    assert ["A0", "A2", "A3"] == [a.id for a in by_owner.find()]
+    assert ["A0", "A1", "A2"] == [a.id for a in crm.activities.scoped(by_link).find()]
+    assert 2 == by_owner.scoped(by_link).count()
+    assert ["A2", "A0"] == [a.id for a in by_owner.scoped(by_link).for_records([on_c1])]
+    assert ["A0", "A2"] == [a.id for a in by_owner.scoped(by_link).open_for_owner(["ana", "ben"])]
+    assert {} == by_owner.get_many(["A1"])
+    assert crm.activities.scoped(ActivityScope(own=True)) is crm.activities

@@ -11,6 +11,7 @@ from typing import assert_type
 
 from crmkit.activities import Activity, Agenda, Link
 from crmkit.contacts import Company
+from crmkit.permissions import Policy, SecuredStore
 from crmkit.storage import ActivityRepository, HistoryEntry, MemoryStore, Page, Store
 from crmkit.timeline import TimelineEntry, agenda, timeline
 
@@ -29,3 +30,15 @@ def test_timeline_types() -> None:
     assert_type(timeline(store, acme), Page[TimelineEntry])
     assert_type(timeline(store, link, limit=5).next_after, str | None)
     assert_type(agenda(store, "ana", now=now, tz="UTC"), Agenda)
+
+
+def test_secured_store_is_a_store() -> None:
+    """A secured store fulfils the Store protocol, so timelines and agendas run through it."""
+    now = datetime(2024, 3, 5, 9, 0, tzinfo=UTC)
+    policy = Policy.from_dict({"users": [{"id": "ana"}]})
+    secured: Store = SecuredStore(MemoryStore(), policy, "ana")
+    link = Link(kind="project", id="p1")  # a custom object's timeline: its activities alone
+
+    assert_type(secured.activities.for_records([link]), Page[Activity])
+    assert_type(timeline(secured, link), Page[TimelineEntry])
+    assert_type(agenda(secured, "ana", now=now, tz="UTC"), Agenda)

@@ -1,5 +1,6 @@
 """Role-based access: object, field and record-level permissions, with reasons and query filters."""
 
+from ._activities import SecuredActivities
 from ._decision import Decision, Explanation, Filter, FilterKind
 from ._diff import Change, ChangeKind
 from ._model import Access, Action, FieldRule, Grant, Role, Scope, User
@@ -21,6 +22,7 @@ __all__ = [
     "Policy",
     "Role",
     "Scope",
+    "SecuredActivities",
     "SecuredRepository",
     "SecuredStore",
     "User",

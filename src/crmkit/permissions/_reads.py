@@ -155,6 +155,23 @@ class SecuredReads(Generic[R]):
             out.append(entry if changes == entry.changes else attrs.evolve(entry, changes=changes))
         return out
 
+    def histories(self, entries: Mapping[str, list[HistoryEntry]]) -> dict[str, list[HistoryEntry]]:
+        """Return the store's *entries* by record id, redacted; none for an unreadable record."""
+        records = self._repository.get_many(list(entries))
+        out: dict[str, list[HistoryEntry]] = {}
+        for record_id, found in entries.items():
+            record = records.get(record_id)
+            if record is None or not self._seen.readable(record):
+                out[record_id] = []
+                continue
+            out[record_id] = [
+                e
+                if (c := self._seen.changes(e.changes, record)) == e.changes
+                else attrs.evolve(e, changes=c)
+                for e in found
+            ]
+        return out
+
     def get_many(self, record_ids: Iterable[str]) -> dict[str, R]:
         """Return the readable records with these ids, redacted; the rest are left out.
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from crmkit.errors import ErrorCode, PermissionDenied
 
+from ._activities import SecuredActivities
 from ._merging import MERGE_LOG, MERGE_LOG_FIELDS, merge_problems
 from ._model import Action, User
 from ._secured import SecuredRepository
@@ -137,9 +138,14 @@ class SecuredStore:
         """
         found = self._repositories.get(kind)
         if found is None:
-            found = SecuredRepository(
-                self._store.repository(kind), self._policy, self._user, store=self._store
-            )
+            if kind == "activity":
+                found = SecuredActivities(
+                    self._store.activities, self._policy, self._user, store=self._store
+                )
+            else:
+                found = SecuredRepository(
+                    self._store.repository(kind), self._policy, self._user, store=self._store
+                )
             self._repositories[kind] = found
         return found
 
@@ -162,6 +168,17 @@ class SecuredStore:
     def deals(self) -> SecuredRepository[Deal]:
         """The deals the user may see; every write passes the policy, then the pipeline."""
         return self.repository("deal")
+
+    @property
+    def activities(self) -> SecuredActivities:
+        """The activities the user sees: their own, granted ones, those of records they see.
+
+        See ``docs/permissions.md``: an activity is seen when the user owns it, a grant on
+        ``activity`` lets them read it, or it is linked to a record they may read.
+        """
+        found = self.repository("activity")
+        assert isinstance(found, SecuredActivities)  # noqa: S101  # built so by repository
+        return found
 
     def objects(self, object_type: str) -> SecuredRepository[CustomRecord]:
         """Return the secured repository of a registered custom object type.
@@ -232,6 +249,26 @@ class SecuredStore:
         if not entries:
             return []
         return self.repository(entries[0].kind).history(record_id, entries)
+
+    def histories(self, record_ids: Iterable[str]) -> dict[str, list[HistoryEntry]]:
+        """Return the changes of each record by id, without the fields hidden from the user.
+
+        A record that does not exist, is deleted, or may not be read by the user has no
+        history for them: each answers with the same empty list.
+
+        Raises:
+            ValidationError: as :meth:`Store.histories` does.
+        """
+        found = self._store.histories(record_ids)
+        by_kind: dict[str, dict[str, list[HistoryEntry]]] = {}
+        out: dict[str, list[HistoryEntry]] = {}
+        for record_id, entries in found.items():
+            out[record_id] = []
+            if entries:
+                by_kind.setdefault(entries[0].kind, {})[record_id] = entries
+        for kind, entries_of in by_kind.items():
+            out.update(self.repository(kind).histories(entries_of))
+        return out
 
     def close(self) -> None:
         """Release the underlying store."""

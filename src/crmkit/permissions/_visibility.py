@@ -101,15 +101,25 @@ class Visibility:
             NothingPasses: if the policy lets no record through.
             PermissionDenied: if *where* reads a field hidden from the user, under any name.
         """
+        source = self.checked(action, where)
+        narrowed = self._policy.filter(self._user, action, self._type).and_where(source)
+        if narrowed.nothing:
+            raise NothingPasses
+        return narrowed.source
+
+    def checked(self, action: Action, where: object) -> str | None:
+        """Return the caller's filter as text, refused when it reads a hidden field.
+
+        Raises:
+            PermissionDenied: if *where* reads a field hidden from the user, under any name.
+            ValidationError: if *where* is not a filter.
+        """
         source = _source(where)
         if source is not None:
             used = sorted(n for n in self.query if _uses(source, n))
             if used:
                 raise self._hidden(f"filter {self._type} records by hidden field(s)", used, action)
-        narrowed = self._policy.filter(self._user, action, self._type).and_where(source)
-        if narrowed.nothing:
-            raise NothingPasses
-        return narrowed.source
+        return source
 
     def check_sort(self, order_by: str) -> None:
         """Refuse a sort by a hidden field.

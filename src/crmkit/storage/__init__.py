@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from crmkit._lazy import lazy_names
 
 from ._activity_kind import sort_instant
+from ._activity_scope import ActivityScope
 from ._deals import loading_history
 from ._kinds import CustomRecord, RecordKind
 from ._memory import MemoryStore
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ActivityRepository",
+    "ActivityScope",
     "CustomRecord",
     "HistoryEntry",
     "MemoryStore",

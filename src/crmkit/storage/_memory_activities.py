@@ -20,7 +20,10 @@ from ._activity_queries import (
     cursor_after,
     position_of,
 )
+from ._activity_scope import ActivityScope
+from ._kinds import FilterView
 from ._memory_repository import MemoryRepository
+from ._memory_state import Stored
 from ._protocol import Page, UpsertResult
 
 __all__ = ["MemoryActivityRepository"]
@@ -65,8 +68,13 @@ class MemoryActivityRepository(MemoryRepository[Activity]):
             return super().bulk_upsert(incoming, key=key, actor=actor)
 
     def _live_activities(self) -> list[Activity]:
-        table = self._state.tables.get(self._kind.name, {})
-        return [s.record for s in table.values() if not s.deleted]
+        return [s.record for s in self._table.values() if not s.deleted]
+
+    def scoped(self, scope: ActivityScope) -> MemoryActivityRepository:
+        """Return these activities as a reader of *scope* sees them, for reading only."""
+        if scope.everything:
+            return self
+        return _ScopedActivities(self._state, self._kind, scope)
 
     def for_records(
         self,
@@ -117,3 +125,66 @@ class MemoryActivityRepository(MemoryRepository[Activity]):
         undated.sort(key=lambda a: a.id)
         found = [d[2] for d in dated] + undated
         return found if limit is None else found[:limit]
+
+
+class _ScopedActivities(MemoryActivityRepository):
+    """The activities of a memory store in one scope: every read sees only those."""
+
+    def __init__(self, state: Any, kind: Any, *scopes: ActivityScope) -> None:
+        super().__init__(state, kind)
+        self._scopes = scopes
+
+    def scoped(self, scope: ActivityScope) -> MemoryActivityRepository:
+        """Return the activities both this view's scopes and *scope* let through."""
+        if scope.everything:
+            return self
+        return _ScopedActivities(self._state, self._kind, *self._scopes, scope)
+
+    @property
+    def _table(self) -> dict[str, Stored]:
+        table = self._state.tables.setdefault(self._kind.name, {})
+        tests = [self._seen(scope) for scope in self._scopes]
+        return {
+            i: s
+            for i, s in table.items()
+            if not s.deleted and all(seen(s.record) for seen in tests)
+        }
+
+    def _seen(self, scope: ActivityScope) -> Any:
+        registry = self._state.registry
+        own = None
+        if isinstance(scope.own, str):
+            own = _matcher(registry, self._kind, scope.own)
+        linked: dict[str, Any] = {}
+        for name, source in scope.linked.items():
+            kind = registry.kinds.get(name)
+            if kind is None:  # a kind the store does not know holds no record to see
+                continue
+            table = self._state.tables.get(name, {})
+            test = None if source is True else _matcher(registry, kind, source)
+            linked[name] = (table, kind, test)
+
+        def seen(activity: Activity) -> bool:
+            if activity.owner_id in scope.owners or (own is not None and own(activity)):
+                return True
+            for link in activity.links:
+                found = linked.get(link.kind)
+                if found is None:
+                    continue
+                table, kind, test = found
+                stored = table.get(link.id)
+                if stored is None or stored.deleted:
+                    continue
+                if kind.object_type is not None and stored.record.object_type != kind.object_type:
+                    continue
+                if test is None or test(stored.record):
+                    return True
+            return False
+
+        return seen
+
+
+def _matcher(registry: Any, kind: Any, source: str) -> Any:
+    expression = registry.compile(kind, source)
+    names = list(registry.fields(kind))
+    return lambda record: expression.evaluate(FilterView(kind, record, names)) is True

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from crmkit.fields import Schema
     from crmkit.pipeline import Deal
 
+    from ._activity_scope import ActivityScope
     from ._deals import PipelinesIn
     from ._kinds import CustomRecord
 
@@ -248,6 +249,15 @@ class ActivityRepository(Repository["Activity"], Protocol):
 
         Raises:
             ValidationError: for a naive *until*, a bad *limit* or an owner id that is not text.
+        """
+        ...
+
+    def scoped(self, scope: ActivityScope) -> ActivityRepository:
+        """Return these activities as a reader of *scope* sees them, to read from only.
+
+        Every read of what comes back (get, get_many, find, find_all, count,
+        for_records, open_for_owner) leaves out the activities outside *scope*; on a SQL
+        store inside the read's one query. A secured store reads activities this way.
         """
         ...
 

@@ -35,6 +35,9 @@ class StoreAccess(Protocol):
     def writing(self) -> AbstractContextManager[sa.Connection]:
         """A connection inside a transaction (a savepoint within an outer one)."""
 
+    def repository(self, kind: str) -> Any:
+        """The repository of *kind* (raises ValidationError for a kind the store lacks)."""
+
 
 class UpsertTarget(Protocol):
     """The repository as its bulk upsert uses it: the kind, its table and row makers."""

@@ -9,6 +9,7 @@ instant, id).
 
 from __future__ import annotations
 
+import copy
 import heapq
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -26,11 +27,13 @@ from crmkit.storage._activity_queries import (
     cursor_after,
     position_of,
 )
+from crmkit.storage._activity_scope import ActivityScope
 from crmkit.storage._kinds import RecordKind
 from crmkit.storage._protocol import Page, UpsertResult
 
 from ._access import StoreAccess
 from ._columns import UtcDateTime
+from ._counts import CountStatements
 from ._derived import Derived, link_rows
 from ._repository import SqlRepository
 from ._tables import ACTIVITY_LINKS, record_table
@@ -53,6 +56,8 @@ class SqlActivityRepository(SqlRepository[Activity]):
         super().__init__(store, kind)
         # the timeline queries by shape: (records, with a cursor, with the documents)
         self._timelines: dict[tuple[int, bool, bool], Any] = {}
+        # the reader's scope (see scoped), or None for every activity
+        self._scope: sa.ColumnElement[bool] | None = None
 
     def _derived_tables(self, kind: RecordKind[Activity]) -> tuple[Derived, ...]:
         # activities have no match keys: their links are their only derived rows
@@ -111,6 +116,56 @@ class SqlActivityRepository(SqlRepository[Activity]):
             self._check(connection, incoming, batch=True)
             return super().bulk_upsert(incoming, key=key, actor=actor)
 
+    # -- scopes
+
+    def scoped(self, scope: ActivityScope) -> SqlActivityRepository:
+        """Return these activities as a reader of *scope* sees them, for reading only.
+
+        Every read of the copy runs the scope inside its one query: the owner test, the
+        scope's own filter, and per linked kind an ``EXISTS`` over the activity's links
+        joined to that kind's table with the kind's filter.
+        """
+        if scope.everything:
+            return self
+        view = copy.copy(self)
+        clause = self._scope_clause(scope)
+        # a view of a view sees what both scopes let through
+        view._scope = clause if self._scope is None else sa.and_(self._scope, clause)
+        view._live_clause = sa.and_(self._live(), clause)
+        view._statements = {}
+        view._timelines = {}
+        view._counts = CountStatements(view._table, view._live)
+        return view
+
+    def _scope_clause(self, scope: ActivityScope) -> sa.ColumnElement[bool]:
+        table = self._table
+        parts: list[sa.ColumnElement[bool]] = []
+        if scope.owners:
+            parts.append(table.c.owner_id.in_(sorted(scope.owners)))
+        if isinstance(scope.own, str):
+            own = self._filter(scope.own, bare=True)
+            if own is not None:
+                parts.append(own)
+        registry = self._store._registry
+        for name, source in sorted(scope.linked.items()):
+            if name == self._kind.name or name not in registry.kinds:
+                continue  # a kind the store does not know holds no record to see
+            other = self._store.repository(name)
+            links = _LINKS.alias("scope_links")
+            conditions = [
+                links.c.activity_id == table.c.id,
+                links.c.kind == name,
+                other._table.c.id == links.c.record_id,
+                other._live(),
+            ]
+            if source is not True:
+                clause = other._filter(source, bare=True)
+                if clause is not None:
+                    conditions.append(clause)
+            inner = sa.select(sa.literal(1)).select_from(links).where(*conditions)
+            parts.append(sa.exists(inner.correlate(table)))
+        return sa.or_(*parts) if parts else sa.false()
+
     # -- timelines
 
     def for_records(
@@ -157,7 +212,7 @@ class SqlActivityRepository(SqlRepository[Activity]):
                 break
         table = self._table
         query = sa.select(table.c.id, table.c.doc).where(
-            self._lists.contains(table.c.id, "ids"), table.c.deleted_at.is_(None)
+            self._lists.contains(table.c.id, "ids"), self._live()
         )
         docs: dict[str, Any] = {}
         for chunk_ids in self._lists.chunks(list(newest)):
@@ -177,6 +232,10 @@ class SqlActivityRepository(SqlRepository[Activity]):
                 _LINKS.c.kind == sa.bindparam(f"k{i}", type_=sa.String),
                 _LINKS.c.record_id == sa.bindparam(f"r{i}", type_=sa.String),
             )
+            if self._scope is not None:  # cut each scan to the reader's before it is cut short
+                table = self._table
+                branch = branch.join_from(_LINKS, table, table.c.id == _LINKS.c.activity_id)
+                branch = branch.where(self._scope)
             if keyset:
                 branch = branch.where(
                     sa.tuple_(_LINKS.c.sort_at, _LINKS.c.activity_id)
@@ -208,7 +267,7 @@ class SqlActivityRepository(SqlRepository[Activity]):
             query = (
                 sa.select(table.c.doc)
                 .join_from(top, table, table.c.id == top.c.activity_id)
-                .where(table.c.deleted_at.is_(None))
+                .where(self._live())
                 .order_by(top.c.sort_at.desc(), top.c.activity_id.desc())
             )
         cache[(count, keyset, docs)] = query
@@ -237,6 +296,8 @@ class SqlActivityRepository(SqlRepository[Activity]):
             chunks = [{"owners": chunk} for chunk in self._lists.chunks(owners)]
         # the conditions of the partial index, as it states them, so that it is used
         open_ = [owned, table.c.done_at.is_(None), table.c.deleted_at.is_(None)]
+        if self._scope is not None:
+            open_.append(self._scope)
         dated = sa.select(_at(table.c.due_instant), table.c.id, table.c.doc).where(
             *open_, table.c.due_instant.is_not(None)
         )
