@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from crmkit._converter import from_dict, to_dict
+from crmkit.activities import Activity, Link
 from crmkit.contacts import Company, Contact
 from crmkit.dedupe._arguments import check_store
 from crmkit.dedupe._merge import MergeResult, MergeStrategy, check_strategy, merge
@@ -22,6 +23,7 @@ MERGE_LOG = "crmkit_merge"
 
 _LOG_FIELDS = {"kind": "text", "survivor_id": "text", "payload": "text", "undone": "bool"}
 _STORE_NEEDS = (
+    "activities",
     "contacts",
     "companies",
     "affiliations",
@@ -67,7 +69,8 @@ def merge_in_store(
 ) -> MergeResult:
     """Merge stored records into one, re-point what referred to the others, and log it.
 
-    In one transaction: the survivor is updated; affiliations (and, for companies, child
+    In one transaction: the survivor is updated; activities linked to the other records are
+    linked to it instead; affiliations (and, for companies, child
     companies' ``parent_id``) are re-pointed to it, an affiliation that would repeat one the
     survivor already has being soft-deleted instead; deals are re-pointed (a deal's contact
     entries for contacts, its ``company_id`` for companies; a deal that would list the
@@ -145,6 +148,9 @@ def merge_in_store(
                     _repoint(store, object_type, name, old=other.id, new=survivor_id, actor=actor)
                 )
         deals = _repoint_deals(store, kind, survivor_id, [o.id for o in others], actor=actor)
+        activities = _relink_activities(
+            store, kind, survivor_id, [o.id for o in others], actor=actor
+        )
         stored = repository.update(attrs.evolve(result.record, version=before.version), actor=actor)
         for other in others:
             repository.delete(other.id, actor=actor)
@@ -154,6 +160,7 @@ def merge_in_store(
             "repointed": repointed,
             "deleted": deleted,
             "deals": deals,
+            "activities": activities,
         }
         log = store.objects(MERGE_LOG).add(_log(kind, survivor_id, payload), actor=actor)
     return attrs.evolve(result, record=stored, merge_id=log.id)
@@ -220,6 +227,51 @@ def _repoint_deals(
             }
         )
     return logged
+
+
+def _relink_activities(
+    store: Store, kind: str, survivor_id: str, merged: list[str], *, actor: str | None
+) -> list[dict[str, Any]]:
+    """Link the activities of the *merged* records to the survivor; return what undo needs."""
+    wanted = [Link(kind=kind, id=record_id) for record_id in merged]
+    found: list[Activity] = []
+    after: str | None = None
+    while True:  # every page first: a keyset scan must not see its own writes
+        page = store.activities.for_records(wanted, limit=500, before=after)
+        found.extend(page.records)
+        if page.next_after is None:
+            break
+        after = page.next_after
+    gone = set(merged)
+    survivor = Link(kind=kind, id=survivor_id)
+    logged: list[dict[str, Any]] = []
+    for activity in found:
+        links = tuple(
+            dict.fromkeys(
+                survivor if link.kind == kind and link.id in gone else link
+                for link in activity.links
+            )
+        )
+        store.activities.update(attrs.evolve(activity, links=links), actor=actor)
+        logged.append(
+            {
+                "id": activity.id,
+                "links": [[link.kind, link.id] for link in activity.links],
+                "written": [[link.kind, link.id] for link in links],
+            }
+        )
+    return logged
+
+
+def _restore_links(store: Store, logged: list[dict[str, Any]], *, actor: str | None) -> None:
+    """Give each re-linked activity its links back; links added since the merge stay."""
+    for item in logged:
+        activity = store.activities.get(item["id"])
+        before = [Link(kind=k, id=i) for k, i in item["links"]]
+        written = {Link(kind=k, id=i) for k, i in item["written"]}
+        added = [link for link in activity.links if link not in written and link not in before]
+        links = tuple(dict.fromkeys([*before, *added]))
+        store.activities.update(attrs.evolve(activity, links=links), actor=actor)
 
 
 def _restore_deals(store: Store, logged: list[dict[str, Any]], *, actor: str | None) -> None:
@@ -303,6 +355,7 @@ def undo_merge(
         for _, record_id in payload["deleted"]:
             store.affiliations.restore(record_id, actor=actor)
         _restore_deals(store, payload.get("deals", []), actor=actor)
+        _restore_links(store, payload.get("activities", []), actor=actor)
         custom = dict(log.custom)
         custom["undone"] = True
         logs.update(attrs.evolve(log, custom=custom), actor=actor)
