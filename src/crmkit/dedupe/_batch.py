@@ -18,7 +18,9 @@ from ._scoring import Plan, RulePlan
 
 __all__ = ["score_pairs"]
 
-_SHARED = (Comparator.EXACT, Comparator.EMAIL, Comparator.PHONE)
+# comparators whose unequal single values always disagree (a phone kept as typed may
+# still agree with a number written with its country code: it is compared)
+_SHARED = (Comparator.EXACT, Comparator.EMAIL)
 
 
 def _flags(p: Plan, left: array[int], right: array[int]) -> tuple[bytearray, bytearray]:

@@ -20,6 +20,7 @@ from typing import Any
 import jellyfish
 from attrs import frozen
 
+from ._compare import phone_tail
 from ._features import Table
 from ._keys import BlockingKey
 from ._rules import MatchRules
@@ -95,6 +96,8 @@ def transform_of(name: str) -> Callable[[str], str]:
         return lambda s: " ".join(sorted(s.split())) if " " in s else s
     if name == "phonetic":
         return _metaphone
+    if name == "last_digits":
+        return phone_tail
     return lambda s: s
 
 

@@ -51,7 +51,9 @@ def contact_defaults() -> dict[str, Any]:
         ),
         blocking=(
             BlockingKey(name="email", fields=("email",)),
-            BlockingKey(name="phone", fields=("phone",)),
+            # the last digits: a number kept as typed meets the same number written with
+            # (or without) its country code
+            BlockingKey(name="phone", fields=("phone",), transforms=("last_digits",)),
             BlockingKey(
                 name="name+company", fields=("name", "company"),
                 transforms=("sorted_words", "exact"),

@@ -125,7 +125,9 @@ def _shown(record: Any, rule: MatchField, companies: Mapping[str, object] | None
     if name == "email":
         return ", ".join(e.address.value for e in record.emails)
     if name == "phone":
-        return ", ".join(p.number.international for p in record.phones)
+        # a number kept as typed is shown as typed, never as if it were valid
+        raw = [f"{p.text} (not a valid number)" for p in getattr(record, "invalid_phones", ())]
+        return ", ".join([*(p.number.international for p in record.phones), *raw])
     if name in ("city", "region", "country", "postal_code"):
         return next((getattr(a, name) for a in record.addresses if getattr(a, name)), "")
     if name == "name" and hasattr(record, "first_name"):
@@ -150,6 +152,11 @@ def _shown(record: Any, rule: MatchField, companies: Mapping[str, object] | None
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _common(a: object, b: object) -> bool:
+    left = set(a) if isinstance(a, tuple) else {a}
+    return not left.isdisjoint(b if isinstance(b, tuple) else (b,))
+
+
 def _note(rule: MatchField, a: object, b: object, similarity: float) -> str:
     kind = rule.comparator
     if similarity >= 1.0:
@@ -161,6 +168,8 @@ def _note(rule: MatchField, a: object, b: object, similarity: float) -> str:
             and nickname_of(a, b)
         ):
             return "nicknames of the same name"
+        if a != b and kind is Comparator.PHONE and not _common(a, b):
+            return "the same digits, one written without its country code"
         if a != b and kind in (Comparator.EMAIL, Comparator.PHONE):
             return "one in common"
         return "the same" if a == b else "the same once spelling variants are ignored"

@@ -116,12 +116,16 @@ def _emails(record: Any) -> object:
 
 
 def _phones(record: Any) -> object:
+    # valid numbers by their E.164 form ("+..."), numbers kept as typed by their digits
     entries = record.phones
-    if not entries:
-        return None
-    if len(entries) == 1:
-        return entries[0].number.e164
-    return _one_or_all(tuple(dict.fromkeys(p.number.e164 for p in entries)))
+    raw = getattr(record, "invalid_phones", ())
+    if not raw:
+        if not entries:
+            return None
+        if len(entries) == 1:
+            return entries[0].number.e164
+    keys = [p.number.e164 for p in entries] + [p.digits for p in raw]
+    return _one_or_all(tuple(dict.fromkeys(keys)))
 
 
 def _one_or_all(keys: tuple[str, ...]) -> object:

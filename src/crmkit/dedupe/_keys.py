@@ -17,7 +17,7 @@ def _strs(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
-_TRANSFORMS = ("exact", "first_letter", "phonetic", "sorted_words", "prefix4")
+_TRANSFORMS = ("exact", "first_letter", "phonetic", "sorted_words", "prefix4", "last_digits")
 
 
 def _check_key(key: BlockingKey) -> None:
@@ -54,7 +54,9 @@ class BlockingKey:
         name: the key's name, used in reports (``"name+city"``).
         fields: the fields whose normalized values make up the key.
         transforms: per field, how the value enters the key: ``exact``, ``first_letter``,
-            ``phonetic`` (Metaphone), ``sorted_words`` (word order ignored) or ``prefix4``.
+            ``phonetic`` (Metaphone), ``sorted_words`` (word order ignored), ``prefix4``
+            or ``last_digits`` (a phone's last digits: numbers with and without their
+            country code, valid or kept as typed, meet).
         max_block: a key value shared by more records than this is skipped (and reported)
             rather than compared all-with-all.
     """
