@@ -46,6 +46,8 @@ class KeyReport:
         skipped: key values skipped because more than ``max_block`` records shared them,
             with the number of records for each, largest first (at most 20 are listed).
         skipped_records: records in skipped blocks (counted once per block).
+        enabled: whether every field of the key is filled in on some record; a key with
+            a field blank everywhere gives no pairs at all.
     """
 
     name: str
@@ -53,6 +55,7 @@ class KeyReport:
     pairs: int
     skipped: tuple[tuple[str, int], ...]
     skipped_records: int
+    enabled: bool = True
 
 
 @frozen(kw_only=True)
@@ -63,11 +66,24 @@ class BlockingReport:
         records: how many records were blocked.
         keys: one :class:`KeyReport` per blocking key.
         candidate_pairs: distinct pairs scored (the union over keys).
+        fields: per field a key reads, the keys it enabled: those whose fields are all
+            filled in on some record (``()`` for a field blank on every record: person
+            lists without e-mail or phone enable none of their keys).
     """
 
     records: int
     keys: tuple[KeyReport, ...]
     candidate_pairs: int
+    fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def enabled_by(self, field: str) -> tuple[str, ...]:
+        """The names of the keys *field* enabled (none for a field no key reads)."""
+        return dict(self.fields).get(field, ())
+
+    @property
+    def enabled(self) -> tuple[str, ...]:
+        """The keys every one of whose fields is filled in on some record."""
+        return tuple(k.name for k in self.keys if k.enabled)
 
     @property
     def skipped(self) -> tuple[tuple[str, str, int], ...]:
@@ -98,7 +114,19 @@ def transform_of(name: str) -> Callable[[str], str]:
         return _metaphone
     if name == "last_digits":
         return phone_tail
+    if name == "day_month":
+        return _day_month
     return lambda s: s
+
+
+def _day_month(text: str) -> str:
+    # "1980-04-03" and "1980-03-04" give one key; anything not a date stays as it is
+    year, _, rest = text.partition("-")
+    month, _, day = rest.partition("-")
+    if not (month and day):
+        return text
+    low, high = sorted((month, day))
+    return f"{year}-{low}-{high}"
 
 
 class _Codes:
@@ -311,6 +339,7 @@ def candidate_pairs(table: Table, rules: MatchRules) -> tuple[array[int], Blocki
     reports = []
     # a field's codes are kept only while a later key still reads them
     uses = Counter(used for key in rules.blocking for used in _parts(key))
+    filled = {f: any(v is not None for v in table.columns[f]) for f in key_fields(rules)}
     for key in rules.blocking:
         found = _single_values(table, key)
         if found is None:
@@ -329,6 +358,7 @@ def candidate_pairs(table: Table, rules: MatchRules) -> tuple[array[int], Blocki
                 pairs=sum(map(len, parts)) - before,
                 skipped=tuple(skipped[:20]),
                 skipped_records=sum(s for _, s in skipped),
+                enabled=all(filled[f] for f in key.fields),
             )
         )
     # the key codes hold an int object per record and key: free them before scoring
@@ -339,4 +369,16 @@ def candidate_pairs(table: Table, rules: MatchRules) -> tuple[array[int], Blocki
         parts[k] = array("q")
         unique.extend(sorted(set(part)))
         del part
-    return unique, BlockingReport(records=n, keys=tuple(reports), candidate_pairs=len(unique))
+    enabled = tuple(
+        (
+            f,
+            tuple(
+                k.name for k in rules.blocking if f in k.fields and all(filled[g] for g in k.fields)
+            ),
+        )
+        for f in filled
+    )
+    report = BlockingReport(
+        records=n, keys=tuple(reports), candidate_pairs=len(unique), fields=enabled
+    )
+    return unique, report

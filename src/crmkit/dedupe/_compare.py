@@ -139,6 +139,11 @@ def date_swapped(a: date, b: date) -> bool:
     return a.year == b.year and a.day == b.month and a.month == b.day
 
 
+def _one_digit_apart(a: date, b: date) -> bool:
+    """Whether *a* and *b* written as ``YYYY-MM-DD`` differ in exactly one digit."""
+    return sum(x != y for x, y in zip(a.isoformat(), b.isoformat(), strict=True)) == 1
+
+
 def _date(tolerance: float) -> Similarity:
     def run(a: object, b: object) -> float:
         if not isinstance(a, date) or not isinstance(b, date):
@@ -148,8 +153,8 @@ def _date(tolerance: float) -> Similarity:
         days = abs((a - b).days)
         if tolerance and days <= tolerance:
             return 0.9
-        if a.month == b.month and a.day == b.day and abs(a.year - b.year) in (1, 10):
-            return 0.5  # one digit of the year mistyped
+        if _one_digit_apart(a, b):
+            return 0.6  # one digit of the year, the month or the day mistyped
         return 0.0
 
     return run

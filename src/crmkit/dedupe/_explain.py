@@ -128,6 +128,8 @@ def _shown(record: Any, rule: MatchField, companies: Mapping[str, object] | None
         # a number kept as typed is shown as typed, never as if it were valid
         raw = [f"{p.text} (not a valid number)" for p in getattr(record, "invalid_phones", ())]
         return ", ".join([*(p.number.international for p in record.phones), *raw])
+    if name == "street":
+        return next((line for a in record.addresses for line in a.lines if line), "")
     if name in ("city", "region", "country", "postal_code"):
         return next((getattr(a, name) for a in record.addresses if getattr(a, name)), "")
     if name == "name" and hasattr(record, "first_name"):

@@ -17,7 +17,9 @@ def _strs(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
-_TRANSFORMS = ("exact", "first_letter", "phonetic", "sorted_words", "prefix4", "last_digits")
+_TRANSFORMS = (
+    "exact", "first_letter", "phonetic", "sorted_words", "prefix4", "last_digits", "day_month",
+)  # fmt: skip
 
 
 def _check_key(key: BlockingKey) -> None:
@@ -55,8 +57,9 @@ class BlockingKey:
         fields: the fields whose normalized values make up the key.
         transforms: per field, how the value enters the key: ``exact``, ``first_letter``,
             ``phonetic`` (Metaphone), ``sorted_words`` (word order ignored), ``prefix4``
-            or ``last_digits`` (a phone's last digits: numbers with and without their
-            country code, valid or kept as typed, meet).
+            ``last_digits`` (a phone's last digits: numbers with and without their
+            country code, valid or kept as typed, meet) or ``day_month`` (a date with day
+            and month in either order: a swapped birth date meets the right one).
         max_block: a key value shared by more records than this is skipped (and reported)
             rather than compared all-with-all.
     """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 from crmkit.errors import ConfigError
@@ -11,7 +12,7 @@ from ._compare import Similarity, comparer
 from ._condition import compile_condition, condition_fields
 from ._conflict import NameColumns
 from ._features import Table
-from ._match_field import Blank, MatchField
+from ._match_field import Blank, Comparator, MatchField
 from ._rules import MatchRules
 
 __all__ = [
@@ -80,9 +81,12 @@ class RulePlan:
         self.blank = self.disagree if rule.blank is Blank.DISAGREE else 0.0
         self.condition = condition
         self.swap_column: list[Any] | None = None
-        self.tf = (
-            _frequency_points(self.column, self.agree) if rule.frequency and frequencies else None
-        )
+        self.tf: dict[Any, float] | None = None
+        if rule.frequency and frequencies:
+            if rule.comparator is Comparator.EMAIL:
+                self.tf = local_part_points(self.column, self.agree)
+            else:
+                self.tf = _frequency_points(self.column, self.agree)
         self.swap_tf: dict[Any, float] | None = self.tf
         # a name rule whose frequency points give way to the full name's when both agree
         self.full_name = False
@@ -118,6 +122,31 @@ def _frequency_points(column: list[Any], agree: float) -> dict[Any, float]:
     for value, count in counts.items():
         adjust = math.log2(chance * filled / count)
         out[value] = min(_TF_MAX, max(low, adjust))
+    return out
+
+
+def local_part_points(column: list[Any], agree: float) -> dict[Any, float]:
+    """Per e-mail key, the points to add to *agree* when two records share it (zero or less).
+
+    An address whose local part many different addresses also have (``jsmith`` at gmail,
+    yahoo and outlook) is one that several people may have been given or have typed: it
+    counts ``log2`` of that number less, down to a quarter of *agree*. The local part's
+    commonness is what tells, not how often one address repeats: a person's own records
+    repeat their address.
+    """
+    addresses: set[str] = set()
+    for value in column:
+        if value.__class__ is str:
+            addresses.add(value)
+        elif value.__class__ is tuple:
+            addresses.update(value)
+    locals_: Counter[str] = Counter(a.rpartition("@")[0] for a in addresses)
+    low = -0.75 * agree
+    out: dict[Any, float] = {}
+    for address in addresses:
+        count = locals_[address.rpartition("@")[0]]
+        if count > 1:
+            out[address] = max(low, -math.log2(count))
     return out
 
 
