@@ -7,7 +7,7 @@ generator leaves out and real client bases carry:
   test number, a new range: 6% of people), and any copy may write the number without its
   country code and trunk prefix, so that it reads in no region (12% of copies). Both are
   kept as typed (:class:`~crmkit.values.RawPhone`), never as E.164.
-- **e-mail collisions**: 20% of people with an e-mail use initial + surname at a big
+- **e-mail collisions**: 10% of people with an e-mail use initial + surname at a big
   provider (``jsmith@gmail.com``), with no number to tell them apart, so people of one
   surname and initial share an address.
 - **a postal address**: a street line (number and street, written ``Street`` or ``St``,
@@ -79,7 +79,7 @@ class CrmGenerator(Generator):
             digits = "555" + "".join(more.choice(string.digits) for _ in range(7))
             p.extra["raw"] = RawPhone(text=f"{digits[:3]} {digits[3:6]} {digits[6:]}")
             p.phone = None
-        if p.email is not None and p.first.isascii() and more.random() < 0.2:
+        if p.email is not None and p.first.isascii() and more.random() < 0.1:
             p.email = f"{p.first[0]}{p.last}@{more.choice(MAIL[:3])}"
         return p
 

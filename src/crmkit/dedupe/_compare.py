@@ -153,7 +153,9 @@ def _date(tolerance: float) -> Similarity:
         days = abs((a - b).days)
         if tolerance and days <= tolerance:
             return 0.9
-        if _one_digit_apart(a, b):
+        if _one_digit_apart(a, b) or (
+            (a.month, a.day) == (b.month, b.day) and abs(a.year - b.year) == 10
+        ):
             return 0.6  # one digit of the year, the month or the day mistyped
         return 0.0
 

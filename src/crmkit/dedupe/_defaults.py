@@ -49,7 +49,7 @@ def contact_defaults() -> dict[str, Any]:
                 label="postcode",
             ),
             MatchField(
-                field="city", comparator=Comparator.NAME, agree=2.0, disagree=-2.5,
+                field="city", comparator=Comparator.NAME, agree=2.0, disagree=-1.5,
                 floor=0.8, label="city",
             ),
             MatchField(
@@ -58,7 +58,7 @@ def contact_defaults() -> dict[str, Any]:
             ),
             MatchField(
                 field="birth_date", comparator=Comparator.DATE, agree=10.0, disagree=-8.0,
-                label="date of birth", frequency=True,
+                label="date of birth",
             ),
         ),
         blocking=(
@@ -108,6 +108,11 @@ def contact_defaults() -> dict[str, Any]:
             BlockingKey(
                 # both names mistyped, or the other way round: the home and the birth date
                 name="street+postal_code", fields=("street", "postal_code"), max_block=15,
+            ),
+            BlockingKey(
+                # a home without its postcode
+                name="last_name+street", fields=("last_name", "street"),
+                transforms=("phonetic", "exact"), max_block=15,
             ),
             BlockingKey(
                 name="first_name+birth_date+postal_code",

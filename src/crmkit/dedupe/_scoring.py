@@ -84,7 +84,9 @@ class RulePlan:
         self.tf: dict[Any, float] | None = None
         if rule.frequency and frequencies:
             if rule.comparator is Comparator.EMAIL:
-                self.tf = local_part_points(self.column, self.agree)
+                first, last = table.columns.get("first_name"), table.columns.get("last_name")
+                names = (first, last) if first is not None and last is not None else None
+                self.tf = local_part_points(self.column, self.agree, names)
             else:
                 self.tf = _frequency_points(self.column, self.agree)
         self.swap_tf: dict[Any, float] | None = self.tf
@@ -125,28 +127,52 @@ def _frequency_points(column: list[Any], agree: float) -> dict[Any, float]:
     return out
 
 
-def local_part_points(column: list[Any], agree: float) -> dict[Any, float]:
-    """Per e-mail key, the points to add to *agree* when two records share it (zero or less).
+def _letters(local: str) -> str:
+    return "".join(c for c in local if c.isalpha())
 
-    An address whose local part many different addresses also have (``jsmith`` at gmail,
-    yahoo and outlook) is one that several people may have been given or have typed: it
-    counts ``log2`` of that number less, down to a quarter of *agree*. The local part's
-    commonness is what tells, not how often one address repeats: a person's own records
-    repeat their address.
+
+def local_part_points(
+    column: list[Any], agree: float, names: tuple[list[Any], list[Any]] | None = None
+) -> dict[Any, float]:
+    """Per e-mail key shared by two records or more, the points to add to *agree* (zero or less).
+
+    Agreement on an address is strong evidence only when few people could have it. A
+    local part made of a name (``jsmith``, ``john.smith``) is one every J. Smith may be
+    given or may type: it counts ``log2(records with the address / records whose names
+    make that local part)`` less. Any other local part counts ``log2`` of the number of
+    different addresses that share it less (``info`` at many domains). Never below a
+    quarter of *agree*.
     """
-    addresses: set[str] = set()
+    counts: Counter[str] = Counter()
     for value in column:
         if value.__class__ is str:
-            addresses.add(value)
+            counts[value] += 1
         elif value.__class__ is tuple:
-            addresses.update(value)
-    locals_: Counter[str] = Counter(a.rpartition("@")[0] for a in addresses)
+            counts.update(value)
+    shared = [a for a, c in counts.items() if c > 1]
+    if not shared:
+        return {}
+    locals_ = Counter(a.rpartition("@")[0] for a in counts)
+    wanted = {_letters(a.rpartition("@")[0]) for a in shared}
+    made: Counter[str] = Counter()
+    if names is not None:
+        for (first, last), k in Counter(zip(*names, strict=True)).items():
+            if first and last:
+                for typed in (first[0] + last, first + last):
+                    local = _letters(typed)
+                    if local in wanted:
+                        made[local] += k
     low = -0.75 * agree
     out: dict[Any, float] = {}
-    for address in addresses:
-        count = locals_[address.rpartition("@")[0]]
-        if count > 1:
-            out[address] = max(low, -math.log2(count))
+    for address in shared:
+        local = address.rpartition("@")[0]
+        given = made.get(_letters(local), 0)
+        if given > counts[address]:
+            adjust = math.log2(counts[address] / given)
+        else:
+            adjust = -math.log2(locals_[local])
+        if adjust < 0:
+            out[address] = max(low, adjust)
     return out
 
 
