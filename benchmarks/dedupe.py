@@ -55,9 +55,9 @@ from crmkit.dedupe._batch import score_pairs
 from crmkit.dedupe._blocking import candidate_pairs
 from crmkit.dedupe._cluster import cluster
 from crmkit.dedupe._conflict import names_conflict
+from crmkit.dedupe._estimate import estimate_weights
 from crmkit.dedupe._find import _groups, prepare
 from crmkit.dedupe._gc import gc_paused
-from crmkit.dedupe._estimate import estimate_weights
 from crmkit.dedupe._rules import MatchRules
 from crmkit.dedupe._scoring import plan, points_of, score_pair
 
