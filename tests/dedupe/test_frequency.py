@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,7 +22,7 @@ def test_value_points_are_monotone_in_rarity(counts: dict[str, int], agree: floa
     points = _frequency_points(column, agree)
 
     ranked = sorted(counts, key=counts.__getitem__)
-    for rarer, commoner in zip(ranked, ranked[1:], strict=False):
+    for rarer, commoner in pairwise(ranked):
         assert points[rarer] >= points[commoner]
     assert all(-0.75 * agree <= p <= 2.0 for p in points.values())
 
@@ -42,14 +44,14 @@ def test_local_part_points_are_monotone_in_rarity(spread: dict[str, int], agree:
         return points.get(f"{local}@d0.example", 0.0)
 
     ranked = sorted(spread, key=spread.__getitem__)
-    for rarer, commoner in zip(ranked, ranked[1:], strict=False):
+    for rarer, commoner in pairwise(ranked):
         assert of(rarer) >= of(commoner)
     assert all(-0.75 * agree <= p <= 0.0 for p in points.values())
 
 
 def test_a_local_part_made_of_common_names_counts_less() -> None:
     """jsmith@ shared by two of many J. Smiths counts less than one only they could have."""
-    names = ([("john", "smith")] * 6 + [("jane", "smith")] * 6 + [("kelwood", "jorby")] * 2)
+    names = [("john", "smith")] * 6 + [("jane", "smith")] * 6 + [("kelwood", "jorby")] * 2
     first, last = [f for f, _ in names], [la for _, la in names]
     column: list[object] = [None] * len(names)
     column[0] = column[6] = "jsmith@gmail.com"

@@ -14,7 +14,9 @@ from crmkit.errors import ConfigError
 from crmkit.values import Address
 
 
-def _member(cid: str, first: str, last: str, born: date | None, street: str, code: str) -> Contact:
+def _member(  # noqa: PLR0917 - one argument per column of the list
+    cid: str, first: str, last: str, born: date | None, street: str, code: str
+) -> Contact:
     home = Address(lines=(street,), city="Carlton", postal_code=code, region="VIC")
     return Contact(id=cid, first_name=first, last_name=last, birth_date=born, addresses=[home])
 
