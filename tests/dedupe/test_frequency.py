@@ -7,7 +7,7 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmkit.dedupe._scoring import _frequency_points, local_part_points
+from crmkit.dedupe._frequency import local_part_points, value_points
 
 _counts = st.dictionaries(
     st.text(alphabet="abcdefgh", min_size=1, max_size=5), st.integers(1, 40), min_size=2
@@ -19,7 +19,7 @@ def test_value_points_are_monotone_in_rarity(counts: dict[str, int], agree: floa
     """A value carried by fewer records gets at least the points of a more common one."""
     column: list[object] = [v for v, c in counts.items() for _ in range(c)]
 
-    points = _frequency_points(column, agree)
+    points = value_points(column, agree)
 
     ranked = sorted(counts, key=counts.__getitem__)
     for rarer, commoner in pairwise(ranked):
@@ -61,3 +61,17 @@ def test_a_local_part_made_of_common_names_counts_less() -> None:
 
     assert points["jsmith@gmail.com"] < -2
     assert "kjorby@gmail.com" not in points
+
+
+def test_a_number_in_the_local_part_tells_people_apart() -> None:
+    """jsmith1987@ is not what every J. Smith is given: sharing it keeps its full weight."""
+    names = [("john", "smith")] * 6 + [("jane", "smith")] * 6
+    first, last = [f for f, _ in names], [la for _, la in names]
+    column: list[object] = [None] * len(names)
+    column[0] = column[1] = "jsmith1987@gmail.com"
+    column[6] = column[7] = "j.smith@gmail.com"
+
+    points = local_part_points(column, 14.0, (first, last))
+
+    assert "jsmith1987@gmail.com" not in points
+    assert points["j.smith@gmail.com"] < -2

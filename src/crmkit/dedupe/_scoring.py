@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from typing import Any
 
 from crmkit.errors import ConfigError
@@ -12,6 +11,7 @@ from ._compare import Similarity, comparer
 from ._condition import compile_condition, condition_fields
 from ._conflict import NameColumns
 from ._features import Table
+from ._frequency import local_part_points, value_points
 from ._match_field import Blank, Comparator, MatchField
 from ._rules import MatchRules
 
@@ -88,7 +88,7 @@ class RulePlan:
                 names = (first, last) if first is not None and last is not None else None
                 self.tf = local_part_points(self.column, self.agree, names)
             else:
-                self.tf = _frequency_points(self.column, self.agree)
+                self.tf = value_points(self.column, self.agree)
         self.swap_tf: dict[Any, float] | None = self.tf
         # a name rule whose frequency points give way to the full name's when both agree
         self.full_name = False
@@ -100,80 +100,6 @@ class RulePlan:
         if similarity <= self.floor:
             return self.disagree
         return self.disagree + (similarity - self.floor) * self.span
-
-
-_TF_MAX = 2.0
-
-
-def _frequency_points(column: list[Any], agree: float) -> dict[Any, float]:
-    """Per value, the points to add to *agree* when two records share it.
-
-    The reference is the chance that two records picked at random share a value
-    (sum of squared shares); a value rarer than that is stronger evidence.
-    """
-    counts: dict[Any, int] = {}
-    for value in column:
-        if value is not None and not isinstance(value, tuple):
-            counts[value] = counts.get(value, 0) + 1
-    filled = sum(counts.values())
-    if not filled:
-        return {}
-    chance = sum(c * c for c in counts.values()) / (filled * filled)
-    low = -0.75 * agree
-    out = {}
-    for value, count in counts.items():
-        adjust = math.log2(chance * filled / count)
-        out[value] = min(_TF_MAX, max(low, adjust))
-    return out
-
-
-def _letters(local: str) -> str:
-    return "".join(c for c in local if c.isalpha())
-
-
-def local_part_points(
-    column: list[Any], agree: float, names: tuple[list[Any], list[Any]] | None = None
-) -> dict[Any, float]:
-    """Per e-mail key shared by two records or more, the points to add to *agree* (zero or less).
-
-    Agreement on an address is strong evidence only when few people could have it. A
-    local part made of a name (``jsmith``, ``john.smith``) is one every J. Smith may be
-    given or may type: it counts ``log2(records with the address / records whose names
-    make that local part)`` less. Any other local part counts ``log2`` of the number of
-    different addresses that share it less (``info`` at many domains). Never below a
-    quarter of *agree*.
-    """
-    counts: Counter[str] = Counter()
-    for value in column:
-        if value.__class__ is str:
-            counts[value] += 1
-        elif value.__class__ is tuple:
-            counts.update(value)
-    shared = [a for a, c in counts.items() if c > 1]
-    if not shared:
-        return {}
-    locals_ = Counter(a.rpartition("@")[0] for a in counts)
-    wanted = {_letters(a.rpartition("@")[0]) for a in shared}
-    made: Counter[str] = Counter()
-    if names is not None:
-        for (first, last), k in Counter(zip(*names, strict=True)).items():
-            if first and last:
-                for typed in (first[0] + last, first + last):
-                    local = _letters(typed)
-                    if local in wanted:
-                        made[local] += k
-    low = -0.75 * agree
-    out: dict[Any, float] = {}
-    for address in shared:
-        local = address.rpartition("@")[0]
-        given = made.get(_letters(local), 0)
-        if given > counts[address]:
-            adjust = math.log2(counts[address] / given)
-        else:
-            adjust = -math.log2(locals_[local])
-        if adjust < 0:
-            out[address] = max(low, adjust)
-    return out
 
 
 # Full-name frequency: records sharing the full name of a pair (``count``, the pair
