@@ -8,8 +8,8 @@ import pytest
 
 from crmkit.contacts import Contact
 from crmkit.dedupe import BlockingKey, find_duplicates
+from crmkit.dedupe._address_keys import street_key
 from crmkit.dedupe._blocking import transform_of
-from crmkit.dedupe._features import street_key
 from crmkit.errors import ConfigError
 from crmkit.values import Address
 

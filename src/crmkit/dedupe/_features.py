@@ -11,11 +11,19 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
 from crmkit.contacts import Company, Contact, company_match_key, name_match_key
 from crmkit.errors import ConfigError
 
+from ._address_keys import (
+    ADDRESS_PARTS,
+    address_columns,
+    address_reader,
+    postal_key,
+    street_key,
+    typed_address_keys,
+)
 from ._columns import Columns
 from ._rules import MatchRules
 
@@ -25,9 +33,7 @@ __all__ = [
     "build_table",
     "field_reader",
     "full_name_counts",
-    "postal_key",
     "prepare",
-    "street_key",
     "text_key",
 ]
 
@@ -77,6 +83,14 @@ def _cached(fn: Callable[[str], str]) -> Callable[[str], str | None]:
     return run
 
 
+def _address_key(part: str, text: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    if part == "postal_code":
+        return _cached(postal_key)
+    if part == "street":
+        return _cached(street_key)
+    return text
+
+
 def _text_key(text: str) -> str:
     return name_match_key(text)
 
@@ -92,51 +106,6 @@ def _scalar(value: object, key: Callable[[str], str | None]) -> object:
         parts = tuple(p for p in (_scalar(v, key) for v in value) if p is not None)
         return parts or None
     return key(str(value))
-
-
-def _first_address_part(part: str, key: Callable[[str], str | None]) -> Reader:
-    def read(record: Any) -> object:
-        for address in record.addresses:
-            value = getattr(address, part)
-            if value:
-                return key(value)
-        return None
-
-    return read
-
-
-def _street_reader(key: Callable[[str], str | None]) -> Reader:
-    def read(record: Any) -> object:
-        for address in record.addresses:
-            for line in address.lines:
-                if line:
-                    return key(line)
-        return None
-
-    return read
-
-
-def postal_key(text: str) -> str:
-    """A postal code as compared: spaces left out, upper case (``sw1a 1aa`` = ``SW1A1AA``)."""
-    return "".join(text.split()).upper()
-
-
-# the long and the short forms of street types: either one compares as the short one
-_STREET_WORDS: Final = {
-    "street": "st", "str": "st", "road": "rd", "avenue": "ave", "av": "ave", "lane": "ln",
-    "drive": "dr", "crescent": "cres", "place": "pl", "parade": "pde", "court": "ct",
-    "terrace": "tce", "boulevard": "blvd", "highway": "hwy", "square": "sq", "close": "cl",
-    "strasse": "str", "straße": "str", "north": "n", "south": "s", "east": "e", "west": "w",
-}  # fmt: skip
-
-
-def street_key(text: str) -> str:
-    """A street line as compared: case, accents and punctuation out, street types short.
-
-    ``12 Smith Street`` and ``12, SMITH ST.`` give the same key (``12 smith st``).
-    """
-    words = name_match_key(text.replace(",", " ").replace(".", " ")).split()
-    return " ".join(_STREET_WORDS.get(w, w) for w in words)
 
 
 # Most records have one e-mail and one phone: a plain string compares faster than a tuple.
@@ -192,12 +161,8 @@ def field_reader(
         return _emails
     if name == "phone":
         return _phones
-    if name in ("city", "region", "country"):
-        return _first_address_part(name, text)
-    if name == "postal_code":
-        return _first_address_part(name, _cached(postal_key))
-    if name == "street":
-        return _street_reader(_cached(street_key))
+    if name in ADDRESS_PARTS:
+        return address_reader(name, _address_key(name, text))
     if kind == "contact":
         return _contact_reader(name, text, companies)
     if name in ("company_key", "company"):
@@ -288,12 +253,21 @@ def build_table(
         found = given.get(field)
         return found if found is not None else [getattr(r, field) for r in records]
 
-    for name in dict.fromkeys(fields):
+    typed = typed_address_keys()
+    wanted = dict.fromkeys(fields)
+    # the address parts the caller did not give, read in one pass over the addresses
+    parts: dict[str, Callable[[str], str | None]] = {
+        p: _address_key(p, text) for p in ADDRESS_PARTS if p in wanted and p not in given
+    }
+    columns.update(address_columns(records, parts) if parts else {})
+    for name in wanted:
+        if name in parts:
+            continue
         raw = given.get("company" if name == "company_key" else name)
         if raw is not None and name == "city":
             columns[name] = _by_distinct(raw, text)
-        elif raw is not None and name in _ADDRESS_KEYS:
-            columns[name] = _by_distinct(raw, _ADDRESS_KEYS[name])
+        elif raw is not None and name in typed:
+            columns[name] = _by_distinct(raw, typed[name])
         elif raw is not None and name in ("email", "phone", "birth_date"):
             columns[name] = raw
         elif kind == "contact" and name in ("first_name", "last_name", "middle_name"):
@@ -320,20 +294,6 @@ def build_table(
             read = field_reader(name, kind, companies, text)
             columns[name] = [read(r) for r in records]
     return table
-
-
-def _text_or_none(key: Callable[[str], str]) -> Callable[[object], str | None]:
-    def run(value: object) -> str | None:
-        return (key(value) or None) if isinstance(value, str) and value else None
-
-    return run
-
-
-_ADDRESS_KEYS: Final = {
-    "street": _text_or_none(street_key),
-    "postal_code": _text_or_none(postal_key),
-    "region": _text_or_none(name_match_key),
-}
 
 
 def _companies(given: list[Any]) -> list[Any]:
