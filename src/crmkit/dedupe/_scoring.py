@@ -59,6 +59,7 @@ class RulePlan:
         "compare",
         "condition",
         "disagree",
+        "empty",
         "floor",
         "full_name",
         "rule",
@@ -79,6 +80,8 @@ class RulePlan:
         self.floor = rule.floor
         self.span = (self.agree - self.disagree) / (1.0 - rule.floor)
         self.blank = self.disagree if rule.blank is Blank.DISAGREE else 0.0
+        # blank on every record and a blank counting nothing: the rule gives no points
+        self.empty = not self.blank and self.column.count(None) == len(self.column)
         self.condition = condition
         self.swap_column: list[Any] | None = None
         self.tf: dict[Any, float] | None = None
