@@ -587,7 +587,7 @@ def _case(rng: random.Random, text: str) -> str:
 class Person:
     """The truth about one person: the values every copy derives from."""
 
-    __slots__ = ("city", "company", "culture", "dob", "email", "first", "last", "phone")
+    __slots__ = ("city", "company", "culture", "dob", "email", "extra", "first", "last", "phone")
     city: Address | None
     company: str | None
     culture: str
@@ -596,8 +596,10 @@ class Person:
     first: str
     last: str
     phone: PhoneNumber | None
+    extra: dict[str, Any]  # what generators built on this one add
 
     def __init__(self, **values: Any) -> None:
+        self.extra = {}
         for k, v in values.items():
             setattr(self, k, v)
 

@@ -44,6 +44,7 @@ class ErrorCode(StrEnum):
     PHONE_NEEDS_REGION = "contacts.phone_needs_region"
     PHONE_UNKNOWN_COUNTRY = "contacts.phone_unknown_country"
     PHONE_MAYBE_CUT = "contacts.phone_maybe_cut"
+    PHONE_NO_DIGITS = "contacts.phone_no_digits"
     NO_IDENTITY = "contacts.no_identity"
     NUL_CHARACTER = "validation.nul_character"
     MISSING_LINK = "activities.missing_link"

@@ -126,6 +126,10 @@ def test_import_stores_the_person_and_keeps_the_bad_value(tmp_path: Path) -> Non
     assert rows[1][2] == contact.emails[0].address.value
     assert 'Mobile "0300 12": invalid phone: ' in str(contact.custom["problems"])
     assert [(3, "Mobile", "0300 12")] == [(p.row, p.column, p.value) for p in report.problems]
+    # the number as typed stays on the contact, its digits a match key
+    assert [("0300 12", "30012", "mobile")] == [
+        (p.text, p.digits, p.label) for p in contact.invalid_phones
+    ]
 
 
 def test_a_bad_date_is_kept_out_of_the_contact_but_in_its_problems(tmp_path: Path) -> None:

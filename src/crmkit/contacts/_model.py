@@ -11,11 +11,12 @@ from attrs import field, frozen
 
 from crmkit._ids import new_id
 from crmkit._record import aware, check_version, custom_values, optional_text, text, utcnow
-from crmkit.errors import ErrorCode, InvalidName, ValidationError
+from crmkit.errors import ErrorCode, InvalidName, InvalidPhone, ValidationError
 from crmkit.values import (
     Address,
     EmailAddress,
     PhoneNumber,
+    RawPhone,
     normalize_domain,
     normalize_email,
     normalize_phone,
@@ -105,6 +106,33 @@ def _phones(values: Iterable[object]) -> tuple[PhoneEntry, ...]:
     return _entries(PhoneEntry, "number", "phones", values)
 
 
+def _raw_phones(values: Iterable[object]) -> tuple[RawPhone, ...]:
+    if isinstance(values, str | bytes):
+        values = [values]
+    given: object = values  # callers are not type-checked: check what really came
+    if not isinstance(given, Iterable):
+        raise ValidationError(
+            given, "expected a list of phone numbers as typed", field="invalid_phones"
+        )
+    out: list[RawPhone] = []
+    for value in values:
+        if isinstance(value, RawPhone):
+            out.append(value)
+        elif isinstance(value, Mapping):
+            unknown = sorted(set(value) - {"text", "reason", "label"})
+            if unknown or "text" not in value:
+                reason = f"unknown key(s) {unknown}" if unknown else "no 'text'"
+                raise ValidationError(value, reason, field="invalid_phones")
+            out.append(RawPhone(**cast("Mapping[str, Any]", value)))
+        else:
+            out.append(RawPhone(text=cast("str", value)))
+    # one number typed twice is kept once, the first time
+    seen: dict[str, RawPhone] = {}
+    for phone in out:
+        seen.setdefault(phone.digits, phone)
+    return tuple(seen.values())
+
+
 def _addresses(values: Iterable[Address | Mapping[str, Any]]) -> tuple[Address, ...]:
     return tuple(v if isinstance(v, Address) else Address(**v) for v in values)
 
@@ -129,6 +157,11 @@ class Contact:
     :meth:`Contact.create` with a region), tags are de-duplicated, timestamps are UTC.
     One e-mail and one phone are primary: the first, unless another is marked.
 
+    *invalid_phones* keeps phone numbers as typed that are not valid numbers
+    (:class:`~crmkit.values.RawPhone`: a typo, a test number, a number without its region):
+    never shown as E.164, but their digits are a match key, so finding duplicates still
+    compares them. A contact is not identified by them alone.
+
     Raises:
         InvalidName: if the contact has neither a name, an e-mail nor a phone.
         InvalidEmail: for an e-mail that is not an address.
@@ -144,6 +177,7 @@ class Contact:
     suffix: str = field(default="", converter=text)
     emails: tuple[EmailEntry, ...] = field(default=(), converter=_emails)
     phones: tuple[PhoneEntry, ...] = field(default=(), converter=_phones)
+    invalid_phones: tuple[RawPhone, ...] = field(default=(), converter=_raw_phones)
     addresses: tuple[Address, ...] = field(default=(), converter=_addresses)
     job_title: str = field(default="", converter=text)
     birth_date: date | None = None
@@ -173,6 +207,7 @@ class Contact:
         email: str | Iterable[str] = (),
         phone: str | Iterable[str] = (),
         region: str | None = None,
+        keep_invalid: bool = False,
         **fields: Any,
     ) -> Contact:
         """Build a contact from the raw text a person typed.
@@ -183,11 +218,17 @@ class Contact:
             email: one address or several; the first is primary.
             phone: one number or several, read with *region* as the default region.
             region: ISO 3166 region for phone numbers written without a country code.
+            keep_invalid: keep a phone that is not a valid number as typed, in
+                :attr:`invalid_phones` with the reason, instead of raising.
             **fields: any other :class:`Contact` field.
 
         Raises:
-            InvalidName, InvalidEmail, InvalidPhone: for the first bad value.
+            InvalidName, InvalidEmail, InvalidPhone: for the first bad value (with
+                *keep_invalid*, a phone raises only when it holds fewer than three digits).
+            ValidationError: for *keep_invalid* that is not True or False.
         """
+        if not isinstance(keep_invalid, bool):
+            raise ValidationError(keep_invalid, "expected True or False", field="keep_invalid")
         known = {a.name for a in attrs.fields(cls)}
         unknown = sorted(set(fields) - known)
         if unknown:
@@ -202,7 +243,18 @@ class Contact:
         emails = [email] if isinstance(email, str) else list(email)
         phones = [phone] if isinstance(phone, str) else list(phone)
         fields["emails"] = [normalize_email(e) for e in emails]
-        fields["phones"] = [normalize_phone(p, region) for p in phones]
+        if keep_invalid:
+            valid: list[PhoneNumber] = []
+            kept: list[RawPhone] = list(fields.pop("invalid_phones", ()))
+            for p in phones:
+                try:
+                    valid.append(normalize_phone(p, region))
+                except InvalidPhone as exc:
+                    kept.append(RawPhone(text=p, reason=exc.reason))
+            fields["phones"] = valid
+            fields["invalid_phones"] = kept
+        else:
+            fields["phones"] = [normalize_phone(p, region) for p in phones]
         return cls(**fields)
 
     @property

@@ -5,7 +5,8 @@ records, :func:`match_against` for incoming records against a store, :func:`merg
 and :func:`merge_in_store` (with :func:`undo_merge`) in a store. See ``docs/dedupe.md``.
 """
 
-from ._blocking import BlockingReport, KeyReport
+from ._blocking_report import BlockingReport, KeyReport
+from ._estimate import estimate_weights
 from ._explain import FieldComparison, GroupExplanation, PairExplanation
 from ._find import DuplicateGroup, DuplicateGroups, find_duplicates
 from ._keys import BlockingKey, Thresholds
@@ -47,6 +48,7 @@ __all__ = [
     "RecordMatches",
     "Survivorship",
     "Thresholds",
+    "estimate_weights",
     "find_duplicates",
     "match_against",
     "merge",

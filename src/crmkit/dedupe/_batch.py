@@ -18,7 +18,10 @@ from ._scoring import Plan, RulePlan
 
 __all__ = ["score_pairs"]
 
-_SHARED = (Comparator.EXACT, Comparator.EMAIL, Comparator.PHONE)
+# comparators whose unequal single values always disagree (a phone kept as typed may
+# still agree with a number written with its country code: it is compared, but two valid
+# numbers, E.164 "+..." keys both, agree only when equal)
+_SHARED = (Comparator.EXACT, Comparator.EMAIL)
 
 
 def _flags(p: Plan, left: array[int], right: array[int]) -> tuple[bytearray, bytearray]:
@@ -91,6 +94,7 @@ def _add_rule(
         return
     tf = step.tf
     shared = step.rule.comparator in _SHARED
+    phone = step.rule.comparator is Comparator.PHONE
     for k, a, b in zip(
         range(len(totals)),
         map(column.__getitem__, left),
@@ -107,7 +111,9 @@ def _add_rule(
                 totals[k] += agree
             else:
                 totals[k] += agree + tf.get(a, 0.0)
-        elif shared and a.__class__ is not tuple and b.__class__ is not tuple:
+        elif (shared and a.__class__ is not tuple and b.__class__ is not tuple) or (
+            phone and a.__class__ is str and b.__class__ is str and a[:1] == b[:1] == "+"
+        ):
             totals[k] += disagree
         else:
             sim = compare(a, b)
@@ -137,6 +143,8 @@ def score_pairs(
     totals: array[float] = array("d", [p.prior]) * len(left)
     swap, full = _flags(p, left, right)
     for step in p.rules:
+        if step.empty:
+            continue
         _add_rule(step, totals, left=left, right=right, swap=swap, full=full)
     if p.full_name is not None and p.name_counts is not None and any(full):
         points, counts = p.full_name, p.name_counts

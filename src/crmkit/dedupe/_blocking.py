@@ -18,15 +18,15 @@ from itertools import compress, count, product
 from typing import Any
 
 import jellyfish
-from attrs import frozen
 
+from ._blocking_report import BlockingReport, KeyReport
+from ._compare import phone_tail
+from ._coverage import choose_keys, coverage_of
 from ._features import Table
 from ._keys import BlockingKey
 from ._rules import MatchRules
 
 __all__ = [
-    "BlockingReport",
-    "KeyReport",
     "candidate_pairs",
     "key_codes",
     "key_fields",
@@ -34,49 +34,9 @@ __all__ = [
 ]
 
 
-@frozen(kw_only=True)
-class KeyReport:
-    """What one blocking key did.
-
-    Attributes:
-        name: the key's name.
-        blocks: key values shared by two records or more (and not skipped).
-        pairs: candidate pairs this key produced (before the union with other keys).
-        skipped: key values skipped because more than ``max_block`` records shared them,
-            with the number of records for each, largest first (at most 20 are listed).
-        skipped_records: records in skipped blocks (counted once per block).
-    """
-
-    name: str
-    blocks: int
-    pairs: int
-    skipped: tuple[tuple[str, int], ...]
-    skipped_records: int
-
-
-@frozen(kw_only=True)
-class BlockingReport:
-    """What blocking did: per key, and the union of candidate pairs.
-
-    Attributes:
-        records: how many records were blocked.
-        keys: one :class:`KeyReport` per blocking key.
-        candidate_pairs: distinct pairs scored (the union over keys).
-    """
-
-    records: int
-    keys: tuple[KeyReport, ...]
-    candidate_pairs: int
-
-    @property
-    def skipped(self) -> tuple[tuple[str, str, int], ...]:
-        """Every skipped block as (key name, key value, records)."""
-        return tuple((k.name, value, size) for k in self.keys for value, size in k.skipped)
-
-
 def key_fields(rules: MatchRules) -> list[str]:
-    """Return the fields the blocking keys read."""
-    return [name for key in rules.blocking for name in key.fields]
+    """Return the fields the blocking keys read, and those they stand in for."""
+    return [name for key in rules.blocking for name in (*key.fields, *key.instead_of)]
 
 
 def _metaphone(text: str) -> str:
@@ -95,7 +55,21 @@ def transform_of(name: str) -> Callable[[str], str]:
         return lambda s: " ".join(sorted(s.split())) if " " in s else s
     if name == "phonetic":
         return _metaphone
+    if name == "last_digits":
+        return phone_tail
+    if name == "day_month":
+        return _day_month
     return lambda s: s
+
+
+def _day_month(text: str) -> str:
+    # "1980-04-03" and "1980-03-04" give one key; anything not a date stays as it is
+    year, _, rest = text.partition("-")
+    month, _, day = rest.partition("-")
+    if not (month and day):
+        return text
+    low, high = sorted((month, day))
+    return f"{year}-{low}-{high}"
 
 
 class _Codes:
@@ -254,14 +228,18 @@ def _single_values(table: Table, key: BlockingKey) -> _Found | None:
 
     Such values are nearly all distinct: counting them as they are, and coding only the
     rows in a block, spares a list of a million codes and a second dict of the values.
+    A phone's last digits are its whole number when every phone is a valid one (E.164,
+    ``+...``): two valid numbers are one only when equal.
     """
-    if len(key.fields) != 1 or key.transform(0) != "exact":
+    if len(key.fields) != 1 or key.transform(0) not in ("exact", "last_digits"):
         return None
     column = table.columns[key.fields[0]]
     counts = Counter(column)
     if any(v.__class__ is tuple for v in counts):
         return None
     counts.pop(None, None)
+    if key.transform(0) == "last_digits" and not all(v[:1] == "+" for v in counts):
+        return None
     limit = key.max_block
     big = [(str(v), size) for v, size in counts.items() if size > limit]
     code_of = {v: k for k, v in enumerate(v for v, size in counts.items() if 1 < size <= limit)}
@@ -302,13 +280,22 @@ def _counted(keyed: list[int], rows: list[int] | None) -> Counter[int]:
 
 
 def candidate_pairs(table: Table, rules: MatchRules) -> tuple[array[int], BlockingReport]:
-    """Return the distinct candidate pairs, sorted, as ``low * n + high``, and the report."""
+    """Return the distinct candidate pairs, sorted, as ``low * n + high``, and the report.
+
+    Only the keys the records' coverage enables run (see ``_coverage``).
+    """
     n = len(table)
     parts: list[array[int]] = [array("q") for _ in range(_PARTS)]
     reports = []
+    coverage = coverage_of(table.columns, key_fields(rules))
+    choices = choose_keys(rules.blocking, table.columns, coverage)
     # a field's codes are kept only while a later key still reads them
-    uses = Counter(used for key in rules.blocking for used in _parts(key))
-    for key in rules.blocking:
+    uses = Counter(used for c in choices if c.enabled for used in _parts(c.key))
+    for choice in choices:
+        key = choice.key
+        if not choice.enabled:
+            reports.append(_idle(key.name, choice.reason))
+            continue
         found = _single_values(table, key)
         if found is None:
             found = _coded(table, key)
@@ -336,4 +323,22 @@ def candidate_pairs(table: Table, rules: MatchRules) -> tuple[array[int], Blocki
         parts[k] = array("q")
         unique.extend(sorted(set(part)))
         del part
-    return unique, BlockingReport(records=n, keys=tuple(reports), candidate_pairs=len(unique))
+    ran = [c.key for c in choices if c.enabled]
+    enabled = tuple(
+        (f, tuple(k.name for k in ran if f in k.fields))
+        for f in dict.fromkeys(f for k in rules.blocking for f in k.fields)
+    )
+    report = BlockingReport(
+        records=n,
+        keys=tuple(reports),
+        candidate_pairs=len(unique),
+        fields=enabled,
+        coverage=tuple(coverage.items()),
+    )
+    return unique, report
+
+
+def _idle(name: str, reason: str) -> KeyReport:
+    return KeyReport(
+        name=name, blocks=0, pairs=0, skipped=(), skipped_records=0, enabled=False, reason=reason
+    )

@@ -17,8 +17,11 @@ __all__ = ["PRE_READ", "Columns", "RowIds"]
 
 #: Fields whose values :class:`Columns` can give instead of records.
 PRE_READ: Final = frozenset(
-    ("first_name", "last_name", "email", "phone", "company", "city", "birth_date")
-)
+    (
+        "first_name", "last_name", "email", "phone", "company", "city", "birth_date",
+        "street", "postal_code", "region",
+    )
+)  # fmt: skip
 
 
 _T = TypeVar("_T")
@@ -82,8 +85,9 @@ class Columns(_Made[Contact]):
         values: per field of :data:`PRE_READ`, one value per contact, as the contact holds
             it: ``first_name``/``last_name`` as the attribute, ``email`` the match key (a
             tuple of distinct keys when there are several, None when none), ``phone`` the
-            E.164 form (likewise), ``company`` the company name, ``city`` the first
-            address's city, ``birth_date`` the date (None when blank).
+            E.164 form (likewise), ``company`` the company name, ``city``, ``street``
+            (its first line), ``postal_code`` and ``region`` those of the first address,
+            ``birth_date`` the date (None when blank).
         build: returns contact *k* (whose id is ``ids[k]``).
     """
 

@@ -97,7 +97,11 @@ class CompactContacts:
         self._addresses: dict[str, tuple[Address, ...]] = {"": ()}
         self._births: dict[str, date | None] = {"": None}
         self.numbers: array[int] = array("q")
-        self.values: dict[str, list[Any]] = {name: [] for name in PRE_READ}
+        # a feature record holds no street, postal code or region: those stay blank
+        self._unread = ("street", "postal_code", "region")
+        self.values: dict[str, list[Any]] = {
+            name: [] for name in PRE_READ if name not in self._unread
+        }
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -130,7 +134,9 @@ class CompactContacts:
         def build(k: int) -> Contact:
             return self.build(numbers[k], fetch(numbers[k]))
 
-        return Columns(RowIds(numbers), self.values, build)
+        blank: list[Any] = [None] * len(numbers)
+        values = {**self.values, **dict.fromkeys(self._unread, blank)}
+        return Columns(RowIds(numbers), values, build)
 
     def build(self, number: int, data: str) -> Contact:
         """The contact of row *number* from its feature record (see :func:`encode_features`)."""

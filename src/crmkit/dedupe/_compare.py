@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from itertools import product
+from typing import Final
 
 import jellyfish
 from rapidfuzz import fuzz
@@ -21,6 +22,8 @@ __all__ = [
     "first_name_similarity",
     "name_similarity",
     "nickname_of",
+    "phone_similarity",
+    "phone_tail",
 ]
 
 Similarity = Callable[[object, object], float]
@@ -48,6 +51,36 @@ def _shared(a: object, b: object) -> float:
         right = b if isinstance(b, tuple) else (b,)
         return 0.0 if set(left).isdisjoint(right) else 1.0
     return 1.0 if a == b else 0.0
+
+
+#: Trailing digits two phone numbers must share to be one number written with and without
+#: its country code (``+98 912 345 6789`` and an unreadable ``912 345 6789``).
+PHONE_TAIL: Final = 7
+
+
+def phone_similarity(a: str, b: str) -> float:
+    """Similarity of two phone keys: E.164 numbers (``+...``) or digits kept as typed.
+
+    Two valid numbers are the same or different. A number kept as typed (no ``+``) agrees
+    with another whose digits are the same, or end with all of its digits when it has at
+    least :data:`PHONE_TAIL` of them: the same number with and without its country code.
+    """
+    if a == b:
+        return 1.0
+    if a[:1] == "+" and b[:1] == "+":
+        return 0.0
+    da, db = a.lstrip("+"), b.lstrip("+")
+    if da == db:
+        return 1.0
+    short, long = (da, db) if len(da) <= len(db) else (db, da)
+    if len(short) >= PHONE_TAIL and long.endswith(short):
+        return 1.0 if len(short) > PHONE_TAIL else 0.9
+    return 0.0
+
+
+def phone_tail(key: str) -> str:
+    """The trailing digits of a phone key that blocking puts records together by."""
+    return key[-(PHONE_TAIL + 1) :].lstrip("+")
 
 
 def name_similarity(a: str, b: str) -> float:
@@ -106,6 +139,11 @@ def date_swapped(a: date, b: date) -> bool:
     return a.year == b.year and a.day == b.month and a.month == b.day
 
 
+def _one_digit_apart(a: date, b: date) -> bool:
+    """Whether *a* and *b* written as ``YYYY-MM-DD`` differ in exactly one digit."""
+    return sum(x != y for x, y in zip(a.isoformat(), b.isoformat(), strict=True)) == 1
+
+
 def _date(tolerance: float) -> Similarity:
     def run(a: object, b: object) -> float:
         if not isinstance(a, date) or not isinstance(b, date):
@@ -115,8 +153,10 @@ def _date(tolerance: float) -> Similarity:
         days = abs((a - b).days)
         if tolerance and days <= tolerance:
             return 0.9
-        if a.month == b.month and a.day == b.day and abs(a.year - b.year) in (1, 10):
-            return 0.5  # one digit of the year mistyped
+        if _one_digit_apart(a, b) or (
+            (a.month, a.day) == (b.month, b.day) and abs(a.year - b.year) == 10
+        ):
+            return 0.6  # one digit of the year, the month or the day mistyped
         return 0.0
 
     return run
@@ -139,8 +179,10 @@ def _number(tolerance: float) -> Similarity:
 def comparer(rule: MatchField) -> Similarity:
     """Return the similarity function of *rule*'s comparator."""
     kind = rule.comparator
-    if kind in (Comparator.EXACT, Comparator.EMAIL, Comparator.PHONE):
+    if kind in (Comparator.EXACT, Comparator.EMAIL):
         return _shared
+    if kind is Comparator.PHONE:
+        return _pairwise(phone_similarity)
     if kind is Comparator.JARO_WINKLER:
         return _pairwise(_jw)
     if kind is Comparator.LEVENSHTEIN:

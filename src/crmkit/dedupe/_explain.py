@@ -30,6 +30,9 @@ class FieldComparison:
         similarity: 0 to 1, or None when the field was not compared (blank, condition).
         points: what the field added to the score (negative: against a duplicate).
         note: the comparison in words (``"nicknames of the same name"``).
+        m: for a rule weighted by probabilities (hand-set or estimated with
+            :func:`estimate_weights`), the share of duplicates whose values agree.
+        u: likewise, the share of other pairs whose values agree by chance.
     """
 
     field: str
@@ -40,12 +43,17 @@ class FieldComparison:
     similarity: float | None
     points: float
     note: str
+    m: float | None = None
+    u: float | None = None
 
     def __str__(self) -> str:
         left = self.left or "(blank)"
         right = self.right or "(blank)"
         weight = _weight(self.points)
-        return f"{self.label}: {left} / {right}: {self.note} ({self.points:+.1f}, {weight})"
+        learned = f"; m {self.m:.3f}, u {self.u:.4f}" if self.m is not None else ""
+        return (
+            f"{self.label}: {left} / {right}: {self.note} ({self.points:+.1f}, {weight}{learned})"
+        )
 
 
 @frozen(kw_only=True)
@@ -125,7 +133,11 @@ def _shown(record: Any, rule: MatchField, companies: Mapping[str, object] | None
     if name == "email":
         return ", ".join(e.address.value for e in record.emails)
     if name == "phone":
-        return ", ".join(p.number.international for p in record.phones)
+        # a number kept as typed is shown as typed, never as if it were valid
+        raw = [f"{p.text} (not a valid number)" for p in getattr(record, "invalid_phones", ())]
+        return ", ".join([*(p.number.international for p in record.phones), *raw])
+    if name == "street":
+        return next((line for a in record.addresses for line in a.lines if line), "")
     if name in ("city", "region", "country", "postal_code"):
         return next((getattr(a, name) for a in record.addresses if getattr(a, name)), "")
     if name == "name" and hasattr(record, "first_name"):
@@ -150,6 +162,11 @@ def _shown(record: Any, rule: MatchField, companies: Mapping[str, object] | None
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _common(a: object, b: object) -> bool:
+    left = set(a) if isinstance(a, tuple) else {a}
+    return not left.isdisjoint(b if isinstance(b, tuple) else (b,))
+
+
 def _note(rule: MatchField, a: object, b: object, similarity: float) -> str:
     kind = rule.comparator
     if similarity >= 1.0:
@@ -161,6 +178,8 @@ def _note(rule: MatchField, a: object, b: object, similarity: float) -> str:
             and nickname_of(a, b)
         ):
             return "nicknames of the same name"
+        if a != b and kind is Comparator.PHONE and not _common(a, b):
+            return "the same digits, one written without its country code"
         if a != b and kind in (Comparator.EMAIL, Comparator.PHONE):
             return "one in common"
         return "the same" if a == b else "the same once spelling variants are ignored"
@@ -171,6 +190,8 @@ def _note(rule: MatchField, a: object, b: object, similarity: float) -> str:
         and date_swapped(a, b)
     ):
         return "day and month swapped, probably a typing slip"
+    if kind is Comparator.DATE and similarity == 0.6:
+        return "one digit apart, probably a typing slip"
     if similarity >= 0.9:
         return f"almost the same, probably a typo ({similarity:.0%} alike)"
     if similarity > rule.floor:
@@ -196,12 +217,14 @@ def _compare_field(
     if values and swap and step.swap_column is not None:
         other = "last_name" if rule.field == "first_name" else "first_name"
         shown_right = _shown(right, MatchField(field=other), companies)
-    common = {
+    common: dict[str, Any] = {
         "field": rule.field,
         "label": rule.title,
         "comparator": rule.comparator.value,
         "left": shown_left,
         "right": shown_right,
+        "m": rule.m,
+        "u": rule.u,
     }
     if step.condition is not None and not (step.condition[i] and step.condition[j]):
         note = f"not compared: the condition {rule.condition} does not hold for both"

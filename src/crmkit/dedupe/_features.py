@@ -16,6 +16,14 @@ from typing import Any
 from crmkit.contacts import Company, Contact, company_match_key, name_match_key
 from crmkit.errors import ConfigError
 
+from ._address_keys import (
+    ADDRESS_PARTS,
+    address_columns,
+    address_reader,
+    postal_key,
+    street_key,
+    typed_address_keys,
+)
 from ._columns import Columns
 from ._rules import MatchRules
 
@@ -75,6 +83,14 @@ def _cached(fn: Callable[[str], str]) -> Callable[[str], str | None]:
     return run
 
 
+def _address_key(part: str, text: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    if part == "postal_code":
+        return _cached(postal_key)
+    if part == "street":
+        return _cached(street_key)
+    return text
+
+
 def _text_key(text: str) -> str:
     return name_match_key(text)
 
@@ -92,17 +108,6 @@ def _scalar(value: object, key: Callable[[str], str | None]) -> object:
     return key(str(value))
 
 
-def _first_address_part(part: str, key: Callable[[str], str | None]) -> Reader:
-    def read(record: Any) -> object:
-        for address in record.addresses:
-            value = getattr(address, part)
-            if value:
-                return key(value)
-        return None
-
-    return read
-
-
 # Most records have one e-mail and one phone: a plain string compares faster than a tuple.
 
 
@@ -116,12 +121,16 @@ def _emails(record: Any) -> object:
 
 
 def _phones(record: Any) -> object:
+    # valid numbers by their E.164 form ("+..."), numbers kept as typed by their digits
     entries = record.phones
-    if not entries:
-        return None
-    if len(entries) == 1:
-        return entries[0].number.e164
-    return _one_or_all(tuple(dict.fromkeys(p.number.e164 for p in entries)))
+    raw = getattr(record, "invalid_phones", ())
+    if not raw:
+        if not entries:
+            return None
+        if len(entries) == 1:
+            return entries[0].number.e164
+    keys = [p.number.e164 for p in entries] + [p.digits for p in raw]
+    return _one_or_all(tuple(dict.fromkeys(keys)))
 
 
 def _one_or_all(keys: tuple[str, ...]) -> object:
@@ -152,10 +161,8 @@ def field_reader(
         return _emails
     if name == "phone":
         return _phones
-    if name in ("city", "region", "country"):
-        return _first_address_part(name, text)
-    if name == "postal_code":
-        return _first_address_part(name, _cached(lambda s: "".join(s.split()).upper()))
+    if name in ADDRESS_PARTS:
+        return address_reader(name, _address_key(name, text))
     if kind == "contact":
         return _contact_reader(name, text, companies)
     if name in ("company_key", "company"):
@@ -246,10 +253,21 @@ def build_table(
         found = given.get(field)
         return found if found is not None else [getattr(r, field) for r in records]
 
-    for name in dict.fromkeys(fields):
+    typed = typed_address_keys()
+    wanted = dict.fromkeys(fields)
+    # the address parts the caller did not give, read in one pass over the addresses
+    parts: dict[str, Callable[[str], str | None]] = {
+        p: _address_key(p, text) for p in ADDRESS_PARTS if p in wanted and p not in given
+    }
+    columns.update(address_columns(records, parts) if parts else {})
+    for name in wanted:
+        if name in parts:
+            continue
         raw = given.get("company" if name == "company_key" else name)
         if raw is not None and name == "city":
             columns[name] = _by_distinct(raw, text)
+        elif raw is not None and name in typed:
+            columns[name] = _by_distinct(raw, typed[name])
         elif raw is not None and name in ("email", "phone", "birth_date"):
             columns[name] = raw
         elif kind == "contact" and name in ("first_name", "last_name", "middle_name"):
@@ -331,7 +349,8 @@ def prepare(
 
     For contacts it also counts, per record, the records sharing its full name.
     """
-    fields = [r.field for r in rules.fields] + [f for key in rules.blocking for f in key.fields]
+    fields = [r.field for r in rules.fields]
+    fields += [f for key in rules.blocking for f in (*key.fields, *key.instead_of)]
     if rules.kind == "contact":
         fields += ["first_name", "last_name"]
     table = build_table(records, rules.kind, fields, companies)

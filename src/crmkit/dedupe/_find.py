@@ -13,7 +13,8 @@ from crmkit.errors import ConfigError, ValidationError
 
 from ._arguments import check_companies, listed_records
 from ._batch import score_pairs
-from ._blocking import BlockingReport, candidate_pairs
+from ._blocking import candidate_pairs
+from ._blocking_report import BlockingReport
 from ._cluster import Cluster, cluster
 from ._columns import Columns, RowIds
 from ._explain import GroupExplanation, explain_pair

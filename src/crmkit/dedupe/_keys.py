@@ -17,7 +17,9 @@ def _strs(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
-_TRANSFORMS = ("exact", "first_letter", "phonetic", "sorted_words", "prefix4")
+_TRANSFORMS = (
+    "exact", "first_letter", "phonetic", "sorted_words", "prefix4", "last_digits", "day_month",
+)  # fmt: skip
 
 
 def _check_key(key: BlockingKey) -> None:
@@ -40,6 +42,12 @@ def _check_key(key: BlockingKey) -> None:
             )
     if not is_count(key.max_block):
         raise ConfigError("max_block", f"must be an integer of at least 2, got {key.max_block!r}")
+    check_finite("min_coverage", key.min_coverage)
+    if not 0 <= key.min_coverage <= 1:
+        raise ConfigError("min_coverage", f"a share from 0 to 1, got {key.min_coverage!r}")
+    for i, name in enumerate(key.instead_of):
+        if not is_text(name):
+            raise ConfigError(f"instead_of[{i}]", "expected a field name")
 
 
 @frozen(kw_only=True)
@@ -54,15 +62,28 @@ class BlockingKey:
         name: the key's name, used in reports (``"name+city"``).
         fields: the fields whose normalized values make up the key.
         transforms: per field, how the value enters the key: ``exact``, ``first_letter``,
-            ``phonetic`` (Metaphone), ``sorted_words`` (word order ignored) or ``prefix4``.
+            ``phonetic`` (Metaphone), ``sorted_words`` (word order ignored), ``prefix4``
+            ``last_digits`` (a phone's last digits: numbers with and without their
+            country code, valid or kept as typed, meet) or ``day_month`` (a date with day
+            and month in either order: a swapped birth date meets the right one).
         max_block: a key value shared by more records than this is skipped (and reported)
             rather than compared all-with-all.
+        min_coverage: the key runs only when each of its fields is filled in on at least
+            this share of the records (at 0, on one record at least): a field few records
+            have does not pay for a pass over all of them.
+        instead_of: fields the key stands in for: it runs only while fewer than half the
+            records have any of them (``("email", "phone")``: a key for lists that have
+            neither).
+
+    Which keys ran, and why the others did not, is in the :class:`BlockingReport`.
     """
 
     name: str
     fields: tuple[str, ...] = field(converter=_strs)
     transforms: tuple[str, ...] = field(default=(), converter=_strs)
     max_block: int = 50
+    min_coverage: float = 0.0
+    instead_of: tuple[str, ...] = field(default=(), converter=_strs)
 
     def __attrs_post_init__(self) -> None:
         _check_key(self)

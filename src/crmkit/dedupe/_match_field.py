@@ -87,7 +87,8 @@ class MatchField:
 
     Attributes:
         field: the field: ``email``, ``phone``, ``first_name``, ``last_name``, ``name``,
-            ``company``, ``city``, ``country``, ``postal_code``, ``birth_date``, ``domain``,
+            ``company``, ``street`` (the first address line), ``city``, ``region``,
+            ``country``, ``postal_code``, ``birth_date``, ``domain``,
             ``company_key``, any other attribute of the record, or a custom field
             (``custom.<name>`` or just ``<name>``).
         comparator: how values are compared (:class:`Comparator`).
@@ -105,7 +106,9 @@ class MatchField:
         label: words for explanations (``"e-mail address"``); the field name by default.
         frequency: adjust the agreement points by how common the shared value is in the
             records compared: two records both named "Vanlinjor" are stronger evidence
-            than two named "Smith" (up to 2 points more, or most of *agree* less).
+            than two named "Smith" (up to 2 points more, or most of *agree* less). For
+            ``email``, what counts is how many different addresses share the local part:
+            ``jsmith@`` at several providers is a name many people are given.
     """
 
     field: str

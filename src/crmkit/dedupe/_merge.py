@@ -55,7 +55,7 @@ Chooser: TypeAlias = Callable[[str, Sequence[tuple[Record, object]]], object]
 """A custom survivorship rule: given the field and each record with its value (master
 first, then newest first), return the value the survivor gets."""
 
-_MULTI = frozenset({"emails", "phones", "tags", "addresses"})
+_MULTI = frozenset({"emails", "phones", "invalid_phones", "tags", "addresses"})
 _FIXED = frozenset({"id", "created_at", "updated_at", "version"})
 
 
@@ -205,6 +205,8 @@ def _key(name: str, value: Any) -> object:
         return value.address.match_key
     if name == "phones":
         return value.number.e164
+    if name == "invalid_phones":
+        return value.digits
     if name == "tags":
         return value.casefold()
     return value

@@ -11,7 +11,8 @@ from ._compare import Similarity, comparer
 from ._condition import compile_condition, condition_fields
 from ._conflict import NameColumns
 from ._features import Table
-from ._match_field import Blank, MatchField
+from ._frequency import local_part_points, value_points
+from ._match_field import Blank, Comparator, MatchField
 from ._rules import MatchRules
 
 __all__ = [
@@ -58,6 +59,7 @@ class RulePlan:
         "compare",
         "condition",
         "disagree",
+        "empty",
         "floor",
         "full_name",
         "rule",
@@ -78,11 +80,18 @@ class RulePlan:
         self.floor = rule.floor
         self.span = (self.agree - self.disagree) / (1.0 - rule.floor)
         self.blank = self.disagree if rule.blank is Blank.DISAGREE else 0.0
+        # blank on every record and a blank counting nothing: the rule gives no points
+        self.empty = not self.blank and self.column.count(None) == len(self.column)
         self.condition = condition
         self.swap_column: list[Any] | None = None
-        self.tf = (
-            _frequency_points(self.column, self.agree) if rule.frequency and frequencies else None
-        )
+        self.tf: dict[Any, float] | None = None
+        if rule.frequency and frequencies:
+            if rule.comparator is Comparator.EMAIL:
+                first, last = table.columns.get("first_name"), table.columns.get("last_name")
+                names = (first, last) if first is not None and last is not None else None
+                self.tf = local_part_points(self.column, self.agree, names)
+            else:
+                self.tf = value_points(self.column, self.agree)
         self.swap_tf: dict[Any, float] | None = self.tf
         # a name rule whose frequency points give way to the full name's when both agree
         self.full_name = False
@@ -94,31 +103,6 @@ class RulePlan:
         if similarity <= self.floor:
             return self.disagree
         return self.disagree + (similarity - self.floor) * self.span
-
-
-_TF_MAX = 2.0
-
-
-def _frequency_points(column: list[Any], agree: float) -> dict[Any, float]:
-    """Per value, the points to add to *agree* when two records share it.
-
-    The reference is the chance that two records picked at random share a value
-    (sum of squared shares); a value rarer than that is stronger evidence.
-    """
-    counts: dict[Any, int] = {}
-    for value in column:
-        if value is not None and not isinstance(value, tuple):
-            counts[value] = counts.get(value, 0) + 1
-    filled = sum(counts.values())
-    if not filled:
-        return {}
-    chance = sum(c * c for c in counts.values()) / (filled * filled)
-    low = -0.75 * agree
-    out = {}
-    for value, count in counts.items():
-        adjust = math.log2(chance * filled / count)
-        out[value] = min(_TF_MAX, max(low, adjust))
-    return out
 
 
 # Full-name frequency: records sharing the full name of a pair (``count``, the pair

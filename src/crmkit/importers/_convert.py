@@ -7,8 +7,8 @@ from datetime import date
 from typing import Final
 
 from crmkit.contacts import Contact, EmailEntry, PhoneEntry, amend
-from crmkit.errors import ErrorCode, ValidationError
-from crmkit.values import Address, EmailAddress, PhoneNumber
+from crmkit.errors import ErrorCode, InvalidPhone, ValidationError
+from crmkit.values import Address, EmailAddress, PhoneNumber, RawPhone
 
 from ._mapping import CUSTOM_PREFIX
 from ._problems import PROBLEMS, Problem
@@ -30,6 +30,7 @@ def row_to_contact(
     *,
     emails: Sequence[EmailAddress] | None = None,
     phones: Sequence[tuple[str, PhoneNumber]] | None = None,
+    invalid_phones: Sequence[RawPhone] = (),
 ) -> Contact:
     """Build a :class:`Contact` from the clean values of a row (see :func:`normalize_row`).
 
@@ -44,6 +45,8 @@ def row_to_contact(
         phones: the row's phone numbers already validated, each with its field (a
             :class:`RowResult`'s ``phones``); when None they are read again from the
             phone fields of *values*.
+        invalid_phones: the row's phone cells that are not valid numbers, kept as typed
+            (see :func:`with_contact`): the contact's ``invalid_phones``.
 
     Raises:
         ValidationError: if the values do not make a valid contact (or are not a mapping
@@ -112,6 +115,7 @@ def row_to_contact(
         suffix=values.get("suffix", ""),
         emails=email_entries,
         phones=phone_entries,
+        invalid_phones=invalid_phones,
         addresses=() if address.is_blank() else (address,),
         job_title=values.get("job_title", ""),
         birth_date=birth,
@@ -139,7 +143,9 @@ def with_contact(result: RowResult) -> tuple[RowResult, Contact | None]:
         unread -= _READ_ANYWAY
         values = {k: v for k, v in values.items() if k not in unread}
     try:
-        contact = row_to_contact(values, emails=result.emails, phones=result.phones)
+        contact = row_to_contact(
+            values, emails=result.emails, phones=result.phones, invalid_phones=_raw(result)
+        )
     except ValidationError as exc:
         problem = Problem(exc.field or "<row>", str(exc.value), exc.reason, exc.code)
         rejected = RowResult(
@@ -147,6 +153,22 @@ def with_contact(result: RowResult) -> tuple[RowResult, Contact | None]:
         )
         return rejected, None
     return result, contact
+
+
+def _raw(result: RowResult) -> list[RawPhone]:
+    """The row's phone cells that are no valid number, kept as typed with the reason.
+
+    Their digits still find the same person's other records (see ``docs/dedupe.md``).
+    """
+    kept: list[RawPhone] = []
+    for p in result.problems:
+        if p.field in _PHONE_LABELS and p.code not in _READ_BUT_DOUBTFUL:
+            try:
+                reason = p.reason.removeprefix("invalid phone: ")
+                kept.append(RawPhone(text=p.value, reason=reason, label=_PHONE_LABELS[p.field]))
+            except InvalidPhone:
+                continue  # fewer than three digits: nothing to match on
+    return kept
 
 
 def typed_custom(

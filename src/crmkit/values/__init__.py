@@ -15,6 +15,7 @@ from ._phone import (
     normalize_phone,
     phone_from_excel_float,
 )
+from ._raw_phone import RawPhone, phone_digits
 
 __all__ = [
     "Address",
@@ -23,12 +24,14 @@ __all__ = [
     "Money",
     "PhoneKind",
     "PhoneNumber",
+    "RawPhone",
     "date_order",
     "excel_float_cut",
     "locale_day_first",
     "normalize_domain",
     "normalize_email",
     "normalize_phone",
+    "phone_digits",
     "phone_from_excel_float",
     "read_date",
 ]
