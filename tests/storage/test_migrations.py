@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +14,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from crmkit._converter import to_dict
 from crmkit.activities import Activity, Link
 from crmkit.contacts import Contact
 from crmkit.errors import MissingDependency
 from crmkit.storage import SqlStore, alembic_config
 from crmkit.storage._sql._alembic import head_revision
 from crmkit.storage._sql._tables import REVISION, VERSION_TABLE, metadata
+from crmkit.timeline import due_reminders
 
 
 def _engine(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> sa.Engine:
@@ -203,4 +207,33 @@ def test_upgrade_from_the_previous_head_adds_activities(
 
     assert ["Call"] == [a.subject for a in timeline]
     assert [REVISION] == revisions
-    assert "0003" == REVISION
+    assert "0004" == REVISION
+
+
+def test_upgrade_from_0003_fills_in_first_reminders(tmp_path: Path) -> None:
+    """A database of revision 0003 gets each open activity's first reminder, and uses it."""
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    engine = sa.create_engine(url)
+    due = datetime(2025, 5, 2, 9, tzinfo=UTC)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0003")
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO crm_activities (id, version, created_at, updated_at, doc)"
+                    " VALUES ('a1', 1, '2025-05-01 00:00:00', '2025-05-01 00:00:00', :doc)"
+                ),
+                {"doc": _old_activity_doc(due)},
+            )
+        store = SqlStore(engine)
+        found = due_reminders(store, due.replace(hour=8), due)
+    finally:
+        engine.dispose()
+
+    assert [("a1", 30)] == [(r.activity.id, r.minutes_before) for r in found]
+
+
+def _old_activity_doc(due: datetime) -> str:
+    activity = Activity(id="a1", subject="Call", due_at=due, reminders=[30])
+    return json.dumps(to_dict(activity), default=str)

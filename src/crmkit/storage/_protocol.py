@@ -251,6 +251,19 @@ class ActivityRepository(Repository["Activity"], Protocol):
         """
         ...
 
+    def reminding_before(self, until: datetime) -> list[Activity]:
+        """Return the open activities that may have a reminder to send before *until*.
+
+        Those whose first reminder (:func:`crmkit.activities.first_reminder`, kept in a
+        column) is before *until*, earliest first, the id breaking ties: one range scan of
+        an index of open activities with reminders. It is a superset of what a window ending
+        at *until* holds; :func:`crmkit.activities.reminders_between` picks the reminders.
+
+        Raises:
+            ValidationError: for an *until* that is not an aware datetime.
+        """
+        ...
+
 
 class Store(Protocol):
     """A place to keep CRM records, with one repository per record kind."""
