@@ -28,6 +28,8 @@ JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 TIMESTAMP = sa.DateTime(timezone=True)
 TEXT = sa.String().with_variant(sa.String(collation="C"), "postgresql")
 
+_PAGE = 2000
+
 _ACTIVITIES = sa.table(
     "crm_activities",
     sa.column("id", TEXT),
@@ -51,13 +53,22 @@ def upgrade() -> None:
         .where(table.c.id == sa.bindparam("key"))
         .values(remind_from=sa.bindparam("first"))
     )
-    rows = []
-    for key, doc in connection.execute(open_):
-        first = first_reminder(ACTIVITY.from_doc(doc))
-        if first is not None:
-            rows.append({"key": key, "first": first})
-    if rows:
-        connection.execute(update, rows)
+    # the open activities page by page, so memory stays flat however many are stored
+    after = ""
+    while True:
+        page = connection.execute(
+            open_.where(table.c.id > after).order_by(table.c.id).limit(_PAGE)
+        ).all()
+        if not page:
+            break
+        rows = []
+        for key, doc in page:
+            first = first_reminder(ACTIVITY.from_doc(doc))
+            if first is not None:
+                rows.append({"key": key, "first": first})
+        if rows:
+            connection.execute(update, rows)
+        after = page[-1][0]
     is_reminding = sa.text("done_at IS NULL AND deleted_at IS NULL AND remind_from IS NOT NULL")
     op.create_index(
         "ix_crm_activities_reminders",
