@@ -10,9 +10,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crmkit.activities import Activity, DueReminder, Recurrence, reminders_between
+from crmkit.activities import (
+    Activity,
+    DueReminder,
+    Recurrence,
+    due_instant,
+    reminders_between,
+)
 from crmkit.errors import ErrorCode, ValidationError
-from crmkit.storage import Store
+from crmkit.storage import MemoryStore, SqlStore, Store
+from crmkit.testing import activities
 from crmkit.timeline import due_reminders
 
 NOW = datetime(2030, 3, 4, 16, 0, tzinfo=UTC)
@@ -88,6 +95,40 @@ def test_consecutive_windows_give_each_reminder_once(
     found = [
         _key(r) for low, high in itertools.pairwise(bounds) for r in due_reminders(store, low, high)
     ]
+
+    assert [_key(r) for r in reminders_between(work, bounds[0], bounds[-1])] == found
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+@settings(max_examples=30, deadline=None)
+@given(
+    work=st.lists(
+        activities().map(lambda a: attrs.evolve(a, links=(), body="", custom={})), max_size=6
+    ),
+    pick=st.integers(0, 5),
+    lead=st.integers(0, 8 * 24).map(lambda h: timedelta(hours=h)),
+    steps=st.lists(st.integers(1, 3 * 24 * 60).map(lambda m: timedelta(minutes=m)), max_size=6),
+)
+def test_any_activities_in_consecutive_windows(
+    backend: str, work: list[Activity], pick: int, lead: timedelta, steps: list[timedelta]
+) -> None:
+    """Any activities (series, dates in far zones, done ones): each reminder once, as pure."""
+    dues = [d for d in (due_instant(a) for a in work) if d is not None]
+    start = (dues[pick % len(dues)] if dues else NOW) - lead
+    bounds = [start]
+    for step in steps:
+        bounds.append(bounds[-1] + step)
+    store: Store = MemoryStore() if backend == "memory" else SqlStore("sqlite://")
+    try:
+        store.activities.bulk_upsert(work)
+
+        found = [
+            _key(r)
+            for low, high in itertools.pairwise(bounds)
+            for r in due_reminders(store, low, high)
+        ]
+    finally:
+        store.close()
 
     assert [_key(r) for r in reminders_between(work, bounds[0], bounds[-1])] == found
 
