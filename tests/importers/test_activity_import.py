@@ -172,6 +172,26 @@ def test_an_xlsx_notes_export_with_numbers_for_phones(tmp_path: Path) -> None:
     assert ErrorCode.NO_LINK == report.rejections[0].code
 
 
+def test_an_unlinked_row_with_a_bad_phone_says_so(store: Store, tmp_path: Path) -> None:
+    """A row linking to nobody because its phone is no phone is rejected for the phone."""
+    path = _csv(
+        tmp_path / "calls.csv",
+        [["Type", "Phone", "Company"], ["Call", "12", ""], ["Call", "12", "Pars Trading"]],
+    )
+
+    options = CleanOptions(read=ReadOptions(region="PK"))
+
+    report = import_file(path, store, kind="activity", options=options)
+
+    assert (1, 1) == (report.created, report.rejected)
+    (rejected,) = report.rejections
+    assert ("Phone", "12", "contacts.invalid_phone") == (
+        rejected.column,
+        rejected.value,
+        rejected.code,
+    )
+
+
 def test_a_bad_zone_is_refused(tmp_path: Path) -> None:
     """An import zone that is no IANA zone raises before anything is read."""
     path = _csv(tmp_path / "calls.csv", CALL_LOG[2:4])

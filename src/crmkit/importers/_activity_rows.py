@@ -156,22 +156,31 @@ class ActivityRows:
         except ValidationError as exc:
             return [problem_of(exc, cells)]
 
-    def _emails(self, activity: Activity) -> list[str]:
-        pieces = split_list(str(activity.custom.get("email", "")))
-        pieces += [p for p in split_list(str(activity.custom.get("contact", ""))) if "@" in p]
+    def _emails(self, activity: Activity, refused: list[Problem]) -> list[str]:
+        pieces = [("email", p) for p in split_list(str(activity.custom.get("email", "")))]
+        pieces += [
+            ("contact", p) for p in split_list(str(activity.custom.get("contact", ""))) if "@" in p
+        ]
         keys = []
-        for piece in pieces:
+        for field, piece in pieces:
             found = _cells.email(piece)
-            if not isinstance(found, _cells.Refusal):
+            if isinstance(found, _cells.Refusal):
+                column = self._columns.get(field, field)
+                refused.append(Problem(column, piece, found.reason, found.code))
+            else:
                 keys.append(found.match_key)
         return keys
 
-    def _phones(self, activity: Activity) -> list[str]:
+    def _phones(self, activity: Activity, refused: list[Problem]) -> list[str]:
         keys = []
         for piece in str(activity.custom.get("phone", "")).split(";"):
             if piece.strip():
                 found = _cells.read_phone(piece.strip(), self._locale, ())
-                if not isinstance(found, _cells.Refusal):
+                if isinstance(found, _cells.Refusal):
+                    column = self._columns.get("phone", "phone")
+                    reason = f"invalid phone: {found.reason}"
+                    refused.append(Problem(column, piece.strip(), reason, found.code))
+                else:
                     keys.append(found.e164)
         return keys
 
@@ -179,10 +188,12 @@ class ActivityRows:
         """The batch's activities linked to the stored contacts and companies they name.
 
         Contacts by e-mail and by phone (the contact cell may hold an e-mail), the company
-        by its name's match key; an activity that names no stored one is rejected.
+        by its name's match key; an activity that names no stored one is rejected, with the
+        problems of its cells that hold no e-mail or phone at all, if any.
         """
-        emails = {a.id: self._emails(a) for a in activities}
-        phones = {a.id: self._phones(a) for a in activities}
+        refused: dict[str, list[Problem]] = {a.id: [] for a in activities}
+        emails = {a.id: self._emails(a, refused[a.id]) for a in activities}
+        phones = {a.id: self._phones(a, refused[a.id]) for a in activities}
         names = {a.id: _cells.company_key(str(a.custom.get("company", ""))) for a in activities}
         contacts = self._store.contacts
         by_email = contacts.find_by_keys("email", sorted({k for v in emails.values() for k in v}))
@@ -202,7 +213,8 @@ class ActivityRows:
             if company:
                 links[("company", company[0].id)] = Link(kind="company", id=company[0].id)
             if not links:
-                out.append([self._unlinked(activity)])
+                # an e-mail or phone that is none explains the row better than "no match"
+                out.append(refused[activity.id] or [self._unlinked(activity)])
             else:
                 out.append(attrs.evolve(activity, links=tuple(links.values())))
         return out
