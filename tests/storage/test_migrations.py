@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -210,30 +210,48 @@ def test_upgrade_from_the_previous_head_adds_activities(
     assert "0004" == REVISION
 
 
-def test_upgrade_from_0003_fills_in_first_reminders(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+)
+def test_upgrade_from_0003_fills_in_first_reminders(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     """A database of revision 0003 gets each open activity's first reminder, and uses it."""
-    url = f"sqlite:///{tmp_path / 'crm.db'}"
-    engine = sa.create_engine(url)
+    engine = _engine(backend, request, tmp_path)
     due = datetime(2025, 5, 2, 9, tzinfo=UTC)
+    stored = datetime(2025, 5, 1, tzinfo=UTC)
+    old = sa.table(
+        "crm_activities",
+        sa.column("id", sa.String),
+        sa.column("version", sa.Integer),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+        sa.column("done_at", sa.DateTime(timezone=True)),
+        sa.column("doc", sa.JSON),
+    )
+    rows = [
+        {"id": "a1", "done_at": None, "doc": _old_doc("a1", due, None)},
+        {"id": "a2", "done_at": due, "doc": _old_doc("a2", due, due)},
+        {"id": "a3", "done_at": None, "doc": _old_doc("a3", due + timedelta(days=9), None)},
+    ]
     try:
         with engine.begin() as connection:
             command.upgrade(alembic_config(connection), "0003")
-        with engine.begin() as connection:
             connection.execute(
-                sa.text(
-                    "INSERT INTO crm_activities (id, version, created_at, updated_at, doc)"
-                    " VALUES ('a1', 1, '2025-05-01 00:00:00', '2025-05-01 00:00:00', :doc)"
-                ),
-                {"doc": _old_activity_doc(due)},
+                old.insert(),
+                [{**row, "version": 1, "created_at": stored, "updated_at": stored} for row in rows],
             )
         store = SqlStore(engine)
         found = due_reminders(store, due.replace(hour=8), due)
+        later = store.activities.reminding_before(due + timedelta(days=30))
     finally:
         engine.dispose()
 
     assert [("a1", 30)] == [(r.activity.id, r.minutes_before) for r in found]
+    assert ["a1", "a3"] == [a.id for a in later]  # the done one is not in the index
 
 
-def _old_activity_doc(due: datetime) -> str:
-    activity = Activity(id="a1", subject="Call", due_at=due, reminders=[30])
-    return json.dumps(to_dict(activity), default=str)
+def _old_doc(key: str, due: datetime, done: datetime | None) -> dict[str, object]:
+    activity = Activity(id=key, subject="Call", due_at=due, reminders=[30], done_at=done)
+    loaded: dict[str, object] = json.loads(json.dumps(to_dict(activity), default=str))
+    return loaded
