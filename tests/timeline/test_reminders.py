@@ -147,3 +147,11 @@ def test_bad_windows(store: Store, since: datetime, until: datetime, field: str,
         due_reminders(store, since, until)
 
     assert (field, code) == (caught.value.field, caught.value.code)
+
+
+def test_reminding_before_needs_an_aware_instant(store: Store) -> None:
+    """The repository query refuses a naive instant, naming its argument."""
+    with pytest.raises(ValidationError) as caught:
+        store.activities.reminding_before(datetime(2030, 1, 1))
+
+    assert ("until", ErrorCode.VALIDATION) == (caught.value.field, caught.value.code)

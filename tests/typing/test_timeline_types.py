@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import assert_type
 
-from crmkit.activities import Activity, Agenda, Link
+from crmkit.activities import Activity, Agenda, DueReminder, Link, first_reminder
 from crmkit.contacts import Company
 from crmkit.storage import ActivityRepository, HistoryEntry, MemoryStore, Page, Store
-from crmkit.timeline import TimelineEntry, agenda, timeline
+from crmkit.timeline import TimelineEntry, agenda, due_reminders, timeline
 
 
 def test_timeline_types() -> None:
@@ -29,3 +29,6 @@ def test_timeline_types() -> None:
     assert_type(timeline(store, acme), Page[TimelineEntry])
     assert_type(timeline(store, link, limit=5).next_after, str | None)
     assert_type(agenda(store, "ana", now=now, tz="UTC"), Agenda)
+    assert_type(store.activities.reminding_before(now), list[Activity])
+    assert_type(due_reminders(store, now, now), list[DueReminder])
+    assert_type(first_reminder(Activity(subject="Call")), datetime | None)
