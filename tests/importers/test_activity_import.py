@@ -139,6 +139,17 @@ def test_dry_run_rerun_and_undo(store: Store, tmp_path: Path) -> None:
     assert 0 == store.activities.count()
 
 
+def test_a_row_repeated_in_a_later_batch_is_matched(store: Store, tmp_path: Path) -> None:
+    """Batches read their matches through the link index, so a repeat is found, not added."""
+    row = ["Call", "Follow-up", "2024-08-02 14:30", "zahra@example.ir"]
+    path = _csv(tmp_path / "calls.csv", [["Type", "Subject", "Date", "E-mail"], row, row])
+
+    report = import_file(path, store, kind="activity", batch_size=1)
+
+    assert (1, 1) == (report.created, report.skipped)
+    assert 1 == store.activities.count()
+
+
 def test_an_xlsx_notes_export_with_numbers_for_phones(tmp_path: Path) -> None:
     """A workbook's notes, phones typed as numbers, Urdu headers and type words, are linked."""
     store = MemoryStore()

@@ -30,7 +30,7 @@ from ._activity_times import read_duration, read_when
 from ._company_rows import split_list
 from ._locale import LocaleOptions
 from ._mapping import ColumnMapping
-from ._object_kind import Cells, Combine, StoredKeys, combined, problem_of
+from ._object_kind import Cells, Combine, combined, problem_of
 from ._rows import Problem
 from ._synonyms import header_key
 
@@ -39,6 +39,8 @@ __all__ = ["ActivityRows"]
 _KEPT_AS_CUSTOM: Final = ("contact", "company", "email", "phone", "duration")
 _SUBJECT_LENGTH: Final = 80
 _SKIP: Final = ("links",)
+_LINKS_PER_READ: Final = 500
+_PAGE: Final = 1000
 
 
 class ActivityRows:
@@ -55,7 +57,6 @@ class ActivityRows:
         self._zone = ZoneInfo(zone)
         self._now = utcnow()
         self._columns: dict[str, str] = {}
-        self._stored = StoredKeys(store.activities, self.key)
 
     def repository(self) -> Repository[Activity]:
         """The store's activities."""
@@ -241,12 +242,29 @@ class ActivityRows:
         return "|".join((record.kind, when, header_key(record.subject), linked))
 
     def stored(self, records: Sequence[Activity]) -> dict[str, Activity]:
-        """The stored activities the batch matches, by :meth:`key` (read once, see StoredKeys)."""
-        return self._stored.matches(records)
+        """The stored activities the batch matches, by :meth:`key` (the oldest of a key).
+
+        Read through the timelines of the records the batch links to (the link index),
+        so an import reads the activities of the people in the file, not every stored
+        one; the batches before this one are stored by then. A dry run stores nothing, so
+        there a row repeated in a later batch counts as created again.
+        """
+        linked = sorted({(link.kind, link.id) for r in records for link in r.links})
+        found: dict[str, Activity] = {}
+        for start in range(0, len(linked), _LINKS_PER_READ):
+            chunk = [Link(kind=k, id=i) for k, i in linked[start : start + _LINKS_PER_READ]]
+            cursor: str | None = None
+            while True:
+                page = self._store.activities.for_records(chunk, limit=_PAGE, before=cursor)
+                for activity in page:  # newest first: the oldest of a key is kept last
+                    found[self.key(activity)] = activity
+                if page.next_after is None:
+                    break
+                cursor = page.next_after
+        return found
 
     def keep(self, key: str, record: Activity) -> None:
-        """Remember that *key* is *record* from now on (a later batch matches it)."""
-        self._stored.keep(key, record)
+        """Nothing to remember: each batch reads its matches through the link index."""
 
     def changed(self, old: Activity, new: Activity, how: Combine) -> Activity:
         """*old* with the row's values merged in (or overwriting, for ``update``)."""
