@@ -172,7 +172,9 @@ def test_errors_are_one_line_and_nonzero(
     assert not (tmp_path / "nothing-here.db").exists()
 
 
-@pytest.mark.parametrize("command", ["clean", "import", "dedupe", "export", "undo-import"])
+@pytest.mark.parametrize(
+    "command", ["clean", "import", "dedupe", "export", "undo-import", "agenda"]
+)
 def test_help_per_command(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Each command has its own --help."""
     code = main([command, "--help"])

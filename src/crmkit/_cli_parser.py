@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from crmkit._cli_options import reading_flags
 
@@ -42,10 +42,30 @@ def _raw_cells(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _agenda(commands: Any) -> None:
+    agenda = commands.add_parser(
+        "agenda",
+        help="print a person's overdue, today's and upcoming activities",
+        description="Print a person's day: overdue work, today's, and the next days' grouped"
+        " by day in their zone.",
+    )
+    agenda.add_argument("--db", default=DEFAULT_DB, help=f"database URL (default {DEFAULT_DB})")
+    agenda.add_argument("--owner", required=True, metavar="NAME", help="whose agenda (owner id)")
+    agenda.add_argument("--tz", default="UTC", metavar="ZONE", help="their IANA zone (default UTC)")
+    agenda.add_argument(
+        "--days", type=int, default=7, metavar="N", help="days after today to show (default 7)"
+    )
+    agenda.add_argument("--now", metavar="INSTANT", help="the agenda at this ISO 8601 instant")
+    agenda.add_argument(
+        "--ics", metavar="FILE", help="also write their open activities as iCalendar (ics extra)"
+    )
+    _common(agenda)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="crmkit",
-        description="Clean, import and export contact spreadsheets.",
+        description="Clean, import and export contact spreadsheets; print agendas.",
     )
     parser.add_argument(
         "--version", action="version", version=f"crmkit {importlib.metadata.version('crmkit')}"
@@ -99,7 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--rejects", help="write the rows that could not be used, with the reason (.csv/.xlsx)"
     )
     imp.add_argument(
-        "--kind", default="contact", help="contact, company, deal or a custom object type"
+        "--kind",
+        default="contact",
+        help="contact, company, deal, activity (calls, notes, meetings, tasks) or a custom"
+        " object type",
+    )
+    imp.add_argument(
+        "--zone",
+        default="UTC",
+        help="activities: the IANA zone the file's dates and times are in (default UTC)",
     )
     imp.add_argument(
         "--pipeline", action="append", default=[], help="a pipeline file (.yaml/.json) for deals"
@@ -152,4 +180,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--pipeline", action="append", default=[], help="the pipeline files of a deal import"
     )
     _common(undo)
+
+    _agenda(commands)
     return parser

@@ -139,6 +139,8 @@ class ErrorCode(StrEnum):
     LINE_UNREADABLE = "importers.line_unreadable"
     VALUE_NOT_KEPT = "importers.value_not_kept"
     UNKNOWN_KIND = "importers.unknown_kind"
+    NO_LINK = "importers.no_link"
+    ACTIVITY_TYPE_UNREAD = "importers.unknown_activity_type"
     REQUIRED_VALUE = "importers.required_value"
     DEAL_STATUS = "importers.deal_status"
 

@@ -1,4 +1,4 @@
-"""The ``crmkit`` command line: clean, import, dedupe, export and undo-import.
+"""The ``crmkit`` command line: clean, import, dedupe, export, undo-import and agenda.
 
 Every error ends in one line on stderr, ``crmkit: <what went wrong>``, and a non-zero exit
 code: 2 for what a user can cause (a missing file, a bad option, an unreadable spreadsheet,
@@ -64,6 +64,7 @@ _OPTIONS: Final = {
     "columns": "--columns",
     "where": "--where",
     "key": "--key",
+    "days": "--days",
 }
 
 
@@ -172,6 +173,7 @@ def _import(args: argparse.Namespace) -> int:
             kind=args.kind,
             pipelines=pipelines or None,
             pipeline_mode=args.pipeline_mode,
+            zone=args.zone,
         )
     report = named(report, args.input)
     if args.json:
@@ -252,12 +254,19 @@ def _dedupe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _agenda(args: argparse.Namespace) -> int:
+    from ._cli_agenda import run_agenda  # noqa: PLC0415 - loaded only by the command that needs it
+
+    return run_agenda(args)
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "clean": _clean,
     "import": _import,
     "dedupe": _dedupe,
     "export": _export,
     "undo-import": _undo,
+    "agenda": _agenda,
 }
 
 

@@ -16,7 +16,7 @@ from crmkit.contacts import Company, Contact
 from crmkit.errors import ErrorCode, NotFound, PermissionDenied
 from crmkit.permissions import Policy, SecuredStore
 from crmkit.storage import CustomRecord, MemoryStore, SqlStore, Store
-from crmkit.timeline import agenda, timeline
+from crmkit.timeline import agenda, due_reminders, timeline
 
 NOW = datetime(2024, 3, 5, 9, 0, tzinfo=UTC)
 BACKENDS = ["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
@@ -134,6 +134,23 @@ def test_sees_own_linked_and_readable(store: Store) -> None:
     assert ["a1", "a3"] == _ids(ali.open_for_owner(["ali", "bea"], until=NOW + timedelta(days=1)))
     assert ["a1", "a6"] == _ids(ali.for_records([C1, C2]))  # a6 is seen through its project
     assert 1 == ali.count("subject = 'about a6'")
+
+
+def test_reminders_are_those_of_the_activities_seen(store: Store) -> None:
+    """A secured store's due reminders hold only the activities its user sees."""
+    for i, owner, link in (("r1", "bea", C1), ("r2", "bea", C2), ("r3", "ali", None)):
+        links = () if link is None else (link,)
+        store.activities.add(
+            attrs.evolve(_note(i, owner, *links, due=NOW + timedelta(hours=3)), reminders=(30,))
+        )
+    ali = SecuredStore(store, POLICY, "ali")
+    window = (NOW, NOW + timedelta(days=1))
+
+    seen = due_reminders(ali, *window)
+
+    assert ["r1", "r3"] == sorted(r.activity.id for r in seen)
+    assert ["r1", "r2", "r3"] == sorted(r.activity.id for r in due_reminders(store, *window))
+    assert {""} == {r.activity.body for r in seen}  # hidden fields stay hidden
 
 
 def test_unseen_activity_answers_as_missing(store: Store) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +14,14 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from crmkit._converter import to_dict
 from crmkit.activities import Activity, Link
 from crmkit.contacts import Contact
 from crmkit.errors import MissingDependency
 from crmkit.storage import SqlStore, alembic_config
 from crmkit.storage._sql._alembic import head_revision
 from crmkit.storage._sql._tables import REVISION, VERSION_TABLE, metadata
+from crmkit.timeline import due_reminders
 
 
 def _engine(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> sa.Engine:
@@ -203,4 +207,51 @@ def test_upgrade_from_the_previous_head_adds_activities(
 
     assert ["Call"] == [a.subject for a in timeline]
     assert [REVISION] == revisions
-    assert "0003" == REVISION
+    assert "0004" == REVISION
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+)
+def test_upgrade_from_0003_fills_in_first_reminders(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """A database of revision 0003 gets each open activity's first reminder, and uses it."""
+    engine = _engine(backend, request, tmp_path)
+    due = datetime(2025, 5, 2, 9, tzinfo=UTC)
+    stored = datetime(2025, 5, 1, tzinfo=UTC)
+    old = sa.table(
+        "crm_activities",
+        sa.column("id", sa.String),
+        sa.column("version", sa.Integer),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+        sa.column("done_at", sa.DateTime(timezone=True)),
+        sa.column("doc", sa.JSON),
+    )
+    rows = [
+        {"id": "a1", "done_at": None, "doc": _old_doc("a1", due, None)},
+        {"id": "a2", "done_at": due, "doc": _old_doc("a2", due, due)},
+        {"id": "a3", "done_at": None, "doc": _old_doc("a3", due + timedelta(days=9), None)},
+    ]
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0003")
+            connection.execute(
+                old.insert(),
+                [{**row, "version": 1, "created_at": stored, "updated_at": stored} for row in rows],
+            )
+        store = SqlStore(engine)
+        found = due_reminders(store, due.replace(hour=8), due)
+        later = store.activities.reminding_before(due + timedelta(days=30))
+    finally:
+        engine.dispose()
+
+    assert [("a1", 30)] == [(r.activity.id, r.minutes_before) for r in found]
+    assert ["a1", "a3"] == [a.id for a in later]  # the done one is not in the index
+
+
+def _old_doc(key: str, due: datetime, done: datetime | None) -> dict[str, object]:
+    activity = Activity(id=key, subject="Call", due_at=due, reminders=[30], done_at=done)
+    loaded: dict[str, object] = json.loads(json.dumps(to_dict(activity), default=str))
+    return loaded

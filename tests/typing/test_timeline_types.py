@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import assert_type
 
-from crmkit.activities import Activity, Agenda, Link
+from crmkit.activities import Activity, Agenda, DueReminder, Link, first_reminder
 from crmkit.contacts import Company
 from crmkit.permissions import Policy, SecuredStore
 from crmkit.storage import ActivityRepository, HistoryEntry, MemoryStore, Page, Store
-from crmkit.timeline import TimelineEntry, agenda, timeline
+from crmkit.timeline import TimelineEntry, agenda, due_reminders, timeline
 
 
 def test_timeline_types() -> None:
@@ -42,3 +42,15 @@ def test_secured_store_is_a_store() -> None:
     assert_type(secured.activities.for_records([link]), Page[Activity])
     assert_type(timeline(secured, link), Page[TimelineEntry])
     assert_type(agenda(secured, "ana", now=now, tz="UTC"), Agenda)
+    assert_type(secured.activities.reminding_before(now), list[Activity])
+    assert_type(due_reminders(secured, now, now), list[DueReminder])
+
+
+def test_reminder_types() -> None:
+    """Reminders from a store and an activity's first reminder are typed."""
+    now = datetime(2024, 3, 5, 9, 0, tzinfo=UTC)
+    store: Store = MemoryStore()
+
+    assert_type(store.activities.reminding_before(now), list[Activity])
+    assert_type(due_reminders(store, now, now), list[DueReminder])
+    assert_type(first_reminder(Activity(subject="Call")), datetime | None)

@@ -12,7 +12,7 @@ from ._ics_write import to_ics
 from ._model import Activity, ActivityKind, Link, Priority
 from ._recurrence import occurrences
 from ._recurrence_rule import Moved, Recurrence
-from ._reminders import DueReminder, due_instant, reminders_between
+from ._reminders import DueReminder, due_instant, first_reminder, reminders_between
 from ._status import Status, due_in_days, status
 from ._types import (
     BUILTIN_TYPES,
@@ -54,6 +54,7 @@ __all__ = [
     "due_after",
     "due_in_days",
     "due_instant",
+    "first_reminder",
     "from_ics",
     "occurrences",
     "plan",

@@ -18,7 +18,7 @@ from ._model import Activity, activities_arg
 from ._recurrence import occurrence_at, pending, window
 from ._zones import day_start, zone_info
 
-__all__ = ["DueReminder", "due_instant", "reminders_between"]
+__all__ = ["DueReminder", "due_instant", "first_reminder", "reminders_between"]
 
 # Occurrences come in the order of their anchors; their dues may run out of it by the
 # hours of a change of offset (see _recurrence), never by a day.
@@ -50,6 +50,24 @@ def due_instant(activity: Activity) -> datetime | None:
     if due is None or isinstance(due, datetime):
         return due
     return day_start(due, zone_info(activity.zone))
+
+
+def first_reminder(activity: Activity) -> datetime | None:
+    """Return an instant no later than any reminder *activity* still has to send.
+
+    For a single activity its earliest reminder (its due instant less its longest
+    reminder); for a series that of its current occurrence, a day earlier (its later
+    occurrences are due after it, give or take a change of offset). None for a done
+    activity, or one with no reminders or no due. A store keeps it in a column so that a
+    scheduler's window is one range scan.
+    """
+    if activity.done_at is not None or not activity.reminders:
+        return None
+    due = due_instant(activity)
+    if due is None:
+        return None
+    first = due - timedelta(minutes=activity.reminders[-1])
+    return first if activity.recurrence is None else first - _SLACK
 
 
 def _one(

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from crmkit._ids import new_id
+from crmkit.activities._zones import zone_name
 from crmkit.contacts import Contact
 from crmkit.errors import ConfigError
 from crmkit.fields import Schema
@@ -58,6 +59,7 @@ def import_file(
     pipelines: PipelinesGiven | None = None,
     pipeline_mode: PipelineMode = "enforce",
     match_field: str | None = None,
+    zone: str = "UTC",
 ) -> ImportReport:
     """Import a spreadsheet of contacts, companies, deals or custom objects into *store*.
 
@@ -97,14 +99,18 @@ def import_file(
         keep_unmapped: keep each column that feeds no field as a text custom field named
             from its header (``Lead score`` → ``lead_score``), declared in the store;
             by default such columns are listed in the report's mapping, not imported.
-        kind: what the rows are: ``contact``, ``company``, ``deal`` or a registered custom
-            object type (see ``docs/importing.md``; *key*, *schema* and *coerce* are for
-            contacts, *pipelines* and *pipeline_mode* for deals, *match_field* for custom
-            objects).
+        kind: what the rows are: ``contact``, ``company``, ``deal``, ``activity`` (calls,
+            meetings, tasks, e-mails and notes, linked to stored contacts and companies) or
+            a registered custom object type (see ``docs/importing.md``; *key*, *schema* and
+            *coerce* are for contacts, *pipelines* and *pipeline_mode* for deals,
+            *match_field* for custom objects, *zone* for activities).
         pipelines: the pipelines the store enforces (a deal import needs them).
         pipeline_mode: ``enforce`` holds each deal to its pipeline's moves and its stage's
             requirements; ``load`` stores the history as it stands, unchecked.
         match_field: the custom object field that tells records apart.
+        zone: for ``kind="activity"``, the IANA zone the file's dates and times are in
+            (UTC by default): a time of day is a wall time there, a date an all-day date
+            there; a cell with its own offset (``…+03:30``, ``…Z``) keeps it.
 
     Returns:
         The report, with the ``import_id`` that :func:`undo_import` takes.
@@ -131,6 +137,7 @@ def import_file(
             pipeline_mode=pipeline_mode,
             match_field=match_field,
             actor=who,
+            zone=zone_name(zone, field="zone") or "UTC",
         )
         return import_objects(
             path,

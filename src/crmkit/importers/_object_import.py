@@ -20,6 +20,7 @@ from crmkit.errors import ConfigError, ErrorCode
 from crmkit.pipeline import Pipeline, Pipelines
 from crmkit.storage import Store
 
+from ._activity_rows import ActivityRows
 from ._company_rows import CompanyKind
 from ._custom_rows import CustomKind
 from ._deal_rows import DealKind, PipelineMode
@@ -60,6 +61,7 @@ def object_kind(
     pipeline_mode: PipelineMode,
     match_field: str | None,
     actor: str,
+    zone: str = "UTC",
 ) -> ObjectKind[Any]:
     """The :class:`ObjectKind` that imports records of *kind* into *store*.
 
@@ -73,10 +75,13 @@ def object_kind(
         raise ConfigError("pipeline_mode", reason)
     if kind == "company":
         return CompanyKind(store, locale)
+    if kind == "activity":
+        return ActivityRows(store, locale, zone)
     if kind == "deal":
         return DealKind(store, locale, _pipelines(pipelines), mode=pipeline_mode, actor=actor)
     if kind in ("affiliation", "contact"):
-        reason = f"unknown record kind {kind!r} (expected contact, company, deal or an object type)"
+        expected = "contact, company, deal, activity or an object type"
+        reason = f"unknown record kind {kind!r} (expected {expected})"
         raise ConfigError("kind", reason, code=ErrorCode.UNKNOWN_KIND)
     return CustomKind(store, kind, locale, key=match_field)
 

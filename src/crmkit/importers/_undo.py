@@ -16,6 +16,7 @@ from typing import Any, Final
 import attrs
 
 from crmkit._converter import from_dict, to_dict
+from crmkit.activities import Activity
 from crmkit.contacts import Company, Contact
 from crmkit.errors import NotFound, ValidationError
 from crmkit.pipeline import Deal, StageChange
@@ -31,7 +32,12 @@ _LOG_FIELDS: Final = {
     "kind": "text",
     "linked": "text",
 }
-_TYPES: Final[dict[str, type[Any]]] = {"contact": Contact, "company": Company, "deal": Deal}
+_TYPES: Final[dict[str, type[Any]]] = {
+    "contact": Contact,
+    "company": Company,
+    "deal": Deal,
+    "activity": Activity,
+}
 
 
 def register_log(store: Store) -> None:

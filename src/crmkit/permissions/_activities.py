@@ -207,6 +207,10 @@ class SecuredActivities(SecuredRepository[Activity]):
         found = self._reads().open_for_owner(owner_ids, until=until, limit=limit)
         return [self._show(a) for a in found]
 
+    def reminding_before(self, until: datetime) -> list[Activity]:
+        """Return the open activities the user sees that may remind before *until*."""
+        return [self._show(a) for a in self._reads().reminding_before(until)]
+
     def scoped(self, scope: ActivityScope) -> NoReturn:
         """Refuse: a secured store's activities are already scoped to its user.
 

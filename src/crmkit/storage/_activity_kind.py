@@ -1,6 +1,6 @@
-"""Activities in a store: the activity kind, its two derived instants and its link checks.
+"""Activities in a store: the activity kind, its derived instants and its link checks.
 
-Two instants are derived from every activity and kept in columns, so the two hot queries are
+Three instants are derived from every activity and kept in columns, so the hot queries are
 index scans:
 
 * the **sort instant** (``sort_at`` of its links), where it stands on a timeline: when
@@ -12,6 +12,9 @@ index scans:
   :func:`crmkit.activities.due_instant` gives (the deadline, else the start, a date read as
   the first instant of that day in the activity's zone); blank for an activity with no due
   and no start.
+* the **reminder start** (``remind_from``), where a scheduler's window starts reading: the
+  instant :func:`crmkit.activities.first_reminder` gives (no later than any reminder the
+  activity still has to send); blank for a done activity or one with no reminders.
 
 A new link to a contact, a company or a deal must name a live record of the store; links
 to other kinds (custom object types) are kept as given.
@@ -27,7 +30,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from crmkit._converter import from_stored
-from crmkit.activities import Activity, Link, day_start, due_instant
+from crmkit.activities import Activity, Link, day_start, due_instant, first_reminder
 from crmkit.contacts import RECORD_FIELDS
 from crmkit.errors import ErrorCode, InvalidRecord, ValidationError
 from crmkit.expr import FieldType
@@ -91,10 +94,12 @@ ACTIVITY_FIELDS = BuiltinFields(
         "priority": _PICK,
         "series_id": _TEXT,
         "due_instant": _TIME,
+        "remind_from": _TIME,
     },
-    {"due_instant": due_instant},
+    {"due_instant": due_instant, "remind_from": first_reminder},
 )
-"""An activity's own fields, with its derived ``due_instant`` (the sort instant is the links')."""
+"""An activity's own fields, with its derived ``due_instant`` and ``remind_from`` (the sort
+instant is the links')."""
 
 _NAMES = frozenset(a.name for a in attrs.fields(Activity))
 _TIMES = ("due_at", "start_at", "end_at", "done_at", "created_at", "updated_at")
@@ -138,8 +143,17 @@ ACTIVITY: RecordKind[Activity] = RecordKind(
     record_type=Activity,
     table="crm_activities",
     fields=ACTIVITY_FIELDS,
-    columns=("kind", "owner_id", "done_at", "due_instant", "created_at", "updated_at"),
-    # done_at and due_instant may be blank, and blank instants have no order both backends share
+    columns=(
+        "kind",
+        "owner_id",
+        "done_at",
+        "due_instant",
+        "remind_from",
+        "created_at",
+        "updated_at",
+    ),
+    # done_at, due_instant and remind_from may be blank, and blank instants have no order
+    # both backends share
     sortable=("kind", "owner_id", "created_at", "updated_at"),
     load=_load,
 )

@@ -114,3 +114,15 @@ def check_until(until: object, limit: object) -> datetime | None:
     if not isinstance(until, datetime) or until.tzinfo is None or until.utcoffset() is None:
         raise ValidationError(until, "expected an aware datetime", field="until")
     return until
+
+
+def check_end(until: object) -> datetime:
+    """Check the *until* of ``reminding_before``: an aware datetime.
+
+    Raises:
+        ValidationError: for anything else.
+    """
+    end = check_until(until, None)
+    if end is None:
+        raise ValidationError(until, "expected an aware datetime", field="until")
+    return end

@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from crmkit.activities import Activity, Link, due_instant
+from crmkit.activities import Activity, Link, due_instant, first_reminder
 
 from ._activity_kind import check_links, sort_instant
 from ._activity_queries import (
+    check_end,
     check_links_given,
     check_owners,
     check_until,
@@ -125,6 +126,18 @@ class MemoryActivityRepository(MemoryRepository[Activity]):
         undated.sort(key=lambda a: a.id)
         found = [d[2] for d in dated] + undated
         return found if limit is None else found[:limit]
+
+    def reminding_before(self, until: datetime) -> list[Activity]:
+        """Return the open activities whose first reminder is before *until*, earliest first."""
+        end = check_end(until)
+        found: list[tuple[datetime, str, Activity]] = []
+        with self._state.lock:
+            for activity in self._live_activities():
+                first = first_reminder(activity)
+                if first is not None and first < end:
+                    found.append((first, activity.id, activity))
+        found.sort(key=lambda f: (f[0], f[1]))
+        return [f[2] for f in found]
 
 
 class _ScopedActivities(MemoryActivityRepository):

@@ -257,7 +257,21 @@ class ActivityRepository(Repository["Activity"], Protocol):
 
         Every read of what comes back (get, get_many, find, find_all, count,
         for_records, open_for_owner) leaves out the activities outside *scope*; on a SQL
-        store inside the read's one query. A secured store reads activities this way.
+        store inside the read's one query (``reminding_before`` too). A secured store
+        reads activities this way.
+        """
+        ...
+
+    def reminding_before(self, until: datetime) -> list[Activity]:
+        """Return the open activities that may have a reminder to send before *until*.
+
+        Those whose first reminder (:func:`crmkit.activities.first_reminder`, kept in a
+        column) is before *until*, earliest first, the id breaking ties: one range scan of
+        an index of open activities with reminders. It is a superset of what a window ending
+        at *until* holds; :func:`crmkit.activities.reminders_between` picks the reminders.
+
+        Raises:
+            ValidationError: for an *until* that is not an aware datetime.
         """
         ...
 

@@ -21,6 +21,7 @@ from crmkit.activities import Activity, Link
 from crmkit.storage._activity_kind import check_links
 from crmkit.storage._activity_queries import (
     Position,
+    check_end,
     check_links_given,
     check_owners,
     check_until,
@@ -322,6 +323,26 @@ class SqlActivityRepository(SqlRepository[Activity]):
         docs = [row[2] for row in found] + [row[1] for row in blank]
         if limit is not None:
             docs = docs[:limit]
+        return [self._load(doc) for doc in docs]
+
+    # -- reminders
+
+    def reminding_before(self, until: datetime) -> list[Activity]:
+        """Return the open activities whose first reminder is before *until*, earliest first."""
+        end = check_end(until)
+        table = self._table
+        # the conditions of the partial index, as it states them, so that it is used
+        conditions = [
+            table.c.done_at.is_(None),
+            table.c.deleted_at.is_(None),
+            table.c.remind_from.is_not(None),
+            _at(table.c.remind_from) < end,
+        ]
+        if self._scope is not None:  # a reader's view: only the activities they see
+            conditions.append(self._scope)
+        query = sa.select(table.c.doc).where(*conditions).order_by(table.c.remind_from, table.c.id)
+        with self._store.connection() as connection:
+            docs = connection.execute(query).scalars().all()
         return [self._load(doc) for doc in docs]
 
 

@@ -26,7 +26,7 @@ __all__ = [
     "record_table",
 ]
 
-REVISION = "0003"
+REVISION = "0004"
 """The migration revision this metadata describes: the head of ``_migrations/versions``."""
 
 VERSION_TABLE = "crmkit_alembic_version"
@@ -100,6 +100,15 @@ sa.Index(
     ACTIVITIES.c.id,
     sqlite_where=_OPEN,
     postgresql_where=_OPEN,
+)
+# the reminders a scheduler's window may hold: open activities with reminders, by the first
+_REMINDING = sa.and_(_OPEN, ACTIVITIES.c.remind_from.is_not(None))
+sa.Index(
+    "ix_crm_activities_reminders",
+    ACTIVITIES.c.remind_from,
+    ACTIVITIES.c.id,
+    sqlite_where=_REMINDING,
+    postgresql_where=_REMINDING,
 )
 
 # Keyed by what a timeline reads: a record's links are one range of the primary key, newest
