@@ -1,4 +1,4 @@
-"""Report tests: one pipeline, deals made through its public API, a store of each backend."""
+"""Report tests: a store of each backend that knows the test pipeline."""
 
 from __future__ import annotations
 
@@ -6,22 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from report_cases import PIPELINE
 
-from crmkit.pipeline import Pipeline
 from crmkit.storage import MemoryStore, SqlStore, Store
-
-PIPELINE = Pipeline.from_dict(
-    {
-        "id": "sales",
-        "stages": [
-            {"id": "lead"},
-            {"id": "qualified"},
-            {"id": "proposal"},
-            {"id": "won", "kind": "won"},
-            {"id": "lost", "kind": "lost"},
-        ],
-    }
-)
 
 BACKENDS = ["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 

@@ -38,8 +38,8 @@ def _sqlite_bucket(value: Any, bucket: str, week_start: int) -> sa.ColumnElement
         return sa.func.strftime("%Y-%m-01", value, type_=sa.String)
     if bucket == "quarter":
         month = sa.cast(sa.func.strftime("%m", value), sa.Integer)
-        start = (month - 1) // 3 * 3 + 1
-        return sa.func.printf("%s-%02d-01", sa.func.strftime("%Y", value), start, type_=sa.String)
+        back = sa.literal("-", sa.String) + sa.cast((month - 1) % 3, sa.String) + " months"
+        return sa.func.date(value, "start of month", back, type_=sa.String)
     return sa.func.strftime("%Y-01-01", value, type_=sa.String)
 
 
