@@ -9,6 +9,7 @@ store and in Python on a memory store, with the same rows. See ``docs/reports.md
 from ._model import BUCKETS, OPERATIONS, PRIMARY_OBJECTS, WEEKDAYS, Aggregate, Grouping, Report
 from ._result import ReportResult, ReportRow
 from ._run import check_report, run_report
+from ._stock import FunnelStage, StockFunnel, funnel_report, stock_funnel
 
 __all__ = [
     "BUCKETS",
@@ -16,10 +17,14 @@ __all__ = [
     "PRIMARY_OBJECTS",
     "WEEKDAYS",
     "Aggregate",
+    "FunnelStage",
     "Grouping",
     "Report",
     "ReportResult",
     "ReportRow",
+    "StockFunnel",
     "check_report",
+    "funnel_report",
     "run_report",
+    "stock_funnel",
 ]
