@@ -70,66 +70,110 @@ def _group(
     return _sqlite_bucket(value, group.bucket, group.week_start)
 
 
-def _currency(table: sa.Table, field: str, dialect: str) -> sa.ColumnElement[Any]:
-    names = DEAL.fields
-    path: tuple[str, ...] = (
-        (field, "currency") if field in names else ("custom", field, "$money", "currency")
-    )
+def _json_path(path: tuple[str, ...], dialect: str) -> tuple[str, ...]:
     if dialect == "postgresql":
-        path = tuple(f'"{name}"' for name in path)  # a text[] literal's quoted elements
-    return table.c.doc[path].as_string()  # type: ignore[no-any-return]  # JSON path ops
+        return tuple(f'"{name}"' for name in path)  # a text[] literal's quoted elements
+    return path
+
+
+def _money_object(table: sa.Table, field: str, dialect: str) -> sa.ColumnElement[Any]:
+    """The money value of *field* as its JSON object: amount and currency, read in one go."""
+    path = (field,) if field in DEAL.fields else ("custom", field, "$money")
+    return table.c.doc[_json_path(path, dialect)]
+
+
+def _read_once(plan: Plan) -> list[str]:
+    """Every field the report reads, in a stable order."""
+    names: dict[str, None] = {}
+    for group in plan.groups:
+        names[group.field] = None
+    if plan.money is not None:
+        names[plan.money] = None
+    for figure in plan.values:
+        if figure.where is not None:
+            names.update(dict.fromkeys(sorted(figure.where.references)))
+        if figure.field is not None:
+            names[figure.field] = None
+    return list(names)
+
+
+def _figures(
+    plan: Plan, outer: dict[str, sa.ColumnElement[Any]]
+) -> tuple[list[sa.ColumnElement[Any]], list[str]]:
+    """The aggregate columns over the read values, and for each figure what they hold."""
+    selected: list[sa.ColumnElement[Any]] = []
+    holds = []
+    for figure in plan.values:
+        value: Any = sa.literal_column("1") if figure.field is None else outer[figure.field]
+        if figure.where is not None:
+            value = sa.case((figure.where.to_sql(outer, where=True), value))
+        if figure.op == "count":
+            selected.append(sa.func.count(value))
+            holds.append("count")
+        elif figure.op == "count_distinct":
+            selected.append(sa.func.count(sa.distinct(value)))
+            holds.append("count")
+        elif figure.op == "avg":  # divided in Python, exactly, as the memory backend does
+            selected.extend([sa.func.sum(value), sa.func.count(value)])
+            holds.append("avg")
+        else:
+            selected.append(getattr(sa.func, figure.op)(value))
+            holds.append("value")
+    return selected, holds
 
 
 def _statement(store: SqlStore, plan: Plan) -> tuple[sa.Select[Any], list[str]]:
-    """The statement and, for each selected figure column, what it holds."""
+    """The statement and, for each selected figure column, what it holds.
+
+    The inner select reads each field the report uses once per record (a money field as
+    its JSON object, so the record's document is parsed once for amount and currency);
+    the outer one buckets, tests the figures' conditions and adds up over those values.
+    """
     dialect = store.dialect
     table = record_table(DEAL)
     columns = filter_columns(DEAL, dict(plan.fields), table, dialect)
     conditions: list[sa.ColumnElement[bool]] = [table.c.deleted_at.is_(None)]
     if plan.where is not None:
         conditions.append(plan.where.to_sql(columns, where=True))
-    inner: list[sa.ColumnElement[Any]] = [
-        _group(g, columns, dialect).label(f"g{i}") for i, g in enumerate(plan.groups)
-    ]
-    if plan.money is not None:
-        inner.append(_currency(table, plan.money, dialect).label("currency"))
-    for i, figure in enumerate(plan.values):
-        value: Any = sa.literal(1) if figure.field is None else columns[figure.field]
-        if figure.where is not None:
-            value = sa.case((figure.where.to_sql(columns, where=True), value))
-        inner.append(value.label(f"v{i}"))
-    sub = sa.select(*inner).where(*conditions).subquery("records")
-    keys = [sub.c[f"g{i}"] for i in range(len(plan.groups))]
-    if plan.money is not None:
-        keys.append(sub.c.currency)
-    selected: list[sa.ColumnElement[Any]] = list(keys)
-    holds = []
-    for i, figure in enumerate(plan.values):
-        column = sub.c[f"v{i}"]
-        if figure.op == "count":
-            selected.append(sa.func.count(column))
-            holds.append("count")
-        elif figure.op == "count_distinct":
-            selected.append(sa.func.count(sa.distinct(column)))
-            holds.append("count")
-        elif figure.op == "avg":  # divided in Python, exactly, as the memory backend does
-            selected.extend([sa.func.sum(column), sa.func.count(column)])
-            holds.append("avg")
+    names = _read_once(plan)
+    read: list[sa.ColumnElement[Any]] = []
+    for i, name in enumerate(names):
+        if plan.fields[name] == "money":
+            read.append(_money_object(table, name, dialect).label(f"f{i}"))
+        elif dialect == "postgresql" and plan.fields[name] in ("text", "picklist"):
+            # Python's order, as a text column has it, for the rows' ORDER BY
+            read.append(columns[name].collate("C").label(f"f{i}"))
         else:
-            selected.append(getattr(sa.func, figure.op)(column))
-            holds.append("value")
-    query = sa.select(*selected)
+            read.append(columns[name].label(f"f{i}"))
+    if not read:  # a count of records reads no field
+        read.append(sa.literal_column("1").label("one"))
+    inner = sa.select(*read).where(*conditions)
+    if dialect == "sqlite":
+        # a subquery with a LIMIT is not flattened into the outer query: each value is read
+        # once per record, not once per use
+        inner = inner.limit(sa.literal_column("-1"))
+    sub = inner.subquery("records")
+    outer: dict[str, sa.ColumnElement[Any]] = {}
+    currency: sa.ColumnElement[Any] | None = None
+    for i, name in enumerate(names):
+        column = sub.c[f"f{i}"]
+        if plan.fields[name] == "money":
+            amount = column[_json_path(("amount",), dialect)].as_string()
+            outer[name] = sa.cast(amount, sa.Numeric)
+            if name == plan.money:
+                currency = column[_json_path(("currency",), dialect)].as_string()
+        else:
+            outer[name] = column
+    keys = [_group(g, outer, dialect).label(f"g{i}") for i, g in enumerate(plan.groups)]
+    if currency is not None:
+        keys.append(currency.label("currency"))
+    figures, holds = _figures(plan, outer)
+    query = sa.select(*keys, *figures).select_from(sub)
     if keys:
-        order = []
-        for key, group in zip(keys, [*plan.groups, None], strict=False):
-            text = group is None or (
-                group.bucket is None and group.type_name in ("text", "picklist")
-            )
-            ordered: sa.ColumnElement[Any] = key
-            if dialect == "postgresql" and text:
-                ordered = key.collate("C")  # Python's order, as a text column has it
-            order.append(sa.nulls_first(ordered.asc()))
-        query = query.group_by(*keys).order_by(*order)
+        # by the output columns' names: an expression would be written again, its
+        # parameters too, and PostgreSQL would no longer see it as the grouped one
+        named: list[sa.ColumnElement[Any]] = [sa.literal_column(k.name) for k in keys]
+        query = query.group_by(*named).order_by(*[sa.nulls_first(n.asc()) for n in named])
     return query.limit(plan.report.limit + 1), holds
 
 
