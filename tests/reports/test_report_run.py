@@ -272,3 +272,22 @@ def test_not_a_report(store: Store) -> None:
     """Anything but a Report is a ValidationError."""
     with pytest.raises(ValidationError, match="expected a Report"):
         run_report(store, {"group_by": []})  # type: ignore[arg-type]  # the point of the test
+
+
+def test_memory_reports_load_no_sqlalchemy() -> None:
+    """A report on a memory store never loads SQLAlchemy."""
+    import subprocess  # noqa: PLC0415 - only this test runs a fresh interpreter
+    import sys  # noqa: PLC0415
+
+    code = (
+        "import sys\n"
+        "from crmkit.storage import MemoryStore\n"
+        "from crmkit.reports import Report, run_report\n"
+        "run_report(MemoryStore(), Report(group_by=['owner_id']))\n"
+        "print('sqlalchemy' in sys.modules)\n"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter on our own probe
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+
+    assert "False" == done.stdout.strip()
