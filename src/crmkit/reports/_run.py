@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from crmkit.errors import ValidationError
 from crmkit.storage import Store
 from crmkit.storage._deals import DEAL
+from crmkit.storage._kinds import RecordKind
 from crmkit.storage._schemas import filter_types
 
 from ._model import Report
@@ -16,7 +18,8 @@ from ._result import ReportResult
 
 __all__ = ["check_report", "run_report"]
 
-_KINDS = {"deals": DEAL}
+# each primary object with its record kind: contacts, companies and activities join here
+_KINDS: dict[str, RecordKind[Any]] = {"deals": DEAL}
 
 
 def check_report(store: Store, report: Report) -> Plan:
@@ -57,12 +60,12 @@ def run_report(store: Store, report: Report) -> ReportResult:
         FormulaError: for a filter or a figure's condition that does not compile.
     """
     checked = check_report(store, report)
+    kind = _KINDS[report.primary]
     if _is_sql(store):
         from ._sql import sql_rows  # noqa: PLC0415 - SQLAlchemy only for a SQL store
 
-        rows, truncated, sql = sql_rows(store, checked)  # type: ignore[arg-type]  # a SqlStore
+        rows, truncated, sql = sql_rows(store, kind, checked)  # type: ignore[arg-type]  # a SqlStore
         return ReportResult(report, tuple(rows), truncated, sql)
-    kind = _KINDS[report.primary]
     repository = store.repository(kind.name)
     records = repository.find_all(checked.where)
     found, truncated = python_rows(checked, kind, records)

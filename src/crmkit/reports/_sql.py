@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from crmkit.storage._deals import DEAL
+from crmkit.storage._kinds import RecordKind
 from crmkit.storage._sql._columns import filter_columns
 from crmkit.storage._sql._store import SqlStore
 from crmkit.storage._sql._tables import record_table
@@ -76,9 +76,11 @@ def _json_path(path: tuple[str, ...], dialect: str) -> tuple[str, ...]:
     return path
 
 
-def _money_object(table: sa.Table, field: str, dialect: str) -> sa.ColumnElement[Any]:
+def _money_object(
+    kind: RecordKind[Any], table: sa.Table, field: str, dialect: str
+) -> sa.ColumnElement[Any]:
     """The money value of *field* as its JSON object: amount and currency, read in one go."""
-    path = (field,) if field in DEAL.fields else ("custom", field, "$money")
+    path = (field,) if field in kind.fields else ("custom", field, "$money")
     return table.c.doc[_json_path(path, dialect)]
 
 
@@ -122,7 +124,9 @@ def _figures(
     return selected, holds
 
 
-def _statement(store: SqlStore, plan: Plan) -> tuple[sa.Select[Any], list[str]]:
+def _statement(
+    store: SqlStore, kind: RecordKind[Any], plan: Plan
+) -> tuple[sa.Select[Any], list[str]]:
     """The statement and, for each selected figure column, what it holds.
 
     The inner select reads each field the report uses once per record (a money field as
@@ -130,8 +134,8 @@ def _statement(store: SqlStore, plan: Plan) -> tuple[sa.Select[Any], list[str]]:
     the outer one buckets, tests the figures' conditions and adds up over those values.
     """
     dialect = store.dialect
-    table = record_table(DEAL)
-    columns = filter_columns(DEAL, dict(plan.fields), table, dialect)
+    table = record_table(kind)
+    columns = filter_columns(kind, dict(plan.fields), table, dialect)
     conditions: list[sa.ColumnElement[bool]] = [table.c.deleted_at.is_(None)]
     if plan.where is not None:
         conditions.append(plan.where.to_sql(columns, where=True))
@@ -139,7 +143,7 @@ def _statement(store: SqlStore, plan: Plan) -> tuple[sa.Select[Any], list[str]]:
     read: list[sa.ColumnElement[Any]] = []
     for i, name in enumerate(names):
         if plan.fields[name] == "money":
-            read.append(_money_object(table, name, dialect).label(f"f{i}"))
+            read.append(_money_object(kind, table, name, dialect).label(f"f{i}"))
         elif dialect == "postgresql" and plan.fields[name] in ("text", "picklist"):
             # Python's order, as a text column has it, for the rows' ORDER BY
             read.append(columns[name].collate("C").label(f"f{i}"))
@@ -208,9 +212,15 @@ def _shown(query: sa.Select[Any], connection: sa.Connection) -> str:
         return str(query.compile(connection))
 
 
-def sql_rows(store: SqlStore, plan: Plan) -> tuple[list[ReportRow], bool, str]:
-    """Run *plan* as one statement on *store*; return its rows, if it cut any, and the SQL."""
-    query, holds = _statement(store, plan)
+def sql_rows(
+    store: SqlStore, kind: RecordKind[Any], plan: Plan
+) -> tuple[list[ReportRow], bool, str]:
+    """Run *plan* over *kind*'s table in *store* as one statement.
+
+    Returns:
+        The rows, whether more were left out, and the SQL.
+    """
+    query, holds = _statement(store, kind, plan)
     with store.connection() as connection:
         found = connection.execute(query).all()
         sql = _shown(query, connection)
