@@ -47,9 +47,9 @@ def run_report(store: Store, report: Report) -> ReportResult:
     """Run *report* on *store* and return its rows.
 
     On a :class:`~crmkit.storage.SqlStore` (SQLite or PostgreSQL) the report is one SQL
-    statement, a GROUP BY inside the database; on any other store (a memory store, a
-    secured store) the records the filter selects are read and added up in Python. Both
-    give the same rows.
+    statement, a GROUP BY inside the database; on any other store (a memory store) the
+    records the filter selects are read through its ``find_all`` and added up in Python.
+    Both give the same rows.
 
     Raises:
         ValidationError: if *report* is not a :class:`Report`.
@@ -67,6 +67,7 @@ def run_report(store: Store, report: Report) -> ReportResult:
         rows, truncated, sql = sql_rows(store, kind, checked)  # type: ignore[arg-type]  # a SqlStore
         return ReportResult(report, tuple(rows), truncated, sql)
     repository = store.repository(kind.name)
-    records = repository.find_all(checked.where)
+    # the filter as text, as every store's find_all takes it
+    records = repository.find_all(report.where)
     found, truncated = python_rows(checked, kind, records)
     return ReportResult(report, tuple(found), truncated)
