@@ -1,8 +1,9 @@
 """A report as one SQL statement on a SQL store: a GROUP BY over the record table.
 
-The inner select reads each grouping's value, the currency and each figure's input from
-the columns filters use (:func:`~crmkit.storage._sql._columns.filter_columns`); the outer
-one groups and adds up. Date buckets are ``strftime``/``date`` on SQLite and
+The inner select applies the filter and reads each field the report uses once per record,
+through the columns store filters use (:func:`~crmkit.storage._sql._columns.filter_columns`),
+so a report reads a field as a filter does; the outer one buckets dates, tests the figures'
+conditions, groups and adds up. Date buckets are ``strftime``/``date`` on SQLite and
 ``date_trunc`` on PostgreSQL, in UTC on both.
 """
 
