@@ -291,3 +291,50 @@ def test_memory_reports_load_no_sqlalchemy() -> None:
     )
 
     assert "False" == done.stdout.strip()
+
+
+def test_custom_fields_on_every_backend(store: Store) -> None:
+    """Custom number, money, date, datetime and bool fields group and add up alike."""
+    store.define_fields(
+        "deal",
+        {
+            "seats": "number",
+            "budget": "money",
+            "signed": "date",
+            "seen": "datetime",
+            "vip": "bool",
+        },
+    )
+    eur = lambda v: Money(Decimal(v), "EUR")  # noqa: E731 - a short name for the table
+    values = [
+        {"seats": Decimal(3), "budget": eur("10.5"), "signed": date(2024, 5, 2), "vip": True},
+        {"seats": Decimal("4.5"), "budget": eur("20"), "signed": date(2024, 5, 30), "vip": True},
+        {"budget": Money(Decimal(7), "USD"), "seen": datetime(2024, 6, 1, 23, 59, tzinfo=UTC)},
+        {"vip": False, "seen": datetime(2024, 6, 2, 0, 1, tzinfo=UTC)},
+    ]
+    store.deals.bulk_upsert(
+        PIPELINE.new_deal(title=f"deal {i}", id=f"c{i}", custom=custom)
+        for i, custom in enumerate(values)
+    )
+    report = Report(
+        group_by=[Grouping("vip"), Grouping("signed", "month")],
+        aggregates=[
+            Aggregate("count"),
+            Aggregate("sum", "budget"),
+            Aggregate("avg", "seats"),
+            Aggregate("max", "seen"),
+        ],
+    )
+
+    rows = [r.to_dict() for r in run_report(store, report).rows]
+
+    assert [
+        {"vip": None, "signed:month": None, "currency": "USD", "count": 1,
+         "sum_budget": Money(Decimal(7), "USD"), "avg_seats": None,
+         "max_seen": datetime(2024, 6, 1, 23, 59, tzinfo=UTC)},
+        {"vip": False, "signed:month": None, "currency": None, "count": 1,
+         "sum_budget": None, "avg_seats": None,
+         "max_seen": datetime(2024, 6, 2, 0, 1, tzinfo=UTC)},
+        {"vip": True, "signed:month": date(2024, 5, 1), "currency": "EUR", "count": 2,
+         "sum_budget": eur("30.5"), "avg_seats": Decimal("3.75"), "max_seen": None},
+    ] == rows  # fmt: skip
