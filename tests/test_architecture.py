@@ -45,6 +45,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "crmkit.leads",
             "crmkit.importers",
             "crmkit.timeline",
+            "crmkit.reports",
         ),
     ),
     ("top", ("crmkit", "crmkit.testing", "crmkit.cli", "crmkit.__main__")),

@@ -38,6 +38,7 @@ _AREAS = [
     "crmkit.leads",
     "crmkit.permissions",
     "crmkit.pipeline",
+    "crmkit.reports",
     "crmkit.storage",
     "crmkit.values",
 ]

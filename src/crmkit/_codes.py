@@ -144,6 +144,12 @@ class ErrorCode(StrEnum):
     REQUIRED_VALUE = "importers.required_value"
     DEAL_STATUS = "importers.deal_status"
 
+    # reports: ConfigError for a report that does not fit its record kind's fields
+    REPORT_UNKNOWN_FIELD = "reports.unknown_field"
+    REPORT_AGGREGATE_TYPE = "reports.aggregate_type"
+    REPORT_GROUP_TYPE = "reports.group_type"
+    REPORT_MONEY_FIELDS = "reports.money_fields"
+
     # business calendars: ConfigError for the calendar's own data
     CALENDAR_UNKNOWN_ZONE = "calendars.unknown_zone"
     CALENDAR_END_BEFORE_START = "calendars.end_before_start"
