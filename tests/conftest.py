@@ -1,14 +1,17 @@
-"""Shared test set-up: hypothesis profiles and the PostgreSQL fixture."""
+"""Shared test set-up: hypothesis profiles, the PostgreSQL fixture, a store of each backend."""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
+
+from crmkit.storage import MemoryStore, SqlStore, Store
 
 settings.register_profile("dev", max_examples=40, deadline=None)
 # CI explores more examples, from a fixed seed so that a landing never depends on luck; the
@@ -58,3 +61,23 @@ def pg_schema(pg_url: str) -> Iterator[str]:
         with engine.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
         engine.dispose()
+
+
+@pytest.fixture(
+    params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+)
+def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, empty store of each backend: memory, SQLite, PostgreSQL."""
+    made: Store
+    if request.param == "memory":
+        made = MemoryStore()
+    elif request.param == "sqlite":
+        made = SqlStore(f"sqlite:///{tmp_path / 'crm.db'}")
+    else:
+        made = SqlStore(
+            request.getfixturevalue("pg_url"), schema=request.getfixturevalue("pg_schema")
+        )
+    try:
+        yield made
+    finally:
+        made.close()

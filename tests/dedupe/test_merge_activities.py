@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import attrs
 import pytest
@@ -13,29 +11,15 @@ from crmkit.activities import Activity, Link
 from crmkit.contacts import Company, Contact
 from crmkit.dedupe import merge_in_store, undo_merge
 from crmkit.dedupe._merge import MergeStrategy
-from crmkit.storage import MemoryStore, SqlStore, Store
+from crmkit.storage import Store
 
 DUE = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
-@pytest.fixture(
-    params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
-)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+@pytest.fixture
+def store(backend_store: Store) -> Store:
     """A fresh store of each backend."""
-    made: Store
-    if request.param == "memory":
-        made = MemoryStore()
-    elif request.param == "sqlite":
-        made = SqlStore(f"sqlite:///{tmp_path / 'crm.db'}")
-    else:
-        made = SqlStore(
-            request.getfixturevalue("pg_url"), schema=request.getfixturevalue("pg_schema")
-        )
-    try:
-        yield made
-    finally:
-        made.close()
+    return backend_store
 
 
 def _links(activity: Activity) -> list[tuple[str, str]]:
