@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -14,24 +13,14 @@ from crmkit.activities import Link
 from crmkit.contacts import Company, Contact, EmailEntry, PhoneEntry
 from crmkit.errors import ErrorCode, ValidationError
 from crmkit.importers import CleanOptions, ReadOptions, import_file, undo_import
-from crmkit.storage import MemoryStore, SqlStore, Store
+from crmkit.storage import MemoryStore, Store
 from crmkit.values import normalize_email, normalize_phone
 
-BACKENDS = ["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+@pytest.fixture
+def store(backend_store: Store) -> Store:
     """A store of each backend with two people and a company to link calls to."""
-    made: Store
-    if request.param == "memory":
-        made = MemoryStore()
-    elif request.param == "sqlite":
-        made = SqlStore(f"sqlite:///{tmp_path / 'crm.db'}")
-    else:
-        made = SqlStore(
-            request.getfixturevalue("pg_url"), schema=request.getfixturevalue("pg_schema")
-        )
+    made = backend_store
     made.contacts.add(
         Contact(
             id="c-zahra",
@@ -49,10 +38,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         )
     )
     made.companies.add(Company(id="co-pars", name="Pars Trading Co."))
-    try:
-        yield made
-    finally:
-        made.close()
+    return made
 
 
 def _csv(path: Path, rows: list[list[str]]) -> Path:

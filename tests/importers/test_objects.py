@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from crmkit.cli import main
 from crmkit.errors import ConfigError, ErrorCode
 from crmkit.importers import import_file, undo_import
 from crmkit.pipeline import Pipeline
-from crmkit.storage import MemoryStore, SqlStore, Store
+from crmkit.storage import MemoryStore, Store
 from crmkit.values import Money
 
 PIPELINE = Pipeline.from_dict(
@@ -42,26 +41,14 @@ GRAPHED = Pipeline.from_dict(
         "transitions": {"graph": {"open": ["signed"], "signed": []}},
     }
 )
-BACKENDS = ["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+@pytest.fixture
+def store(backend_store: Store) -> Store:
     """A fresh store of each backend that knows the test pipelines."""
-    made: Store
-    if request.param == "memory":
-        made = MemoryStore()
-    elif request.param == "sqlite":
-        made = SqlStore(f"sqlite:///{tmp_path / 'crm.db'}")
-    else:
-        made = SqlStore(
-            request.getfixturevalue("pg_url"), schema=request.getfixturevalue("pg_schema")
-        )
+    made = backend_store
     made.use_pipelines([PIPELINE, GRAPHED])
-    try:
-        yield made
-    finally:
-        made.close()
+    return made
 
 
 def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
